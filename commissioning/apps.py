@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    from commissioning.roles import roles_sync
+
+    roles_sync()
+
+
+class CommissioningConfig(AppConfig):
+    name = "commissioning"
+    verbose_name = "Commissioning"
+
+    def ready(self) -> None:
+        # Groups and their permissions are set up data, kept in step with the
+        # code after every migrate rather than by hand.
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="commissioning.roles_sync")

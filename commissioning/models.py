@@ -1,0 +1,1 @@
+"""Commissioning projects and gateways arrive with issue 4."""

@@ -1,0 +1,44 @@
+"""The three roles and what each may do.
+
+Roles are Django groups holding model permissions, so the admin can adjust a
+council's set-up without code. `roles_sync` makes the groups match this table
+and runs after every `migrate`.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+OFFICERS = "Commissioning officers"
+CLERKS = "Committee clerks"
+MANAGERS = "Managers"
+
+# Every role reads everything in these apps.
+READABLE_APPS = ("contracts", "committees", "commissioning")
+
+# Which apps' records each role adds, changes and deletes.
+EDITABLE_APPS = {
+    OFFICERS: ("contracts", "commissioning"),
+    CLERKS: ("committees",),
+    MANAGERS: (),
+}
+
+
+def roles_sync() -> None:
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    readable = Permission.objects.filter(
+        content_type__app_label__in=READABLE_APPS, codename__startswith="view_"
+    )
+    for name, editable_apps in EDITABLE_APPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        editable = Permission.objects.filter(content_type__app_label__in=editable_apps).exclude(
+            codename__startswith="view_"
+        )
+        group.permissions.set(list(readable) + list(editable))
+
+
+def role_names(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    return [group.name for group in user.groups.all()]
