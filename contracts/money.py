@@ -1,0 +1,264 @@
+"""Money: period and whole-life values, variance, financial years, funding shares.
+
+Every amount is a ``Decimal`` in pounds; floats are refused. ``to_money`` is the
+one place that rounds to the penny. Totals are worked out exactly (as fractions)
+and rounded once, so a value that is exactly half a penny rounds up as it should
+rather than falling just short through a repeating twelfth.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
+
+from contracts.terms import next_start
+
+PENNY = Decimal("0.01")
+_PERCENT_PLACES = Decimal("0.1")
+_HUNDRED = Decimal(100)
+# Ample for any council budget and for compounding an uplift over decades.
+_CONTEXT = Context(prec=60)
+_ONE_DAY = timedelta(days=1)
+
+
+def _as_decimal(value: Decimal | int | str, *, what: str = "An amount") -> Decimal:
+    if isinstance(value, float):
+        raise TypeError(f"{what} must be a Decimal, never a float: got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise TypeError(f"{what} must be a Decimal, an int or a str: got {value!r}.")
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except ArithmeticError:
+            raise ValueError(f'{what} must be a number: got "{value}".') from None
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"{what} must be a finite number: got {value}.")
+    return value
+
+
+def to_money(value: Decimal | int | str) -> Decimal:
+    """Pounds to the penny, rounded half-up. The only rounding helper."""
+    return _as_decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP, context=_CONTEXT)
+
+
+def _fraction_to_money(value: Fraction) -> Decimal:
+    # A fraction that is exactly a half penny divides exactly at this precision.
+    with localcontext(_CONTEXT):
+        return to_money(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def _uplift_factor(uplift_percent: Decimal | int | str) -> Fraction:
+    uplift = _as_decimal(uplift_percent, what="The uplift")
+    if uplift <= -_HUNDRED:
+        raise ValueError("An uplift must be more than -100%.")
+    return 1 + Fraction(uplift) / 100
+
+
+def _check_months(months: int, first_month_index: int = 0) -> None:
+    if months < 0:
+        raise ValueError("The number of months cannot be negative.")
+    if first_month_index < 0:
+        raise ValueError("The first month index cannot be negative.")
+
+
+def _exact_total(
+    annual: Decimal, months: int, uplift_percent: Decimal, first_month_index: int
+) -> Fraction:
+    _check_months(months, first_month_index)
+    annual_exact = Fraction(_as_decimal(annual, what="The annual value"))
+    factor = _uplift_factor(uplift_percent)
+    twelfths = Fraction(0)
+    month = first_month_index
+    end = first_month_index + months
+    while month < end:
+        contract_year = month // 12
+        in_this_year = min(end, (contract_year + 1) * 12) - month
+        twelfths += annual_exact * in_this_year * factor**contract_year
+        month += in_this_year
+    return twelfths / 12
+
+
+def monthly_values(
+    annual: Decimal,
+    months: int,
+    *,
+    uplift_percent: Decimal = Decimal(0),
+    first_month_index: int = 0,
+) -> list[Decimal]:
+    """Unrounded value of each contract month: annual / 12, uplifted once per
+    contract year counted from the contract's start (month 60 is in year 5)."""
+    _check_months(months, first_month_index)
+    annual = _as_decimal(annual, what="The annual value")
+    uplift = _as_decimal(uplift_percent, what="The uplift")
+    with localcontext(_CONTEXT):
+        factor = 1 + uplift / _HUNDRED
+        return [
+            annual * factor ** ((first_month_index + i) // 12) / 12 for i in range(months)
+        ]
+
+
+def period_value(
+    annual: Decimal,
+    months: int,
+    *,
+    uplift_percent: Decimal = Decimal(0),
+    first_month_index: int = 0,
+) -> Decimal:
+    """The sum of ``monthly_values`` rounded to the penny (worked out exactly)."""
+    return _fraction_to_money(_exact_total(annual, months, uplift_percent, first_month_index))
+
+
+def whole_value(annual: Decimal, months: int, *, uplift_percent: Decimal = Decimal(0)) -> Decimal:
+    """Value of ``months`` from the contract's start: committed value with the
+    committed months, whole-life value with the included months."""
+    return period_value(annual, months, uplift_percent=uplift_percent)
+
+
+@dataclass(frozen=True)
+class Variance:
+    amount: Decimal
+    percent: Decimal | None  # of the base, 1 dp half-up; None when the base is zero
+
+    @property
+    def is_over(self) -> bool:
+        return self.amount > 0
+
+
+def variance(actual: Decimal, base: Decimal) -> Variance:
+    """How far ``actual`` is above (positive) or below ``base``."""
+    actual = _as_decimal(actual)
+    base = _as_decimal(base)
+    with localcontext(_CONTEXT):
+        difference = actual - base
+        percent = None
+        if base != 0:
+            percent = (difference * _HUNDRED / abs(base)).quantize(
+                _PERCENT_PLACES, rounding=ROUND_HALF_UP
+            )
+    return Variance(amount=to_money(difference), percent=percent)
+
+
+def saving(baseline: Decimal, new: Decimal) -> Decimal:
+    """What the new cost saves against the baseline (negative when it costs more)."""
+    with localcontext(_CONTEXT):
+        return to_money(_as_decimal(baseline) - _as_decimal(new))
+
+
+def financial_year_of(d: date) -> int:
+    """Start year of the UK financial year (1 April to 31 March) holding ``d``."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def financial_year_label(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def financial_year_spread(
+    start: date,
+    annual: Decimal,
+    months: int,
+    *,
+    uplift_percent: Decimal = Decimal(0),
+) -> dict[int, Decimal]:
+    """Value per financial year (keyed by its start year, in order).
+
+    Contract month ``i`` runs from ``next_start(start, i)`` to the day before
+    ``next_start(start, i + 1)``; a month that crosses 31 March is split by days.
+    Each year is rounded to the penny and the last takes the remainder, so the
+    years add up to ``whole_value`` exactly.
+    """
+    _check_months(months)
+    annual_exact = Fraction(_as_decimal(annual, what="The annual value"))
+    factor = _uplift_factor(uplift_percent)
+
+    exact: dict[int, Fraction] = {}
+    month_value = Fraction(0)
+    for i in range(months):
+        if i % 12 == 0:
+            month_value = annual_exact * factor ** (i // 12) / 12
+        first = next_start(start, i)
+        last = next_start(start, i + 1) - _ONE_DAY
+        year, last_year = financial_year_of(first), financial_year_of(last)
+        if year == last_year:
+            exact[year] = exact.get(year, Fraction(0)) + month_value
+            continue
+        days = (last - first).days + 1
+        days_before_april = (date(last_year, 4, 1) - first).days
+        before = month_value * days_before_april / days
+        exact[year] = exact.get(year, Fraction(0)) + before
+        exact[last_year] = exact.get(last_year, Fraction(0)) + month_value - before
+
+    years = sorted(exact)
+    spread = {year: _fraction_to_money(exact[year]) for year in years[:-1]}
+    if years:
+        total = whole_value(annual, months, uplift_percent=uplift_percent)
+        spread[years[-1]] = total - sum(spread.values(), Decimal("0.00"))
+    return spread
+
+
+def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``amount`` by percentage shares into pennies that add up exactly.
+
+    Largest remainder: every share is floored to the penny, then the pennies
+    left over go one each to the largest remainders (ties to the earlier share).
+    """
+    shares = [_as_decimal(percent, what="A share") for percent in percents]
+    for share in shares:
+        if not 0 < share <= _HUNDRED:
+            raise ValueError(f"Each share must be more than 0% and at most 100%: got {share}%.")
+    total_share = sum(shares, Decimal(0))
+    if total_share != _HUNDRED:
+        raise ValueError(f"Shares must add up to exactly 100%: these add up to {total_share}%.")
+
+    total = to_money(amount)
+    sign = -1 if total < 0 else 1
+    pennies = int(abs(total).scaleb(2))
+    exact = [pennies * Fraction(share) / 100 for share in shares]
+    parts = [math.floor(part) for part in exact]
+    remainders = [part - floored for part, floored in zip(exact, parts)]
+    leftover = pennies - sum(parts)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
+    for i in by_remainder[:leftover]:
+        parts[i] += 1
+    return [Decimal(sign * part) * PENNY for part in parts]
+
+
+def _money_for_display(value: Decimal) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError(f"Money must be a Decimal, never a float: got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise TypeError(f"Money must be a Decimal: got {value!r}.")
+    return to_money(value)
+
+
+def format_money(value: Decimal) -> str:
+    """For tables: "£2,660,000.00", "-£540,000.00"."""
+    money = _money_for_display(value)
+    sign = "-" if money < 0 else ""
+    return f"{sign}£{abs(money):,.2f}"
+
+
+def _trim(number: Decimal) -> str:
+    text = f"{number:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_money_short(value: Decimal) -> str:
+    """For summaries: "£2.66m", "£23.4m", "£319k", "£950"."""
+    money = _money_for_display(value)
+    size = abs(money)
+    thousands = (size / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    pounds = size.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if size >= 1_000_000 or thousands >= 1000:
+        millions = (size / 1_000_000).quantize(PENNY, rounding=ROUND_HALF_UP)
+        text = f"£{_trim(millions)}m"
+    elif size >= 1000 or pounds >= 1000:
+        text = f"£{thousands:,}k"
+    else:
+        text = f"£{pounds}"
+    if text != "£0" and money < 0:
+        text = "-" + text
+    return text

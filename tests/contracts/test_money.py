@@ -1,0 +1,449 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contracts.money import (
+    PENNY,
+    Variance,
+    financial_year_label,
+    financial_year_of,
+    financial_year_spread,
+    format_money,
+    format_money_short,
+    monthly_values,
+    period_value,
+    saving,
+    split_by_shares,
+    to_money,
+    variance,
+    whole_value,
+)
+from contracts.terms import OptionStatus, parse_term, schedule
+
+amounts = st.decimals(
+    min_value=Decimal("0"), max_value=Decimal("100000000"), places=2, allow_nan=False, allow_infinity=False
+)
+uplifts = st.decimals(
+    min_value=Decimal("-5"), max_value=Decimal("12"), places=2, allow_nan=False, allow_infinity=False
+)
+
+
+# One rounding helper
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (Decimal("2.345"), Decimal("2.35")),
+        (Decimal("2.344"), Decimal("2.34")),
+        (Decimal("-2.345"), Decimal("-2.35")),
+        (Decimal("0.005"), Decimal("0.01")),
+        (Decimal("2660000"), Decimal("2660000.00")),
+        (855439, Decimal("855439.00")),
+        ("319000", Decimal("319000.00")),
+        (" 12.5 ", Decimal("12.50")),
+    ],
+)
+def test_to_money_rounds_half_up_to_the_penny(value, expected):
+    result = to_money(value)
+
+    assert result == expected
+    assert result.as_tuple().exponent == -2
+
+
+def test_penny_is_one_hundredth_of_a_pound():
+    assert PENNY == Decimal("0.01")
+
+
+@pytest.mark.parametrize("value", [0.1, 2660000.0, True, None, [1]])
+def test_to_money_refuses_floats_and_other_types(value):
+    with pytest.raises(TypeError):
+        to_money(value)
+
+
+@pytest.mark.parametrize("value", ["abc", "", "£1", "NaN", Decimal("Infinity")])
+def test_to_money_refuses_what_is_not_a_finite_number(value):
+    with pytest.raises(ValueError):
+        to_money(value)
+
+
+# Period and whole-life values
+
+
+def test_the_period_value_is_the_annual_value_times_months_over_twelve():
+    assert period_value(Decimal("2660000"), 60) == Decimal("13300000.00")
+    assert period_value(Decimal("2660000"), 24) == Decimal("5320000.00")
+    assert period_value(Decimal("2660000"), 0) == Decimal("0.00")
+
+
+def test_an_exact_half_penny_rounds_up_despite_the_twelfths():
+    # £0.01 a year for six months is exactly half a penny.
+    assert period_value(Decimal("0.01"), 6) == Decimal("0.01")
+
+
+def test_nottingham_whole_life_value_is_what_seed_003_approved():
+    months = sum(parse_term("3+2+2"))
+
+    assert whole_value(Decimal("855439"), months) == Decimal("5988073.00")
+
+
+def test_support_at_home_whole_life_value_is_23_94_million():
+    months = sum(parse_term("5+2+2"))
+
+    assert whole_value(Decimal("2660000"), months) == Decimal("23940000.00")
+
+
+def test_committed_value_counts_only_the_initial_term_and_exercised_options():
+    term = schedule(
+        date(2024, 10, 1),
+        parse_term("5+2+2"),
+        (OptionStatus.EXERCISED, OptionStatus.AVAILABLE),
+        today=date(2030, 1, 1),
+    )
+
+    assert whole_value(Decimal("2660000"), term.committed_months) == Decimal("18620000.00")
+    assert whole_value(Decimal("2660000"), term.included_months) == Decimal("23940000.00")
+
+
+def test_a_declined_option_drops_out_of_the_whole_life_value():
+    term = schedule(
+        date(2024, 10, 1),
+        parse_term("5+2+2"),
+        (OptionStatus.EXERCISED, OptionStatus.DECLINED),
+        today=date(2030, 1, 1),
+    )
+
+    assert whole_value(Decimal("2660000"), term.included_months) == Decimal("18620000.00")
+
+
+def test_mhfss_projection_over_3_plus_2_is_1_595_000():
+    assert whole_value(Decimal("319000"), sum(parse_term("3+2"))) == Decimal("1595000.00")
+
+
+def test_monthly_values_are_a_twelfth_of_the_annual_value():
+    values = monthly_values(Decimal("1200"), 3)
+
+    assert values == [Decimal("100")] * 3
+
+
+def test_an_uplift_compounds_per_contract_year_from_the_start():
+    values = monthly_values(Decimal("1200"), 26, uplift_percent=Decimal("10"))
+
+    assert values[:12] == [Decimal("100")] * 12
+    assert values[12:24] == [Decimal("110")] * 12
+    assert values[24:] == [Decimal("121")] * 2
+
+
+def test_an_option_starting_in_month_60_uses_contract_year_5():
+    values = monthly_values(
+        Decimal("1200"), 24, uplift_percent=Decimal("10"), first_month_index=60
+    )
+
+    assert values[0] == Decimal("100") * Decimal("1.1") ** 5
+    assert values[12] == Decimal("100") * Decimal("1.1") ** 6
+
+
+def test_whole_value_with_an_uplift():
+    assert whole_value(Decimal("1200"), 24, uplift_percent=Decimal("3")) == Decimal("2436.00")
+    assert period_value(
+        Decimal("1200"), 12, uplift_percent=Decimal("3"), first_month_index=12
+    ) == Decimal("1236.00")
+
+
+def test_period_value_is_the_rounded_sum_of_monthly_values():
+    values = monthly_values(
+        Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7
+    )
+
+    assert period_value(
+        Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7
+    ) == to_money(sum(values))
+
+
+def test_values_refuse_floats():
+    with pytest.raises(TypeError):
+        whole_value(2660000.0, 60)
+    with pytest.raises(TypeError):
+        period_value(Decimal("2660000"), 60, uplift_percent=2.5)
+
+
+# Variance: projected against approved, spend against projection
+
+
+def test_support_at_home_projection_is_540_000_over_the_approved_value():
+    result = variance(Decimal("23940000"), Decimal("23400000"))
+
+    assert result == Variance(amount=Decimal("540000.00"), percent=Decimal("2.3"))
+    assert result.is_over
+
+
+def test_mhfss_spend_is_295_000_above_projection():
+    projected = whole_value(Decimal("319000"), 60)
+
+    result = variance(Decimal("1890000"), projected)
+
+    assert result.amount == Decimal("295000.00")
+    assert result.percent == Decimal("18.5")
+    assert result.is_over
+
+
+def test_an_underspend_is_not_an_overrun():
+    result = variance(Decimal("900"), Decimal("1000"))
+
+    assert result.amount == Decimal("-100.00")
+    assert result.percent == Decimal("-10.0")
+    assert not result.is_over
+
+
+def test_a_variance_against_nothing_has_no_percent():
+    result = variance(Decimal("50"), Decimal("0"))
+
+    assert result.amount == Decimal("50.00")
+    assert result.percent is None
+    assert result.is_over
+
+
+def test_nottingham_saves_95_049_a_year_against_2018_19():
+    assert saving(Decimal("950488"), Decimal("855439")) == Decimal("95049.00")
+
+
+# Financial years
+
+
+@pytest.mark.parametrize(
+    "start_year, label", [(2024, "2024/25"), (1999, "1999/00"), (2009, "2009/10"), (2029, "2029/30")]
+)
+def test_financial_year_labels(start_year, label):
+    assert financial_year_label(start_year) == label
+
+
+@pytest.mark.parametrize(
+    "d, year",
+    [
+        (date(2025, 3, 31), 2024),
+        (date(2025, 4, 1), 2025),
+        (date(2025, 1, 1), 2024),
+        (date(2024, 12, 31), 2024),
+    ],
+)
+def test_financial_years_run_from_1_april_to_31_march(d, year):
+    assert financial_year_of(d) == year
+
+
+def test_support_at_home_initial_term_spread_over_financial_years():
+    spread = financial_year_spread(date(2024, 10, 1), Decimal("2660000"), 60)
+
+    assert spread == {
+        2024: Decimal("1330000.00"),
+        2025: Decimal("2660000.00"),
+        2026: Decimal("2660000.00"),
+        2027: Decimal("2660000.00"),
+        2028: Decimal("2660000.00"),
+        2029: Decimal("1330000.00"),
+    }
+    assert list(spread) == sorted(spread)
+
+
+def test_nottingham_whole_life_spread_over_financial_years():
+    spread = financial_year_spread(date(2019, 7, 1), Decimal("855439"), 84)
+
+    assert spread == {
+        2019: Decimal("641579.25"),
+        2020: Decimal("855439.00"),
+        2021: Decimal("855439.00"),
+        2022: Decimal("855439.00"),
+        2023: Decimal("855439.00"),
+        2024: Decimal("855439.00"),
+        2025: Decimal("855439.00"),
+        2026: Decimal("213859.75"),
+    }
+    assert sum(spread.values()) == Decimal("5988073.00")
+
+
+def test_a_month_crossing_31_march_is_split_by_days():
+    # Month 3 runs 15 March to 14 April 2025: 17 of its 31 days are in 2024/25.
+    spread = financial_year_spread(date(2025, 1, 15), Decimal("1200"), 3)
+
+    assert spread == {2024: Decimal("254.84"), 2025: Decimal("45.16")}
+
+
+def test_the_last_year_takes_the_rounding_remainder():
+    # £0.02 a year for three months is exactly half a penny, so a penny in all.
+    # On their own 2024/25 (£0.0042...) and 2025/26 (£0.0008...) both round to
+    # nothing; the last year takes the penny so the years add up to the whole.
+    spread = financial_year_spread(date(2025, 1, 15), Decimal("0.02"), 3)
+
+    assert spread == {2024: Decimal("0.00"), 2025: Decimal("0.01")}
+    assert sum(spread.values()) == whole_value(Decimal("0.02"), 3) == Decimal("0.01")
+
+
+def test_a_spread_with_an_uplift_adds_up_to_the_uplifted_whole():
+    spread = financial_year_spread(date(2025, 1, 15), Decimal("1200"), 14, uplift_percent=Decimal("3"))
+
+    assert spread == {2024: Decimal("254.84"), 2025: Decimal("1151.16")}
+
+
+def test_a_spread_of_no_months_is_empty():
+    assert financial_year_spread(date(2025, 1, 15), Decimal("1200"), 0) == {}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),
+    amounts,
+    st.integers(min_value=0, max_value=150),
+    uplifts,
+)
+def test_financial_years_add_up_to_the_whole_value_exactly(start, annual, months, uplift):
+    spread = financial_year_spread(start, annual, months, uplift_percent=uplift)
+
+    whole = whole_value(annual, months, uplift_percent=uplift)
+    assert sum(spread.values(), Decimal("0.00")) == whole
+    if months:
+        assert list(spread) == list(range(min(spread), max(spread) + 1))
+    assert all(value.as_tuple().exponent == -2 for value in spread.values())
+
+
+# Funding partners
+
+
+def test_support_at_home_is_funded_50_50():
+    assert split_by_shares(Decimal("2660000"), [Decimal("50"), Decimal("50")]) == [
+        Decimal("1330000.00"),
+        Decimal("1330000.00"),
+    ]
+
+
+def test_shares_of_a_third_add_up_to_the_pound():
+    shares = [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+    assert split_by_shares(Decimal("100.00"), shares) == [
+        Decimal("33.33"),
+        Decimal("33.33"),
+        Decimal("33.34"),
+    ]
+
+
+def test_a_leftover_penny_goes_to_the_earlier_share_on_a_tie():
+    assert split_by_shares(Decimal("0.01"), [Decimal("50"), Decimal("50")]) == [
+        Decimal("0.01"),
+        Decimal("0.00"),
+    ]
+
+
+def test_leftover_pennies_go_to_the_largest_remainders():
+    shares = [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+    assert split_by_shares(Decimal("0.02"), shares) == [
+        Decimal("0.01"),
+        Decimal("0.00"),
+        Decimal("0.01"),
+    ]
+
+
+def test_a_single_funder_takes_it_all():
+    assert split_by_shares(Decimal("1432000"), [Decimal("100")]) == [Decimal("1432000.00")]
+
+
+@pytest.mark.parametrize(
+    "percents",
+    [
+        [Decimal("50"), Decimal("49.99")],
+        [Decimal("60"), Decimal("60")],
+        [Decimal("100"), Decimal("0")],
+        [Decimal("150"), Decimal("-50")],
+        [],
+    ],
+)
+def test_shares_must_each_be_positive_and_add_up_to_100(percents):
+    with pytest.raises(ValueError):
+        split_by_shares(Decimal("100"), percents)
+
+
+def test_it_says_what_the_shares_add_up_to():
+    with pytest.raises(ValueError, match="add up to exactly 100%: these add up to 99.99%"):
+        split_by_shares(Decimal("100"), [Decimal("50"), Decimal("49.99")])
+
+
+def test_shares_refuse_floats():
+    with pytest.raises(TypeError):
+        split_by_shares(Decimal("100"), [50.0, 50.0])
+
+
+@st.composite
+def shares_adding_to_100(draw):
+    # Cut 0..10000 hundredths of a percent at distinct points.
+    cuts = sorted(draw(st.sets(st.integers(min_value=1, max_value=9999), max_size=7)))
+    bounds = [0, *cuts, 10000]
+    return [Decimal(high - low) / 100 for low, high in zip(bounds, bounds[1:])]
+
+
+@settings(max_examples=150)
+@given(amounts, shares_adding_to_100())
+def test_funding_parts_add_up_to_the_amount_exactly(amount, shares):
+    parts = split_by_shares(amount, shares)
+
+    assert sum(parts, Decimal("0.00")) == to_money(amount)
+    assert len(parts) == len(shares)
+    for part, share in zip(parts, shares):
+        assert abs(part - amount * share / 100) < PENNY
+
+
+# Display
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (Decimal("2660000"), "£2,660,000.00"),
+        (Decimal("23940000"), "£23,940,000.00"),
+        (Decimal("641579.25"), "£641,579.25"),
+        (Decimal("-540000"), "-£540,000.00"),
+        (Decimal("0.005"), "£0.01"),
+        (Decimal("-0.001"), "£0.00"),
+        (Decimal("950"), "£950.00"),
+        (5988073, "£5,988,073.00"),
+    ],
+)
+def test_format_money_for_tables(value, text):
+    assert format_money(value) == text
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (Decimal("2660000"), "£2.66m"),
+        (Decimal("23400000"), "£23.4m"),
+        (Decimal("23940000"), "£23.94m"),
+        (Decimal("1000000"), "£1m"),
+        (Decimal("43000000"), "£43m"),
+        (Decimal("1432000"), "£1.43m"),
+        (Decimal("319000"), "£319k"),
+        (Decimal("95049"), "£95k"),
+        (Decimal("1890000"), "£1.89m"),
+        (Decimal("1120500"), "£1.12m"),
+        (Decimal("999499.99"), "£999k"),
+        (Decimal("999500"), "£1m"),
+        (Decimal("1500"), "£2k"),
+        (Decimal("1000"), "£1k"),
+        (Decimal("950"), "£950"),
+        (Decimal("950.50"), "£951"),
+        (Decimal("999.50"), "£1k"),
+        (Decimal("0"), "£0"),
+        (Decimal("-540000"), "-£540k"),
+        (Decimal("-23940000"), "-£23.94m"),
+        (Decimal("-0.40"), "£0"),
+    ],
+)
+def test_format_money_short_for_summaries(value, text):
+    assert format_money_short(value) == text
+
+
+@pytest.mark.parametrize("formatter", [format_money, format_money_short])
+@pytest.mark.parametrize("value", [2660000.0, "2660000", None])
+def test_formatting_refuses_anything_but_decimal_money(formatter, value):
+    with pytest.raises(TypeError):
+        formatter(value)

@@ -1,0 +1,525 @@
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contracts.money import financial_year_label, financial_year_of
+from contracts.terms import (
+    ContractStatus,
+    OptionStatus,
+    Period,
+    TermError,
+    format_term,
+    months_before,
+    next_start,
+    parse_term,
+    period_end,
+    periods,
+    schedule,
+)
+
+AVAILABLE = OptionStatus.AVAILABLE
+EXERCISED = OptionStatus.EXERCISED
+DECLINED = OptionStatus.DECLINED
+LAPSED = OptionStatus.LAPSED
+
+# support@home: 5+2+2 from 1 October 2024 (seed 000).
+SUPPORT_AT_HOME_START = date(2024, 10, 1)
+SUPPORT_AT_HOME_TERM = (60, 24, 24)
+
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
+terms = st.lists(st.integers(min_value=1, max_value=180), min_size=1, max_size=10)
+
+
+def support_at_home(statuses=(AVAILABLE, AVAILABLE), *, today):
+    return schedule(SUPPORT_AT_HOME_START, SUPPORT_AT_HOME_TERM, statuses, today=today)
+
+
+# Reading and writing terms
+
+
+@pytest.mark.parametrize(
+    "text, months",
+    [
+        ("5+2+2", (60, 24, 24)),
+        ("5 + 2 + 2", (60, 24, 24)),
+        ("  5+2+2  ", (60, 24, 24)),
+        ("3+2", (36, 24)),
+        ("18m+6m", (18, 6)),
+        ("18M+6m", (18, 6)),
+        ("3y+2y", (36, 24)),
+        ("3Y + 2y", (36, 24)),
+        ("1m+1m+1m", (1, 1, 1)),
+        ("5", (60,)),
+        ("1y+6m", (12, 6)),
+        ("3+2+2, maximum 7 years", (36, 24, 24)),
+        ("3+2+2 maximum 7 years", (36, 24, 24)),
+        ("3+2+2, Maximum 8 years", (36, 24, 24)),
+        ("3+2+2 (max 84 months)", (36, 24, 24)),
+        ("5 years + 2 years", (60, 24)),
+        ("18 months + 6 months", (18, 6)),
+    ],
+)
+def test_it_reads_terms_in_years_and_months(text, months):
+    assert parse_term(text) == months
+
+
+def test_it_explains_a_term_it_cannot_read():
+    with pytest.raises(TermError) as raised:
+        parse_term("5+x")
+
+    assert str(raised.value) == 'Cannot read the term "5+x": write it like 5+2+2 or 18m+6m.'
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "5+x", "+", "5++2", "5+2+", "five", "5.5+2", "-5+2", "5w+2", "5+2, maximum", "5*2"],
+)
+def test_it_rejects_terms_it_cannot_read(text):
+    with pytest.raises(TermError):
+        parse_term(text)
+
+
+def test_it_rejects_a_part_of_zero_months():
+    with pytest.raises(TermError, match="at least one month"):
+        parse_term("0+2")
+
+
+def test_it_rejects_more_than_ten_parts():
+    assert len(parse_term("+".join(["1"] * 10))) == 10
+    with pytest.raises(TermError, match="at most 10"):
+        parse_term("+".join(["1"] * 11))
+
+
+def test_it_rejects_a_term_longer_than_its_maximum():
+    with pytest.raises(TermError) as raised:
+        parse_term("3+2+2, maximum 6 years")
+
+    assert str(raised.value) == (
+        'The term "3+2+2, maximum 6 years" adds up to 7 years, more than its maximum of 6 years.'
+    )
+
+
+def test_a_term_error_is_a_value_error():
+    assert issubclass(TermError, ValueError)
+
+
+@pytest.mark.parametrize(
+    "months, text",
+    [
+        ((60, 24, 24), "5+2+2"),
+        ((36, 24), "3+2"),
+        ((18, 6), "18m+6m"),
+        ((12, 6), "12m+6m"),
+        ((1, 1, 1), "1m+1m+1m"),
+        ((84,), "7"),
+    ],
+)
+def test_it_writes_terms_in_years_unless_a_part_is_not_whole_years(months, text):
+    assert format_term(months) == text
+
+
+@settings(max_examples=100)
+@given(terms)
+def test_format_then_parse_gives_the_same_months(months):
+    assert parse_term(format_term(months)) == tuple(months)
+
+
+# The period rule
+
+
+@pytest.mark.parametrize(
+    "start, months, expected",
+    [
+        (date(2024, 10, 1), 60, date(2029, 10, 1)),
+        (date(2025, 1, 31), 1, date(2025, 3, 1)),  # no 31 February: the 1st of March
+        (date(2025, 3, 31), 1, date(2025, 5, 1)),  # no 31 April
+        (date(2024, 2, 29), 12, date(2025, 3, 1)),  # no 29 February 2025
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2024, 11, 15), 2, date(2025, 1, 15)),
+        (date(2024, 5, 6), 0, date(2024, 5, 6)),
+    ],
+)
+def test_next_start_is_the_same_day_or_the_first_of_the_month_after(start, months, expected):
+    assert next_start(start, months) == expected
+
+
+def test_period_end_is_the_day_before_the_next_start():
+    assert period_end(date(2024, 10, 1), 60) == date(2029, 9, 30)
+    assert period_end(date(2025, 1, 31), 1) == date(2025, 2, 28)
+
+
+# DOMAIN.md, "Contract terms": the table of periods, row by row.
+@pytest.mark.parametrize(
+    "start, term, expected",
+    [
+        (
+            date(2024, 10, 1),
+            "5+2+2",
+            [
+                (date(2024, 10, 1), date(2029, 9, 30)),
+                (date(2029, 10, 1), date(2031, 9, 30)),
+                (date(2031, 10, 1), date(2033, 9, 30)),
+            ],
+        ),
+        (
+            date(2019, 7, 1),
+            "3+2+2",
+            [
+                (date(2019, 7, 1), date(2022, 6, 30)),
+                (date(2022, 7, 1), date(2024, 6, 30)),
+                (date(2024, 7, 1), date(2026, 6, 30)),
+            ],
+        ),
+        (
+            date(2019, 10, 1),
+            "3+2",
+            [
+                (date(2019, 10, 1), date(2022, 9, 30)),
+                (date(2022, 10, 1), date(2024, 9, 30)),
+            ],
+        ),
+        (
+            date(2025, 1, 31),
+            "1m+1m+1m",
+            [
+                (date(2025, 1, 31), date(2025, 2, 28)),
+                (date(2025, 3, 1), date(2025, 3, 31)),
+                (date(2025, 4, 1), date(2025, 4, 30)),
+            ],
+        ),
+        (
+            date(2024, 2, 29),
+            "1+1+1",
+            [
+                (date(2024, 2, 29), date(2025, 2, 28)),
+                (date(2025, 3, 1), date(2026, 2, 28)),
+                (date(2026, 3, 1), date(2027, 2, 28)),
+            ],
+        ),
+    ],
+)
+def test_periods_match_the_domain_table(start, term, expected):
+    parts = parse_term(term)
+
+    result = periods(start, parts)
+
+    assert [(period.start, period.end) for period in result] == expected
+    assert [period.months for period in result] == list(parts)
+
+
+def test_the_support_at_home_initial_term_is_word_for_word_seed_000():
+    assert periods(date(2024, 10, 1), [60])[0] == Period(
+        start=date(2024, 10, 1), end=date(2029, 9, 30), months=60
+    )
+
+
+def test_the_first_year_of_the_mhfss_extension_is_2022_23():
+    extension = periods(date(2019, 10, 1), parse_term("3+2"))[1]
+
+    assert financial_year_label(financial_year_of(extension.start)) == "2022/23"
+
+
+def test_each_period_is_computed_from_its_own_start():
+    # 31 Jan + 2 months from the start would be 31 March; the option starts 1 March.
+    first, second = periods(date(2025, 1, 31), [1, 2])
+
+    assert second.start == date(2025, 3, 1)
+    assert second.end == date(2025, 4, 30)
+
+
+def test_it_rejects_empty_or_zero_length_parts():
+    with pytest.raises(ValueError):
+        periods(date(2024, 1, 1), [])
+    with pytest.raises(ValueError):
+        periods(date(2024, 1, 1), [12, 0])
+
+
+@settings(max_examples=150)
+@given(dates, terms)
+def test_periods_tile_with_no_gap_or_overlap(start, parts):
+    result = periods(start, parts)
+
+    assert result[0].start == start
+    assert [period.months for period in result] == parts
+    for period in result:
+        assert period.start <= period.end
+        assert period.end == next_start(period.start, period.months) - timedelta(days=1)
+    for previous, following in zip(result, result[1:]):
+        assert following.start == previous.end + timedelta(days=1)
+
+
+# Counting back: decision deadlines and gateway due dates
+
+
+@pytest.mark.parametrize(
+    "d, months, expected",
+    [
+        (date(2029, 9, 30), 6, date(2029, 3, 30)),
+        (date(2025, 8, 30), 6, date(2025, 2, 28)),
+        (date(2024, 10, 1), 24, date(2022, 10, 1)),  # Gateway 0 for support@home
+        (date(2024, 10, 1), 18, date(2023, 4, 1)),  # Gateway 1 for support@home
+        (date(2024, 10, 1), 6, date(2024, 4, 1)),  # Gateway 2 (mobilisation)
+        (date(2024, 8, 31), 6, date(2024, 2, 29)),
+        (date(2025, 3, 31), 1, date(2025, 2, 28)),
+        (date(2025, 1, 15), 1, date(2024, 12, 15)),
+        (date(2025, 1, 15), 0, date(2025, 1, 15)),
+    ],
+)
+def test_months_before_is_the_same_day_or_the_last_day_of_that_month(d, months, expected):
+    assert months_before(d, months) == expected
+
+
+@settings(max_examples=150)
+@given(dates, st.integers(min_value=0, max_value=240))
+def test_months_before_lands_in_the_month_that_many_months_earlier(d, months):
+    result = months_before(d, months)
+
+    assert result <= d
+    assert (d.year * 12 + d.month) - (result.year * 12 + result.month) == months
+    # Either the same day, or the last day of a month too short to have it.
+    assert result.day == d.day or (result + timedelta(days=1)).day == 1 < result.day < d.day
+    if d.day <= 28:
+        assert next_start(result, months) == d
+        assert months_before(next_start(d, months), months) == d
+
+
+# Schedules: options, dates and status on a day
+
+
+def test_support_at_home_on_its_first_day():
+    result = support_at_home(today=date(2024, 10, 1))
+
+    assert result.initial_end == date(2029, 9, 30)
+    assert result.current_end == date(2029, 9, 30)
+    assert result.final_end == date(2033, 9, 30)
+    assert result.option_statuses == (AVAILABLE, AVAILABLE)
+    assert result.next_option == 1
+    assert result.next_decision_deadline == date(2029, 3, 30)
+    assert result.next_option_late is False
+    assert result.status == "live"
+    assert result.committed_months == 60
+    assert result.included_months == 108
+    assert len(result.periods) == 3
+
+
+def test_it_is_not_started_before_the_start():
+    result = support_at_home(today=date(2024, 9, 30))
+
+    assert result.status == ContractStatus.NOT_STARTED == "not_started"
+    assert result.next_option == 1
+
+
+def test_an_option_is_late_after_its_deadline_but_still_open():
+    on_deadline = support_at_home(today=date(2029, 3, 30))
+    day_after = support_at_home(today=date(2029, 3, 31))
+
+    assert on_deadline.next_option_late is False
+    assert day_after.next_option_late is True
+    assert day_after.option_statuses == (AVAILABLE, AVAILABLE)
+    assert day_after.final_end == date(2033, 9, 30)
+    assert day_after.status == "live"
+
+
+def test_an_option_is_still_open_on_the_last_day_of_the_current_end():
+    result = support_at_home(today=date(2029, 9, 30))
+
+    assert result.option_statuses == (AVAILABLE, AVAILABLE)
+    assert result.next_option_late is True
+    assert result.status == "live"
+
+
+def test_an_option_lapses_on_the_day_after_the_current_end_without_a_decision():
+    result = support_at_home(today=date(2029, 10, 1))
+
+    assert result.option_statuses == (LAPSED, LAPSED)
+    assert result.final_end == date(2029, 9, 30)
+    assert result.current_end == date(2029, 9, 30)
+    assert result.next_option is None
+    assert result.next_decision_deadline is None
+    assert result.next_option_late is False
+    assert result.included_months == 60
+    assert result.status == "expired"
+
+
+def test_declining_an_option_closes_the_ones_after_it():
+    result = support_at_home((DECLINED, AVAILABLE), today=date(2028, 1, 1))
+
+    assert result.option_statuses == (DECLINED, DECLINED)
+    assert result.final_end == date(2029, 9, 30)
+    assert result.included_months == 60
+    assert result.next_option is None
+    assert result.status == "final_term"
+
+
+def test_a_lapsed_option_closes_the_ones_after_it_as_lapsed():
+    result = support_at_home((LAPSED, AVAILABLE), today=date(2029, 9, 1))
+
+    assert result.option_statuses == (LAPSED, LAPSED)
+
+
+def test_declining_a_later_option_keeps_the_earlier_one_open():
+    result = support_at_home((AVAILABLE, DECLINED), today=date(2028, 1, 1))
+
+    assert result.option_statuses == (AVAILABLE, DECLINED)
+    assert result.final_end == date(2031, 9, 30)
+    assert result.included_months == 84
+    assert result.next_option == 1
+    assert result.status == "live"
+
+
+def test_exercising_the_first_option_moves_the_current_end_and_the_next_deadline():
+    result = support_at_home((EXERCISED, AVAILABLE), today=date(2030, 1, 1))
+
+    assert result.current_end == date(2031, 9, 30)
+    assert result.final_end == date(2033, 9, 30)
+    assert result.committed_months == 84
+    assert result.included_months == 108
+    assert result.next_option == 2
+    assert result.next_decision_deadline == date(2031, 3, 30)
+    assert result.status == "live"
+
+
+def test_the_second_option_lapses_on_the_day_after_the_first_ends():
+    last_day = support_at_home((EXERCISED, AVAILABLE), today=date(2031, 9, 30))
+    day_after = support_at_home((EXERCISED, AVAILABLE), today=date(2031, 10, 1))
+
+    assert last_day.option_statuses == (EXERCISED, AVAILABLE)
+    assert last_day.next_option_late is True
+    assert day_after.option_statuses == (EXERCISED, LAPSED)
+    assert day_after.status == "expired"
+    assert day_after.final_end == date(2031, 9, 30)
+
+
+def test_it_is_in_its_final_term_once_every_option_is_exercised():
+    in_final_term = support_at_home((EXERCISED, EXERCISED), today=date(2033, 9, 30))
+    expired = support_at_home((EXERCISED, EXERCISED), today=date(2033, 10, 1))
+
+    assert in_final_term.status == ContractStatus.FINAL_TERM
+    assert in_final_term.current_end == in_final_term.final_end == date(2033, 9, 30)
+    assert in_final_term.committed_months == 108
+    assert expired.status == ContractStatus.EXPIRED
+
+
+def test_option_deadlines_assume_the_earlier_options_are_taken():
+    result = support_at_home(today=date(2024, 10, 1))
+
+    assert result.option_deadline(1) == date(2029, 3, 30)
+    assert result.option_deadline(2) == date(2031, 3, 30)
+    with pytest.raises(ValueError):
+        result.option_deadline(3)
+    with pytest.raises(ValueError):
+        result.option_deadline(0)
+
+
+def test_the_deadline_counts_back_to_the_last_day_of_a_short_month():
+    # 1+1 from 31 August 2024: the initial term ends 30 August 2025.
+    result = schedule(date(2024, 8, 31), (12, 12), (AVAILABLE,), today=date(2024, 9, 1))
+
+    assert result.current_end == date(2025, 8, 30)
+    assert result.next_decision_deadline == date(2025, 2, 28)
+
+
+def test_the_notice_period_is_a_setting():
+    result = schedule(
+        date(2024, 10, 1), (60, 24, 24), (AVAILABLE, AVAILABLE), today=date(2029, 1, 1), notice_months=9
+    )
+
+    assert result.next_decision_deadline == date(2028, 12, 30)
+    assert result.next_option_late is True
+    assert result.option_deadline(2) == date(2030, 12, 30)
+
+
+def test_a_5_3_2_term_from_1_august_2026_ends_31_july_2036():
+    result = schedule(
+        date(2026, 8, 1), parse_term("5+3+2"), (AVAILABLE, AVAILABLE), today=date(2026, 8, 1)
+    )
+
+    assert result.initial_end == date(2031, 7, 31)
+    assert result.final_end == date(2036, 7, 31)
+    assert result.next_decision_deadline == date(2031, 1, 31)
+
+
+def test_mhfss_with_its_extension_exercised_is_in_its_final_term():
+    # Bromley MHFSS: 3+2 from 1 October 2019, extension exercised (seeds 002, 000).
+    result = schedule(date(2019, 10, 1), parse_term("3+2"), (EXERCISED,), today=date(2022, 11, 30))
+
+    assert result.current_end == result.final_end == date(2024, 9, 30)
+    assert result.committed_months == 60
+    assert result.status == "final_term"
+
+
+def test_a_contract_without_options_is_in_its_final_term_until_it_expires():
+    # SEL ICB residential and supported accommodation: 1 April 2019 to 30 September 2024.
+    live = schedule(date(2019, 4, 1), (66,), (), today=date(2024, 9, 30))
+    expired = schedule(date(2019, 4, 1), (66,), (), today=date(2024, 10, 1))
+
+    assert live.final_end == date(2024, 9, 30)
+    assert live.status == "final_term"
+    assert live.next_option is None
+    assert expired.status == "expired"
+
+
+def test_it_accepts_statuses_as_stored_strings():
+    result = support_at_home(("exercised", "available"), today=date(2030, 1, 1))
+
+    assert result.option_statuses == (EXERCISED, AVAILABLE)
+
+
+def test_options_are_taken_in_order():
+    with pytest.raises(ValueError, match="Options are taken in order"):
+        support_at_home((DECLINED, EXERCISED), today=date(2030, 1, 1))
+    with pytest.raises(ValueError, match="Options are taken in order"):
+        support_at_home((AVAILABLE, EXERCISED), today=date(2030, 1, 1))
+
+
+def test_it_needs_one_status_per_option():
+    with pytest.raises(ValueError):
+        support_at_home((AVAILABLE,), today=date(2030, 1, 1))
+    with pytest.raises(ValueError):
+        schedule(date(2024, 1, 1), (12,), (AVAILABLE,), today=date(2024, 1, 1))
+
+
+def test_it_rejects_an_unknown_status():
+    with pytest.raises(ValueError):
+        support_at_home(("renewed", "available"), today=date(2030, 1, 1))
+
+
+@st.composite
+def recorded_options(draw):
+    parts = draw(st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=6))
+    options = len(parts) - 1
+    exercised = draw(st.integers(min_value=0, max_value=options))
+    rest = draw(
+        st.lists(
+            st.sampled_from([AVAILABLE, DECLINED, LAPSED]),
+            min_size=options - exercised,
+            max_size=options - exercised,
+        )
+    )
+    return parts, [EXERCISED] * exercised + rest
+
+
+@settings(max_examples=150)
+@given(dates, recorded_options(), st.integers(min_value=-400, max_value=8000))
+def test_schedule_dates_and_statuses_hang_together(start, recorded, days_from_start):
+    parts, statuses = recorded
+    today = start + timedelta(days=days_from_start)
+
+    result = schedule(start, parts, statuses, today=today)
+
+    assert result.initial_end <= result.current_end <= result.final_end
+    assert result.periods[0].months <= result.committed_months <= result.included_months
+    assert result.included_months <= sum(parts)
+    effective = result.option_statuses
+    assert [s == EXERCISED for s in effective] == [s == EXERCISED for s in statuses]
+    first_closed = next((i for i, s in enumerate(effective) if s in (DECLINED, LAPSED)), None)
+    if first_closed is not None:
+        assert AVAILABLE not in effective[first_closed:]
+    if result.next_option is not None:
+        assert today <= result.current_end
+        assert result.next_decision_deadline == result.option_deadline(result.next_option)
+    if today > result.current_end:
+        assert result.status == "expired"
+        assert AVAILABLE not in effective
