@@ -1,0 +1,110 @@
+"""Factories and role fixtures shared by the whole suite."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+import pytest
+from django.contrib.auth.models import Group
+
+from commissioning.roles import CLERKS, MANAGERS, OFFICERS
+from contracts import services
+from contracts.models import Contract, Organisation, Provider, ServiceArea
+
+# A fixed "today" for tests that are not about a particular day.
+TODAY = date(2026, 11, 22)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"London Borough {n}")
+    kind = Organisation.Kind.COUNCIL
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Care Provider {n} Ltd")
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceArea
+        django_get_or_create = ["name"]
+
+    name = "Mental health"
+
+
+class ContractFactory(factory.Factory):
+    """Builds contracts through `services.contract_create`, so stored dates are right."""
+
+    class Meta:
+        model = Contract
+
+    reference = factory.Sequence(lambda n: f"C{n:04d}")
+    title = factory.LazyAttribute(lambda o: f"Support service {o.reference}")
+    service_area = factory.SubFactory(ServiceAreaFactory)
+    lead_commissioner = factory.SubFactory(OrganisationFactory)
+    providers = factory.LazyFunction(lambda: [ProviderFactory()])
+    start_date = date(2024, 10, 1)
+    term = "5+2+2"
+    annual_value = Decimal("100000.00")
+    options_exercised = 0
+    today = TODAY
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return services.contract_create(**kwargs)
+
+    @classmethod
+    def _build(cls, model_class, **kwargs):
+        raise NotImplementedError("Contracts are only made through services.contract_create.")
+
+
+def _user(django_user_model, username: str, group: str | None):
+    user = django_user_model.objects.create_user(username=username, password="pw", email=f"{username}@example.org")
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def officer(django_user_model):
+    return _user(django_user_model, "officer", OFFICERS)
+
+
+@pytest.fixture
+def clerk(django_user_model):
+    return _user(django_user_model, "clerk", CLERKS)
+
+
+@pytest.fixture
+def manager(django_user_model):
+    return _user(django_user_model, "manager", MANAGERS)
+
+
+@pytest.fixture
+def nobody(django_user_model):
+    """Signed in, but in no role."""
+    return _user(django_user_model, "nobody", None)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Pages and services see TODAY as today, so no test depends on the real date."""
+    monkeypatch.setattr("commissioning.dates.real_today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
