@@ -1,0 +1,74 @@
+"""The register's CSV columns, shared by the export command and the list's download."""
+
+from datetime import date
+
+from contracts.models import Contract
+from contracts.money import period_value, whole_value
+from contracts.services import contract_schedule
+from contracts.terms import OptionStatus
+
+IMPORT_COLUMNS = [
+    "reference",
+    "title",
+    "provider",
+    "service_area",
+    "contract_type",
+    "procurement_regime",
+    "lead_commissioner",
+    "funding",
+    "start_date",
+    "term",
+    "options_exercised",
+    "annual_value",
+    "approved_value",
+]
+EXPORT_COLUMNS = IMPORT_COLUMNS + [
+    "initial_end_date",
+    "current_end_date",
+    "final_end_date",
+    "next_decision_deadline",
+    "status",
+    "initial_term_value",
+    "committed_value",
+    "whole_life_value",
+    "approved_variance",
+]
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def export_row(contract: Contract, *, today: date) -> list[str]:
+    """One contract as the export's columns, computed for `today`.
+
+    Expects providers, funding shares (with organisations) and options prefetched.
+    """
+    options = list(contract.options.all())
+    result = contract_schedule(contract, options, today=today)
+    uplift = contract.annual_uplift_percent
+    whole_life = whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
+    return [
+        contract.reference,
+        contract.title,
+        "; ".join(provider.name for provider in contract.providers.all()),
+        contract.service_area.name,
+        contract.contract_type,
+        contract.procurement_regime,
+        contract.lead_commissioner.name,
+        "; ".join(f"{share.organisation.name}:{share.percent.normalize():f}" for share in contract.funding_shares.all()),
+        contract.start_date.isoformat(),
+        contract.term,
+        str(sum(1 for status in result.option_statuses if status == OptionStatus.EXERCISED)),
+        f"{contract.annual_value:.2f}",
+        f"{contract.approved_value:.2f}" if contract.approved_value is not None else "",
+        _iso(result.initial_end),
+        _iso(result.current_end),
+        _iso(result.final_end),
+        _iso(result.next_decision_deadline),
+        str(result.status),
+        f"{period_value(contract.annual_value, result.periods[0].months, uplift_percent=uplift):.2f}",
+        f"{whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift):.2f}",
+        f"{whole_life:.2f}",
+        f"{whole_life - contract.approved_value:.2f}" if contract.approved_value is not None else "",
+    ]

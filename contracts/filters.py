@@ -1,0 +1,109 @@
+from datetime import date
+
+import django_filters
+from django import forms
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+
+from contracts.models import Contract, Organisation, Provider, ServiceArea
+from contracts.terms import period_end
+
+
+def with_status(queryset: QuerySet, *, today: date) -> QuerySet:
+    """Annotate each contract's status on `today` from the stored dates, in SQL.
+
+    The same rule as `contracts.terms.schedule`: no option open means the stored
+    next decision deadline is empty.
+    """
+    Status = Contract.Status
+    return queryset.annotate(
+        status=Case(
+            When(start_date__gt=today, then=Value(Status.NOT_STARTED)),
+            When(current_end_date__lt=today, then=Value(Status.EXPIRED)),
+            When(next_decision_deadline__isnull=True, then=Value(Status.FINAL_TERM)),
+            default=Value(Status.LIVE),
+        )
+    )
+
+
+class ContractFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": "Reference, title or provider", "type": "search"}),
+    )
+    service_area = django_filters.ModelChoiceFilter(
+        label="Service area", queryset=ServiceArea.objects.all(), empty_label="Any service area"
+    )
+    provider = django_filters.ModelChoiceFilter(
+        label="Provider", queryset=Provider.objects.all(), empty_label="Any provider", method="filter_provider"
+    )
+    commissioner = django_filters.ModelChoiceFilter(
+        label="Commissioner",
+        field_name="lead_commissioner",
+        queryset=Organisation.objects.all(),
+        empty_label="Any commissioner",
+    )
+    regime = django_filters.ChoiceFilter(
+        label="Regime", field_name="procurement_regime", choices=Contract.Regime.choices, empty_label="Any regime"
+    )
+    contract_type = django_filters.ChoiceFilter(
+        label="Type", choices=Contract.ContractType.choices, empty_label="Any type"
+    )
+    status = django_filters.ChoiceFilter(label="Status", choices=Contract.Status.choices, empty_label="Any status")
+    ends_within = django_filters.NumberFilter(
+        label="Ends within (months)",
+        min_value=1,
+        max_value=600,
+        method="filter_ends_within",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 240, "placeholder": "e.g. 12"}),
+    )
+    value_min = django_filters.NumberFilter(
+        field_name="whole_life_value", lookup_expr="gte", label="Whole-life value from (£)", min_value=0
+    )
+    value_max = django_filters.NumberFilter(
+        field_name="whole_life_value", lookup_expr="lte", label="Whole-life value to (£)", min_value=0
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("reference", "reference"),
+            ("title", "title"),
+            ("lead_commissioner__name", "commissioner"),
+            ("start_date", "start"),
+            ("current_end_date", "current_end"),
+            ("final_end_date", "final_end"),
+            ("next_decision_deadline", "deadline"),
+            ("annual_value", "annual_value"),
+            ("whole_life_value", "whole_life_value"),
+            ("status", "status"),
+        ),
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Contract
+        fields: list[str] = []
+
+    def __init__(self, *args, today: date, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        provider_match = Provider.objects.filter(contracts=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(title__icontains=value) | Exists(provider_match)
+        )
+
+    def filter_provider(self, queryset, name, value):
+        # Exists rather than a join, so a contract with two providers is listed once.
+        return queryset.filter(Exists(Provider.contracts.through.objects.filter(contract=OuterRef("pk"), provider=value)))
+
+    def filter_ends_within(self, queryset, name, value):
+        months = int(value)
+        return queryset.filter(current_end_date__gte=self.today, current_end_date__lte=period_end(self.today, months))
+
+    def filter_queryset(self, queryset):
+        # Status is a computed annotation, so the queryset must carry it first.
+        return super().filter_queryset(with_status(queryset, today=self.today))

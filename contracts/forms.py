@@ -1,0 +1,211 @@
+from datetime import date
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from contracts.models import Contract, FundingShare, Organisation, Provider
+from contracts.money import financial_year_label, financial_year_of
+from contracts.services import Share
+from contracts.terms import TermError, parse_term
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError, *, extra_targets: dict | None = None) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the
+    form has that field (or on `extra_targets[field]`), otherwise at the top."""
+    targets = extra_targets or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        if field in targets:
+            targets[field].append(errors)
+        elif field in form.fields and field != NON_FIELD_ERRORS:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+class ContractForm(forms.ModelForm):
+    options_exercised = forms.IntegerField(
+        label="Options already exercised",
+        min_value=0,
+        initial=0,
+        help_text="For a contract already running: how many options, in order, have been taken.",
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "service_area",
+            "contract_type",
+            "procurement_regime",
+            "lead_commissioner",
+            "providers",
+            "start_date",
+            "term",
+            "annual_value",
+            "annual_uplift_percent",
+            "approved_value",
+            "notes",
+        ]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "providers": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        labels = {
+            "annual_value": "Annual value (£)",
+            "approved_value": "Approved value (£)",
+            "lead_commissioner": "Lead commissioner",
+        }
+        help_texts = {
+            "providers": "Hold Ctrl (or Cmd) to choose more than one.",
+            "annual_value": "The value of one year of the contract, before any uplift.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if self.instance.pk:
+            # Options on a registered contract are decided on its page, one by one.
+            del self.fields["options_exercised"]
+            self.fields["reference"].disabled = True
+            self.fields["reference"].help_text = "A reference cannot change once registered."
+        self.fields["annual_uplift_percent"].required = False
+        for name in ("annual_value", "approved_value"):
+            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
+
+    def clean_term(self) -> str:
+        term = self.cleaned_data["term"]
+        try:
+            parse_term(term)
+        except TermError as error:
+            raise ValidationError(str(error)) from None
+        return term
+
+    def clean(self):
+        cleaned = super().clean()
+        term = cleaned.get("term")
+        exercised = cleaned.get("options_exercised")
+        if term and exercised is not None:
+            available = len(parse_term(term)) - 1
+            if exercised > available:
+                noun = "option" if available == 1 else "options"
+                self.add_error(
+                    "options_exercised", f"{exercised} options exercised, but the term {term} has only {available} {noun}."
+                )
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "reference"}
+        data["providers"] = list(data["providers"])
+        data["annual_uplift_percent"] = data["annual_uplift_percent"] or Decimal("0")
+        if "options_exercised" in self.fields:
+            data["options_exercised"] = self.cleaned_data["options_exercised"]
+        return data
+
+
+class FundingShareForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False)
+    percent = forms.DecimalField(
+        label="Share (%)", max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, percent = cleaned.get("organisation"), cleaned.get("percent")
+        if organisation and percent is None and "percent" not in self.errors:
+            self.add_error("percent", "Enter this organisation's share.")
+        if percent is not None and not organisation:
+            self.add_error("organisation", "Choose the organisation this share belongs to.")
+        return cleaned
+
+
+class BaseFundingFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        shares = self.shares()
+        if not shares:
+            return
+        organisations = [share.organisation.pk for share in shares]
+        if len(set(organisations)) != len(organisations):
+            raise ValidationError("Each organisation can have only one funding share.")
+        total = sum((share.percent for share in shares), Decimal("0"))
+        if total != 100:
+            raise ValidationError(f"Funding shares must add up to 100%; these add up to {total.normalize():f}%.")
+
+    def shares(self) -> list[Share]:
+        return [
+            Share(organisation=form.cleaned_data["organisation"], percent=form.cleaned_data["percent"])
+            for form in self.forms
+            if form.cleaned_data.get("organisation") and form.cleaned_data.get("percent") is not None
+        ]
+
+
+def funding_formset(*, data=None, contract: Contract | None = None) -> BaseFundingFormSet:
+    initial = []
+    if contract is not None and contract.pk:
+        initial = [
+            {"organisation": share.organisation_id, "percent": share.percent}
+            for share in FundingShare.objects.filter(contract=contract)
+        ]
+    formset_class = forms.formset_factory(
+        FundingShareForm, formset=BaseFundingFormSet, extra=max(3 - len(initial), 1), max_num=10
+    )
+    return formset_class(data=data, initial=initial, prefix="funding")
+
+
+class OptionDecisionForm(forms.Form):
+    decided_by = forms.CharField(
+        label="Decided by",
+        max_length=200,
+        help_text="Who took the decision, e.g. Chief Officer in consultation with the Portfolio Holder.",
+    )
+    decided_on = forms.DateField(label="Decision date", widget=DATE_WIDGET)
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["decided_on"].initial = today
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"]
+        if decided_on > self.today:
+            raise ValidationError("The decision date cannot be in the future.")
+        return decided_on
+
+
+class SpendForm(forms.Form):
+    financial_year = forms.TypedChoiceField(label="Financial year", coerce=int)
+    amount = forms.DecimalField(
+        label="Actual spend (£)", max_digits=14, decimal_places=2, min_value=Decimal("0"),
+        error_messages={"min_value": "Spend cannot be negative."},
+    )
+    note = forms.CharField(required=False, max_length=250)
+
+    def __init__(self, *args, contract: Contract, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = financial_year_of(contract.start_date)
+        last = max(financial_year_of(contract.final_end_date), first)
+        self.fields["financial_year"].choices = [(year, financial_year_label(year)) for year in range(first, last + 1)]
+        current = financial_year_of(today)
+        self.fields["financial_year"].initial = min(max(current, first), last)
+        self.fields["amount"].widget.attrs.update({"step": "0.01", "min": "0"})
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = ["name", "companies_house_number", "charity_number", "is_sme", "is_vcse"]

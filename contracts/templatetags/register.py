@@ -1,0 +1,52 @@
+"""Formatting for the register's templates: money, statuses. Formatting only."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from contracts.money import format_money, format_money_short
+
+register = template.Library()
+
+_STATUS_CLASSES = {
+    "not_started": ("secondary", "Not started"),
+    "live": ("success", "Live"),
+    "final_term": ("warning", "In final term"),
+    "expired": ("dark", "Expired"),
+    "available": ("primary", "Available"),
+    "exercised": ("success", "Exercised"),
+    "declined": ("secondary", "Declined"),
+    "lapsed": ("danger", "Lapsed"),
+}
+
+
+@register.filter
+def money(value) -> str:
+    """£2,660,000.00. Refuses anything but Decimal (and int), so a float shows up at once."""
+    if value is None or value == "":
+        return "—"
+    return format_money(value)
+
+
+@register.filter
+def money_short(value) -> str:
+    """£2.66m, £319k."""
+    if value is None or value == "":
+        return "—"
+    return format_money_short(value)
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    value = Decimal(value).normalize()
+    return f"{value:f}%"
+
+
+@register.simple_tag
+def status_badge(status) -> str:
+    css, label = _STATUS_CLASSES.get(str(status), ("secondary", str(status)))
+    text_class = " text-dark" if css == "warning" else ""
+    return format_html('<span class="badge text-bg-{}{}" data-status="{}">{}</span>', css, text_class, status, label)

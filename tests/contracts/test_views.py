@@ -1,0 +1,469 @@
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from contracts.models import Contract, ContractOption, FundingShare, SpendRecord
+from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def support_at_home(**overrides):
+    bromley = OrganisationFactory(name="London Borough of Bromley")
+    icb = OrganisationFactory(name="South East London ICB", kind="icb")
+    from contracts.services import Share
+
+    values = dict(
+        reference="LBB-SAH-2024",
+        title="Support at home",
+        lead_commissioner=bromley,
+        providers=[ProviderFactory(name="Hestia Housing and Support")],
+        start_date=date(2024, 10, 1),
+        term="5+2+2",
+        annual_value=Decimal("2660000"),
+        approved_value=Decimal("23400000"),
+        funding=[Share(bromley, Decimal("50")), Share(icb, Decimal("50"))],
+    )
+    values.update(overrides)
+    return ContractFactory(**values)
+
+
+# --- who may see and change what -------------------------------------------------
+
+
+def test_it_requires_login(client):
+    response = client.get(reverse("contracts:contract_list"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "url_name", "expected"),
+    [
+        ("officer", "contract_list", HTTPStatus.OK),
+        ("officer", "contract_detail", HTTPStatus.OK),
+        ("officer", "contract_update", HTTPStatus.OK),
+        ("officer", "contract_create", HTTPStatus.OK),
+        ("officer", "option_exercise", HTTPStatus.OK),
+        ("manager", "contract_list", HTTPStatus.OK),
+        ("manager", "contract_detail", HTTPStatus.OK),
+        ("manager", "contract_update", HTTPStatus.FORBIDDEN),
+        ("manager", "contract_create", HTTPStatus.FORBIDDEN),
+        ("manager", "option_exercise", HTTPStatus.FORBIDDEN),
+        ("clerk", "contract_detail", HTTPStatus.OK),
+        ("clerk", "contract_update", HTTPStatus.FORBIDDEN),
+        ("nobody", "contract_list", HTTPStatus.FORBIDDEN),
+        ("nobody", "contract_detail", HTTPStatus.NOT_FOUND),
+        ("nobody", "contract_update", HTTPStatus.NOT_FOUND),
+        ("nobody", "option_exercise", HTTPStatus.NOT_FOUND),
+    ],
+)
+def test_roles_see_and_change_what_they_should(request, client_for, role, url_name, expected):
+    contract = support_at_home()
+    args = {
+        "contract_list": [],
+        "contract_create": [],
+        "contract_detail": [contract.pk],
+        "contract_update": [contract.pk],
+        "option_exercise": [contract.pk, 1],
+    }[url_name]
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(reverse(f"contracts:{url_name}", args=args)).status_code == expected
+
+
+def test_a_missing_contract_is_404(client_for, officer):
+    assert client_for(officer).get(reverse("contracts:contract_detail", args=[999])).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_manager_cannot_record_spend(client_for, manager):
+    contract = support_at_home()
+    response = client_for(manager).post(
+        reverse("contracts:spend_create", args=[contract.pk]), {"financial_year": 2024, "amount": "10"}
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not SpendRecord.objects.exists()
+
+
+# --- the list ------------------------------------------------------------------------
+
+
+def _list(client, **params):
+    return client.get(reverse("contracts:contract_list"), params)
+
+
+def _references(response) -> list[str]:
+    return [contract.reference for contract in response.context["page"].object_list]
+
+
+def test_the_list_shows_contracts_with_their_dates_and_values(client_for, officer):
+    support_at_home()
+    response = _list(client_for(officer), as_of="2026-11-22")
+    html = response.content.decode()
+    assert "LBB-SAH-2024" in html
+    assert "30 Sep 2029" in html  # current end
+    assert "30 Sep 2033" in html  # final end
+    assert "30 Mar 2029" in html  # next decision
+    assert "£2,660,000.00" in html
+    assert "£23,940,000.00" in html
+    assert 'data-status="live"' in html
+
+
+def test_the_list_filters(client_for, officer):
+    support_at_home()
+    mental_health = ServiceAreaFactory(name="Mental health")
+    home_support = ServiceAreaFactory(name="Home support")
+    ContractFactory(
+        reference="MHFSS", start_date=date(2019, 10, 1), term="3+2", options_exercised=1, service_area=mental_health,
+        annual_value=Decimal("319000"), providers=[ProviderFactory(name="Hestia Housing and Support")],
+    )
+    ContractFactory(
+        reference="BRAD-HS", start_date=date(2026, 4, 1), term="1+1", service_area=home_support,
+        annual_value=Decimal("43000000"), providers=[ProviderFactory(name="Bradford Care")],
+        contract_type=Contract.ContractType.FRAMEWORK, procurement_regime=Contract.Regime.PCR_2015,
+    )
+    client = client_for(officer)
+    today = "2026-11-22"
+    assert _references(_list(client, as_of=today)) == ["BRAD-HS", "LBB-SAH-2024", "MHFSS"]
+    assert _references(_list(client, as_of=today, q="hestia")) == ["LBB-SAH-2024", "MHFSS"]
+    assert _references(_list(client, as_of=today, q="brad")) == ["BRAD-HS"]
+    assert _references(_list(client, as_of=today, status="expired")) == ["MHFSS"]
+    assert _references(_list(client, as_of=today, status="live")) == ["BRAD-HS", "LBB-SAH-2024"]
+    assert _references(_list(client, as_of=today, service_area=home_support.pk)) == ["BRAD-HS"]
+    assert _references(_list(client, as_of=today, regime="pcr_2015")) == ["BRAD-HS"]
+    assert _references(_list(client, as_of=today, contract_type="framework")) == ["BRAD-HS"]
+    # BRAD-HS's initial year ends 31 Mar 2027: within 6 months of 22 Nov 2026 (to 21 May 2027).
+    assert _references(_list(client, as_of=today, ends_within=6)) == ["BRAD-HS"]
+    assert _references(_list(client, as_of=today, value_min=20000000, value_max=30000000)) == ["LBB-SAH-2024"]
+    assert _references(_list(client, as_of=today, sort="-whole_life_value")) == ["BRAD-HS", "LBB-SAH-2024", "MHFSS"]
+    assert _references(_list(client, as_of=today, sort="current_end")) == ["MHFSS", "BRAD-HS", "LBB-SAH-2024"]
+    provider = ProviderFactory(name="Bradford Care")
+    assert _references(_list(client, as_of=today, provider=provider.pk)) == ["BRAD-HS"]
+    empty = _list(client, as_of=today, q="no such contract")
+    assert "No contracts match these filters." in empty.content.decode()
+
+
+def test_the_list_status_follows_the_as_of_day(client_for, officer):
+    support_at_home()
+    client = client_for(officer)
+    assert _references(_list(client, as_of="2024-09-30", status="not_started")) == ["LBB-SAH-2024"]
+    assert _references(_list(client, as_of="2029-10-01", status="expired")) == ["LBB-SAH-2024"]
+
+
+def test_the_list_paginates(client_for, officer, settings):
+    settings.PAGE_SIZE = 2
+    for n in range(5):
+        ContractFactory(reference=f"P{n}")
+    client = client_for(officer)
+    assert _references(_list(client)) == ["P0", "P1"]
+    assert _references(_list(client, page=3)) == ["P4"]
+    assert _references(_list(client, page=99)) == ["P4"]
+
+
+def test_an_empty_register_says_so(client_for, officer):
+    html = _list(client_for(officer)).content.decode()
+    assert "The register is empty." in html
+
+
+def test_an_invalid_filter_value_shows_an_error_not_a_500(client_for, officer):
+    support_at_home()
+    response = _list(client_for(officer), ends_within="abc", value_min="-5")
+    assert response.status_code == HTTPStatus.OK
+    assert "Enter a number." in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["contract_list", "contract_export"])
+def test_list_queries_do_not_grow_with_rows(client_for, officer, django_assert_num_queries, path):
+    client = client_for(officer)
+    url = reverse(f"contracts:{path}")
+
+    def make(count):
+        for _ in range(count):
+            ContractFactory(providers=[ProviderFactory(), ProviderFactory()])
+
+    def count_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+            assert response.status_code == HTTPStatus.OK
+            if path == "contract_export":
+                response.content  # noqa: B018 - consume the body
+        return len(captured)
+
+    make(5)
+    with_5 = count_queries()
+    make(45)
+    with_50 = count_queries()
+    assert with_5 == with_50
+
+
+def test_the_csv_download_has_exactly_the_filtered_rows(client_for, officer):
+    support_at_home()
+    ContractFactory(reference="OTHER", title="Other service")
+    response = client_for(officer).get(reverse("contracts:contract_export"), {"q": "support at home", "as_of": "2026-11-22"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["reference"] for row in rows] == ["LBB-SAH-2024"]
+    row = rows[0]
+    assert row["final_end_date"] == "2033-09-30"
+    assert row["whole_life_value"] == "23940000.00"
+    assert row["approved_variance"] == "540000.00"
+    assert row["funding"] == "London Borough of Bromley:50; South East London ICB:50"
+    assert row["status"] == "live"
+
+
+# --- the contract page -----------------------------------------------------------------
+
+
+def test_the_contract_page_shows_the_computed_figures(client_for, officer):
+    contract = support_at_home()
+    response = client_for(officer).get(reverse("contracts:contract_detail", args=[contract.pk]), {"as_of": "2026-11-22"})
+    html = response.content.decode()
+    assert "Figures are shown as on <strong>22 Nov 2026</strong>" in html or "22 Nov 2026" in html
+    for text in [
+        "30 Sep 2029",  # initial and current end
+        "30 Sep 2033",  # final end
+        "30 Mar 2029",  # next decision
+        "£13,300,000.00",  # initial term value
+        "£23,940,000.00",  # whole life
+        "£540,000.00 (2.3%) over",
+        "2024/25",
+        "£1,330,000.00",  # 2024/25 and each partner's annual share
+        "£11,970,000.00",  # each partner's whole-life share
+        "1 Oct 2029 – 30 Sep 2031",
+        "£5,320,000.00",  # each option's value
+    ]:
+        assert text in html, text
+    detail = response.context["detail"]
+    assert [row.projected for row in detail.years][:2] == [Decimal("1330000.00"), Decimal("2660000.00")]
+    assert sum(row.projected for row in detail.years) == Decimal("23940000.00")
+
+
+def test_the_contract_page_flags_spend_above_projection(client_for, officer):
+    contract = ContractFactory(
+        reference="MHFSS", start_date=date(2019, 10, 1), term="3+2", options_exercised=1, annual_value=Decimal("319000")
+    )
+    from contracts.services import spend_record
+
+    for year, amount in [(2019, "190000"), (2020, "340000"), (2021, "340000"), (2022, "340000"), (2023, "340000"), (2024, "340000")]:
+        spend_record(contract=contract, financial_year=year, amount=Decimal(amount))
+    html = client_for(officer).get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
+    assert "£1,890,000.00" in html
+    assert "£1,595,000.00" in html
+    assert "£295,000.00 (18.5%) above" in html
+
+
+def test_contract_page_queries_do_not_grow_with_options_funding_or_spend(client_for, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contracts.services import Share, spend_record
+
+    client = client_for(officer)
+    small = ContractFactory(term="5")
+    organisations = [OrganisationFactory() for _ in range(4)]
+    big = ContractFactory(
+        term="1+1+1+1+1+1+1",
+        start_date=date(2020, 4, 1),
+        providers=[ProviderFactory() for _ in range(3)],
+        funding=[Share(org, Decimal("25")) for org in organisations],
+    )
+    for year in range(2020, 2026):
+        spend_record(contract=big, financial_year=year, amount=Decimal("1000"))
+
+    def count(contract):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("contracts:contract_detail", args=[contract.pk])).status_code == HTTPStatus.OK
+        return len(captured)
+
+    assert count(small) == count(big)
+
+
+# --- forms and actions -------------------------------------------------------------------
+
+
+def _form_data(**overrides):
+    area = ServiceAreaFactory(name="Mental health")
+    lead = OrganisationFactory(name="London Borough of Bromley")
+    provider = ProviderFactory(name="Hestia Housing and Support")
+    data = {
+        "reference": "NEW-1",
+        "title": "New service",
+        "service_area": area.pk,
+        "contract_type": "block",
+        "procurement_regime": "light_touch",
+        "lead_commissioner": lead.pk,
+        "providers": [provider.pk],
+        "start_date": "2024-10-01",
+        "term": "5+2+2",
+        "options_exercised": "0",
+        "annual_value": "2660000",
+        "annual_uplift_percent": "0",
+        "approved_value": "",
+        "notes": "",
+        "funding-TOTAL_FORMS": "2",
+        "funding-INITIAL_FORMS": "0",
+        "funding-MIN_NUM_FORMS": "0",
+        "funding-MAX_NUM_FORMS": "10",
+        "funding-0-organisation": "",
+        "funding-0-percent": "",
+        "funding-1-organisation": "",
+        "funding-1-percent": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_registers_a_contract(client_for, officer):
+    response = client_for(officer).post(reverse("contracts:contract_create"), _form_data())
+    contract = Contract.objects.get(reference="NEW-1")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == contract.get_absolute_url()
+    assert contract.final_end_date == date(2033, 9, 30)
+    assert contract.whole_life_value == Decimal("23940000.00")
+    assert list(contract.funding_shares.values_list("percent", flat=True)) == [Decimal("100.00")]
+
+
+def test_it_registers_funding_partners(client_for, officer):
+    icb = OrganisationFactory(name="South East London ICB")
+    data = _form_data()
+    data.update({"funding-0-organisation": data["lead_commissioner"], "funding-0-percent": "50",
+                 "funding-1-organisation": icb.pk, "funding-1-percent": "50"})
+    client_for(officer).post(reverse("contracts:contract_create"), data)
+    shares = FundingShare.objects.filter(contract__reference="NEW-1").order_by("organisation__name")
+    assert [(s.organisation.name, s.percent) for s in shares] == [
+        ("London Borough of Bromley", Decimal("50.00")),
+        ("South East London ICB", Decimal("50.00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"term": "5+x"}, "Cannot read the term"),
+        ({"start_date": "2025-02-31"}, "Enter a valid date."),
+        ({"annual_value": "-1"}, "Enter an amount of £0.00 or more."),
+        ({"options_exercised": "3"}, "3 options exercised, but the term 5+2+2 has only 2 options."),
+        ({"annual_uplift_percent": "150"}, "The uplift cannot be more than 100%."),
+        ({"providers": []}, "This field is required."),
+    ],
+)
+def test_it_rejects_bad_input_and_saves_nothing(client_for, officer, overrides, message):
+    response = client_for(officer).post(reverse("contracts:contract_create"), _form_data(**overrides))
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "The contract was not saved." in html
+    assert message in html
+    assert not Contract.objects.exists()
+    assert not ContractOption.objects.exists()
+
+
+def test_it_rejects_shares_that_do_not_add_up(client_for, officer):
+    icb = OrganisationFactory(name="South East London ICB")
+    data = _form_data()
+    data.update({"funding-0-organisation": data["lead_commissioner"], "funding-0-percent": "60",
+                 "funding-1-organisation": icb.pk, "funding-1-percent": "30"})
+    response = client_for(officer).post(reverse("contracts:contract_create"), data)
+    assert "Funding shares must add up to 100%; these add up to 90%." in response.content.decode()
+    assert not Contract.objects.exists()
+    assert not FundingShare.objects.exists()
+
+
+def test_it_rejects_a_duplicate_reference(client_for, officer):
+    support_at_home()
+    response = client_for(officer).post(reverse("contracts:contract_create"), _form_data(reference="LBB-SAH-2024"))
+    assert "A contract with this reference already exists." in response.content.decode()
+    assert Contract.objects.count() == 1
+
+
+def test_it_edits_a_contract_and_keeps_decisions(client_for, officer):
+    contract = ContractFactory(reference="EDIT", start_date=date(2019, 10, 1), term="3+2", options_exercised=1)
+    data = _form_data(reference="EDIT", term="3+2+1", annual_value="120000", start_date="2019-10-01")
+    del data["options_exercised"]
+    response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND
+    contract.refresh_from_db()
+    assert contract.term == "3+2+1"
+    # The new option 2 would have had to be taken by 30 Sep 2024, so on 22 Nov 2026 it has lapsed.
+    assert list(contract.options.values_list("order", "status")) == [(1, "exercised"), (2, "lapsed")]
+    assert contract.current_end_date == contract.final_end_date == date(2024, 9, 30)
+    assert contract.annual_value == Decimal("120000.00")
+
+
+def test_exercising_an_option_moves_the_current_end(client_for, officer):
+    contract = support_at_home()  # initial term ends 30 Sep 2029
+    client = client_for(officer)
+    url = reverse("contracts:option_exercise", args=[contract.pk, 1])
+    page = client.get(url).content.decode()
+    assert "1 Oct 2029 – 30 Sep 2031" in page
+    response = client.post(url, {"decided_by": "Chief Officer", "decided_on": "2026-11-01", "note": "KPIs met"})
+    assert response.status_code == HTTPStatus.FOUND
+    contract.refresh_from_db()
+    assert contract.current_end_date == date(2031, 9, 30)
+    assert contract.next_decision_deadline == date(2031, 3, 30)
+    assert contract.committed_value == Decimal("18620000.00")
+    option = contract.options.get(order=1)
+    assert (option.status, option.decided_by, option.decided_on) == ("exercised", "Chief Officer", date(2026, 11, 1))
+
+
+def test_declining_an_option_closes_the_later_ones(client_for, officer):
+    contract = support_at_home()
+    client_for(officer).post(
+        reverse("contracts:option_decline", args=[contract.pk, 1]),
+        {"decided_by": "Chief Officer", "decided_on": "2026-11-01"},
+    )
+    contract.refresh_from_db()
+    assert list(contract.options.values_list("status", flat=True)) == ["declined", "declined"]
+    assert contract.final_end_date == date(2029, 9, 30)
+    assert contract.whole_life_value == Decimal("13300000.00")
+    assert contract.next_decision_deadline is None
+
+
+def test_an_option_cannot_be_taken_out_of_order(client_for, officer):
+    contract = support_at_home()
+    response = client_for(officer).post(
+        reverse("contracts:option_exercise", args=[contract.pk, 2]),
+        {"decided_by": "Chief Officer", "decided_on": "2026-11-01"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "option 1 must be decided first" in response.content.decode()
+    assert contract.options.get(order=2).status == "available"
+
+
+def test_a_decision_date_in_the_future_is_refused(client_for, officer):
+    contract = support_at_home()
+    response = client_for(officer).post(
+        reverse("contracts:option_exercise", args=[contract.pk, 1]),
+        {"decided_by": "Chief Officer", "decided_on": "2026-11-23"},
+    )
+    assert "The decision date cannot be in the future." in response.content.decode()
+    assert contract.options.get(order=1).status == "available"
+
+
+def test_it_records_and_corrects_spend(client_for, officer):
+    contract = support_at_home()
+    client = client_for(officer)
+    url = reverse("contracts:spend_create", args=[contract.pk])
+    client.post(url, {"financial_year": 2024, "amount": "1200000.50"})
+    client.post(url, {"financial_year": 2024, "amount": "1250000"})
+    assert list(contract.spend_records.values_list("financial_year", "amount")) == [(2024, Decimal("1250000.00"))]
+    response = client.post(url, {"financial_year": 2024, "amount": "-5"}, follow=True)
+    assert "Spend cannot be negative." in response.content.decode()
+    assert contract.spend_records.get().amount == Decimal("1250000.00")
+
+
+def test_provider_and_organisation_pages_list_their_contracts(client_for, manager):
+    contract = support_at_home()
+    client = client_for(manager)
+    provider = contract.providers.get()
+    icb = contract.funding_shares.get(organisation__name="South East London ICB").organisation
+    assert "LBB-SAH-2024" in client.get(provider.get_absolute_url()).content.decode()
+    assert "LBB-SAH-2024" in client.get(icb.get_absolute_url()).content.decode()
+    assert "Hestia Housing and Support" in client.get(reverse("contracts:provider_list")).content.decode()
+    assert "South East London ICB" in client.get(reverse("contracts:organisation_list")).content.decode()
