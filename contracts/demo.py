@@ -1,0 +1,371 @@
+"""Demo data for the register: the six seed cases of DOMAIN.md.
+
+The facts come from the council minutes in `shared/seeds/`. Where the minutes
+are silent (a start date, a provider's name, when an option was decided) the
+figure here is a labelled assumption, and the contract's notes say so.
+
+Everything is written through `contracts.services`, so the stored dates and
+values are worked out exactly as they are for contracts entered by hand.
+Loading is idempotent: a contract whose reference is already in the register
+is left as it is, so running the loader again adds and changes nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from contracts import services
+from contracts.models import Contract, Organisation
+
+BROMLEY = "London Borough of Bromley"
+SEL_ICB = "South East London Integrated Care Board"
+NOTTINGHAM = "Nottingham City Council"
+BRADFORD = "City of Bradford Metropolitan District Council"
+
+MENTAL_HEALTH = "Mental health"
+INDEPENDENT_LIVING = "Independent living support"
+HOME_SUPPORT = "Home support"
+
+ORGANISATION_KINDS = {
+    BROMLEY: Organisation.Kind.COUNCIL,
+    SEL_ICB: Organisation.Kind.ICB,
+    NOTTINGHAM: Organisation.Kind.COUNCIL,
+    BRADFORD: Organisation.Kind.COUNCIL,
+}
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """An option exercised, in order. Dates the minutes do not give are assumed."""
+
+    decided_by: str
+    decided_on: date
+    note: str
+
+
+@dataclass(frozen=True)
+class _DemoContract:
+    reference: str
+    title: str
+    description: str
+    service_area: str
+    lead: str
+    provider: str
+    start_date: date
+    term: str
+    annual_value: Decimal
+    contract_type: str
+    procurement_regime: str
+    notes: str
+    approved_value: Decimal | None = None
+    # Percent by organisation name; empty means the lead pays it all.
+    funding: dict[str, Decimal] = field(default_factory=dict)
+    decisions: tuple[_Decision, ...] = ()
+    # Actual spend by financial year (its start year: 2019 for 2019/20).
+    spend: dict[int, Decimal] = field(default_factory=dict)
+    spend_note: str = ""
+
+
+MHFSS = _DemoContract(
+    reference="LBB-MHFSS-2019",
+    title="Mental Health Flexible Support Service",
+    description=(
+        "A specialist service for adults with mental ill health, offering support towards "
+        "independent living and resettlement in the community following hospital discharge "
+        "or a diagnosis of mental ill health."
+    ),
+    service_area=MENTAL_HEALTH,
+    lead=BROMLEY,
+    provider="Hestia Housing and Support",
+    start_date=date(2019, 10, 1),
+    term="3+2",
+    annual_value=Decimal("319000.00"),
+    contract_type=Contract.ContractType.BLOCK,
+    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    notes=(
+        "Awarded to Hestia Housing and Support after a competitive tender; replaced the "
+        "Heritage Care service (waiver LBB-MHFS-WAIVER-2017).\n"
+        "Contract monitoring report ACH22-044 (annual performance) noted by the Adult Care "
+        "and Health PDS Committee: the service had performed well over the life of the contract.\n"
+        "Report ACH22-035: no further options; cumulative value about £1,890k over the 5-year "
+        "term. To be replaced by support@home (LBB-SAH-2024) from 1 October 2024."
+    ),
+    decisions=(
+        _Decision(
+            decided_by="Chief Officer, Adult Social Care",
+            decided_on=date(2022, 3, 15),
+            note=(
+                "Recorded from the minutes: report ACH22-044 says the option to extend had been "
+                "exercised. The decision date is assumed; the minutes do not give it."
+            ),
+        ),
+    ),
+    # Spread by year is a demo assumption; the total is the £1,890k of report ACH22-035.
+    spend={
+        2019: Decimal("172500.00"),
+        2020: Decimal("361000.00"),
+        2021: Decimal("372400.00"),
+        2022: Decimal("381200.00"),
+        2023: Decimal("398600.00"),
+        2024: Decimal("204300.00"),
+    },
+    spend_note="Demo figure: the minutes give only the cumulative value, about £1,890k (ACH22-035).",
+)
+
+SEL_ICB_ACCOMMODATION = _DemoContract(
+    reference="SELICB-AMH-RSA-2019",
+    title="Adult Mental Health Residential and Supported Accommodation Services",
+    description=(
+        "Residential and supported accommodation for adults with mental ill health, "
+        "commissioned by the South East London Integrated Care Board."
+    ),
+    service_area=MENTAL_HEALTH,
+    lead=SEL_ICB,
+    provider="Various registered providers (SEL ICB)",
+    start_date=date(2019, 4, 1),
+    # 1 April 2019 to 30 September 2024 with no options left: one period of 66 months.
+    term="66m",
+    annual_value=Decimal("1432000.00"),
+    contract_type=Contract.ContractType.BLOCK,
+    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    notes=(
+        "Placeholder provider: report ACH22-035 does not name the providers.\n"
+        "Report ACH22-035: in place since 1 April 2019, expires 30 September 2024 with no "
+        "extension options remaining; cumulative value about £6,963k. The term is recorded as "
+        "one period of 66 months so that it ends on 30 September 2024.\n"
+        "ICBs replaced clinical commissioning groups on 1 July 2022, so a predecessor CCG let "
+        "this contract.\n"
+        "The London Borough of Bromley also holds individual placement contracts for clients "
+        "placed into this provision: about £1.12m a year in 2021/22 (not part of this contract).\n"
+        "To be replaced by support@home (LBB-SAH-2024) from 1 October 2024."
+    ),
+    # Spread by year is a demo assumption; the total is the £6,963k of report ACH22-035.
+    spend={
+        2019: Decimal("1198000.00"),
+        2020: Decimal("1236000.00"),
+        2021: Decimal("1262000.00"),
+        2022: Decimal("1297000.00"),
+        2023: Decimal("1318000.00"),
+        2024: Decimal("652000.00"),
+    },
+    spend_note="Demo figure: the minutes give only the cumulative value, about £6,963k (ACH22-035).",
+)
+
+SUPPORT_AT_HOME = _DemoContract(
+    reference="LBB-SAH-2024",
+    title="Adult Mental Health Recovery and Rehabilitation support@home Service",
+    description=(
+        "A joint housing support service for adults with mental health needs, moving people "
+        "away from reliance on hospital and residential provision towards supported "
+        "accommodation, support in the community and independent living. Replaces the LBB "
+        "Mental Health Flexible Support Service and the SEL ICB Adult Mental Health "
+        "Residential and Supported Accommodation Services."
+    ),
+    service_area=MENTAL_HEALTH,
+    lead=BROMLEY,
+    provider="Awarded provider (support@home)",
+    start_date=date(2024, 10, 1),
+    term="5+2+2",
+    annual_value=Decimal("2660000.00"),
+    contract_type=Contract.ContractType.BLOCK,
+    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    approved_value=Decimal("23400000.00"),
+    funding={BROMLEY: Decimal("50"), SEL_ICB: Decimal("50")},
+    notes=(
+        "Placeholder provider: the minutes predate the award and do not name the provider.\n"
+        "Gateway 0: report ACH22-018, Executive 29 June 2022, approved a joint service "
+        "underpinned by the section 75 agreement between the Council and SEL ICB, about "
+        "£2.66m a year split 50:50.\n"
+        "Gateway 1: report ACH22-035 recommended the Executive approve a tender for 5 years "
+        "from 1 October 2024 with two 2-year options, estimated total value £23.4m.\n"
+        "Options: delegated to the Chief Officer in consultation with the Portfolio Holder, on "
+        "satisfactory achievement of the contract performance indicators."
+    ),
+)
+
+HERITAGE_CARE_WAIVER = _DemoContract(
+    reference="LBB-MHFS-WAIVER-2017",
+    title="Mental Health Flexible Support Service (waiver)",
+    description=(
+        "The Mental Health Flexible Support service, exempted from tender for 18 months while "
+        "the service was redesigned with Bromley CCG and Oxleas NHS Trust."
+    ),
+    service_area=MENTAL_HEALTH,
+    lead=BROMLEY,
+    provider="Heritage Care",
+    start_date=date(2017, 10, 1),
+    term="18m+6m",
+    annual_value=Decimal("319000.00"),
+    contract_type=Contract.ContractType.BLOCK,
+    procurement_regime=Contract.Regime.WAIVER,
+    notes=(
+        "Waiver: report CS17121, Adult Care and Health PDS Committee 21 March 2017, item 79, "
+        "recommended the Portfolio Holder agree a waiver exempting the service from tender "
+        "(Option 2) for 18 months, with an option to extend for a further six months by "
+        "delegated authority to the responsible Chief Officer in consultation with the "
+        "Portfolio Holder for Care Services.\n"
+        "Heritage Care was previously known as Community Options.\n"
+        "Start date assumed: the minutes do not give it. 1 October 2017 makes the waiver and "
+        "its option end on 30 September 2019, the day before the Hestia contract "
+        "(LBB-MHFSS-2019) began.\n"
+        "Annual value assumed from the successor contract (£319k a year); the minutes do not give it."
+    ),
+    decisions=(
+        _Decision(
+            decided_by="Chief Officer, in consultation with the Portfolio Holder for Care Services",
+            decided_on=date(2018, 9, 20),
+            note=(
+                "Assumed for the demo: the minutes record only the delegation; the six-month "
+                "option is taken so the service runs until the Hestia contract starts."
+            ),
+        ),
+    ),
+)
+
+NOTTINGHAM_ILSS = _DemoContract(
+    reference="NCC-ILSS-2019",
+    title="Adult Social Care Independent Living Support Services",
+    description=(
+        "Support for citizens to live independently: to maintain accommodation, avoid "
+        "eviction and homelessness, maximise income, manage health and access services. "
+        "A single referral point with a triage function refers citizens to the right support."
+    ),
+    service_area=INDEPENDENT_LIVING,
+    lead=NOTTINGHAM,
+    provider="ILSS providers (Nottingham)",
+    start_date=date(2019, 7, 1),
+    term="3+2+2",
+    annual_value=Decimal("855439.00"),
+    contract_type=Contract.ContractType.BLOCK,
+    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    approved_value=Decimal("5988073.00"),
+    notes=(
+        "Placeholder provider: the minutes do not name the providers awarded the contract(s).\n"
+        "Approved expenditure £5,988,073 over the whole term: 3+2+2, a maximum of 7 years. "
+        "Extensions delegated to the Provider Performance and Development Manager on the "
+        "basis of performance and budget availability.\n"
+        "Savings of £95,049 a year against the 2018/19 contract values (baseline £950,488).\n"
+        "New model: a single referral point with a triage function, linked to voluntary and "
+        "community services and Ask LIoN."
+    ),
+    decisions=(
+        _Decision(
+            decided_by="Provider Performance and Development Manager",
+            decided_on=date(2021, 11, 30),
+            note="Assumed for the demo: the minutes record only the delegation.",
+        ),
+        _Decision(
+            decided_by="Provider Performance and Development Manager",
+            decided_on=date(2023, 11, 28),
+            note="Assumed for the demo: the minutes record only the delegation.",
+        ),
+    ),
+)
+
+BRADFORD_HOME_SUPPORT = _DemoContract(
+    reference="CBMDC-HS-2016",
+    title="Home Support Services framework",
+    description="Home support (home care) for adults across the Bradford district, under a framework agreement.",
+    service_area=HOME_SUPPORT,
+    lead=BRADFORD,
+    provider="Bradford home support framework providers (99 CQC-registered)",
+    start_date=date(2016, 10, 1),
+    term="2+1",
+    annual_value=Decimal("43000000.00"),
+    contract_type=Contract.ContractType.FRAMEWORK,
+    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    notes=(
+        "Placeholder provider: stands for the 99 CQC-registered providers in Bradford.\n"
+        "Retendered as a framework in 2016; due to expire in September 2018 with an option to "
+        "extend for a further 12 months. Start date assumed: 1 October 2016.\n"
+        "3,701 people receive 35,000 hours of home support a week; 50 new packages are "
+        "brokered every week.\n"
+        "Standing Order 4.7.1: contracts over £2m are reported to the relevant Overview and "
+        "Scrutiny Committee before inviting tenders; Document \"D\" set out the intention to "
+        "re-commission.\n"
+        "ACTION (Strategic Director, Health and Wellbeing): progress report on Home Support "
+        "Services to Members in December 2019."
+    ),
+    decisions=(
+        _Decision(
+            decided_by="Strategic Director, Health and Wellbeing",
+            decided_on=date(2018, 3, 20),
+            note=(
+                "Assumed for the demo: the minutes give the option to extend to September 2019, "
+                "not the decision."
+            ),
+        ),
+    ),
+)
+
+REGISTER_DEMO = (
+    MHFSS,
+    SEL_ICB_ACCOMMODATION,
+    SUPPORT_AT_HOME,
+    HERITAGE_CARE_WAIVER,
+    NOTTINGHAM_ILSS,
+    BRADFORD_HOME_SUPPORT,
+)
+REGISTER_REFERENCES = tuple(case.reference for case in REGISTER_DEMO)
+
+
+def _financial_year_ended(start_year: int, today: date) -> bool:
+    return date(start_year + 1, 3, 31) < today
+
+
+def _load(case: _DemoContract, *, today: date) -> Contract:
+    organisations = {
+        name: services.organisation_get_or_create(name=name, kind=ORGANISATION_KINDS[name])
+        for name in dict.fromkeys([case.lead, *case.funding])
+    }
+    funding = [
+        services.Share(organisation=organisations[name], percent=percent) for name, percent in case.funding.items()
+    ]
+    # Only what had happened by `today`: a decision dated later is not recorded.
+    decisions = [decision for decision in case.decisions if decision.decided_on <= today]
+    # Create the contract as it stood on the first decision's day, so the options
+    # are still open when they are exercised; the refresh below brings it to `today`.
+    created_on = decisions[0].decided_on if decisions else today
+    contract = services.contract_create(
+        reference=case.reference,
+        title=case.title,
+        description=case.description,
+        service_area=services.service_area_get_or_create(name=case.service_area),
+        lead_commissioner=organisations[case.lead],
+        providers=[services.provider_get_or_create(name=case.provider)],
+        start_date=case.start_date,
+        term=case.term,
+        annual_value=case.annual_value,
+        contract_type=case.contract_type,
+        procurement_regime=case.procurement_regime,
+        approved_value=case.approved_value,
+        notes=case.notes,
+        funding=funding or None,
+        today=created_on,
+    )
+    options = list(contract.options.order_by("order"))
+    for option, decision in zip(options, decisions):
+        services.option_exercise(
+            option=option,
+            decided_by=decision.decided_by,
+            decided_on=decision.decided_on,
+            note=decision.note,
+            today=decision.decided_on,
+        )
+    for financial_year, amount in case.spend.items():
+        if _financial_year_ended(financial_year, today):
+            services.spend_record(
+                contract=contract, financial_year=financial_year, amount=amount, note=case.spend_note
+            )
+    return services.contract_refresh(contract=Contract.objects.get(pk=contract.pk), today=today)
+
+
+@transaction.atomic
+def load_register_demo(*, today: date) -> None:
+    """Add the six seed contracts as they stood on `today`, skipping any already there."""
+    existing = set(Contract.objects.filter(reference__in=REGISTER_REFERENCES).values_list("reference", flat=True))
+    for case in REGISTER_DEMO:
+        if case.reference not in existing:
+            _load(case, today=today)

@@ -1,0 +1,200 @@
+from datetime import date, timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from commissioning.roles import CLERKS, MANAGERS, OFFICERS
+from contracts import services
+from contracts.demo import REGISTER_REFERENCES
+from contracts.models import Contract, ContractOption, SpendRecord
+from tests.conftest import TODAY, ContractFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "commissioning-demo"
+
+
+def load(today: str = "2026-11-22") -> str:
+    out = StringIO()
+    call_command("load_demo_data", "--today", today, stdout=out)
+    return out.getvalue()
+
+
+def contract(reference: str) -> Contract:
+    return Contract.objects.get(reference=reference)
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row the loader can touch, history tables included."""
+    models = [*apps.get_app_config("contracts").get_models(), User, User.groups.through]
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def test_it_loads_the_six_seed_cases_and_three_users():
+    assert load() == "Demo data ready: 6 contracts, 3 users.\n"
+
+    assert sorted(Contract.objects.values_list("reference", flat=True)) == sorted(REGISTER_REFERENCES)
+    assert len(REGISTER_REFERENCES) == 6
+    assert User.objects.count() == 3
+
+
+def test_loading_again_changes_nothing():
+    load()
+    before = snapshot()
+
+    assert load() == "Demo data ready: 6 contracts, 3 users.\n"
+
+    after = snapshot()
+    assert {label: len(rows) for label, rows in after.items()} == {label: len(rows) for label, rows in before.items()}
+    assert after == before
+
+
+def test_it_leaves_a_contract_already_registered_under_a_demo_reference():
+    existing = ContractFactory(reference="LBB-SAH-2024", annual_value=Decimal("1.00"))
+
+    load()
+
+    assert Contract.objects.count() == 6
+    assert contract("LBB-SAH-2024").annual_value == Decimal("1.00")
+    assert contract("LBB-SAH-2024").pk == existing.pk
+
+
+def test_support_at_home_matches_the_seed():
+    load()
+
+    support = contract("LBB-SAH-2024")
+    assert support.start_date == date(2024, 10, 1)
+    assert support.term == "5+2+2"
+    assert support.annual_value == Decimal("2660000.00")
+    assert support.initial_end_date == date(2029, 9, 30)
+    assert support.final_end_date == date(2033, 9, 30)
+    assert support.next_decision_deadline == date(2029, 3, 30)
+    assert support.whole_life_value == Decimal("23940000.00")
+    assert support.approved_value == Decimal("23400000.00")
+    assert support.whole_life_value - support.approved_value == Decimal("540000.00")
+    assert support.lead_commissioner.name == "London Borough of Bromley"
+    assert list(support.funding_shares.order_by("organisation__name").values_list("organisation__name", "percent")) == [
+        ("London Borough of Bromley", Decimal("50.00")),
+        ("South East London Integrated Care Board", Decimal("50.00")),
+    ]
+    assert list(support.options.values_list("status", flat=True)) == ["available", "available"]
+    assert support.procurement_regime == "light_touch"
+    assert "ACH22-018" in support.notes and "ACH22-035" in support.notes
+
+
+def test_mental_health_flexible_support_matches_the_seed():
+    load()
+
+    mhfss = contract("LBB-MHFSS-2019")
+    assert [provider.name for provider in mhfss.providers.all()] == ["Hestia Housing and Support"]
+    assert mhfss.current_end_date == date(2024, 9, 30)
+    assert mhfss.final_end_date == date(2024, 9, 30)
+    assert mhfss.whole_life_value == Decimal("1595000.00")
+    assert mhfss.spend_records.aggregate(total=Sum("amount"))["total"] == Decimal("1890000.00")
+    assert list(mhfss.spend_records.values_list("financial_year", flat=True)) == [2019, 2020, 2021, 2022, 2023, 2024]
+    option = mhfss.options.get()
+    assert option.status == "exercised"
+    assert option.decided_by == "Chief Officer, Adult Social Care"
+    assert "Recorded from the minutes" in option.decision_note
+    assert "ACH22-044" in mhfss.notes
+
+
+def test_sel_icb_accommodation_matches_the_seed():
+    load()
+
+    accommodation = contract("SELICB-AMH-RSA-2019")
+    assert accommodation.lead_commissioner.kind == "icb"
+    assert accommodation.start_date == date(2019, 4, 1)
+    assert accommodation.current_end_date == date(2024, 9, 30)
+    assert accommodation.final_end_date == date(2024, 9, 30)
+    assert not accommodation.options.exists()
+    assert accommodation.annual_value == Decimal("1432000.00")
+    assert accommodation.spend_records.aggregate(total=Sum("amount"))["total"] == Decimal("6963000.00")
+    assert "£1.12m" in accommodation.notes
+
+
+def test_nottingham_ilss_matches_the_seed():
+    load()
+
+    ilss = contract("NCC-ILSS-2019")
+    assert ilss.whole_life_value == Decimal("5988073.00")
+    assert ilss.approved_value == Decimal("5988073.00")
+    assert ilss.current_end_date == date(2026, 6, 30)
+    assert list(ilss.options.values_list("status", "decided_by")) == [
+        ("exercised", "Provider Performance and Development Manager"),
+        ("exercised", "Provider Performance and Development Manager"),
+    ]
+    assert "£95,049" in ilss.notes
+
+
+def test_heritage_care_waiver_and_bradford_framework_match_the_seeds():
+    load()
+
+    waiver = contract("LBB-MHFS-WAIVER-2017")
+    assert waiver.procurement_regime == "waiver"
+    assert waiver.term == "18m+6m"
+    assert waiver.current_end_date == date(2019, 9, 30)
+    # The waiver and its option run up to the day before the Hestia contract began.
+    assert waiver.current_end_date + timedelta(days=1) == contract("LBB-MHFSS-2019").start_date
+    assert "CS17121" in waiver.notes
+
+    bradford = contract("CBMDC-HS-2016")
+    assert bradford.contract_type == "framework"
+    assert bradford.annual_value == Decimal("43000000.00")
+    assert bradford.initial_end_date == date(2018, 9, 30)
+    assert bradford.current_end_date == date(2019, 9, 30)
+    assert "4.7.1" in bradford.notes
+
+
+def test_every_decision_is_dated_from_the_start_to_its_deadline():
+    load()
+
+    for option in ContractOption.objects.filter(status="exercised").select_related("contract"):
+        schedule = services.contract_schedule(option.contract, list(option.contract.options.all()), today=TODAY)
+        assert option.contract.start_date <= option.decided_on <= schedule.option_deadline(option.order), option
+        assert option.decided_by
+
+
+def test_it_records_nothing_dated_after_today():
+    load(today="2022-01-01")
+
+    ilss = contract("NCC-ILSS-2019")
+    assert list(ilss.options.values_list("status", flat=True)) == ["exercised", "available"]
+    assert contract("LBB-MHFSS-2019").options.get().status == "available"
+    assert not SpendRecord.objects.filter(financial_year__gte=2021).exists()
+    assert contract("LBB-SAH-2024").spend_records.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("username", "group"), [("officer", OFFICERS), ("clerk", CLERKS), ("manager", MANAGERS)]
+)
+def test_demo_users_sign_in_in_their_roles(client, username, group):
+    load()
+
+    user = User.objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert user.email == f"{username}@example.org"
+    assert user.get_full_name()
+    assert client.login(username=username, password=PASSWORD)
+
+
+def test_it_leaves_a_changed_password_alone(client):
+    load()
+    officer = User.objects.get(username="officer")
+    officer.set_password("a-new-password")
+    officer.save()
+
+    load()
+
+    assert client.login(username="officer", password="a-new-password")
+
+
+def test_it_rejects_a_date_it_cannot_read():
+    with pytest.raises(CommandError, match="is not a date"):
+        load(today="22/11/2026")
+    assert not Contract.objects.exists()
