@@ -38,6 +38,12 @@ def money_short(value) -> str:
 
 
 @register.filter
+def magnitude(value):
+    """The size of a variance without its sign, for sentences that say "over" or "under"."""
+    return abs(value) if value is not None else None
+
+
+@register.filter
 def percent(value) -> str:
     if value is None:
         return "—"
