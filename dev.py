@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""The two developer commands.
+
+    python3 dev.py start [--port N]    migrate, load the demo data, run the site
+    python3 dev.py test [PYTEST ARGS]  run the test suite, e.g. `-k terms`
+
+Only the standard library is used here, so this works on a fresh machine with
+Python 3.11 or newer. It creates `.venv/` when missing, installs the project
+with its [dev] extra whenever pyproject.toml has changed since the last install
+(a hash kept in `.venv/.pyproject-hash`), then runs the command with `.venv`'s
+Python.
+"""
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+MINIMUM_PYTHON = (3, 11)
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+INSTALLED_HASH = VENV / ".pyproject-hash"
+
+# The users `manage.py load_demo_data` creates, and the role each one holds.
+DEMO_PASSWORD = "commissioning-demo"
+DEMO_USERS = [
+    ("officer", "Commissioning officer"),
+    ("clerk", "Committee clerk"),
+    ("manager", "Manager"),
+]
+
+
+def fail(message):
+    sys.exit("dev.py: " + message)
+
+
+def run(*command):
+    """Run a command from the project folder and stop if it fails."""
+    code = subprocess.call([str(part) for part in command], cwd=ROOT)
+    if code != 0:
+        fail("`{}` failed with exit code {}.".format(" ".join(map(str, command[1:])), code))
+
+
+def hand_over(*command):
+    """Replace this process with `command`, so its exit code is ours."""
+    command = [str(part) for part in command]
+    os.chdir(ROOT)
+    if os.name == "nt":  # Windows has no real exec.
+        sys.exit(subprocess.call(command))
+    os.execv(command[0], command)
+
+
+def ensure_environment():
+    if not VENV_PYTHON.exists():
+        print("Creating the virtual environment in .venv/ ...", flush=True)
+        if subprocess.call([sys.executable, "-m", "venv", str(VENV)]) != 0:
+            fail("could not create .venv/. On Debian or Ubuntu, install python3-venv first.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    installed = INSTALLED_HASH.read_text().strip() if INSTALLED_HASH.exists() else ""
+    if installed != wanted:
+        print("Installing the project and its dev tools into .venv/ ...", flush=True)
+        run(VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-e", ".[dev]")
+        INSTALLED_HASH.write_text(wanted + "\n")
+
+
+def in_environment():
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def start(argv):
+    parser = argparse.ArgumentParser(prog="dev.py start", description="Run the site locally.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DEBUG", "true")
+    run(sys.executable, "manage.py", "migrate", "--noinput")
+    run(sys.executable, "manage.py", "load_demo_data")
+    url = "http://127.0.0.1:{}/".format(args.port)
+    print()
+    print("  Commissioning is running at " + url)
+    print("  Sign in with any of these (password: {}):".format(DEMO_PASSWORD))
+    for username, role in DEMO_USERS:
+        print("    {:<9} {}".format(username, role))
+    print("  Stop it with Ctrl+C.")
+    print(flush=True)
+    hand_over(sys.executable, "manage.py", "runserver", "127.0.0.1:{}".format(args.port))
+
+
+def test(argv):
+    hand_over(sys.executable, "-m", "pytest", *argv)
+
+
+COMMANDS = {"start": start, "test": test}
+
+
+def main():
+    if sys.version_info < MINIMUM_PYTHON:
+        fail(
+            "Python {}.{} or newer is needed, but this is Python {}. "
+            "Run dev.py with a newer python3.".format(*MINIMUM_PYTHON, sys.version.split()[0])
+        )
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    ensure_environment()
+    if not in_environment():
+        hand_over(VENV_PYTHON, ROOT / "dev.py", *sys.argv[1:])
+    COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
