@@ -1,0 +1,410 @@
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+
+from contracts.csv_format import EXPORT_COLUMNS, IMPORT_COLUMNS
+from contracts.importing import parse_money, parse_row
+from contracts.models import Contract, Organisation, Provider
+from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(IMPORT_COLUMNS)
+SUPPORT_AT_HOME = (
+    'SAH-2024,support@home,Care Co Ltd,Home support,block,light_touch,London Borough of Bromley,'
+    '"London Borough of Bromley:50; South East London ICB:50",2024-10-01,5+2+2,,"£2,660,000",23400000'
+)
+NOTTINGHAM_ILSS = (
+    "NCC-ILSS,Independent Living Support Services,Framework Provider A; Framework Provider B,"
+    "Mental health,framework,pcr_2015,Nottingham City Council,,2019-07-01,3+2+2,2,855439,5988073"
+)
+MHFSS = (
+    "LBB-MHFSS,Mental Health Flexible Support Service,Hestia Housing and Support,Mental health,"
+    "block,light_touch,London Borough of Bromley,,01/10/2019,3+2,1,319000,"
+)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    # The import computes stored dates (and lapses) for the real today.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    def write(*lines: str, header: str = HEADER, encoding: str = "utf-8") -> str:
+        path = tmp_path / "register.csv"
+        path.write_text("\n".join([header, *lines]) + "\n", encoding=encoding)
+        return str(path)
+
+    return write
+
+
+def run_import(path: str, *args: str) -> str:
+    out = io.StringIO()
+    call_command("import_contracts", path, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue().strip()
+
+
+def failed_import(path: str, *args: str) -> tuple[str, list[str]]:
+    """The CommandError's message and the lines reported before it."""
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_contracts", path, *args, stdout=io.StringIO(), stderr=err)
+    return str(raised.value), err.getvalue().strip().splitlines()
+
+
+def run_export(*args: str) -> str:
+    out = io.StringIO()
+    call_command("export_contracts", *args, stdout=out)
+    return out.getvalue()
+
+
+def exported(as_of: str) -> dict[str, dict[str, str]]:
+    rows = list(csv.DictReader(io.StringIO(run_export("--as-of", as_of))))
+    return {row["reference"]: row for row in rows}
+
+
+def import_seeds(csv_file) -> str:
+    return run_import(csv_file(SUPPORT_AT_HOME, NOTTINGHAM_ILSS, MHFSS))
+
+
+def test_it_imports_the_seed_cases(csv_file):
+    assert import_seeds(csv_file) == "Imported 3 contracts: 3 created, 0 updated."
+
+    support = Contract.objects.get(reference="SAH-2024")
+    assert support.title == "support@home"
+    assert support.start_date == date(2024, 10, 1)
+    assert support.term == "5+2+2"
+    assert support.annual_value == Decimal("2660000.00")
+    assert support.approved_value == Decimal("23400000.00")
+    assert support.lead_commissioner.name == "London Borough of Bromley"
+    assert support.service_area.name == "Home support"
+    assert (support.contract_type, support.procurement_regime) == ("block", "light_touch")
+    assert [p.name for p in support.providers.all()] == ["Care Co Ltd"]
+    assert list(support.funding_shares.values_list("organisation__name", "percent")) == [
+        ("London Borough of Bromley", Decimal("50.00")),
+        ("South East London ICB", Decimal("50.00")),
+    ]
+    assert (support.final_end_date, support.whole_life_value) == (date(2033, 9, 30), Decimal("23940000.00"))
+    assert list(support.options.values_list("status", flat=True)) == ["available", "available"]
+
+    nottingham = Contract.objects.get(reference="NCC-ILSS")
+    assert sorted(p.name for p in nottingham.providers.all()) == ["Framework Provider A", "Framework Provider B"]
+    assert nottingham.contract_type == "framework"
+    assert list(nottingham.options.values_list("status", flat=True)) == ["exercised", "exercised"]
+    assert nottingham.committed_value == Decimal("5988073.00")
+    # No funding column: the lead commissioner pays it all.
+    assert list(nottingham.funding_shares.values_list("organisation__name", "percent")) == [
+        ("Nottingham City Council", Decimal("100.00"))
+    ]
+
+    mhfss = Contract.objects.get(reference="LBB-MHFSS")
+    assert mhfss.start_date == date(2019, 10, 1)
+    assert mhfss.current_end_date == date(2024, 9, 30)
+    assert mhfss.approved_value is None
+    # "London Borough of Bromley" was matched, not made twice.
+    assert Organisation.objects.filter(name__iexact="London Borough of Bromley").count() == 1
+
+
+def test_it_exports_the_seed_figures(csv_file):
+    import_seeds(csv_file)
+
+    rows = exported("2026-11-22")
+
+    support = rows["SAH-2024"]
+    assert support["funding"] == "London Borough of Bromley:50; South East London ICB:50"
+    assert support["annual_value"] == "2660000.00"
+    assert support["initial_end_date"] == "2029-09-30"
+    assert support["current_end_date"] == "2029-09-30"
+    assert support["final_end_date"] == "2033-09-30"
+    assert support["next_decision_deadline"] == "2029-03-30"
+    assert support["status"] == "live"
+    assert support["initial_term_value"] == "13300000.00"
+    assert support["committed_value"] == "13300000.00"
+    assert support["whole_life_value"] == "23940000.00"
+    assert support["approved_variance"] == "540000.00"
+
+    nottingham = rows["NCC-ILSS"]
+    assert nottingham["provider"] == "Framework Provider A; Framework Provider B"
+    assert nottingham["options_exercised"] == "2"
+    assert nottingham["current_end_date"] == nottingham["final_end_date"] == "2026-06-30"
+    assert nottingham["committed_value"] == nottingham["whole_life_value"] == "5988073.00"
+    assert nottingham["approved_variance"] == "0.00"
+    assert nottingham["next_decision_deadline"] == ""
+    # Its last option ended on 30 June 2026, so by 22 Nov 2026 it has expired.
+    assert nottingham["status"] == "expired"
+    assert exported("2025-11-22")["NCC-ILSS"]["status"] == "final_term"
+
+    mhfss = rows["LBB-MHFSS"]
+    assert mhfss["start_date"] == "2019-10-01"
+    assert mhfss["current_end_date"] == "2024-09-30"
+    assert mhfss["status"] == "expired"
+    assert mhfss["whole_life_value"] == "1595000.00"
+    assert mhfss["approved_value"] == mhfss["approved_variance"] == ""
+
+
+def test_it_updates_a_contract_with_the_same_reference(csv_file):
+    contract = ContractFactory(reference="SAH-2024", title="Old title", notes="Keep me", term="5+2+2")
+    contract.annual_uplift_percent = Decimal("2.50")
+    contract.save()
+
+    assert run_import(csv_file(SUPPORT_AT_HOME)) == "Imported 1 contract: 0 created, 1 updated."
+
+    assert Contract.objects.count() == 1
+    contract.refresh_from_db()
+    assert contract.reference == "SAH-2024"
+    assert contract.title == "support@home"
+    assert contract.annual_value == Decimal("2660000.00")
+    assert contract.lead_commissioner.name == "London Borough of Bromley"
+    assert contract.funding_shares.count() == 2
+    # What the file has no column for is kept.
+    assert (contract.notes, contract.annual_uplift_percent) == ("Keep me", Decimal("2.50"))
+
+
+def test_it_sets_options_exercised_on_update(csv_file):
+    ContractFactory(reference="NCC-ILSS", start_date=date(2019, 7, 1), term="3+2+2")
+
+    run_import(csv_file(NOTTINGHAM_ILSS))
+
+    contract = Contract.objects.get(reference="NCC-ILSS")
+    assert list(contract.options.values_list("status", flat=True)) == ["exercised", "exercised"]
+    assert contract.current_end_date == date(2026, 6, 30)
+
+
+def test_a_dry_run_saves_nothing(csv_file):
+    ContractFactory(reference="SAH-2024", title="Old title")
+
+    output = run_import(csv_file(SUPPORT_AT_HOME, NOTTINGHAM_ILSS, MHFSS), "--dry-run")
+
+    assert output == "Dry run: 3 contracts would be imported (2 new, 1 update); nothing was saved."
+    assert list(Contract.objects.values_list("reference", "title")) == [("SAH-2024", "Old title")]
+    assert not Provider.objects.filter(name="Hestia Housing and Support").exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"start_date": "31/02/2025"}, "start_date 31/02/2025 is not a real date"),
+        ({"start_date": "2025.02.01"}, "start_date 2025.02.01 is not a date: write it as YYYY-MM-DD or DD/MM/YYYY"),
+        ({"term": "5+two"}, 'term: Cannot read the term "5+two": write it like 5+2+2 or 18m+6m.'),
+        ({"funding": "A Council:50; B ICB:40"}, "funding shares add up to 90%, not 100%"),
+        ({"funding": "A Council 100"}, 'funding "A Council 100" is not written as Organisation:percent'),
+        ({"annual_value": "-5"}, "annual_value -5 is negative: it must be £0.00 or more"),
+        ({"approved_value": "-£1,000"}, "approved_value -£1,000 is negative: it must be £0.00 or more"),
+        ({"annual_value": "lots"}, "annual_value lots is not an amount of money"),
+        ({"annual_value": "319000.005"}, "annual_value 319000.005 has more than 2 decimal places"),
+        ({"funding": "A Council:33.333; B ICB:66.667"}, 'funding share "A Council:33.333" has more than 2 decimal places'),
+        ({"annual_value": ""}, "annual_value is empty"),
+        ({"options_exercised": "3"}, "options_exercised is 3, but the term 3+2 has only 1 option"),
+        ({"options_exercised": "one"}, "options_exercised one is not a whole number"),
+        ({"contract_type": "lease"}, 'contract_type "lease" is not one of block, framework, spot, grant'),
+        ({"procurement_regime": "pcr"}, 'procurement_regime "pcr" is not one of light_touch, pcr_2015,'),
+        ({"provider": " ; "}, "provider is empty: give at least one provider's name"),
+        # Caught by the service (model validation), not the parser.
+        ({"reference": "R" * 51}, "reference: Ensure this value has at most 50 characters (it has 51)."),
+    ],
+)
+def test_it_rejects_a_bad_row_after_good_rows(csv_file, cells, message):
+    ContractFactory(reference="EXISTING")
+    values = dict(zip(IMPORT_COLUMNS, next(csv.reader([MHFSS]))))
+    values.update({"reference": "BAD-1", **cells})
+    bad_row = io.StringIO()
+    csv.writer(bad_row).writerow([values[column] for column in IMPORT_COLUMNS])
+
+    summary, reported = failed_import(csv_file(SUPPORT_AT_HOME, bad_row.getvalue().strip(), NOTTINGHAM_ILSS))
+
+    assert summary == "Nothing was imported: 1 row has errors."
+    assert len(reported) == 1
+    assert reported[0].startswith(f"Line 3 (ref {values['reference']}): {message}")
+    assert list(Contract.objects.values_list("reference", flat=True)) == ["EXISTING"]
+    assert not Organisation.objects.filter(name="London Borough of Bromley").exists()
+
+
+def test_it_reports_every_bad_row(csv_file):
+    path = csv_file(
+        SUPPORT_AT_HOME.replace("2024-10-01", "2024-13-01"),
+        NOTTINGHAM_ILSS,
+        MHFSS.replace(",3+2,", ",3+2+,").replace(",319000,", ",-319000,"),
+    )
+
+    summary, reported = failed_import(path)
+
+    assert summary == "Nothing was imported: 2 rows have errors."
+    assert reported == [
+        "Line 2 (ref SAH-2024): start_date 2024-13-01 is not a real date",
+        'Line 4 (ref LBB-MHFSS): term: Cannot read the term "3+2+": write it like 5+2+2 or 18m+6m.',
+        "Line 4 (ref LBB-MHFSS): annual_value -319000 is negative: it must be £0.00 or more",
+    ]
+    assert Contract.objects.count() == 0
+
+
+def test_it_rejects_a_reference_twice_in_the_file(csv_file):
+    summary, reported = failed_import(csv_file(MHFSS, NOTTINGHAM_ILSS, MHFSS.replace("319000", "320000")))
+
+    assert reported == ["Line 4 (ref LBB-MHFSS): reference LBB-MHFSS is already on line 2"]
+    assert summary == "Nothing was imported: 1 row has errors."
+    assert Contract.objects.count() == 0
+
+
+def test_it_counts_lines_as_the_file_has_them(csv_file):
+    # A blank line and a title quoted over two lines: the bad row is on line 6.
+    two_line_title = NOTTINGHAM_ILSS.replace("Independent Living Support Services", '"Independent Living\nSupport"')
+    _, reported = failed_import(csv_file(MHFSS, "", two_line_title, MHFSS.replace("LBB-MHFSS", "X").replace("01/10/2019", "31/09/2019")))
+
+    assert reported == ["Line 6 (ref X): start_date 31/09/2019 is not a real date"]
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (HEADER.replace(",term", ""), "Line 1: the header has no column term (the columns are reference,title,"),
+        (HEADER + ",colour", "Line 1: the header has unknown column colour (the columns are"),
+        (
+            HEADER.replace("funding,", "").replace(",approved_value", ",region"),
+            "Line 1: the header has no columns funding, approved_value; the header has unknown column region",
+        ),
+    ],
+)
+def test_it_rejects_a_bad_header(csv_file, header, message):
+    summary, reported = failed_import(csv_file(MHFSS, header=header))
+
+    assert len(reported) == 1
+    assert reported[0].startswith(message)
+    assert summary == "Nothing was imported: the header (line 1) is wrong."
+    assert Contract.objects.count() == 0
+
+
+def test_it_accepts_human_labels_and_a_byte_order_mark(csv_file):
+    row = MHFSS.replace(",block,light_touch,", ",Framework,public contracts regulations 2015,")
+
+    run_import(csv_file(row, encoding="utf-8-sig"))
+
+    contract = Contract.objects.get(reference="LBB-MHFSS")
+    assert (contract.contract_type, contract.procurement_regime) == ("framework", "pcr_2015")
+
+
+def test_it_matches_names_without_regard_to_case(csv_file):
+    provider = ProviderFactory(name="Hestia Housing and Support")
+    council = OrganisationFactory(name="London Borough of Bromley")
+
+    run_import(csv_file(MHFSS.replace("Hestia Housing and Support", "HESTIA housing  and support")))
+
+    contract = Contract.objects.get(reference="LBB-MHFSS")
+    assert list(contract.providers.all()) == [provider]
+    assert contract.lead_commissioner == council
+
+
+def test_it_needs_a_file_that_exists(tmp_path):
+    with pytest.raises(CommandError, match="There is no file .*missing.csv"):
+        call_command("import_contracts", str(tmp_path / "missing.csv"))
+
+
+@pytest.mark.parametrize("text", ["2660000", "2,660,000.00", "£2,660,000", " £2660000.000 "])
+def test_money_is_read_with_or_without_pound_sign_and_commas(text):
+    assert parse_money("annual_value", text.strip()) == Decimal("2660000")
+
+
+def test_parse_row_returns_every_error_of_a_row():
+    row = dict.fromkeys(IMPORT_COLUMNS, "")
+
+    errors = parse_row(row, 7)
+
+    assert errors == [
+        "reference is empty",
+        "title is empty",
+        "provider is empty: give at least one provider's name",
+        "service_area is empty",
+        "contract_type is empty: use one of block, framework, spot, grant",
+        "procurement_regime is empty: use one of light_touch, pcr_2015, pa_2023, psr, below_threshold, waiver",
+        "lead_commissioner is empty",
+        "start_date is empty",
+        'term: Cannot read an empty term: write it like 5+2+2 or 18m+6m.',
+        "annual_value is empty",
+    ]
+
+
+def test_export_as_of_a_later_day_lapses_the_open_option(csv_file):
+    run_import(csv_file(SUPPORT_AT_HOME))
+
+    late = exported("2029-04-01")["SAH-2024"]
+    lapsed = exported("2029-10-01")["SAH-2024"]
+
+    # Past the decision deadline but not the current end: still open, late.
+    assert (late["status"], late["next_decision_deadline"], late["final_end_date"]) == ("live", "2029-03-30", "2033-09-30")
+    # The day after the current end with no decision: both options lapse.
+    assert lapsed["status"] == "expired"
+    assert lapsed["next_decision_deadline"] == ""
+    assert lapsed["final_end_date"] == lapsed["current_end_date"] == "2029-09-30"
+    assert lapsed["whole_life_value"] == lapsed["committed_value"] == "13300000.00"
+    assert lapsed["approved_variance"] == "-10100000.00"
+    assert exported("2024-09-30")["SAH-2024"]["status"] == "not_started"
+
+
+def test_export_writes_a_file_in_reference_order(csv_file, tmp_path, django_assert_max_num_queries):
+    import_seeds(csv_file)
+    path = tmp_path / "out.csv"
+
+    out = io.StringIO()
+    with django_assert_max_num_queries(5):
+        call_command("export_contracts", str(path), "--as-of", "2026-11-22", stdout=out)
+
+    assert out.getvalue().strip() == f"Exported 3 contracts as of 2026-11-22 to {path}."
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    assert rows[0] == EXPORT_COLUMNS
+    assert [row[0] for row in rows[1:]] == ["LBB-MHFSS", "NCC-ILSS", "SAH-2024"]
+
+
+def test_export_defaults_to_today():
+    ContractFactory(reference="C1", start_date=date(2024, 10, 1), term="5+2+2")
+
+    assert run_export() == run_export("--as-of", TODAY.isoformat())
+
+
+def test_export_rejects_a_bad_as_of():
+    with pytest.raises(CommandError, match="--as-of 2026-02-30 is not a date"):
+        call_command("export_contracts", "--as-of", "2026-02-30", stdout=io.StringIO())
+
+
+def test_export_then_import_changes_nothing(csv_file, tmp_path):
+    import_seeds(csv_file)
+    ContractFactory(reference="WAIVER-1", start_date=date(2017, 4, 1), term="18m+6m", annual_value=Decimal("1000.5"))
+    first = tmp_path / "first.csv"
+    call_command("export_contracts", str(first), "--as-of", "2026-11-22", stdout=io.StringIO())
+    columns = ["reference", "term", "start_date", "current_end_date", "final_end_date", "committed_value", "whole_life_value"]
+    before = list(Contract.objects.values_list(*columns))
+
+    assert run_import(str(first)) == "Imported 4 contracts: 0 created, 4 updated."
+
+    assert list(Contract.objects.values_list(*columns)) == before
+    second = tmp_path / "second.csv"
+    call_command("export_contracts", str(second), "--as-of", "2026-11-22", stdout=io.StringIO())
+    assert second.read_bytes() == first.read_bytes()
+
+
+
+def test_it_moves_a_contract_start_past_its_old_end(csv_file):
+    ContractFactory(reference="LBB-MHFSS", start_date=date(2015, 10, 1), term="3+2")
+
+    run_import(csv_file(MHFSS))
+
+    contract = Contract.objects.get(reference="LBB-MHFSS")
+    assert (contract.start_date, contract.current_end_date) == (date(2019, 10, 1), date(2024, 9, 30))
+
+
+def test_a_row_the_database_refuses_is_reported_not_raised(csv_file, monkeypatch):
+    def refuse(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: contracts_contract.reference")
+
+    monkeypatch.setattr("contracts.services.contract_create", refuse)
+
+    _, reported = failed_import(csv_file(MHFSS))
+
+    assert reported == [
+        "Line 2 (ref LBB-MHFSS): the database refused the row: UNIQUE constraint failed: contracts_contract.reference"
+    ]
