@@ -51,6 +51,8 @@ def _validate_funding(shares: Sequence[Share]) -> None:
     if len(set(organisations)) != len(organisations):
         raise ValidationError({"funding": "Each organisation can have only one funding share."})
     for share in shares:
+        if share.percent.as_tuple().exponent < -2:
+            raise ValidationError({"funding": f"{share.organisation}'s share can have at most two decimal places."})
         if share.percent <= 0 or share.percent > 100:
             raise ValidationError(
                 {"funding": f"{share.organisation}'s share must be more than 0% and at most 100%."}
@@ -185,7 +187,7 @@ def contract_create(
             order=order,
             months=months,
             status=OptionStatus.EXERCISED if order <= options_exercised else OptionStatus.AVAILABLE,
-            decision_note="Recorded as exercised when the contract was registered." if order <= options_exercised else "",
+            decision_note=_REGISTERED_AS_EXERCISED if order <= options_exercised else "",
         )
         for order, months in enumerate(parts[1:], start=1)
     ]
@@ -198,6 +200,32 @@ def contract_create(
         option.save()
     _set_funding(contract, funding)
     return contract
+
+
+def _values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def _changed(instance, before: dict) -> bool:
+    # Saving only what changed keeps the audit history to real changes.
+    return _values(instance) != before
+
+
+_REGISTERED_AS_EXERCISED = "Recorded as exercised when the contract was registered."
+
+
+def _record_as_exercised(option: ContractOption) -> None:
+    option.status = OptionStatus.EXERCISED
+    option.decided_by = ""
+    option.decided_on = None
+    option.decision_note = _REGISTERED_AS_EXERCISED
+
+
+def _reopen(option: ContractOption) -> None:
+    option.status = OptionStatus.AVAILABLE
+    option.decided_by = ""
+    option.decided_on = None
+    option.decision_note = ""
 
 
 def _too_many_options_message(exercised: int, available: int) -> str:
@@ -220,15 +248,15 @@ def contract_update(
     annual_value: Decimal,
     contract_type: str,
     procurement_regime: str,
-    annual_uplift_percent: Decimal = Decimal("0"),
-    approved_value: Decimal | None = None,
-    description: str = "",
-    notes: str = "",
+    annual_uplift_percent: Decimal,
+    approved_value: Decimal | None,
+    description: str,
+    notes: str,
     funding: Sequence[Share] | None = None,
     options_exercised: int | None = None,
     today: date,
 ) -> Contract:
-    """Change a contract's facts. A changed term keeps the decisions already recorded
+    """Change a contract's facts. Every fact is given, so none is reset by omission. A changed term keeps the decisions already recorded
     on the options it still has; an option with a decision cannot be removed.
     `options_exercised`, when given, sets how many options (in order) are exercised."""
     parts = _parse_term_or_error(term)
@@ -244,6 +272,8 @@ def contract_update(
         raise ValidationError(
             {"options_exercised": _too_many_options_message(options_exercised, len(option_parts))}
         )
+    contract_before = _values(contract)
+    options_before = {option.pk: _values(option) for option in options}
 
     contract.title = title.strip()
     contract.description = description
@@ -264,18 +294,20 @@ def contract_update(
         option = by_order.get(order) or ContractOption(contract=contract, order=order)
         option.months = months
         if options_exercised is not None:
-            if order <= options_exercised:
-                option.status = OptionStatus.EXERCISED
-            elif option.status == OptionStatus.EXERCISED:
-                option.status = OptionStatus.AVAILABLE
+            if order <= options_exercised and option.status != OptionStatus.EXERCISED:
+                _record_as_exercised(option)
+            elif order > options_exercised and option.status == OptionStatus.EXERCISED:
+                _reopen(option)
         kept.append(option)
     _apply_schedule(contract, kept, today=today)
     _full_clean(contract)
-    contract.save()
+    if _changed(contract, contract_before):
+        contract.save()
     contract.providers.set(providers)
     ContractOption.objects.filter(contract=contract, order__gt=len(option_parts)).delete()
     for option in kept:
-        option.save()
+        if option.pk is None or _changed(option, options_before[option.pk]):
+            option.save()
     if funding is not None:
         _set_funding(contract, funding)
     return contract
@@ -367,12 +399,24 @@ def contracts_refresh(*, today: date) -> int:
     return count
 
 
+def organisation_kind_for(name: str) -> str:
+    """A sensible kind for an organisation known only by name (an officer can correct it)."""
+    words = name.lower()
+    if "integrated care board" in words or words.split()[-1:] == ["icb"] or " icb" in f" {words}":
+        return Organisation.Kind.ICB
+    if "council" in words or "borough" in words:
+        return Organisation.Kind.COUNCIL
+    if "nhs" in words and "trust" in words:
+        return Organisation.Kind.NHS_TRUST
+    return Organisation.Kind.OTHER
+
+
 @transaction.atomic
-def organisation_get_or_create(*, name: str, kind: str = Organisation.Kind.OTHER) -> Organisation:
+def organisation_get_or_create(*, name: str, kind: str | None = None) -> Organisation:
     name = " ".join(name.split())
     organisation = Organisation.objects.filter(name__iexact=name).first()
     if organisation is None:
-        organisation = Organisation(name=name, kind=kind)
+        organisation = Organisation(name=name, kind=kind or organisation_kind_for(name))
         organisation.full_clean()
         organisation.save()
     return organisation

@@ -26,3 +26,85 @@ def test_it_stores_dates_and_values_of_support_at_home():
     assert list(contract.funding_shares.values_list("organisation__name", "percent")) == [
         (contract.lead_commissioner.name, Decimal("100.00"))
     ]
+
+
+def test_lowering_options_exercised_reopens_an_option_without_its_old_decision():
+    contract = ContractFactory(start_date=date(2024, 10, 1), term="5+2+2", options_exercised=1)
+    option = contract.options.get(order=1)
+    assert option.decision_note == "Recorded as exercised when the contract was registered."
+    services.contract_update(
+        contract=contract,
+        **_facts(contract),
+        options_exercised=0,
+        today=TODAY,
+    )
+    option.refresh_from_db()
+    assert (option.status, option.decided_by, option.decided_on, option.decision_note) == ("available", "", None, "")
+    assert contract.current_end_date == date(2029, 9, 30)
+
+
+def _facts(contract):
+    return {
+        "title": contract.title,
+        "service_area": contract.service_area,
+        "lead_commissioner": contract.lead_commissioner,
+        "providers": list(contract.providers.all()),
+        "start_date": contract.start_date,
+        "term": contract.term,
+        "annual_value": contract.annual_value,
+        "contract_type": contract.contract_type,
+        "procurement_regime": contract.procurement_regime,
+        "annual_uplift_percent": contract.annual_uplift_percent,
+        "approved_value": contract.approved_value,
+        "description": contract.description,
+        "notes": contract.notes,
+    }
+
+
+def test_an_unchanged_update_writes_no_history():
+    contract = ContractFactory()
+    history = contract.history.count()
+    option_history = ContractOption.history.count()
+    services.contract_update(contract=contract, **_facts(contract), today=TODAY)
+    assert contract.history.count() == history
+    assert ContractOption.history.count() == option_history
+
+
+def test_the_daily_refresh_writes_history_only_when_something_lapses():
+    contract = ContractFactory(start_date=date(2019, 10, 1), term="3+2", today=date(2022, 1, 1))
+    history = contract.history.count()
+    services.contract_refresh(contract=contract, today=date(2022, 9, 30))
+    assert contract.history.count() == history
+    services.contract_refresh(contract=contract, today=date(2022, 10, 1))
+    assert contract.history.count() == history + 1
+    assert contract.options.get().status == "lapsed"
+
+
+def test_funding_shares_with_more_than_two_decimals_are_refused():
+    a, b, c = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+    with pytest.raises(ValidationError) as error:
+        ContractFactory(
+            funding=[
+                services.Share(a, Decimal("33.333")),
+                services.Share(b, Decimal("33.333")),
+                services.Share(c, Decimal("33.334")),
+            ]
+        )
+    assert "at most two decimal places" in str(error.value)
+    assert not Contract.objects.exists()
+    assert not FundingShare.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("London Borough of Bromley", "council"),
+        ("Nottingham City Council", "council"),
+        ("South East London ICB", "icb"),
+        ("NHS South East London Integrated Care Board", "icb"),
+        ("Oxleas NHS Foundation Trust", "nhs_trust"),
+        ("Hestia Housing and Support", "other"),
+    ],
+)
+def test_new_organisations_get_a_kind_from_their_name(name, kind):
+    assert services.organisation_get_or_create(name=name).kind == kind
