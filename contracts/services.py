@@ -411,34 +411,27 @@ def organisation_kind_for(name: str) -> str:
     return Organisation.Kind.OTHER
 
 
+def _get_or_create_by_name(model, name: str, **defaults):
+    """Match by name, ignoring case and repeated spaces, or create it (validated)."""
+    name = " ".join(name.split())
+    instance = model.objects.filter(name__iexact=name).first()
+    if instance is None:
+        instance = model(name=name, **defaults)
+        instance.full_clean()
+        instance.save()
+    return instance
+
+
 @transaction.atomic
 def organisation_get_or_create(*, name: str, kind: str | None = None) -> Organisation:
-    name = " ".join(name.split())
-    organisation = Organisation.objects.filter(name__iexact=name).first()
-    if organisation is None:
-        organisation = Organisation(name=name, kind=kind or organisation_kind_for(name))
-        organisation.full_clean()
-        organisation.save()
-    return organisation
+    return _get_or_create_by_name(Organisation, name, kind=kind or organisation_kind_for(" ".join(name.split())))
 
 
 @transaction.atomic
 def provider_get_or_create(*, name: str) -> Provider:
-    name = " ".join(name.split())
-    provider = Provider.objects.filter(name__iexact=name).first()
-    if provider is None:
-        provider = Provider(name=name)
-        provider.full_clean()
-        provider.save()
-    return provider
+    return _get_or_create_by_name(Provider, name)
 
 
 @transaction.atomic
 def service_area_get_or_create(*, name: str) -> ServiceArea:
-    name = " ".join(name.split())
-    area = ServiceArea.objects.filter(name__iexact=name).first()
-    if area is None:
-        area = ServiceArea(name=name)
-        area.full_clean()
-        area.save()
-    return area
+    return _get_or_create_by_name(ServiceArea, name)
