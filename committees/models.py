@@ -1,0 +1,347 @@
+"""Committees, meetings, reports and the decisions taken on them.
+
+A decision is either a numbered part of a resolution on an agenda item, or an
+officer decision taken under a delegation. Either can act on contracts through
+`ContractLink`, so "which decision authorised this extension?" has an answer.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from contracts.models import Contract, ContractOption, Organisation
+
+
+class Committee(models.Model):
+    class Kind(models.TextChoices):
+        EXECUTIVE = "executive", "Executive"
+        PDS = "pds", "Policy development and scrutiny"
+        OVERVIEW_SCRUTINY = "overview_scrutiny", "Overview and scrutiny"
+        PORTFOLIO_HOLDER = "portfolio_holder", "Portfolio holder"
+        OFFICER = "officer", "Officer"
+
+    council = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="committees")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["council__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "name"],
+                name="committee_name_unique_per_council",
+                violation_error_message="This council already has a committee with this name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("committees:committee_detail", args=[self.pk])
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField()
+    venue = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    agenda_published_on = models.DateField(
+        null=True, blank=True, help_text="The day the agenda and reports were published."
+    )
+    decisions_published_on = models.DateField(
+        null=True, blank=True, help_text="The day the decisions were published; call-in runs from it."
+    )
+    minutes_approved_at = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_minutes_of",
+        help_text="The meeting that approved these minutes.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.committee}, {self.starts_at:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("committees:meeting_detail", args=[self.pk])
+
+    @property
+    def date(self):
+        return timezone.localtime(self.starts_at).date()
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        GATEWAY = "gateway", "Gateway"
+        CONTRACT_MONITORING = "contract_monitoring", "Contract monitoring"
+        EXTENSION = "extension", "Extension"
+        WAIVER = "waiver", "Waiver"
+        OTHER = "other", "Other"
+
+    council = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
+    reference = models.CharField(max_length=60, help_text='Such as ACH22-035, CS17121 or Document "D".')
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
+    gateway_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    author_role = models.CharField(max_length=200, blank=True)
+    report_date = models.DateField(null=True, blank=True)
+    is_exempt = models.BooleanField("exempt information", default=False)
+    exempt_paragraph = models.CharField(
+        max_length=20, blank=True, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
+    )
+    contracts = models.ManyToManyField(Contract, blank=True, related_name="reports")
+
+    history = HistoricalRecords(m2m_fields=[contracts])
+
+    class Meta:
+        ordering = ["council__name", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "reference"],
+                name="report_reference_unique_per_council",
+                violation_error_message="This council already has a report with this reference.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="gateway") | Q(gateway_number__isnull=False),
+                name="report_gateway_has_number",
+                violation_error_message="A gateway report needs its gateway number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("committees:report_detail", args=[self.pk])
+
+    def clean(self):
+        if self.is_exempt and not self.exempt_paragraph:
+            raise ValidationError({"exempt_paragraph": "Give the paragraph of Schedule 12A that makes it exempt."})
+
+
+class ReportFile(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="reports/%Y/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    number = models.CharField(max_length=12, help_text='As the agenda numbers it, such as "79" or "5a".')
+    title = models.CharField(max_length=300)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
+    minutes = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="item_number_unique_per_meeting",
+                violation_error_message="This meeting already has an item with this number.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+
+class ResolutionPart(models.Model):
+    """One numbered part of what was RESOLVED on an agenda item."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        NOTE = "note", "Note"
+        RECOMMEND = "recommend", "Recommend to another decision maker"
+        DELEGATE = "delegate", "Delegate"
+        DEFER = "defer", "Defer"
+        REJECT = "reject", "Reject"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="parts")
+    number = models.CharField(max_length=12, help_text="As the minutes number it: i, ii or 1, 2.")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField()
+    recommended_to = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations_received",
+        help_text="For a recommendation: the decision maker it goes to.",
+    )
+    takes_up = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="taken_up_by",
+        help_text="The recommendation this decision takes up.",
+    )
+    is_key_decision = models.BooleanField(default=False)
+    is_urgent = models.BooleanField(default=False, help_text="Urgent decisions are exempt from call-in.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "number"],
+                name="part_number_unique_per_item",
+                violation_error_message="This item already has a resolution part with this number.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="recommend") | Q(recommended_to__isnull=False),
+                name="recommendation_names_its_decision_maker",
+                violation_error_message="A recommendation must say which decision maker it goes to.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.item.number} ({self.number})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.item.meeting.get_absolute_url()}#part-{self.pk}"
+
+
+class Delegation(models.Model):
+    resolution_part = models.OneToOneField(ResolutionPart, on_delete=models.CASCADE, related_name="delegation")
+    to_whom = models.CharField("delegated to", max_length=200)
+    in_consultation_with = models.CharField(max_length=200, blank=True)
+    scope = models.TextField(help_text="What the delegate may decide.")
+    condition = models.TextField(blank=True, help_text="Such as: on satisfactory achievement of the KPIs.")
+    expires_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["resolution_part"]
+
+    def __str__(self) -> str:
+        return f"Delegation to {self.to_whom}"
+
+
+class OfficerDecision(models.Model):
+    decision_maker = models.CharField(max_length=200)
+    decided_on = models.DateField()
+    text = models.TextField()
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="officer_decisions"
+    )
+    published_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Officer decision of {self.decided_on:%d %b %Y} by {self.decision_maker}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("committees:officer_decision_detail", args=[self.pk])
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    resolution_part = models.ForeignKey(ResolutionPart, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField()
+    owner = models.CharField(max_length=200)
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ContractLink(models.Model):
+    """A decision acting on a contract: exactly one of a resolution part or an officer decision."""
+
+    class Effect(models.TextChoices):
+        APPROVE_TENDER = "approve_tender", "Approve a tender"
+        AWARD = "award", "Award"
+        EXERCISE_OPTION = "exercise_option", "Exercise an option"
+        DECLINE_OPTION = "decline_option", "Decline an option"
+        APPROVE_WAIVER = "approve_waiver", "Approve a waiver"
+        NOTE_MONITORING = "note_monitoring", "Note a monitoring report"
+        CHANGE_VALUE = "change_value", "Change the value"
+        OTHER = "other", "Other"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="decision_links")
+    resolution_part = models.ForeignKey(
+        ResolutionPart, on_delete=models.CASCADE, null=True, blank=True, related_name="contract_links"
+    )
+    officer_decision = models.ForeignKey(
+        OfficerDecision, on_delete=models.CASCADE, null=True, blank=True, related_name="contract_links"
+    )
+    effect = models.CharField(max_length=20, choices=Effect.choices)
+    option = models.ForeignKey(
+        ContractOption, on_delete=models.CASCADE, null=True, blank=True, related_name="decision_links"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(resolution_part__isnull=False) & Q(officer_decision__isnull=True))
+                | (Q(resolution_part__isnull=True) & Q(officer_decision__isnull=False)),
+                name="contract_link_has_one_decision",
+                violation_error_message="A link comes from a resolution part or an officer decision, not both.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(effect__in=["exercise_option", "decline_option"]) | Q(option__isnull=False),
+                name="option_link_names_its_option",
+                violation_error_message="Say which option the decision exercises or declines.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_effect_display()}: {self.contract.reference}"
+
+    @property
+    def decision(self):
+        return self.resolution_part or self.officer_decision

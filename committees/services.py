@@ -1,0 +1,407 @@
+"""Writes to the committee record.
+
+Keyword-only, atomic and validated before saving: a `ValidationError` (keyed
+by field where there is one) leaves the database as it was.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from committees.models import (
+    Action,
+    AgendaItem,
+    Committee,
+    ContractLink,
+    Delegation,
+    Meeting,
+    OfficerDecision,
+    Report,
+    ReportFile,
+    ResolutionPart,
+)
+from contracts import services as contract_services
+from contracts.models import Contract, ContractOption, Organisation
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j M Y")
+
+
+def _saved(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# --- committees and meetings ---------------------------------------------------
+
+
+@transaction.atomic
+def committee_create(*, council: Organisation, name: str, kind: str) -> Committee:
+    return _saved(Committee(council=council, name=" ".join(name.split()), kind=kind))
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    committee: Committee,
+    starts_at: datetime,
+    venue: str = "",
+    status: str = Meeting.Status.SCHEDULED,
+    agenda_published_on: date | None = None,
+    decisions_published_on: date | None = None,
+) -> Meeting:
+    meeting = Meeting(committee=committee)
+    return _meeting_save(
+        meeting,
+        starts_at=starts_at,
+        venue=venue,
+        status=status,
+        agenda_published_on=agenda_published_on,
+        decisions_published_on=decisions_published_on,
+    )
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    starts_at: datetime,
+    venue: str,
+    status: str,
+    agenda_published_on: date | None,
+    decisions_published_on: date | None,
+) -> Meeting:
+    return _meeting_save(
+        meeting,
+        starts_at=starts_at,
+        venue=venue,
+        status=status,
+        agenda_published_on=agenda_published_on,
+        decisions_published_on=decisions_published_on,
+    )
+
+
+def _meeting_save(meeting: Meeting, **values) -> Meeting:
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    if meeting.agenda_published_on and meeting.agenda_published_on > meeting_day:
+        raise ValidationError({"agenda_published_on": "The agenda cannot be published after the meeting."})
+    if meeting.decisions_published_on and meeting.decisions_published_on < meeting_day:
+        raise ValidationError({"decisions_published_on": "Decisions cannot be published before the meeting."})
+    return _saved(meeting)
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, at_meeting: Meeting) -> Meeting:
+    """Record that `at_meeting` approved the minutes of `meeting`: it must be the
+    next meeting of the same committee."""
+    if at_meeting.committee_id != meeting.committee_id:
+        raise ValidationError("Minutes are approved at a meeting of the same committee.")
+    following = (
+        Meeting.objects.filter(committee=meeting.committee, starts_at__gt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+        .first()
+    )
+    if following is None or following.pk != at_meeting.pk:
+        raise ValidationError("Minutes are approved at the next meeting of the same committee.")
+    meeting.minutes_approved_at = at_meeting
+    meeting.save(update_fields=["minutes_approved_at"])
+    return meeting
+
+
+# --- reports ------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(
+    *,
+    council: Organisation,
+    reference: str,
+    title: str,
+    kind: str = Report.Kind.OTHER,
+    gateway_number: int | None = None,
+    author: str = "",
+    author_role: str = "",
+    report_date: date | None = None,
+    is_exempt: bool = False,
+    exempt_paragraph: str = "",
+    contracts: Sequence[Contract] = (),
+) -> Report:
+    report = Report(council=council)
+    return _report_save(
+        report,
+        reference=reference.strip(),
+        title=title.strip(),
+        kind=kind,
+        gateway_number=gateway_number,
+        author=author,
+        author_role=author_role,
+        report_date=report_date,
+        is_exempt=is_exempt,
+        exempt_paragraph=exempt_paragraph,
+        contracts=contracts,
+    )
+
+
+@transaction.atomic
+def report_update(*, report: Report, **values) -> Report:
+    return _report_save(report, **values)
+
+
+def _report_save(report: Report, *, contracts: Sequence[Contract], **values) -> Report:
+    for name, value in values.items():
+        setattr(report, name, value)
+    if report.kind != Report.Kind.GATEWAY:
+        report.gateway_number = None
+    elif report.gateway_number is None:
+        raise ValidationError({"gateway_number": "A gateway report needs its gateway number."})
+    if not report.is_exempt:
+        report.exempt_paragraph = ""
+    _saved(report)
+    report.contracts.set(contracts)
+    return report
+
+
+@transaction.atomic
+def report_file_add(*, report: Report, title: str, file) -> ReportFile:
+    return _saved(ReportFile(report=report, title=title.strip() or file.name, file=file))
+
+
+# --- agenda items and what was resolved -------------------------------------------
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, meeting: Meeting, number: str, title: str, report: Report | None = None, minutes: str = ""
+) -> AgendaItem:
+    _check_report_council(meeting, report)
+    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem(
+        meeting=meeting, number=number.strip(), title=title.strip(), report=report, minutes=minutes, position=last + 1
+    )
+    return _saved(item)
+
+
+@transaction.atomic
+def agenda_item_update(
+    *, item: AgendaItem, number: str, title: str, report: Report | None, minutes: str
+) -> AgendaItem:
+    _check_report_council(item.meeting, report)
+    item.number, item.title, item.report, item.minutes = number.strip(), title.strip(), report, minutes
+    return _saved(item)
+
+
+def _check_report_council(meeting: Meeting, report: Report | None) -> None:
+    if report is not None and report.council_id != meeting.committee.council_id:
+        raise ValidationError({"report": "That report belongs to another council."})
+
+
+@dataclass(frozen=True)
+class DelegationInput:
+    to_whom: str
+    scope: str
+    in_consultation_with: str = ""
+    condition: str = ""
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    text: str
+    owner: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    contract: Contract
+    effect: str
+    option: ContractOption | None = None
+
+
+@transaction.atomic
+def resolution_part_add(
+    *,
+    meeting: Meeting,
+    item: AgendaItem,
+    number: str,
+    kind: str,
+    text: str,
+    recommended_to: Committee | None = None,
+    takes_up: ResolutionPart | None = None,
+    is_key_decision: bool = False,
+    is_urgent: bool = False,
+    delegation: DelegationInput | None = None,
+    actions: Sequence[ActionInput] = (),
+    links: Sequence[LinkInput] = (),
+) -> ResolutionPart:
+    """Add a numbered part to what was RESOLVED on `item`, with the delegation,
+    actions and contract links that go with it, all or nothing."""
+    if item.meeting_id != meeting.pk:
+        raise ValidationError({"item": f"Item {item.number} belongs to another meeting, not this one."})
+    if kind == ResolutionPart.Kind.RECOMMEND and recommended_to is None:
+        raise ValidationError({"recommended_to": "Say which decision maker the recommendation goes to."})
+    if kind != ResolutionPart.Kind.RECOMMEND:
+        recommended_to = None
+    if kind == ResolutionPart.Kind.DELEGATE and delegation is None:
+        raise ValidationError({"delegation": "Say to whom authority is delegated and what for."})
+    if delegation is not None and kind != ResolutionPart.Kind.DELEGATE:
+        raise ValidationError({"kind": "Only a part that delegates can carry a delegation."})
+    if takes_up is not None:
+        _check_takes_up(meeting, takes_up)
+    last = item.parts.aggregate(last=Max("position"))["last"] or 0
+    part = _saved(
+        ResolutionPart(
+            item=item,
+            number=number.strip(),
+            position=last + 1,
+            kind=kind,
+            text=text.strip(),
+            recommended_to=recommended_to,
+            takes_up=takes_up,
+            is_key_decision=is_key_decision,
+            is_urgent=is_urgent,
+        )
+    )
+    if delegation is not None:
+        if delegation.expires_on and delegation.expires_on < meeting.date:
+            raise ValidationError({"expires_on": "A delegation cannot expire before the meeting that makes it."})
+        _saved(
+            Delegation(
+                resolution_part=part,
+                to_whom=delegation.to_whom.strip(),
+                in_consultation_with=delegation.in_consultation_with.strip(),
+                scope=delegation.scope.strip(),
+                condition=delegation.condition.strip(),
+                expires_on=delegation.expires_on,
+            )
+        )
+    for action in actions:
+        action_add(part=part, text=action.text, owner=action.owner, due_on=action.due_on)
+    for link in links:
+        contract_link_add(decision=part, contract=link.contract, effect=link.effect, option=link.option)
+    return part
+
+
+def _check_takes_up(meeting: Meeting, recommendation: ResolutionPart) -> None:
+    if recommendation.kind != ResolutionPart.Kind.RECOMMEND:
+        raise ValidationError({"takes_up": "Only a recommendation can be taken up."})
+    if recommendation.recommended_to_id != meeting.committee_id:
+        raise ValidationError(
+            {"takes_up": f"That recommendation went to {recommendation.recommended_to}, not {meeting.committee}."}
+        )
+    if recommendation.item.meeting.starts_at > meeting.starts_at:
+        raise ValidationError({"takes_up": "A recommendation cannot be taken up before it is made."})
+
+
+@transaction.atomic
+def action_add(*, part: ResolutionPart, text: str, owner: str, due_on: date) -> Action:
+    meeting_day = part.item.meeting.date
+    if due_on < meeting_day:
+        raise ValidationError({"due_on": f"An action cannot be due before its meeting ({_day(meeting_day)})."})
+    return _saved(Action(resolution_part=part, text=text.strip(), owner=owner.strip(), due_on=due_on))
+
+
+@transaction.atomic
+def action_set_status(*, action: Action, status: str, today: date) -> Action:
+    action.status = status
+    action.completed_on = today if status == Action.Status.DONE else None
+    return _saved(action)
+
+
+# --- officer decisions and links to contracts ---------------------------------------
+
+
+def decision_date(decision: ResolutionPart | OfficerDecision) -> date:
+    if isinstance(decision, OfficerDecision):
+        return decision.decided_on
+    return decision.item.meeting.date
+
+
+@transaction.atomic
+def contract_link_add(
+    *,
+    decision: ResolutionPart | OfficerDecision,
+    contract: Contract,
+    effect: str,
+    option: ContractOption | None = None,
+) -> ContractLink:
+    if option is not None and option.contract_id != contract.pk:
+        raise ValidationError({"option": f"That option belongs to another contract, not {contract.reference}."})
+    link = ContractLink(contract=contract, effect=effect, option=option)
+    if isinstance(decision, OfficerDecision):
+        link.officer_decision = decision
+    else:
+        link.resolution_part = decision
+    return _saved(link)
+
+
+@transaction.atomic
+def officer_decision_record(
+    *,
+    decision_maker: str,
+    decided_on: date,
+    text: str,
+    today: date,
+    delegation: Delegation | None = None,
+    published_on: date | None = None,
+    links: Sequence[LinkInput] = (),
+) -> OfficerDecision:
+    if decided_on > today:
+        raise ValidationError({"decided_on": "A decision cannot be dated in the future."})
+    if delegation is not None:
+        delegated_on = delegation.resolution_part.item.meeting.date
+        if decided_on < delegated_on:
+            raise ValidationError(
+                {"decided_on": f"The delegation was only made on {_day(delegated_on)}, after this decision."}
+            )
+        if delegation.expires_on and decided_on > delegation.expires_on:
+            raise ValidationError({"decided_on": f"The delegation expired on {_day(delegation.expires_on)}."})
+    decision = _saved(
+        OfficerDecision(
+            decision_maker=decision_maker.strip(),
+            decided_on=decided_on,
+            text=text.strip(),
+            delegation=delegation,
+            published_on=published_on,
+        )
+    )
+    for link in links:
+        contract_link_add(decision=decision, contract=link.contract, effect=link.effect, option=link.option)
+    return decision
+
+
+@transaction.atomic
+def option_decide(
+    *,
+    option: ContractOption,
+    exercise: bool,
+    decided_by: str,
+    decided_on: date,
+    note: str = "",
+    authority: ResolutionPart | OfficerDecision | None = None,
+    today: date,
+) -> ContractOption:
+    """Exercise or decline an option in the register and link the decision that
+    authorised it, together. Without an authority the option is recorded but
+    flagged on the contract as unauthorised."""
+    if authority is not None and decision_date(authority) > decided_on:
+        raise ValidationError(
+            {"authority": f"That decision was taken on {_day(decision_date(authority))}, after {_day(decided_on)}."}
+        )
+    decide = contract_services.option_exercise if exercise else contract_services.option_decline
+    option = decide(option=option, decided_by=decided_by, decided_on=decided_on, note=note, today=today)
+    if authority is not None:
+        effect = ContractLink.Effect.EXERCISE_OPTION if exercise else ContractLink.Effect.DECLINE_OPTION
+        contract_link_add(decision=authority, contract=option.contract, effect=effect, option=option)
+    return option
