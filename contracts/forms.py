@@ -167,6 +167,11 @@ def funding_formset(*, data=None, contract: Contract | None = None) -> BaseFundi
 
 
 class OptionDecisionForm(forms.Form):
+    authority = forms.ChoiceField(
+        label="Authorising decision",
+        required=False,
+        help_text="The resolution or officer decision that authorised this. Decisions linked to this contract are listed.",
+    )
     decided_by = forms.CharField(
         label="Decided by",
         max_length=200,
@@ -175,10 +180,11 @@ class OptionDecisionForm(forms.Form):
     decided_on = forms.DateField(label="Decision date", widget=DATE_WIDGET)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args, today: date, authority_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["decided_on"].initial = today
+        self.fields["authority"].choices = authority_choices
 
     def clean_decided_on(self):
         decided_on = self.cleaned_data["decided_on"]

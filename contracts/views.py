@@ -10,6 +10,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from commissioning import dates
+from committees import services as committee_services
+from committees.authority import authority_choices, authority_from_choice, contract_decisions
 from commissioning.permissions import can, get_for_user, require
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, export_row
@@ -83,6 +85,7 @@ def contract_detail(request, pk: int):
         "contracts/contract_detail.html",
         {
             "detail": detail,
+            "decisions": contract_decisions(contract=contract),
             "contract": contract,
             "today": today,
             "is_real_today": today == dates.real_today(),
@@ -140,11 +143,19 @@ def option_decide(request, pk: int, order: int, decision: str):
     today = dates.real_today()
     detail = select_contract_detail(contract=contract, today=today)
     row = next(row for row in detail.options if row.option.pk == option.pk)
-    form = OptionDecisionForm(request.POST or None, today=today)
+    form = OptionDecisionForm(request.POST or None, today=today, authority_choices=authority_choices(contract=contract))
     if request.method == "POST" and form.is_valid():
-        decide = services.option_exercise if decision == "exercise" else services.option_decline
+        data = form.cleaned_data
         try:
-            decide(option=option, today=today, **form.cleaned_data)
+            committee_services.option_decide(
+                option=option,
+                exercise=decision == "exercise",
+                decided_by=data["decided_by"],
+                decided_on=data["decided_on"],
+                note=data["note"],
+                authority=authority_from_choice(data["authority"]),
+                today=today,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

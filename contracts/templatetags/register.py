@@ -56,3 +56,8 @@ def status_badge(status) -> str:
     css, label = _STATUS_CLASSES.get(str(status), ("secondary", str(status)))
     text_class = " text-dark" if css == "warning" else ""
     return format_html('<span class="badge text-bg-{}{}" data-status="{}">{}</span>', css, text_class, status, label)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
