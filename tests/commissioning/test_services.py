@@ -1,0 +1,81 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from commissioning import services
+from commissioning.models import CommissioningProject, Gateway, GatewayDecision
+from committees import services as committee_services
+from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ServiceAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def incumbents():
+    return [
+        ContractFactory(reference="LBB-MHFSS-2019", start_date=date(2019, 10, 1), term="3+2", options_exercised=1),
+        ContractFactory(reference="SELICB-AMH-RSA-2019", start_date=date(2019, 4, 1), term="66m"),
+    ]
+
+
+def _project(incumbents, **extra):
+    return services.project_create(
+        title="support@home", service_area=ServiceAreaFactory(), incumbent_contracts=incumbents, **extra
+    )
+
+
+def test_the_required_start_defaults_to_the_day_after_the_incumbents_end(incumbents):
+    project = _project(incumbents)
+    assert project.required_start_date == date(2024, 10, 1)
+    assert not project.required_start_set_by_hand
+
+
+def test_a_contract_already_replaced_by_a_live_project_is_refused(incumbents):
+    first = _project(incumbents)
+    with pytest.raises(ValidationError, match="LBB-MHFSS-2019 is already being replaced by the project “support@home”"):
+        _project(incumbents[:1])
+    assert CommissioningProject.objects.count() == 1
+    first.status = CommissioningProject.Status.CANCELLED
+    first.save()
+    _project(incumbents[:1])
+
+
+def _executive_part(day: date):
+    council = OrganisationFactory(name="London Borough of Bromley")
+    committee = committee_services.committee_create(council=council, name="Executive", kind="executive")
+    meeting = committee_services.meeting_create(
+        committee=committee, starts_at=datetime(day.year, day.month, day.day, 19, tzinfo=ZoneInfo("Europe/London"))
+    )
+    item = committee_services.agenda_item_add(meeting=meeting, number="7", title="Gateway")
+    return committee_services.resolution_part_add(meeting=meeting, item=item, number="i", kind="approve", text="Approved.")
+
+
+def test_a_gateway_passed_by_a_decision_dated_in_the_future_is_refused(incumbents):
+    project = _project(incumbents)
+    future = _executive_part(date(2026, 12, 2))
+    with pytest.raises(ValidationError, match="That decision is dated 2 Dec 2026, in the future."):
+        services.gateway_pass(project=project, gateway=Gateway.objects.get(number=1), decision=future, today=TODAY)
+    assert not GatewayDecision.objects.exists()
+
+
+def test_a_gateway_is_passed_on_the_decision_date(incumbents):
+    project = _project(incumbents)
+    part = _executive_part(date(2022, 11, 30))
+    record = services.gateway_pass(project=project, gateway=Gateway.objects.get(number=1), decision=part, today=TODAY)
+    assert record.passed_on == date(2022, 11, 30)
+    with pytest.raises(ValidationError, match="already passed this gateway"):
+        services.gateway_pass(project=project, gateway=Gateway.objects.get(number=1), decision=part, today=TODAY)
+
+
+def test_lead_times_that_put_gateway_1_before_gateway_0_are_refused():
+    gateway_1 = Gateway.objects.get(number=1)
+    gateway_1.lead_months = 30
+    with pytest.raises(ValidationError) as error:
+        gateway_1.full_clean()
+    assert "would fall due before Gateway 0" in error.value.message_dict["lead_months"][0]
+
+
+def test_the_default_gateways_are_data():
+    assert list(Gateway.objects.values_list("number", "lead_months")) == [(0, 24), (1, 18), (2, 6), (3, None)]
