@@ -76,6 +76,12 @@ class CommissioningProject(models.Model):
     required_start_set_by_hand = models.BooleanField(default=False)
     estimated_annual_value = models.DecimalField(**MONEY, null=True, blank=True)
     estimated_term = models.CharField(max_length=60, blank=True, help_text="Such as 5+2+2.")
+    procurement_regime = models.CharField(
+        max_length=20, choices=Contract.Regime.choices, default=Contract.Regime.LIGHT_TOUCH
+    )
+    contract_type = models.CharField(
+        max_length=20, choices=Contract.ContractType.choices, default=Contract.ContractType.BLOCK
+    )
     baseline_annual_cost = models.DecimalField(**MONEY, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The financial year the baseline comes from: 2018 for 2018/19."

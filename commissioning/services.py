@@ -95,6 +95,8 @@ def project_create(
     lead_officer=None,
     estimated_annual_value: Decimal | None = None,
     estimated_term: str = "",
+    procurement_regime: str = Contract.Regime.LIGHT_TOUCH,
+    contract_type: str = Contract.ContractType.BLOCK,
     baseline_annual_cost: Decimal | None = None,
     baseline_year: int | None = None,
     notes: str = "",
@@ -111,6 +113,8 @@ def project_create(
         required_start_set_by_hand=by_hand,
         estimated_annual_value=estimated_annual_value,
         estimated_term=estimated_term.strip(),
+        procurement_regime=procurement_regime,
+        contract_type=contract_type,
         baseline_annual_cost=baseline_annual_cost,
         baseline_year=baseline_year,
         notes=notes,
@@ -135,6 +139,8 @@ def project_update(
     lead_officer,
     estimated_annual_value: Decimal | None,
     estimated_term: str,
+    procurement_regime: str,
+    contract_type: str,
     baseline_annual_cost: Decimal | None,
     baseline_year: int | None,
     notes: str,
@@ -153,6 +159,8 @@ def project_update(
     project.required_start_set_by_hand = by_hand
     project.estimated_annual_value = estimated_annual_value
     project.estimated_term = estimated_term.strip()
+    project.procurement_regime = procurement_regime
+    project.contract_type = contract_type
     project.baseline_annual_cost = baseline_annual_cost
     project.baseline_year = baseline_year
     project.notes = notes

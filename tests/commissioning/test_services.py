@@ -79,3 +79,45 @@ def test_lead_times_that_put_gateway_1_before_gateway_0_are_refused():
 
 def test_the_default_gateways_are_data():
     assert list(Gateway.objects.values_list("number", "lead_months")) == [(0, 24), (1, 18), (2, 6), (3, None)]
+
+
+def test_the_pipeline_lists_contracts_with_nothing_left_open_and_no_project(incumbents):
+    from commissioning.selectors import contracts_needing_project
+
+    # On 1 Jan 2023 both incumbents end on 30 Sep 2024, within the 24-month lead, with no option open.
+    needing = contracts_needing_project(today=date(2023, 1, 1))
+    assert [c.reference for c in needing] == ["LBB-MHFSS-2019", "SELICB-AMH-RSA-2019"]
+    _project(incumbents[:1])
+    assert [c.reference for c in contracts_needing_project(today=date(2023, 1, 1))] == ["SELICB-AMH-RSA-2019"]
+    # A contract with an option still open and not late is not listed; one whose deadline passed is.
+    open_option = ContractFactory(reference="OPEN", start_date=date(2021, 4, 1), term="2+1", today=date(2022, 1, 1))
+    assert "OPEN" not in [c.reference for c in contracts_needing_project(today=date(2022, 9, 1))]
+    assert "OPEN" in [c.reference for c in contracts_needing_project(today=date(2022, 10, 1))]
+    assert open_option.next_decision_deadline == date(2022, 9, 30)
+
+
+def test_pipeline_queries_do_not_grow_with_projects(django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commissioning.selectors import contracts_needing_project, pipeline
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            summaries = pipeline(today=TODAY)
+            list(contracts_needing_project(today=TODAY))
+            for summary in summaries:
+                [c.reference for c in summary.project.incumbent_contracts.all()]
+        return len(captured)
+
+    area = ServiceAreaFactory()
+    for n in range(2):
+        services.project_create(title=f"P{n}", service_area=area, required_start_date=date(2028, 4, 1),
+                                incumbent_contracts=[ContractFactory()])
+    ContractFactory(start_date=date(2024, 1, 1), term="3")
+    small = count()
+    for n in range(2, 12):
+        services.project_create(title=f"P{n}", service_area=area, required_start_date=date(2028, 4, 1),
+                                incumbent_contracts=[ContractFactory()])
+        ContractFactory(start_date=date(2024, 1, 1), term="3")
+    assert count() == small
