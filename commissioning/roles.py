@@ -20,7 +20,8 @@ READABLE_APPS = ("contracts", "committees", "commissioning")
 EDITABLE_APPS = {
     OFFICERS: ("contracts", "commissioning"),
     CLERKS: ("committees",),
-    MANAGERS: (),
+    # Managers start and steer re-commissioning projects.
+    MANAGERS: ("commissioning",),
 }
 
 

@@ -1,16 +1,39 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from commissioning import views
 
+# Commissioning projects, the pipeline and waivers: the "commissioning" namespace.
+project_patterns = [
+    path("pipeline/", views.pipeline_page, name="pipeline"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_update, name="project_update"),
+    path("projects/<int:pk>/gateways/", views.gateway_pass, name="gateway_pass"),
+    path("projects/<int:pk>/options/", views.appraised_option_add, name="appraised_option_add"),
+    path("projects/<int:pk>/steps/", views.project_step_add, name="project_step_add"),
+    path("waivers/", views.waiver_list, name="waiver_list"),
+    path("waivers/new/", views.waiver_create, name="waiver_create"),
+]
+
 urlpatterns = [
+    path("", include((project_patterns, "commissioning"))),
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("contracts/", include("contracts.urls")),
+    path("committees/", include("committees.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Uploaded report files, served by Django only in development; in production
+    # the web server serves MEDIA_ROOT.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 admin.site.site_header = "Commissioning administration"
 admin.site.site_title = "Commissioning"
