@@ -273,3 +273,20 @@ class SpendRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.reference} {self.financial_year}: {self.amount}"
+
+
+class ContractYearValue(models.Model):
+    """The projected value of a contract in one financial year (initial term,
+    exercised and open options), kept in step by contracts.services so that
+    charts and totals by year are sums in SQL. Derived data: no history."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="year_values")
+    financial_year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "financial_year"], name="year_value_once_per_year"),
+        ]
+        indexes = [models.Index(fields=["financial_year"])]

@@ -16,8 +16,17 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 
-from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, ServiceArea, SpendRecord
-from contracts.money import whole_value
+from contracts.models import (
+    Contract,
+    ContractOption,
+    ContractYearValue,
+    FundingShare,
+    Organisation,
+    Provider,
+    ServiceArea,
+    SpendRecord,
+)
+from contracts.money import financial_year_spread, whole_value
 from contracts.terms import OptionStatus, Schedule, TermError, format_term, parse_term, schedule
 
 
@@ -127,6 +136,21 @@ def _sync(contract: Contract, *, today: date) -> None:
         option.save(update_fields=["status", "decision_note"])
     if lapsed or before != [getattr(contract, name) for name in _STORED]:
         contract.save()
+        _store_year_values(contract, options)
+
+
+def _store_year_values(contract: Contract, options: Sequence[ContractOption]) -> None:
+    """Replace the contract's value per financial year (what the whole-life value covers)."""
+    included = parse_term(contract.term)[0] + sum(
+        option.months for option in options if option.status in (OptionStatus.EXERCISED, OptionStatus.AVAILABLE)
+    )
+    spread = financial_year_spread(
+        contract.start_date, contract.annual_value, included, uplift_percent=contract.annual_uplift_percent
+    )
+    ContractYearValue.objects.filter(contract=contract).delete()
+    ContractYearValue.objects.bulk_create(
+        ContractYearValue(contract=contract, financial_year=year, amount=amount) for year, amount in spread.items()
+    )
 
 
 def _full_clean(contract: Contract) -> None:
@@ -199,6 +223,7 @@ def contract_create(
         option.contract = contract
         option.save()
     _set_funding(contract, funding)
+    _store_year_values(contract, options)
     return contract
 
 
@@ -308,6 +333,7 @@ def contract_update(
     for option in kept:
         if option.pk is None or _changed(option, options_before[option.pk]):
             option.save()
+    _store_year_values(contract, kept)
     if funding is not None:
         _set_funding(contract, funding)
     return contract

@@ -108,3 +108,23 @@ def test_funding_shares_with_more_than_two_decimals_are_refused():
 )
 def test_new_organisations_get_a_kind_from_their_name(name, kind):
     assert services.organisation_get_or_create(name=name).kind == kind
+
+
+def _year_values(contract):
+    return dict(contract.year_values.values_list("financial_year", "amount"))
+
+
+def test_year_values_are_stored_and_follow_the_options():
+    contract = ContractFactory(start_date=date(2024, 10, 1), term="5+2+2", annual_value=Decimal("2660000"))
+    years = _year_values(contract)
+    assert years[2024] == Decimal("1330000.00")
+    assert years[2025] == Decimal("2660000.00")
+    assert years[2033] == Decimal("1330000.00")
+    assert sum(years.values()) == contract.whole_life_value == Decimal("23940000.00")
+
+    services.option_decline(option=contract.options.get(order=1), decided_by="Chief Officer",
+                            decided_on=TODAY, today=TODAY)
+    years = _year_values(contract)
+    assert max(years) == 2029
+    assert years[2029] == Decimal("1330000.00")
+    assert sum(years.values()) == Decimal("13300000.00")
