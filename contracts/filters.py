@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 
-from contracts.models import Contract, Organisation, Provider, ServiceArea
+from contracts.models import Contract, Organisation, Provider, ServiceArea, SpendRecord
 from contracts.terms import period_end
 
 
@@ -23,6 +23,17 @@ def with_status(queryset: QuerySet, *, today: date) -> QuerySet:
             default=Value(Status.LIVE),
         )
     )
+
+
+def spend_total_subquery() -> Subquery:
+    """The spend recorded on the outer contract, summed in SQL."""
+    totals = (
+        SpendRecord.objects.filter(contract=OuterRef("pk"))
+        .values("contract")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(totals, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -56,6 +67,30 @@ class ContractFilter(django_filters.FilterSet):
         max_value=600,
         method="filter_ends_within",
         widget=forms.NumberInput(attrs={"min": 1, "max": 240, "placeholder": "e.g. 12"}),
+    )
+    final_within = django_filters.NumberFilter(
+        label="Ends for good within (months)",
+        min_value=1,
+        max_value=600,
+        method="filter_final_within",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 240}),
+    )
+    deadline_within = django_filters.NumberFilter(
+        label="Option decision due within (days)",
+        min_value=0,
+        max_value=3650,
+        method="filter_deadline_within",
+        widget=forms.NumberInput(attrs={"min": 0}),
+    )
+    flag = django_filters.ChoiceFilter(
+        label="Needs attention",
+        empty_label="Anything",
+        choices=[
+            ("deadline_late", "Option decision late"),
+            ("over_approved", "Over the approved value"),
+            ("spend_over", "Spend above projection"),
+        ],
+        method="filter_flag",
     )
     value_min = django_filters.NumberFilter(
         field_name="whole_life_value", lookup_expr="gte", label="Whole-life value from (£)", min_value=0
@@ -103,6 +138,25 @@ class ContractFilter(django_filters.FilterSet):
     def filter_ends_within(self, queryset, name, value):
         months = int(value)
         return queryset.filter(current_end_date__gte=self.today, current_end_date__lte=period_end(self.today, months))
+
+    def filter_final_within(self, queryset, name, value):
+        # With no option left open, the current end is the final end.
+        return self.filter_ends_within(queryset, name, value).filter(next_decision_deadline__isnull=True)
+
+    def filter_deadline_within(self, queryset, name, value):
+        return queryset.filter(
+            next_decision_deadline__gte=self.today,
+            next_decision_deadline__lte=self.today + timedelta(days=int(value)),
+        )
+
+    def filter_flag(self, queryset, name, value):
+        if value == "deadline_late":
+            return queryset.filter(next_decision_deadline__lt=self.today, current_end_date__gte=self.today)
+        if value == "over_approved":
+            return queryset.filter(approved_value__isnull=False, whole_life_value__gt=F("approved_value"))
+        if value == "spend_over":
+            return queryset.annotate(spend_total=spend_total_subquery()).filter(spend_total__gt=F("committed_value"))
+        return queryset
 
     def filter_queryset(self, queryset):
         # Status is a computed annotation, so the queryset must carry it first.

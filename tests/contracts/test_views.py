@@ -467,3 +467,23 @@ def test_provider_and_organisation_pages_list_their_contracts(client_for, manage
     assert "LBB-SAH-2024" in client.get(icb.get_absolute_url()).content.decode()
     assert "Hestia Housing and Support" in client.get(reverse("contracts:provider_list")).content.decode()
     assert "South East London ICB" in client.get(reverse("contracts:organisation_list")).content.decode()
+
+
+def test_the_list_filters_what_needs_attention(client_for, officer):
+    from contracts.services import spend_record
+
+    support_at_home()  # £23.94m projected against £23.4m approved; option 1 due 30 Mar 2029
+    late = ContractFactory(reference="LATE", start_date=date(2024, 4, 1), term="3+1", today=date(2024, 5, 1))
+    ending = ContractFactory(reference="ENDING", start_date=date(2024, 4, 1), term="3")  # ends 31 Mar 2027, nothing open
+    spent = ContractFactory(reference="SPENT", start_date=date(2024, 4, 1), term="3", annual_value=Decimal("1000"))
+    spend_record(contract=spent, financial_year=2024, amount=Decimal("3000.01"))
+    client = client_for(officer)
+    assert late.next_decision_deadline == date(2026, 9, 30)
+    assert _references(_list(client, flag="deadline_late")) == ["LATE"]
+    assert _references(_list(client, flag="over_approved")) == ["LBB-SAH-2024"]
+    assert _references(_list(client, flag="spend_over")) == ["SPENT"]
+    assert _references(_list(client, final_within=6)) == ["ENDING", "SPENT"]
+    assert _references(_list(client, ends_within=6)) == ["ENDING", "LATE", "SPENT"]
+    assert _references(_list(client, deadline_within=90)) == []
+    assert _references(_list(client, deadline_within=365 * 3)) == ["LBB-SAH-2024"]
+    assert ending.final_end_date == date(2027, 3, 31)
