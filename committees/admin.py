@@ -1,0 +1,99 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from committees.models import (
+    Action,
+    AgendaItem,
+    Committee,
+    ContractLink,
+    Delegation,
+    Meeting,
+    OfficerDecision,
+    Report,
+    ReportFile,
+    ResolutionPart,
+)
+
+# The clerk pages write through committees.services, which check the rules that
+# span records (an item of another meeting, an action due before its meeting).
+# The admin is for looking things up and correcting a typo.
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "council", "kind"]
+    list_filter = ["kind", "council"]
+    search_fields = ["name"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["committee", "starts_at", "status", "agenda_published_on", "decisions_published_on"]
+    list_filter = ["status", "committee"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["minutes_approved_at"]
+
+
+class ReportFileInline(admin.TabularInline):
+    model = ReportFile
+    extra = 0
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "council", "kind", "gateway_number", "report_date"]
+    list_filter = ["kind", "council"]
+    search_fields = ["reference", "title", "author"]
+    filter_horizontal = ["contracts"]
+    inlines = [ReportFileInline]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "meeting", "report"]
+    search_fields = ["title", "number", "report__reference"]
+    raw_id_fields = ["meeting", "report"]
+
+
+class DelegationInline(admin.StackedInline):
+    model = Delegation
+    extra = 0
+
+
+@admin.register(ResolutionPart)
+class ResolutionPartAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "is_key_decision", "is_urgent"]
+    list_filter = ["kind", "is_key_decision", "is_urgent"]
+    search_fields = ["text"]
+    raw_id_fields = ["item", "takes_up", "recommended_to"]
+    inlines = [DelegationInline]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin):
+    list_display = ["to_whom", "in_consultation_with", "expires_on"]
+    search_fields = ["to_whom", "scope"]
+    raw_id_fields = ["resolution_part"]
+
+
+@admin.register(OfficerDecision)
+class OfficerDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["decided_on", "decision_maker", "published_on"]
+    search_fields = ["decision_maker", "text"]
+    raw_id_fields = ["delegation"]
+    date_hierarchy = "decided_on"
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "owner", "due_on", "status", "completed_on"]
+    list_filter = ["status"]
+    search_fields = ["text", "owner"]
+    raw_id_fields = ["resolution_part"]
+
+
+@admin.register(ContractLink)
+class ContractLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "effect", "resolution_part", "officer_decision"]
+    list_filter = ["effect"]
+    raw_id_fields = ["contract", "resolution_part", "officer_decision", "option"]

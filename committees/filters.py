@@ -1,0 +1,60 @@
+"""FilterSets for the committee lists; used by committees.selectors, not by views."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from committees.models import Action, Committee, Report
+from contracts.models import Organisation
+
+
+class ReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": "Reference or title", "type": "search"}),
+    )
+    kind = django_filters.ChoiceFilter(label="Kind", choices=Report.Kind.choices, empty_label="Any kind")
+    council = django_filters.ModelChoiceFilter(
+        label="Council", queryset=Organisation.objects.filter(reports__isnull=False).distinct(), empty_label="Any council"
+    )
+
+    class Meta:
+        model = Report
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+
+class ActionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[("overdue", "Overdue"), *Action.Status.choices],
+        empty_label="Any status",
+        method="filter_status",
+    )
+    owner = django_filters.CharFilter(
+        label="Owner",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Strategic Director", "type": "search"}),
+    )
+    committee = django_filters.ModelChoiceFilter(
+        label="Committee",
+        field_name="resolution_part__item__meeting__committee",
+        queryset=Committee.objects.select_related("council"),
+        empty_label="Any committee",
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        # "Overdue" is open and past its due date: the selector annotates is_overdue for the day.
+        if value == "overdue":
+            return queryset.filter(is_overdue=True)
+        return queryset.filter(status=value)

@@ -1,0 +1,335 @@
+"""Forms for the clerk pages. They parse and check what a person typed; the
+rules of the record are in committees.services, whose errors come back onto
+these forms through `add_errors`."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from committees import services
+from committees.models import (
+    AgendaItem,
+    Committee,
+    ContractLink,
+    Delegation,
+    Meeting,
+    Report,
+    ResolutionPart,
+)
+from contracts.forms import DATE_WIDGET, add_service_errors
+from contracts.models import Contract, ContractOption, Organisation
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+BLANK = ("", "---------")
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError, *, renames: dict[str, str] | None = None) -> None:
+    """A service's ValidationError onto `form`, with the service's field names
+    translated to the form's (`due_on` is `action_due_on` on the part form)."""
+    if renames and hasattr(error, "error_dict"):
+        error = ValidationError({renames.get(field, field): errors for field, errors in error.error_dict.items()})
+    add_service_errors(form, error)
+
+
+def _offer(field: forms.ModelChoiceField, choices: list[tuple[int, str]], *, blank: str = "---------") -> None:
+    """Show `choices` (read once by a selector for every form on the page) instead
+    of querying the field's queryset each time the field renders; the queryset
+    still checks what comes back."""
+    field.choices = [("", blank), *choices]
+
+
+def _option(contract: Contract | None, order: int | None, form: forms.Form, field: str) -> ContractOption | None:
+    if contract is None or order is None:
+        return None
+    option = ContractOption.objects.filter(contract=contract, order=order).first()
+    if option is None:
+        form.add_error(field, f"{contract.reference} has no option {order}.")
+    return option
+
+
+def _part_number(value: str) -> str:
+    # Minutes print "i.)" and "(1)": keep only what is inside.
+    return value.strip().strip(".()").strip()
+
+
+# --- committees and meetings ----------------------------------------------------------------
+
+
+class CommitteeForm(forms.Form):
+    council = forms.ModelChoiceField(queryset=Organisation.objects.filter(kind=Organisation.Kind.COUNCIL))
+    name = forms.CharField(max_length=200, help_text="As the council names it, such as Adult Care and Health PDS Committee.")
+    kind = forms.ChoiceField(choices=Committee.Kind.choices)
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
+    venue = forms.CharField(max_length=200, required=False)
+    status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.SCHEDULED)
+    agenda_published_on = forms.DateField(
+        label="Agenda published on", required=False, widget=DATE_WIDGET,
+        help_text="The day the agenda and reports were published.",
+    )
+    decisions_published_on = forms.DateField(
+        label="Decisions published on", required=False, widget=DATE_WIDGET,
+        help_text="Call-in runs from this day.",
+    )
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, data=None, **kwargs) -> "MeetingForm":
+        initial = {
+            name: getattr(meeting, name)
+            for name in ("starts_at", "venue", "status", "agenda_published_on", "decisions_published_on")
+        }
+        return cls(data, initial=initial, **kwargs)
+
+
+class MinutesApprovalForm(forms.Form):
+    at_meeting = forms.ModelChoiceField(queryset=Meeting.objects.select_related("committee"), widget=forms.HiddenInput)
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    council = forms.ModelChoiceField(queryset=Organisation.objects.filter(kind=Organisation.Kind.COUNCIL))
+    reference = forms.CharField(max_length=60, help_text='Such as ACH22-035, CS17121 or Document "D".')
+    title = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=Report.Kind.choices, initial=Report.Kind.OTHER)
+    gateway_number = forms.IntegerField(
+        label="Gateway", min_value=0, max_value=20, required=False, help_text="For a gateway report: 0, 1, 2 or 3."
+    )
+    author = forms.CharField(max_length=200, required=False)
+    author_role = forms.CharField(label="Author's role", max_length=200, required=False)
+    report_date = forms.DateField(label="Date of the report", required=False, widget=DATE_WIDGET)
+    is_exempt = forms.BooleanField(label="Exempt information", required=False)
+    exempt_paragraph = forms.CharField(
+        max_length=20, required=False, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
+    )
+    contracts = forms.ModelMultipleChoiceField(
+        queryset=Contract.objects.order_by("reference"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="The contracts the report is about. Hold Ctrl (or Cmd) to choose more than one.",
+    )
+
+    FIELDS = (
+        "reference", "title", "kind", "gateway_number", "author", "author_role",
+        "report_date", "is_exempt", "exempt_paragraph",
+    )
+
+    def __init__(self, *args, report: Report | None = None, **kwargs):
+        if report is not None:
+            initial = {name: getattr(report, name) for name in self.FIELDS}
+            initial["council"] = report.council_id
+            initial["contracts"] = [contract.pk for contract in report.contracts.all()]
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["contracts"].label_from_instance = lambda contract: f"{contract.reference} {contract.title}"
+        if report is not None:
+            # A report stays with the council that published it.
+            self.fields["council"].disabled = True
+
+    def service_arguments(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.FIELDS}
+        data["contracts"] = list(self.cleaned_data["contracts"])
+        return data
+
+
+class ReportFileForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the file's name.")
+    file = forms.FileField()
+
+
+# --- the meeting page: items, parts, actions -------------------------------------------------------
+
+
+class AgendaItemForm(forms.Form):
+    number = forms.CharField(max_length=12, help_text='As the agenda numbers it, such as "79" or "5a".')
+    title = forms.CharField(max_length=300)
+    report = forms.ModelChoiceField(queryset=Report.objects.select_related("council"), required=False)
+    minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, report_choices: list[tuple[int, str]], item: AgendaItem | None = None, **kwargs):
+        if item is not None:
+            kwargs.setdefault(
+                "initial", {"number": item.number, "title": item.title, "report": item.report_id, "minutes": item.minutes}
+            )
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["report"], report_choices, blank="No report")
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(max_length=200, help_text="Such as Strategic Director, Health and Wellbeing.")
+    due_on = forms.DateField(label="Due", widget=DATE_WIDGET)
+
+
+class ResolutionPartForm(forms.Form):
+    number = forms.CharField(max_length=12, help_text="As the minutes number it: i, ii or 1, 2.")
+    kind = forms.ChoiceField(choices=ResolutionPart.Kind.choices)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    recommended_to = forms.ModelChoiceField(
+        queryset=Committee.objects.all(), required=False, help_text="For a recommendation: who it goes to."
+    )
+    takes_up = forms.ModelChoiceField(
+        queryset=ResolutionPart.objects.select_related("item__meeting__committee", "recommended_to"),
+        required=False,
+        label="Takes up the recommendation",
+    )
+    is_key_decision = forms.BooleanField(label="Key decision", required=False)
+    is_urgent = forms.BooleanField(label="Urgent (exempt from call-in)", required=False)
+    # The delegation, for a part that delegates.
+    to_whom = forms.CharField(label="Delegated to", max_length=200, required=False, help_text="Such as the Chief Officer.")
+    in_consultation_with = forms.CharField(max_length=200, required=False, help_text="Such as the Portfolio Holder.")
+    scope = forms.CharField(
+        label="To decide", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the delegate may decide.",
+    )
+    condition = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Such as: on satisfactory achievement of the contract performance indicators.",
+    )
+    expires_on = forms.DateField(label="Delegation expires on", required=False, widget=DATE_WIDGET)
+    # One action, optional.
+    action_text = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    action_owner = forms.CharField(label="Action owner", max_length=200, required=False)
+    action_due_on = forms.DateField(label="Action due", required=False, widget=DATE_WIDGET)
+    # One contract link, optional.
+    contract = forms.ModelChoiceField(queryset=Contract.objects.all(), required=False, label="Acts on contract")
+    effect = forms.ChoiceField(choices=[BLANK, *ContractLink.Effect.choices], required=False)
+    option_order = forms.IntegerField(
+        label="Option", min_value=1, required=False, help_text="For exercising or declining: the option's number."
+    )
+
+    DELEGATION_FIELDS = ("to_whom", "in_consultation_with", "scope", "condition", "expires_on")
+    ACTION_FIELDS = ("action_text", "action_owner", "action_due_on")
+    # Service field names that have another name here.
+    RENAMES = {"due_on": "action_due_on", "owner": "action_owner", "option": "option_order", "delegation": "to_whom"}
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["recommended_to"], choices.committees)
+        _offer(self.fields["takes_up"], choices.recommendations, blank="None")
+        _offer(self.fields["contract"], choices.contracts, blank="None")
+
+    def clean_number(self) -> str:
+        number = _part_number(self.cleaned_data["number"])
+        if not number:
+            raise ValidationError("Give the part's number, such as i or 1.")
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ResolutionPart.Kind.DELEGATE:
+            if not cleaned.get("to_whom"):
+                self.add_error("to_whom", "Say to whom authority is delegated.")
+            if not cleaned.get("scope"):
+                self.add_error("scope", "Say what the delegate may decide.")
+        given = [name for name in self.ACTION_FIELDS if cleaned.get(name)]
+        if given:
+            for name in self.ACTION_FIELDS:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, "An action needs its text, its owner and a due date.")
+        contract, effect = cleaned.get("contract"), cleaned.get("effect")
+        if contract and not effect:
+            self.add_error("effect", "Say what the decision does to the contract.")
+        if (effect or cleaned.get("option_order")) and not contract and "contract" not in self.errors:
+            self.add_error("contract", "Choose the contract the decision acts on.")
+        cleaned["option"] = _option(contract, cleaned.get("option_order"), self, "option_order")
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        delegation = None
+        if any(data.get(name) for name in self.DELEGATION_FIELDS):
+            delegation = services.DelegationInput(
+                to_whom=data["to_whom"],
+                scope=data["scope"],
+                in_consultation_with=data["in_consultation_with"],
+                condition=data["condition"],
+                expires_on=data["expires_on"],
+            )
+        actions = []
+        if data.get("action_text"):
+            actions.append(
+                services.ActionInput(text=data["action_text"], owner=data["action_owner"], due_on=data["action_due_on"])
+            )
+        links = []
+        if data.get("contract"):
+            links.append(services.LinkInput(contract=data["contract"], effect=data["effect"], option=data["option"]))
+        return {
+            "number": data["number"],
+            "kind": data["kind"],
+            "text": data["text"],
+            "recommended_to": data["recommended_to"],
+            "takes_up": data["takes_up"],
+            "is_key_decision": data["is_key_decision"],
+            "is_urgent": data["is_urgent"],
+            "delegation": delegation,
+            "actions": actions,
+            "links": links,
+        }
+
+
+# --- officer decisions ----------------------------------------------------------------------------
+
+
+class OfficerDecisionForm(forms.Form):
+    delegation = forms.ModelChoiceField(
+        queryset=Delegation.objects.none(),
+        required=False,
+        label="Under the delegation",
+        empty_label="None: not taken under a delegation",
+    )
+    decision_maker = forms.CharField(max_length=200, help_text="Such as Chief Officer, Adult Social Care.")
+    decided_on = forms.DateField(label="Decision date", widget=DATE_WIDGET)
+    published_on = forms.DateField(label="Published on", required=False, widget=DATE_WIDGET)
+    text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 4}))
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.order_by("reference"), required=False, label="Acts on contract", empty_label="None"
+    )
+    effect = forms.ChoiceField(choices=[BLANK, *ContractLink.Effect.choices], required=False)
+    option_order = forms.IntegerField(
+        label="Option", min_value=1, required=False, help_text="For exercising or declining: the option's number."
+    )
+
+    RENAMES = {"option": "option_order"}
+
+    def __init__(self, *args, delegations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegation"].queryset = delegations
+        self.fields["delegation"].label_from_instance = self._delegation_label
+        self.fields["contract"].label_from_instance = lambda contract: f"{contract.reference} {contract.title}"
+
+    @staticmethod
+    def _delegation_label(delegation: Delegation) -> str:
+        part = delegation.resolution_part
+        meeting = part.item.meeting
+        return (
+            f"To {delegation.to_whom}: {meeting.committee.name}, {meeting.date.day} {meeting.date:%b %Y}, "
+            f"item {part.item.number} ({part.number})"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        contract, effect = cleaned.get("contract"), cleaned.get("effect")
+        if contract and not effect:
+            self.add_error("effect", "Say what the decision does to the contract.")
+        if (effect or cleaned.get("option_order")) and not contract and "contract" not in self.errors:
+            self.add_error("contract", "Choose the contract the decision acts on.")
+        cleaned["option"] = _option(contract, cleaned.get("option_order"), self, "option_order")
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        links = []
+        if data.get("contract"):
+            links.append(services.LinkInput(contract=data["contract"], effect=data["effect"], option=data["option"]))
+        return {
+            "decision_maker": data["decision_maker"],
+            "decided_on": data["decided_on"],
+            "text": data["text"],
+            "delegation": data["delegation"],
+            "published_on": data["published_on"],
+            "links": links,
+        }

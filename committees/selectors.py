@@ -1,0 +1,537 @@
+"""Reads for the committee pages.
+
+Each selector returns what a page needs with its related rows already loaded,
+so a page's query count does not grow with its meetings, items or parts. The
+statutory clock (committees.clock) is applied here, with the council's
+settings, so pages only display its answers.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from committees import calendar_grid, clock
+from committees.filters import ActionFilter, ReportFilter
+from committees.models import (
+    Action,
+    AgendaItem,
+    Committee,
+    ContractLink,
+    Delegation,
+    Meeting,
+    OfficerDecision,
+    Report,
+    ReportFile,
+    ResolutionPart,
+)
+from contracts.models import Contract
+
+# Decision makers whose decisions can be called in before they are implemented.
+CALL_IN_COMMITTEES = (Committee.Kind.EXECUTIVE, Committee.Kind.PORTFOLIO_HOLDER)
+# Parts that decide something to implement; noting, recommending and deferring do not.
+CALL_IN_PART_KINDS = (ResolutionPart.Kind.APPROVE, ResolutionPart.Kind.DELEGATE, ResolutionPart.Kind.REJECT)
+
+
+def working_days() -> clock.WorkingDays:
+    """England and Wales working days (the bank holidays load a year at a time)."""
+    return clock.WorkingDays()
+
+
+# --- the clock on a meeting ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaClock:
+    deadline: date
+    published_on: date | None
+    # "on_time", "late" (published after the deadline), "due" (not yet, deadline
+    # still ahead), "overdue" (not yet, deadline passed, meeting still ahead),
+    # "not_recorded" (meeting passed with no publication date) or "cancelled".
+    state: str
+
+    @property
+    def is_late(self) -> bool:
+        return self.state in {"late", "overdue"}
+
+
+@dataclass(frozen=True)
+class MinutesClock:
+    # "approved", "awaiting" (held, not yet approved), "not_held" (meeting ahead) or "cancelled".
+    state: str
+    approved_at: Meeting | None
+    next_meeting_pk: int | None
+    next_meeting_starts_at: datetime | None
+    can_approve_now: bool  # the next meeting has taken place, so its approval can be recorded
+
+
+@dataclass(frozen=True)
+class PartClock:
+    part: ResolutionPart
+    call_in: clock.CallIn | None  # None until the decisions are published
+    call_in_status: str | None  # "exempt", "open" or "ended"
+
+
+@dataclass(frozen=True)
+class MeetingClock:
+    agenda: AgendaClock
+    minutes: MinutesClock
+    subject_to_call_in: bool
+    decisions_published_on: date | None
+    decisions: list[PartClock]
+    key_decision_notice_by: date | None
+    key_decisions: list[ResolutionPart]
+    # The council's settings, for saying how each date was worked out.
+    agenda_clear_days: int
+    key_decision_clear_days: int
+    call_in_working_days: int
+
+
+def agenda_clock(meeting: Meeting, *, today: date, days: clock.WorkingDays) -> AgendaClock:
+    meeting_day = meeting.date
+    deadline = clock.agenda_publication_deadline(
+        meeting_day, clear_days=settings.AGENDA_CLEAR_WORKING_DAYS, working_days=days
+    )
+    if meeting.agenda_published_on:
+        late = clock.agenda_was_late(
+            meeting_day,
+            meeting.agenda_published_on,
+            clear_days=settings.AGENDA_CLEAR_WORKING_DAYS,
+            working_days=days,
+        )
+        state = "late" if late else "on_time"
+    elif meeting.status == Meeting.Status.CANCELLED:
+        state = "cancelled"
+    elif today <= deadline:
+        state = "due"
+    elif today <= meeting_day:
+        state = "overdue"
+    else:
+        state = "not_recorded"
+    return AgendaClock(deadline=deadline, published_on=meeting.agenda_published_on, state=state)
+
+
+def minutes_clock(meeting: Meeting, *, today: date) -> MinutesClock:
+    """`meeting` must carry the `with_next_meeting` annotations."""
+    next_starts_at = meeting.next_meeting_starts_at
+    if meeting.minutes_approved_at_id:
+        state = "approved"
+    elif meeting.status == Meeting.Status.CANCELLED:
+        state = "cancelled"
+    elif meeting.date > today:
+        state = "not_held"
+    else:
+        state = "awaiting"
+    can_approve_now = (
+        state == "awaiting" and next_starts_at is not None and _local_date(next_starts_at) <= today
+    )
+    return MinutesClock(
+        state=state,
+        approved_at=meeting.minutes_approved_at if meeting.minutes_approved_at_id else None,
+        next_meeting_pk=meeting.next_meeting_pk,
+        next_meeting_starts_at=next_starts_at,
+        can_approve_now=can_approve_now,
+    )
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def meeting_clock(meeting: Meeting, *, today: date) -> MeetingClock:
+    """Every statutory date of a meeting. `meeting` must come from
+    `meeting_queryset_for_detail()` (its parts are read from the prefetch)."""
+    days = working_days()
+    parts = [part for item in meeting.items.all() for part in item.parts.all()]
+    subject = meeting.committee.kind in CALL_IN_COMMITTEES
+    decisions = []
+    if subject:
+        published = meeting.decisions_published_on
+        for part in parts:
+            if part.kind not in CALL_IN_PART_KINDS:
+                continue
+            if published is None:
+                decisions.append(PartClock(part=part, call_in=None, call_in_status=None))
+                continue
+            period = clock.call_in(
+                published,
+                urgent=part.is_urgent,
+                working_days_count=settings.CALL_IN_WORKING_DAYS,
+                working_days=days,
+            )
+            decisions.append(
+                PartClock(part=part, call_in=period, call_in_status=str(clock.call_in_status(period, today=today)))
+            )
+    key_decisions = [part for part in parts if part.is_key_decision]
+    notice_by = (
+        clock.key_decision_notice_deadline(meeting.date, clear_days=settings.KEY_DECISION_CLEAR_DAYS)
+        if key_decisions
+        else None
+    )
+    return MeetingClock(
+        agenda=agenda_clock(meeting, today=today, days=days),
+        minutes=minutes_clock(meeting, today=today),
+        subject_to_call_in=subject,
+        decisions_published_on=meeting.decisions_published_on,
+        decisions=decisions,
+        key_decision_notice_by=notice_by,
+        key_decisions=key_decisions,
+        agenda_clear_days=settings.AGENDA_CLEAR_WORKING_DAYS,
+        key_decision_clear_days=settings.KEY_DECISION_CLEAR_DAYS,
+        call_in_working_days=settings.CALL_IN_WORKING_DAYS,
+    )
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting: Meeting
+    agenda: AgendaClock
+    minutes: MinutesClock
+
+
+def meeting_rows(meetings, *, today: date) -> list[MeetingRow]:
+    """Meetings (annotated by `with_next_meeting`) with their agenda and minutes clocks."""
+    days = working_days()
+    return [
+        MeetingRow(
+            meeting=meeting,
+            agenda=agenda_clock(meeting, today=today, days=days),
+            minutes=minutes_clock(meeting, today=today),
+        )
+        for meeting in meetings
+    ]
+
+
+# --- committees and meetings ---------------------------------------------------------------
+
+
+def with_next_meeting(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Annotate the next meeting of the same committee that is not cancelled:
+    the meeting that approves these minutes (as services.minutes_approve checks)."""
+    following = (
+        Meeting.objects.filter(committee=OuterRef("committee"), starts_at__gt=OuterRef("starts_at"))
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+    )
+    return queryset.annotate(
+        next_meeting_pk=Subquery(following.values("pk")[:1]),
+        next_meeting_starts_at=Subquery(following.values("starts_at")[:1]),
+    )
+
+
+def committee_list(*, today: date) -> QuerySet[Committee]:
+    upcoming = (
+        Meeting.objects.filter(committee=OuterRef("pk"), starts_at__date__gte=today)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+    )
+    return (
+        Committee.objects.select_related("council")
+        .annotate(
+            meeting_count=Count("meetings"),
+            next_meeting_pk=Subquery(upcoming.values("pk")[:1]),
+            next_meeting_starts_at=Subquery(upcoming.values("starts_at")[:1]),
+        )
+        .order_by("council__name", "name")
+    )
+
+
+def committee_meetings(*, committee: Committee, today: date) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
+    """The committee's upcoming meetings (soonest first) and past ones (latest first)."""
+    meetings = with_next_meeting(
+        Meeting.objects.filter(committee=committee)
+        .select_related("minutes_approved_at")
+        .annotate(item_count=Count("items"))
+    )
+    upcoming = meetings.filter(starts_at__date__gte=today).order_by("starts_at")
+    past = meetings.filter(starts_at__date__lt=today).order_by("-starts_at")
+    return upcoming, past
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    is_weekend: bool
+    is_bank_holiday: bool
+    meetings: list[Meeting]
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    first: date
+    previous: date
+    next: date
+    weeks: list[list[CalendarDay]]
+    meeting_count: int
+
+
+def meeting_calendar(*, month: date, today: date) -> CalendarMonth:
+    """The weeks (Monday to Sunday) covering `month`, each day with its meetings."""
+    weeks = calendar_grid.month_weeks(month)
+    meetings = (
+        Meeting.objects.filter(starts_at__date__gte=weeks[0][0], starts_at__date__lte=weeks[-1][-1])
+        .select_related("committee__council")
+        .order_by("starts_at")
+    )
+    by_day: dict[date, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        by_day[meeting.date].append(meeting)
+    days = working_days()
+    grid = [
+        [
+            CalendarDay(
+                day=day,
+                in_month=day.month == month.month,
+                is_today=day == today,
+                is_weekend=day.weekday() >= 5,
+                is_bank_holiday=day.weekday() < 5 and not days.is_working_day(day),
+                meetings=by_day.get(day, []),
+            )
+            for day in week
+        ]
+        for week in weeks
+    ]
+    count = sum(len(ms) for day, ms in by_day.items() if day.month == month.month)
+    return CalendarMonth(
+        first=month,
+        previous=calendar_grid.previous_month(month),
+        next=calendar_grid.next_month(month),
+        weeks=grid,
+        meeting_count=count,
+    )
+
+
+# --- the meeting page -------------------------------------------------------------------------
+
+
+def _part_queryset() -> QuerySet[ResolutionPart]:
+    """Resolution parts with everything their card shows: the chain both ways,
+    the delegation and its officer decisions, actions and contract links."""
+    return (
+        ResolutionPart.objects.select_related("recommended_to", "takes_up__item__meeting__committee", "delegation")
+        .prefetch_related(
+            Prefetch(
+                "taken_up_by",
+                queryset=ResolutionPart.objects.select_related("item__meeting__committee").order_by(
+                    "item__meeting__starts_at", "pk"
+                ),
+            ),
+            Prefetch("delegation__officer_decisions", queryset=OfficerDecision.objects.order_by("decided_on", "pk")),
+            Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")),
+            Prefetch(
+                "contract_links",
+                queryset=ContractLink.objects.select_related("contract", "option").order_by("contract__reference", "pk"),
+            ),
+        )
+        .order_by("position", "pk")
+    )
+
+
+def meeting_queryset_for_detail() -> QuerySet[Meeting]:
+    items = AgendaItem.objects.select_related("report").prefetch_related(
+        Prefetch("parts", queryset=_part_queryset())
+    )
+    return with_next_meeting(
+        Meeting.objects.select_related("committee__council", "minutes_approved_at").prefetch_related(
+            Prefetch("items", queryset=items.order_by("position", "pk")),
+            Prefetch("approved_minutes_of", queryset=Meeting.objects.order_by("starts_at")),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MeetingFormChoices:
+    """The choices the meeting page's forms offer, read once for every item's forms."""
+
+    reports: list[tuple[int, str]]
+    committees: list[tuple[int, str]]
+    recommendations: list[tuple[int, str]]
+    contracts: list[tuple[int, str]]
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _clip(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def meeting_form_choices(*, meeting: Meeting) -> MeetingFormChoices:
+    council = meeting.committee.council
+    reports = Report.objects.filter(council=council).order_by("reference")
+    committees = Committee.objects.filter(council=council).order_by("name")
+    recommendations = (
+        ResolutionPart.objects.filter(
+            kind=ResolutionPart.Kind.RECOMMEND,
+            recommended_to=meeting.committee,
+            item__meeting__starts_at__lte=meeting.starts_at,
+        )
+        .select_related("item__meeting__committee")
+        .order_by("-item__meeting__starts_at", "item__position", "position")
+    )
+    contracts = Contract.objects.order_by("reference").only("pk", "reference", "title")
+    return MeetingFormChoices(
+        reports=[(report.pk, _clip(f"{report.reference} {report.title}")) for report in reports],
+        committees=[(committee.pk, committee.name) for committee in committees],
+        recommendations=[
+            (
+                part.pk,
+                _clip(
+                    f"{part.item.meeting.committee.name}, {_day(part.item.meeting.date)}, "
+                    f"item {part.item.number} ({part.number}): {part.text}",
+                    110,
+                ),
+            )
+            for part in recommendations
+        ],
+        contracts=[(contract.pk, _clip(f"{contract.reference} {contract.title}")) for contract in contracts],
+    )
+
+
+def resolved_lead_in(item: AgendaItem) -> str:
+    """What follows "RESOLVED" in the minutes: "that the Executive be
+    recommended to:" when every part recommends to one decision maker, as in
+    Bromley's minutes; "that:" otherwise."""
+    parts = list(item.parts.all())
+    receivers = {part.recommended_to_id for part in parts}
+    if parts and all(part.kind == ResolutionPart.Kind.RECOMMEND for part in parts) and len(receivers) == 1:
+        name = parts[0].recommended_to.name
+        article = "" if name.lower().startswith("the ") else "the "
+        return f"that {article}{name} be recommended to:"
+    return "that:"
+
+
+@dataclass(frozen=True)
+class MinutesEntry:
+    item: AgendaItem
+    report_line: str  # "Report ACH22-035", or "" when there is no report or the minutes open with it
+    lead_in: str
+
+
+def minutes_entries(meeting: Meeting) -> list[MinutesEntry]:
+    """The items of printable minutes. Minutes copied from a council's site
+    often open with the report line already; it is not printed twice."""
+    entries = []
+    for item in meeting.items.all():
+        line = f"Report {item.report.reference}" if item.report else ""
+        if line and item.minutes.lstrip().startswith(line):
+            line = ""
+        entries.append(MinutesEntry(item=item, report_line=line, lead_in=resolved_lead_in(item)))
+    return entries
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def report_list(*, filters) -> tuple[QuerySet[Report], ReportFilter]:
+    queryset = Report.objects.select_related("council").annotate(
+        item_count=Count("items"), last_considered=Max("items__meeting__starts_at")
+    )
+    filterset = ReportFilter(filters, queryset=queryset)
+    return filterset.qs.order_by("council__name", "reference"), filterset
+
+
+def report_queryset_for_detail() -> QuerySet[Report]:
+    items = (
+        AgendaItem.objects.select_related("meeting__committee")
+        .prefetch_related(Prefetch("parts", queryset=_part_queryset()))
+        .order_by("meeting__starts_at", "position", "pk")
+    )
+    return Report.objects.select_related("council").prefetch_related(
+        Prefetch("contracts", queryset=Contract.objects.order_by("reference")),
+        Prefetch("files", queryset=ReportFile.objects.order_by("title", "pk")),
+        Prefetch("items", queryset=items),
+    )
+
+
+# --- actions and delegations -------------------------------------------------------------------
+
+
+def action_list(*, filters, today: date) -> tuple[QuerySet[Action], ActionFilter]:
+    """Overdue first (open and due before today), then open by due date, then done, then cancelled."""
+    Status = Action.Status
+    queryset = Action.objects.select_related("resolution_part__item__meeting__committee").annotate(
+        rank=Case(
+            When(status=Status.OPEN, due_on__lt=today, then=Value(0)),
+            When(status=Status.OPEN, then=Value(1)),
+            When(status=Status.DONE, then=Value(2)),
+            default=Value(3),
+        ),
+        is_overdue=ExpressionWrapper(Q(status=Status.OPEN, due_on__lt=today), output_field=BooleanField()),
+    )
+    filterset = ActionFilter(filters, queryset=queryset)
+    return filterset.qs.order_by("rank", "due_on", "pk"), filterset
+
+
+def _used() -> Exists:
+    return Exists(OfficerDecision.objects.filter(delegation=OuterRef("pk")))
+
+
+def delegation_list(*, used: bool, today: date) -> QuerySet[Delegation]:
+    """Delegations not yet used by an officer decision (or, with `used`, those that were)."""
+    queryset = (
+        Delegation.objects.select_related("resolution_part__item__meeting__committee__council")
+        .annotate(
+            is_used=_used(),
+            is_expired=ExpressionWrapper(Q(expires_on__lt=today), output_field=BooleanField()),
+        )
+        .filter(is_used=used)
+    )
+    if used:
+        queryset = queryset.prefetch_related(
+            Prefetch("officer_decisions", queryset=OfficerDecision.objects.order_by("decided_on", "pk"))
+        )
+    return queryset.order_by(F("expires_on").asc(nulls_last=True), "-resolution_part__item__meeting__starts_at", "pk")
+
+
+def delegation_counts() -> dict[str, int]:
+    counts = Delegation.objects.aggregate(
+        unused=Count("pk", filter=~Q(_used())), used=Count("pk", filter=Q(_used()))
+    )
+    return {"unused": counts["unused"], "used": counts["used"]}
+
+
+# --- officer decisions -----------------------------------------------------------------------
+
+
+def officer_decision_list() -> QuerySet[OfficerDecision]:
+    return (
+        OfficerDecision.objects.select_related("delegation__resolution_part__item__meeting__committee")
+        .prefetch_related(
+            Prefetch("contract_links", queryset=ContractLink.objects.select_related("contract", "option"))
+        )
+        .order_by("-decided_on", "-pk")
+    )
+
+
+def officer_decision_queryset_for_detail() -> QuerySet[OfficerDecision]:
+    return officer_decision_list()
+
+
+def delegation_choices() -> QuerySet[Delegation]:
+    """Delegations an officer decision can be recorded under, newest first."""
+    return Delegation.objects.select_related("resolution_part__item__meeting__committee").order_by(
+        "-resolution_part__item__meeting__starts_at", "pk"
+    )

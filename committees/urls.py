@@ -1,0 +1,33 @@
+from django.urls import path
+
+from committees import search_views, views
+
+app_name = "committees"
+
+urlpatterns = [
+    path("", views.committee_list, name="committee_list"),
+    path("search/", search_views.search_page, name="search"),
+    path("new/", views.committee_create, name="committee_create"),
+    path("<int:pk>/", views.committee_detail, name="committee_detail"),
+    path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/calendar/", views.meeting_calendar, name="meeting_calendar"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting_update"),
+    path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
+    path("meetings/<int:pk>/items/", views.item_create, name="item_create"),
+    path("meetings/<int:pk>/items/<int:item_pk>/parts/", views.part_create, name="part_create"),
+    path("items/<int:pk>/edit/", views.item_update, name="item_update"),
+    path("parts/<int:pk>/actions/", views.action_create, name="action_create"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("delegations/", views.delegation_list, name="delegation_list"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/new/", views.report_create, name="report_create"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_update, name="report_update"),
+    path("reports/<int:pk>/files/", views.report_file_create, name="report_file_create"),
+    path("officer-decisions/", views.officer_decision_list, name="officer_decision_list"),
+    path("officer-decisions/new/", views.officer_decision_create, name="officer_decision_create"),
+    path("officer-decisions/<int:pk>/", views.officer_decision_detail, name="officer_decision_detail"),
+]

@@ -1,0 +1,546 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from commissioning import dates
+from commissioning.permissions import can, get_for_user, require
+from committees import calendar_grid, services
+from committees.forms import (
+    ActionForm,
+    AgendaItemForm,
+    CommitteeForm,
+    MeetingForm,
+    MinutesApprovalForm,
+    OfficerDecisionForm,
+    ReportFileForm,
+    ReportForm,
+    ResolutionPartForm,
+    add_errors,
+)
+from committees.models import (
+    Action,
+    AgendaItem,
+    Committee,
+    Delegation,
+    Meeting,
+    OfficerDecision,
+    Report,
+    ReportFile,
+    ResolutionPart,
+)
+from committees.selectors import (
+    action_list as select_action_list,
+    committee_list as select_committee_list,
+    committee_meetings,
+    delegation_choices,
+    delegation_counts,
+    delegation_list as select_delegation_list,
+    meeting_calendar as select_meeting_calendar,
+    meeting_clock,
+    meeting_form_choices,
+    meeting_queryset_for_detail,
+    meeting_rows,
+    minutes_entries,
+    officer_decision_list as select_officer_decision_list,
+    officer_decision_queryset_for_detail,
+    report_list as select_report_list,
+    report_queryset_for_detail,
+)
+
+
+def _day(value) -> str:
+    return date_format(value, "j M Y")
+
+
+def _query_without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _page(request, queryset):
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- committees ------------------------------------------------------------------------------
+
+
+def committee_list(request):
+    require(request.user, Committee)
+    today = dates.as_of(request)
+    return render(
+        request,
+        "committees/committee_list.html",
+        {
+            "page": _page(request, select_committee_list(today=today)),
+            "today": today,
+            "can_add": can(request.user, Committee, "add"),
+        },
+    )
+
+
+def committee_create(request):
+    require(request.user, Committee, "add")
+    form = CommitteeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee = services.committee_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{committee.name} added.")
+            return redirect(committee)
+    return render(request, "committees/committee_form.html", {"form": form})
+
+
+def committee_detail(request, pk: int):
+    committee = get_for_user(request.user, Committee.objects.select_related("council"), pk=pk)
+    today = dates.as_of(request)
+    upcoming, past = committee_meetings(committee=committee, today=today)
+    page = _page(request, past)
+    return render(
+        request,
+        "committees/committee_detail.html",
+        {
+            "committee": committee,
+            "today": today,
+            "upcoming": meeting_rows(upcoming, today=today),
+            "page": page,
+            "past": meeting_rows(page.object_list, today=today),
+            "can_add_meeting": can(request.user, Meeting, "add"),
+        },
+    )
+
+
+def meeting_create(request, pk: int):
+    committee = get_for_user(request.user, Committee.objects.select_related("council"), pk=pk)
+    require(request.user, Meeting, "add")
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(committee=committee, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Meeting of {_day(meeting.date)} added. Add its agenda items below.")
+            return redirect(meeting)
+    return render(request, "committees/meeting_form.html", {"form": form, "committee": committee})
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def meeting_calendar(request):
+    require(request.user, Meeting)
+    today = dates.as_of(request)
+    month = calendar_grid.month_start(request.GET.get("month"), default=today)
+    return render(
+        request,
+        "committees/meeting_calendar.html",
+        {"calendar": select_meeting_calendar(month=month, today=today), "today": today},
+    )
+
+
+@dataclass(frozen=True)
+class PartPanel:
+    part: ResolutionPart
+    action_form: ActionForm | None
+
+
+@dataclass(frozen=True)
+class ItemPanel:
+    item: AgendaItem
+    edit_form: AgendaItemForm | None
+    part_form: ResolutionPartForm | None
+    parts: list[PartPanel]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A form on the meeting page that did not save, shown again with its errors."""
+
+    kind: str  # "meeting", "item", "item_edit", "part", "action"
+    target: int | None  # the item or part the form belongs to
+    form: object
+    message: str
+
+
+def _suggested_number(items: list[AgendaItem]) -> str:
+    numbers = [int(item.number) for item in items if item.number.isdigit()]
+    return str(max(numbers) + 1) if numbers else ""
+
+
+def _meeting_page(request, pk: int, *, failure: Failure | None = None):
+    meeting = get_for_user(request.user, meeting_queryset_for_detail(), pk=pk)
+    today = dates.as_of(request)
+    can_change = can(request.user, Meeting, "change")
+    items = list(meeting.items.all())
+    choices = meeting_form_choices(meeting=meeting) if can_change else None
+
+    def bound(kind: str, target: int | None = None):
+        if failure and failure.kind == kind and failure.target == target:
+            return failure.form
+        return None
+
+    panels = []
+    for item in items:
+        edit_form = part_form = None
+        if can_change:
+            edit_form = bound("item_edit", item.pk) or AgendaItemForm(
+                report_choices=choices.reports, item=item, prefix=f"item-{item.pk}"
+            )
+            part_form = bound("part", item.pk) or ResolutionPartForm(choices=choices, prefix=f"part-{item.pk}")
+        parts = [
+            PartPanel(
+                part=part,
+                action_form=(bound("action", part.pk) or ActionForm(prefix=f"action-{part.pk}")) if can_change else None,
+            )
+            for part in item.parts.all()
+        ]
+        panels.append(ItemPanel(item=item, edit_form=edit_form, part_form=part_form, parts=parts))
+
+    context = {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "clock": meeting_clock(meeting, today=today),
+        "panels": panels,
+        "today": today,
+        "is_real_today": today == dates.real_today(),
+        "can_change": can_change,
+        "failure": failure,
+        "failure_on_page": failure is not None
+        and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels)),
+    }
+    if can_change:
+        context["meeting_form"] = bound("meeting") or MeetingForm.for_meeting(meeting)
+        context["item_form"] = bound("item") or AgendaItemForm(
+            report_choices=choices.reports, initial={"number": _suggested_number(items)}
+        )
+    return render(request, "committees/meeting_detail.html", context)
+
+
+def _targets(panel: ItemPanel, failure: Failure) -> bool:
+    if failure.kind in {"item_edit", "part"}:
+        return panel.item.pk == failure.target
+    return any(part_panel.part.pk == failure.target for part_panel in panel.parts)
+
+
+def meeting_detail(request, pk: int):
+    return _meeting_page(request, pk)
+
+
+def _back_to(meeting: Meeting, anchor: str = ""):
+    return redirect(f"{meeting.get_absolute_url()}{'#' + anchor if anchor else ''}")
+
+
+@require_POST
+def meeting_update(request, pk: int):
+    meeting = get_for_user(request.user, Meeting.objects.select_related("committee"), action="change", pk=pk)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Meeting details saved.")
+            return _back_to(meeting)
+    return _meeting_page(
+        request, pk, failure=Failure("meeting", None, form, "The meeting details were not saved.")
+    )
+
+
+@require_POST
+def minutes_approve(request, pk: int):
+    meeting = get_for_user(request.user, Meeting.objects.select_related("committee"), action="change", pk=pk)
+    form = MinutesApprovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the meeting that approved the minutes.")
+        return _back_to(meeting, "clock")
+    at_meeting = form.cleaned_data["at_meeting"]
+    try:
+        services.minutes_approve(meeting=meeting, at_meeting=at_meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Minutes recorded as approved at the meeting of {_day(at_meeting.date)}.")
+    return _back_to(meeting, "clock")
+
+
+def meeting_minutes(request, pk: int):
+    meeting = get_for_user(request.user, meeting_queryset_for_detail(), pk=pk)
+    return render(
+        request, "committees/meeting_minutes.html", {"meeting": meeting, "entries": minutes_entries(meeting)}
+    )
+
+
+@require_POST
+def item_create(request, pk: int):
+    meeting = get_for_user(request.user, Meeting.objects.select_related("committee__council"), action="change", pk=pk)
+    require(request.user, AgendaItem, "add")
+    form = AgendaItemForm(request.POST, report_choices=meeting_form_choices(meeting=meeting).reports)
+    if form.is_valid():
+        try:
+            item = services.agenda_item_add(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Item {item.number} added.")
+            return _back_to(meeting, f"item-{item.pk}")
+    return _meeting_page(request, pk, failure=Failure("item", None, form, "The agenda item was not added."))
+
+
+@require_POST
+def item_update(request, pk: int):
+    item = get_for_user(
+        request.user, AgendaItem.objects.select_related("meeting__committee__council"), action="change", pk=pk
+    )
+    choices = meeting_form_choices(meeting=item.meeting)
+    form = AgendaItemForm(request.POST, report_choices=choices.reports, prefix=f"item-{item.pk}")
+    number = item.number
+    if form.is_valid():
+        try:
+            services.agenda_item_update(item=item, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Item {item.number} saved.")
+            return _back_to(item.meeting, f"item-{item.pk}")
+    return _meeting_page(
+        request, item.meeting_id, failure=Failure("item_edit", item.pk, form, f"Item {number} was not saved.")
+    )
+
+
+@require_POST
+def part_create(request, pk: int, item_pk: int):
+    """Add a resolution part to an item of meeting `pk`: the service refuses an
+    item of another meeting, and nothing of the part is saved."""
+    meeting = get_for_user(request.user, Meeting.objects.select_related("committee__council"), action="change", pk=pk)
+    item = get_for_user(request.user, AgendaItem.objects.select_related("meeting"), action="change", pk=item_pk)
+    require(request.user, ResolutionPart, "add")
+    form = ResolutionPartForm(request.POST, choices=meeting_form_choices(meeting=meeting), prefix=f"part-{item.pk}")
+    if form.is_valid():
+        try:
+            part = services.resolution_part_add(meeting=meeting, item=item, **form.service_arguments())
+        except ValidationError as error:
+            add_errors(form, error, renames=ResolutionPartForm.RENAMES)
+        else:
+            messages.success(request, f"Part {part.number} added to item {item.number}.")
+            return _back_to(meeting, f"item-{item.pk}")
+    return _meeting_page(
+        request, pk, failure=Failure("part", item.pk, form, f"The resolution part was not added to item {item.number}.")
+    )
+
+
+@require_POST
+def action_create(request, pk: int):
+    part = get_for_user(
+        request.user, ResolutionPart.objects.select_related("item__meeting"), action="change", pk=pk
+    )
+    require(request.user, Action, "add")
+    form = ActionForm(request.POST, prefix=f"action-{part.pk}")
+    if form.is_valid():
+        try:
+            services.action_add(part=part, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Action added to item {part.item.number} ({part.number}).")
+            return _back_to(part.item.meeting, f"item-{part.item_id}")
+    return _meeting_page(
+        request,
+        part.item.meeting_id,
+        failure=Failure("action", part.pk, form, f"The action was not added to item {part.item.number} ({part.number})."),
+    )
+
+
+@require_POST
+def action_done(request, pk: int):
+    action = get_for_user(
+        request.user, Action.objects.select_related("resolution_part__item__meeting"), action="change", pk=pk
+    )
+    if action.status == Action.Status.OPEN:
+        services.action_set_status(action=action, status=Action.Status.DONE, today=dates.real_today())
+        messages.success(request, f"Action marked done on {_day(action.completed_on)}.")
+    else:
+        messages.info(request, f"That action was already {action.get_status_display().lower()}.")
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    part = action.resolution_part
+    return _back_to(part.item.meeting, f"item-{part.item_id}")
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def report_list(request):
+    require(request.user, Report)
+    queryset, filterset = select_report_list(filters=request.GET)
+    return render(
+        request,
+        "committees/report_list.html",
+        {
+            "page": _page(request, queryset),
+            "filterset": filterset,
+            "query_without_page": _query_without(request, "page"),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "can_add": can(request.user, Report, "add"),
+        },
+    )
+
+
+def _report_page(request, pk: int, *, file_form: ReportFileForm | None = None):
+    report = get_for_user(request.user, report_queryset_for_detail(), pk=pk)
+    can_change = can(request.user, Report, "change")
+    if can_change and file_form is None:
+        file_form = ReportFileForm()
+    return render(
+        request,
+        "committees/report_detail.html",
+        {
+            "report": report,
+            "items": list(report.items.all()),
+            "today": dates.as_of(request),
+            "can_change": can_change,
+            "file_form": file_form if can_change else None,
+        },
+    )
+
+
+def report_detail(request, pk: int):
+    return _report_page(request, pk)
+
+
+def _report_form_page(request, *, report: Report | None):
+    form = ReportForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if report is None:
+                report = services.report_create(council=form.cleaned_data["council"], **form.service_arguments())
+                messages.success(request, f"Report {report.reference} added.")
+            else:
+                services.report_update(report=report, **form.service_arguments())
+                messages.success(request, f"Report {report.reference} saved.")
+        except ValidationError as error:
+            add_errors(form, error)
+            if report is not None:
+                report.refresh_from_db()  # the service set the rejected values on it
+        else:
+            return redirect(report)
+    return render(request, "committees/report_form.html", {"form": form, "report": report})
+
+
+def report_create(request):
+    require(request.user, Report, "add")
+    return _report_form_page(request, report=None)
+
+
+def report_update(request, pk: int):
+    report = get_for_user(request.user, Report.objects.select_related("council"), action="change", pk=pk)
+    return _report_form_page(request, report=report)
+
+
+@require_POST
+def report_file_create(request, pk: int):
+    report = get_for_user(request.user, Report.objects.all(), action="change", pk=pk)
+    require(request.user, ReportFile, "add")
+    form = ReportFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            report_file = services.report_file_add(report=report, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{report_file.title} added.")
+            return redirect(f"{report.get_absolute_url()}#files")
+    return _report_page(request, pk, file_form=form)
+
+
+# --- actions and delegations --------------------------------------------------------------------
+
+
+def action_list(request):
+    require(request.user, Action)
+    today = dates.as_of(request)
+    queryset, filterset = select_action_list(filters=request.GET, today=today)
+    return render(
+        request,
+        "committees/action_list.html",
+        {
+            "page": _page(request, queryset),
+            "filterset": filterset,
+            "today": today,
+            "query_without_page": _query_without(request, "page"),
+            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
+            "can_change": can(request.user, Action, "change"),
+        },
+    )
+
+
+def delegation_list(request):
+    require(request.user, Delegation)
+    today = dates.as_of(request)
+    used = request.GET.get("show") == "used"
+    return render(
+        request,
+        "committees/delegation_list.html",
+        {
+            "page": _page(request, select_delegation_list(used=used, today=today)),
+            "used": used,
+            "counts": delegation_counts(),
+            "today": today,
+            "query_without_page": _query_without(request, "page"),
+            "can_record": can(request.user, OfficerDecision, "add"),
+        },
+    )
+
+
+# --- officer decisions -----------------------------------------------------------------------------
+
+
+def officer_decision_list(request):
+    require(request.user, OfficerDecision)
+    return render(
+        request,
+        "committees/officer_decision_list.html",
+        {
+            "page": _page(request, select_officer_decision_list()),
+            "query_without_page": _query_without(request, "page"),
+            "can_add": can(request.user, OfficerDecision, "add"),
+        },
+    )
+
+
+def officer_decision_detail(request, pk: int):
+    decision = get_for_user(request.user, officer_decision_queryset_for_detail(), pk=pk)
+    return render(request, "committees/officer_decision_detail.html", {"decision": decision})
+
+
+def officer_decision_create(request):
+    require(request.user, OfficerDecision, "add")
+    delegations = delegation_choices()
+    initial = {"decided_on": dates.real_today()}
+    chosen = request.GET.get("delegation", "")
+    delegation = delegations.filter(pk=chosen).first() if chosen.isdigit() else None
+    if delegation is not None:
+        initial["delegation"] = delegation.pk
+        initial["decision_maker"] = delegation.to_whom
+    form = OfficerDecisionForm(request.POST or None, delegations=delegations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.officer_decision_record(today=dates.real_today(), **form.service_arguments())
+        except ValidationError as error:
+            add_errors(form, error, renames=OfficerDecisionForm.RENAMES)
+        else:
+            messages.success(request, f"Officer decision of {_day(decision.decided_on)} recorded.")
+            return redirect(decision)
+    return render(request, "committees/officer_decision_form.html", {"form": form, "delegation": delegation})
