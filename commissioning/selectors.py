@@ -66,7 +66,7 @@ class ProjectSummary:
         return "green"
 
 
-def _summary(project: CommissioningProject, rules: list[GatewayRule], *, today: date) -> ProjectSummary:
+def project_summary(project: CommissioningProject, rules: list[GatewayRule], *, today: date) -> ProjectSummary:
     passed = {decision.gateway.number: decision.passed_on for decision in project.gateway_decisions.all()}
     plans = plan(rules, passed, required=project.required_start_date, today=today)
     return ProjectSummary(project=project, plans=plans, current=current_gateway(plans), next=next_gateway(plans))
@@ -76,7 +76,7 @@ def pipeline(*, today: date) -> list[ProjectSummary]:
     """Every active project with its gateway plan, soonest next due date first."""
     rules = gateway_rules()
     summaries = [
-        _summary(project, rules, today=today)
+        project_summary(project, rules, today=today)
         for project in _projects().filter(status=CommissioningProject.Status.ACTIVE)
     ]
     far_future = date.max
@@ -124,6 +124,8 @@ class StepStatus:
 
 @dataclass(frozen=True)
 class ProcurementFacts:
+    procurement_start: date | None
+    procurement_start_basis: str
     whole_life_estimate: Decimal | None
     threshold: Threshold | None
     above_light_touch_threshold: bool | None
@@ -165,7 +167,7 @@ def _whole_life_estimate(project: CommissioningProject) -> Decimal | None:
 
 def project_detail(*, project: CommissioningProject, today: date) -> ProjectDetail:
     """`project` must come from `project_queryset()`."""
-    summary = _summary(project, gateway_rules(), today=today)
+    summary = project_summary(project, gateway_rules(), today=today)
     estimate = _whole_life_estimate(project)
     councils = {contract.lead_commissioner_id for contract in project.incumbent_contracts.all()}
     plans = {p.rule.number: p for p in summary.plans}
@@ -194,10 +196,11 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
                 routes.setdefault(key, route)
 
     thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
-    gateway_1 = plans.get(1)
-    procurement_start = (gateway_1.passed_on or gateway_1.due) if gateway_1 else project.required_start_date
+    procurement_start, basis = _procurement_start(plans.get(1), project)
     legislation = legislation_for(procurement_start) if procurement_start else None
     procurement = ProcurementFacts(
+        procurement_start=procurement_start,
+        procurement_start_basis=basis,
         whole_life_estimate=estimate,
         threshold=threshold_on(thresholds, procurement_start) if procurement_start else None,
         above_light_touch_threshold=(
@@ -232,6 +235,18 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
         ),
         funding=funding,
     )
+
+
+def _procurement_start(gateway_1: GatewayPlan | None, project: CommissioningProject) -> tuple[date | None, str]:
+    """The day the procurement starts, for the threshold and the legislation:
+    Gateway 1's decision, or its due date."""
+    if gateway_1 is None:
+        return project.required_start_date, "the required start"
+    if gateway_1.passed_on:
+        return gateway_1.passed_on, f"{gateway_1.rule.name} passed"
+    if gateway_1.due:
+        return gateway_1.due, f"{gateway_1.rule.name} due"
+    return None, f"{gateway_1.rule.name} is not back-planned"
 
 
 def waiver_list() -> QuerySet[Waiver]:

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from commissioning import dates
+from commissioning.contract_facts import contract_procurement_facts
 from committees import services as committee_services
 from committees.authority import authority_choices, authority_from_choice, contract_decisions
 from commissioning.permissions import can, get_for_user, require
@@ -86,6 +87,7 @@ def contract_detail(request, pk: int):
         {
             "detail": detail,
             "decisions": contract_decisions(contract=contract),
+            "procurement_facts": contract_procurement_facts(contract=contract, today=today),
             "contract": contract,
             "today": today,
             "is_real_today": today == dates.real_today(),
