@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from commissioning import views
+from commissioning import dashboard_views, views
 
 # Commissioning projects, the pipeline and waivers: the "commissioning" namespace.
 project_patterns = [
@@ -22,7 +22,8 @@ project_patterns = [
 
 urlpatterns = [
     path("", include((project_patterns, "commissioning"))),
-    path("", views.home, name="home"),
+    path("", dashboard_views.dashboard_page, name="home"),
+    path("dashboard/<slug:key>.<str:fmt>", dashboard_views.dashboard_export, name="dashboard_export"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("contracts/", include("contracts.urls")),

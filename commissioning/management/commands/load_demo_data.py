@@ -13,6 +13,7 @@ from django.db import transaction
 from commissioning.dates import real_today
 from commissioning.management import iso_date
 from commissioning.roles import CLERKS, MANAGERS, OFFICERS, roles_sync
+from commissioning.demo import load_commissioning_demo
 from committees.demo import load_committees_demo
 from contracts.demo import REGISTER_REFERENCES, load_register_demo
 from contracts.models import Contract
@@ -28,7 +29,7 @@ DEMO_USERS = (
 
 # One loader per app, each taking the day the demo stands on. Later apps add theirs here.
 # The committees loader links decisions to the register's contracts, so it runs after it.
-LOADERS = (load_register_demo, load_committees_demo)
+LOADERS = (load_register_demo, load_committees_demo, load_commissioning_demo)
 
 
 def demo_users_load() -> list:

@@ -1,0 +1,156 @@
+"""The dashboard against the demo data, with every figure worked out by hand."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from commissioning.dashboard import dashboard, remaining_value
+from commissioning.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
+from tests.conftest import ContractFactory
+
+pytestmark = pytest.mark.django_db
+DEMO_DAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), stdout=io.StringIO())
+
+
+@pytest.fixture
+def as_demo(client, django_user_model):
+    """A client signed in as one of the demo users (officer, clerk, manager)."""
+
+    def sign_in(username):
+        client.force_login(django_user_model.objects.get(username=username))
+        return client
+
+    return sign_in
+
+
+def test_remaining_value_is_pro_rata_by_day():
+    # 15 Jan to 30 Sep 2024 inclusive is 260 days (2024 is a leap year): 17 + 29 + 31 + 30 + 31 + 30 + 31 + 31 + 30.
+    assert remaining_value(Decimal("319000"), today=date(2024, 1, 15), end=date(2024, 9, 30)) == Decimal("227232.88")
+    assert remaining_value(Decimal("1432000"), today=date(2024, 1, 15), end=date(2024, 9, 30)) == Decimal(
+        "1020054.79"
+    )
+    assert remaining_value(Decimal("1000"), today=date(2024, 10, 1), end=date(2024, 9, 30)) == Decimal("0.00")
+
+
+def test_expiry_bands_on_15_jan_2024(demo):
+    # The MHFSS (£319k) and SEL ICB (£1,432k) contracts end on 30 Sep 2024 with no option left: within 12
+    # months of 15 Jan 2024 (to 14 Jan 2025) but not 6 (to 14 Jul 2024). Nottingham ends 30 Jun 2026, beyond
+    # 24 months (14 Jan 2026); support@home ends 30 Sep 2029.
+    board = dashboard(today=date(2024, 1, 15))
+    for bands in (board.expiries.by_current_end, board.expiries.by_final_end):
+        assert [(band.months, band.count) for band in bands] == [(6, 0), (12, 2), (18, 2), (24, 2)]
+        assert [band.annual for band in bands] == [Decimal("0.00")] + [Decimal("1751000.00")] * 3
+        assert bands[1].remaining == Decimal("227232.88") + Decimal("1020054.79")
+
+
+def test_every_figure_on_the_demo_day(demo):
+    board = dashboard(today=DEMO_DAY)
+    # Every seed contract but support@home has ended by 22 Nov 2026, and support@home runs to 30 Sep 2029.
+    assert [band.count for band in board.expiries.by_current_end] == [0, 0, 0, 0]
+    assert [band.count for band in board.expiries.by_final_end] == [0, 0, 0, 0]
+    lists = board.lists
+    # support@home's first option is due 30 Mar 2029: not within 90 days, not late.
+    assert (lists["decisions_due"].count, lists["decisions_late"].count) == (0, 0)
+    # support@home: Gateway 2 was due 1 Apr 2024 (6 months before 1 Oct 2024) and no award is recorded.
+    assert lists["gateways"].count == 1
+    summary, gateway = lists["gateways"].rows[0]
+    assert (summary.project.title, gateway.rule.number, gateway.due, gateway.status) == (
+        "Adult mental health recovery and rehabilitation support@home", 2, date(2024, 4, 1), "overdue",
+    )
+    # Bradford's progress report was due in December 2019 and is still open.
+    assert [action.owner for action in lists["actions"].rows] == ["Strategic Director, Health and Wellbeing"]
+    # Unused: the Executive's delegation of support@home extensions and Nottingham's delegation (3) to sign.
+    assert sorted(d.to_whom for d in lists["delegations"].rows) == [
+        "Chief Officer", "Provider Performance and Development Manager",
+    ]
+    # support@home: £2.66m x 9 years = £23,940,000 against £23,400,000 approved.
+    assert [(c.reference, c.overrun) for c in lists["over_approved"].rows] == [("LBB-SAH-2024", Decimal("540000.00"))]
+    # MHFSS: £1,890,000 spent against £319,000 x 5 years = £1,595,000.
+    assert [(c.reference, c.overspend) for c in lists["spend_over"].rows] == [("LBB-MHFSS-2019", Decimal("295000.00"))]
+    # 2026/27: support@home £2,660,000 + Nottingham's last quarter (Apr-Jun 2026) £855,439 / 4 = £213,859.75.
+    assert board.years == [
+        ("2026/27", Decimal("2873859.75")),
+        ("2027/28", Decimal("2660000.00")),
+        ("2028/29", Decimal("2660000.00")),
+        ("2029/30", Decimal("2660000.00")),
+        ("2030/31", Decimal("2660000.00")),
+    ]
+    assert board.by_service_area == [
+        ("Mental health", Decimal("2660000.00")),
+        ("Independent living support", Decimal("213859.75")),
+    ]
+
+
+def test_the_page_shows_the_figures_and_links_to_the_lists(demo, as_demo):
+    client = as_demo("manager")
+    response = client.get(reverse("home"), {"as_of": "2024-01-15"})
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert 'data-count="current-12">2</a>' in html
+    assert 'data-count="final-6">0</a>' in html
+    assert "?ends_within=12&amp;sort=current_end" in html
+    assert "£1.75m" in html  # annual value in the 12-month band
+    assert "£1.25m" in html  # remaining value: £1,247,287.67
+    listing = client.get("/contracts/", {"ends_within": 12, "as_of": "2024-01-15"})
+    assert [c.reference for c in listing.context["page"].object_list] == ["LBB-MHFSS-2019", "SELICB-AMH-RSA-2019"]
+
+
+def test_each_role_sees_the_dashboard_in_its_own_order(demo, as_demo):
+    assert as_demo("clerk").get(reverse("home")).context["sections"][0] == "committees"
+    assert as_demo("officer").get(reverse("home")).context["sections"][0] == "expiries"
+
+
+def test_a_user_without_a_role_may_not_see_it(client_for, nobody):
+    assert client_for(nobody).get(reverse("home")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_lists_download_as_csv_and_excel(demo, as_demo):
+    client = as_demo("manager")
+    response = client.get(reverse("dashboard_export", args=["spend_over", "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:2] == ["reference", "title"]
+    assert [row[0] for row in rows[1:]] == ["LBB-MHFSS-2019"]
+    response = client.get(reverse("dashboard_export", args=["expiries", "xlsx"]), {"as_of": "2024-01-15"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == ("measure", "within_months", "contracts", "annual_value", "remaining_value")
+    assert values[2] == ("current end", 12, 2, 1751000, 1247287.67)
+    assert client.get("/dashboard/nothing.csv").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_data(demo, as_demo):
+    client = as_demo("manager")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == HTTPStatus.OK
+        return len(captured)
+
+    before = count()
+    for n in range(30):
+        ContractFactory(start_date=date(2025, 4, 1), term="2+1", approved_value=Decimal("1"))
+    assert count() == before
+
+
+def test_the_demo_projects_load_once(demo):
+    counts = [m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)]
+    call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), stdout=io.StringIO())
+    assert [m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)] == counts
+    assert counts == [3, 5, 1, 2, 1]
+    nottingham = CommissioningProject.objects.get(title__startswith="Independent Living")
+    assert nottingham.appraised_options.filter(outcome="rejected").count() == 3
+    assert nottingham.baseline_annual_cost - nottingham.estimated_annual_value == Decimal("95049.00")
