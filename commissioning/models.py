@@ -293,3 +293,36 @@ class Waiver(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:waiver_list") + f"#waiver-{self.pk}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar feed: its URL holds a secret token they can revoke."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="one_live_calendar_feed_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+
+class ReminderSent(models.Model):
+    """What a reminder email told a user about, so the same thing is never sent twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent")
+    key = models.CharField(max_length=120, help_text="What fell due, such as option-deadline:42:2029-03-30.")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_once")]
