@@ -32,8 +32,13 @@ def remaining_value(annual: Decimal, *, today: date, end: date) -> Decimal:
     return to_money(annual * days / 365)
 
 
-def _contracts_url(**params) -> str:
-    return reverse("contracts:contract_list") + "?" + urlencode(params)
+def _url(name: str, *, today: date, **params) -> str:
+    """A list's URL for the same day as the dashboard, so its rows are the ones counted."""
+    return reverse(name) + "?" + urlencode({**params, "as_of": today.isoformat()})
+
+
+def _contracts_url(*, today: date, **params) -> str:
+    return _url("contracts:contract_list", today=today, **params)
 
 
 @dataclass
@@ -79,8 +84,8 @@ def expiry_bands(*, today: date) -> ExpiryBands:
     rows = Contract.objects.filter(current_end_date__gte=today, current_end_date__lte=horizon).values_list(
         "annual_value", "current_end_date", "next_decision_deadline"
     )
-    by_current = [Band(months, url=_contracts_url(ends_within=months, sort="current_end")) for months in BANDS]
-    by_final = [Band(months, url=_contracts_url(final_within=months, sort="current_end")) for months in BANDS]
+    by_current = [Band(months, url=_contracts_url(today=today, ends_within=months, sort="current_end")) for months in BANDS]
+    by_final = [Band(months, url=_contracts_url(today=today, final_within=months, sort="current_end")) for months in BANDS]
     limits = [period_end(today, months) for months in BANDS]
     for annual, end, deadline in rows:
         remaining = remaining_value(annual, today=today, end=end)
@@ -192,33 +197,33 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
     lists = board.lists
     lists["decisions_due"] = _listing(
         f"Option decisions due in the next {DECISIONS_WITHIN_DAYS} days", "decisions_due", decisions_due(today=today),
-        _contracts_url(deadline_within=DECISIONS_WITHIN_DAYS, sort="deadline"), limit=limit, total_field="annual_value",
+        _contracts_url(today=today, deadline_within=DECISIONS_WITHIN_DAYS, sort="deadline"), limit=limit, total_field="annual_value",
     )
     lists["decisions_late"] = _listing(
         "Option decisions late", "decisions_late", decisions_late(today=today),
-        _contracts_url(flag="deadline_late", sort="deadline"), limit=limit, total_field="annual_value",
+        _contracts_url(today=today, flag="deadline_late", sort="deadline"), limit=limit, total_field="annual_value",
     )
     summaries = pipeline(today=today)
     attention = gateways_needing_attention(summaries)
     lists["gateways"] = Listing(
         title="Gateways overdue or due within 60 days", key="gateways", count=len(attention), rows=attention[:limit],
-        url=reverse("commissioning:pipeline"),
+        url=_url("commissioning:pipeline", today=today),
     )
     lists["actions"] = _listing(
         "Overdue actions", "actions", overdue_actions(today=today),
-        reverse("committees:action_list") + "?" + urlencode({"status": "overdue"}), limit=limit,
+        _url("committees:action_list", today=today, status="overdue"), limit=limit,
     )
     lists["delegations"] = _listing(
         "Delegations not yet used", "delegations", unused_delegations(today=today),
-        reverse("committees:delegation_list"), limit=limit,
+        _url("committees:delegation_list", today=today), limit=limit,
     )
     lists["over_approved"] = _listing(
         "Projected above the approved value", "over_approved", over_approved(today=today),
-        _contracts_url(flag="over_approved"), limit=limit,
+        _contracts_url(today=today, flag="over_approved"), limit=limit,
     )
     lists["spend_over"] = _listing(
         "Spend above projection", "spend_over", spend_over(today=today),
-        _contracts_url(flag="spend_over"), limit=limit,
+        _contracts_url(today=today, flag="spend_over"), limit=limit,
     )
     board.years = value_by_year(today=today)
     board.by_service_area = value_by_service_area(today=today)

@@ -78,6 +78,13 @@ def _save(page, name: str) -> Path:
 
 @pytest.fixture
 def page(request, browser, live_server, transactional_db):
+    # A transactional test starts from a flushed database: put back the data the
+    # migrations create (groups come back through post_migrate on their own).
+    from commissioning.defaults import create_defaults
+    from commissioning.models import Gateway, ProcurementThreshold
+
+    create_defaults(Gateway, ProcurementThreshold)
+
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 1280, "height": 900},

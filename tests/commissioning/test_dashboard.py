@@ -102,7 +102,7 @@ def test_the_page_shows_the_figures_and_links_to_the_lists(demo, as_demo):
     assert response.status_code == HTTPStatus.OK
     assert 'data-count="current-12">2</a>' in html
     assert 'data-count="final-6">0</a>' in html
-    assert "?ends_within=12&amp;sort=current_end" in html
+    assert "?ends_within=12&amp;sort=current_end&amp;as_of=2024-01-15" in html
     assert "£1.75m" in html  # annual value in the 12-month band
     assert "£1.25m" in html  # remaining value: £1,247,287.67
     listing = client.get("/contracts/", {"ends_within": 12, "as_of": "2024-01-15"})

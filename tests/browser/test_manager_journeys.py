@@ -1,0 +1,90 @@
+"""The manager's journeys: the dashboard and starting a re-commissioning project."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from commissioning.models import CommissioningProject
+from commissioning.roles import MANAGERS
+from tests.conftest import ContractFactory, ProviderFactory, ServiceAreaFactory
+
+PASSWORD = "a-long-test-password"
+
+
+def _manager(django_user_model):
+    user = django_user_model.objects.create_user("helen", password=PASSWORD, first_name="Helen", last_name="Ward")
+    user.groups.add(Group.objects.get(name=MANAGERS))
+    return user
+
+
+def test_manager_starts_a_project_for_a_contract_with_no_option_left(page, login, screenshot, django_user_model):
+    _manager(django_user_model)
+    # Ends 30 Sep 2027 with no option: inside the 24-month re-procurement lead time from 22 Nov 2026.
+    ContractFactory(
+        reference="LBB-DAY-2025",
+        title="Day opportunities for adults with learning disabilities",
+        service_area=ServiceAreaFactory(name="Learning disabilities"),
+        providers=[ProviderFactory(name="Bromley Mencap")],
+        start_date=date(2025, 10, 1),
+        term="2",
+        annual_value=Decimal("480000"),
+    )
+    login("helen", PASSWORD)
+
+    page.get_by_role("button", name="Commissioning").click()
+    page.get_by_role("link", name="Pipeline").click()
+    needing = page.locator("tr", has_text="LBB-DAY-2025")
+    assert "30 Sep 2027" in needing.inner_text()
+    screenshot(page, "pipeline")
+    needing.get_by_role("link", name="Start a project").click()
+
+    assert page.get_by_label("Title").input_value() == "Re-commissioning: Day opportunities for adults with learning disabilities"
+    assert page.get_by_label("Estimated annual value (£)").input_value().startswith("480000")
+    page.get_by_role("button", name="Start project").click()
+
+    project = CommissioningProject.objects.get()
+    assert project.required_start_date == date(2027, 10, 1)
+    assert [c.reference for c in project.incumbent_contracts.all()] == ["LBB-DAY-2025"]
+    timeline = page.locator("#gateways")
+    text = timeline.inner_text()
+    # 1 Oct 2027 less 24, 18 and 6 months.
+    for due in ("1 Oct 2025", "1 Apr 2026", "1 Apr 2027"):
+        assert due in text, due
+    assert "Overdue" in text
+    screenshot(page, "project-gateways")
+
+    page.goto("/pipeline/")
+    assert page.locator("tr", has_text="LBB-DAY-2025").get_by_role("link", name="Start a project").count() == 0
+
+
+def test_manager_follows_an_expiry_band_to_its_list_and_downloads_it(page, login, screenshot):
+    call_command("load_demo_data", "--today", "2026-11-22", stdout=io.StringIO())
+    login("manager", "commissioning-demo")
+
+    assert page.title().startswith("Dashboard")
+    page.get_by_label("Show as on").fill("2024-01-15")
+    page.get_by_role("button", name="Show").click()
+    # MHFSS (£319k) and SEL ICB (£1,432k) end 30 Sep 2024 with no option left: within 12 months, not 6.
+    assert page.locator("[data-count='current-6']").inner_text() == "0"
+    assert page.locator("[data-count='current-12']").inner_text() == "2"
+    assert page.locator("[data-count='final-24']").inner_text() == "2"
+    assert "£1.75m" in page.locator("tr[data-band='12']").inner_text()
+    screenshot(page, "dashboard-2024-01-15")
+
+    page.locator("[data-count='current-12']").click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 2
+    assert "LBB-MHFSS-2019" in rows.nth(0).inner_text()
+    assert "SELICB-AMH-RSA-2019" in rows.nth(1).inner_text()
+    screenshot(page, "dashboard-band-list")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV").click()
+    content = open(download_info.value.path(), encoding="utf-8").read()
+    downloaded = list(csv.DictReader(io.StringIO(content)))
+    assert [row["reference"] for row in downloaded] == ["LBB-MHFSS-2019", "SELICB-AMH-RSA-2019"]
+    assert {row["current_end_date"] for row in downloaded} == {"2024-09-30"}
