@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from commissioning import dashboard_views, views
+from commissioning import calendar_views, dashboard_views, views
 
 # Commissioning projects, the pipeline and waivers: the "commissioning" namespace.
 project_patterns = [
@@ -18,6 +18,8 @@ project_patterns = [
     path("projects/<int:pk>/steps/", views.project_step_add, name="project_step_add"),
     path("waivers/", views.waiver_list, name="waiver_list"),
     path("waivers/new/", views.waiver_create, name="waiver_create"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/<slug:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]
 
 urlpatterns = [
