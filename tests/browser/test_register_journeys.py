@@ -64,7 +64,7 @@ def test_officer_finds_a_contract_and_exercises_an_option(page, login, screensho
 
     page.goto("/contracts/")
     assert page.locator("#summary").inner_text().startswith("3 contracts")
-    page.get_by_label("Search").fill("support@home")
+    page.get_by_label("Search", exact=True).fill("support@home")
     page.get_by_label("Status").select_option(label="Live")
     page.get_by_role("button", name="Filter").click()
     assert page.locator("#summary").inner_text().startswith("1 contract")

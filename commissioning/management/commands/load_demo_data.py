@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from commissioning.dates import real_today
+from commissioning.defaults import create_defaults
+from commissioning.models import Gateway, ProcurementThreshold
 from commissioning.management import iso_date
 from commissioning.roles import CLERKS, MANAGERS, OFFICERS, roles_sync
 from commissioning.demo import load_commissioning_demo
@@ -68,6 +70,8 @@ class Command(BaseCommand):
         today = today or real_today()
         with transaction.atomic():
             roles_sync()
+            # The migrations' defaults, in case the database was flushed since.
+            create_defaults(Gateway, ProcurementThreshold)
             users = demo_users_load()
             for loader in LOADERS:
                 loader(today=today)
