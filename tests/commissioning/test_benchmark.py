@@ -1,0 +1,158 @@
+"""The benchmark: its data set follows the register's rules, and its report
+names every page with a time and a query count. Tiny sizes, so it runs in seconds."""
+
+import io
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from commissioning import benchmark
+from commissioning.models import CommissioningProject, GatewayDecision
+from committees.models import Action, AgendaItem, Delegation, Meeting, ResolutionPart
+from contracts.models import Contract, ContractYearValue, FundingShare
+from contracts.money import whole_value
+from contracts.services import contract_schedule, contracts_refresh
+from contracts.terms import OptionStatus
+from tests.conftest import TODAY, ContractFactory
+
+pytestmark = pytest.mark.django_db
+
+TINY = benchmark.Sizes(contracts=50, meetings=10, parts=60, actions=30)
+TINY_ARGS = ["--contracts", "50", "--meetings", "10", "--parts", "60", "--actions", "30", "--requests", "2"]
+PAGES = [
+    benchmark.BASELINE,
+    "dashboard",
+    "contract list",
+    "contract list, filtered",
+    "contract page",
+    "pipeline",
+    "meeting page",
+    "actions",
+    "committee search",
+    "committee search, no match",
+]
+
+
+@pytest.fixture
+def generated():
+    return benchmark.generate(sizes=TINY, today=TODAY, seed=1)
+
+
+def test_it_makes_the_numbers_asked_for(generated):
+    assert Contract.objects.count() == 50
+    assert Meeting.objects.count() == 10
+    assert ResolutionPart.objects.count() == 60
+    assert Action.objects.count() == 30
+    assert AgendaItem.objects.count() >= 10
+    assert Delegation.objects.count() == ResolutionPart.objects.filter(kind=ResolutionPart.Kind.DELEGATE).count() > 0
+    assert CommissioningProject.objects.count() == TINY.projects
+    assert generated.counts["contracts"] == 50
+    assert generated.counts["resolution parts"] == 60
+
+
+def test_stored_dates_and_values_follow_the_term_rules(generated):
+    contracts = list(Contract.objects.prefetch_related("options", "year_values"))
+    assert any(c.options.all() for c in contracts)
+    for contract in contracts:
+        options = sorted(contract.options.all(), key=lambda option: option.order)
+        result = contract_schedule(contract, options, today=TODAY)
+        assert (
+            contract.initial_end_date,
+            contract.current_end_date,
+            contract.final_end_date,
+            contract.next_decision_deadline,
+        ) == (result.initial_end, result.current_end, result.final_end, result.next_decision_deadline)
+        uplift = contract.annual_uplift_percent
+        assert contract.committed_value == whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift)
+        assert contract.whole_life_value == whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
+        # Lapsed options are recorded as lapsed, as the services record them.
+        assert [option.status for option in options] == list(result.option_statuses)
+        assert sum(year.amount for year in contract.year_values.all()) == contract.whole_life_value
+
+
+def test_the_daily_refresh_finds_nothing_to_change(generated):
+    # The services' own rules, run on the generated register, change no stored figure.
+    before = list(Contract.objects.order_by("pk").values())
+    year_values = list(ContractYearValue.objects.order_by("pk").values_list("pk", "contract", "financial_year", "amount"))
+    contracts_refresh(today=TODAY)
+    assert list(Contract.objects.order_by("pk").values()) == before
+    assert list(ContractYearValue.objects.order_by("pk").values_list("pk", "contract", "financial_year", "amount")) == year_values
+
+
+def test_options_decided_have_a_date_and_the_rest_are_open_or_closed(generated):
+    for contract in Contract.objects.prefetch_related("options"):
+        for option in contract.options.all():
+            decided = option.status in (OptionStatus.EXERCISED, OptionStatus.DECLINED)
+            assert (option.decided_on is not None) == decided
+            if decided:
+                assert contract.start_date <= option.decided_on <= TODAY
+
+
+def test_funding_shares_add_up_to_a_hundred(generated):
+    totals = defaultdict(Decimal)
+    for share in FundingShare.objects.all():
+        totals[share.contract_id] += share.percent
+    assert len(totals) == 50
+    assert set(totals.values()) == {Decimal("100")}
+
+
+def test_decisions_come_after_their_meetings(generated):
+    for action in Action.objects.select_related("resolution_part__item__meeting"):
+        assert action.due_on >= action.resolution_part.item.meeting.date
+    for part in ResolutionPart.objects.filter(takes_up__isnull=False).select_related(
+        "item__meeting", "takes_up__item__meeting"
+    ):
+        assert part.takes_up.recommended_to_id == part.item.meeting.committee_id
+        assert part.takes_up.item.meeting.starts_at < part.item.meeting.starts_at
+    for decision in GatewayDecision.objects.select_related("resolution_part__item__meeting"):
+        assert decision.passed_on == decision.resolution_part.item.meeting.date <= TODAY
+
+
+def test_it_refuses_a_database_that_holds_a_register():
+    ContractFactory()
+    with pytest.raises(benchmark.BenchmarkError):
+        benchmark.generate(sizes=TINY, today=TODAY)
+
+
+def test_percentile_is_the_nearest_rank():
+    values = list(range(1, 21))
+    assert benchmark.percentile(values, 0.95) == 19
+    assert benchmark.percentile(values, 0.5) == 10
+    assert benchmark.percentile([7.0], 0.95) == 7.0
+
+
+def test_the_command_reports_every_page_and_leaves_nothing_behind(tmp_path):
+    out = io.StringIO()
+    figures = tmp_path / "figures.json"
+    call_command("benchmark", "--in-place", *TINY_ARGS, "--json", str(figures), stdout=out, stderr=io.StringIO())
+
+    report = json.loads(figures.read_text())
+    assert [page["name"] for page in report["pages"]] == PAGES
+    for page in report["pages"]:
+        assert page["queries"] >= 3, page  # at least the session, the user and the user's groups
+        assert 0 < page["median_ms"] <= page["p95_ms"]
+        assert page["requests"] == 2
+    assert report["counts"]["contracts"] == 50
+    text = out.getvalue()
+    assert "Database: " in text
+    for name in PAGES:
+        assert name in text
+    # --in-place rolls everything back.
+    assert not Contract.objects.exists()
+    assert not Meeting.objects.exists()
+
+
+def test_the_command_refuses_in_place_when_the_database_holds_a_register():
+    ContractFactory()
+    with pytest.raises(CommandError, match="--in-place"):
+        call_command("benchmark", "--in-place", *TINY_ARGS, stdout=io.StringIO(), stderr=io.StringIO())
+    assert Contract.objects.count() == 1
+
+
+def test_the_command_rejects_sizes_that_make_no_sense():
+    with pytest.raises(CommandError, match="parts"):
+        call_command("benchmark", "--in-place", "--parts", "0", "--actions", "5", stdout=io.StringIO(), stderr=io.StringIO())
