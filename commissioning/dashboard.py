@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 from django.db.models import F, QuerySet, Sum
 from django.urls import reverse
 
-from commissioning.selectors import ProjectSummary, pipeline
+from commissioning.selectors import ProjectSummary, gateway_summaries
 from committees.models import Action, Delegation
-from contracts.filters import spend_total_subquery, with_status
+from contracts.filters import with_status
 from contracts.models import Contract, ContractYearValue
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.terms import period_end
@@ -134,7 +134,6 @@ def over_approved(*, today: date) -> QuerySet[Contract]:
 def spend_over(*, today: date) -> QuerySet[Contract]:
     return (
         with_status(_contract_rows(), today=today)
-        .annotate(spend_total=spend_total_subquery())
         .filter(spend_total__gt=F("committed_value"))
         .annotate(overspend=F("spend_total") - F("committed_value"))
         .order_by("-overspend", "reference")
@@ -172,6 +171,7 @@ def value_by_year(*, today: date) -> list[tuple[str, Decimal]]:
     first = financial_year_of(today)
     totals = dict(
         ContractYearValue.objects.filter(financial_year__gte=first, financial_year__lt=first + YEARS_AHEAD)
+        .order_by()
         .values_list("financial_year")
         .annotate(total=Sum("amount"))
         .values_list("financial_year", "total")
@@ -203,7 +203,7 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         "Option decisions late", "decisions_late", decisions_late(today=today),
         _contracts_url(today=today, flag="deadline_late", sort="deadline"), limit=limit, total_field="annual_value",
     )
-    summaries = pipeline(today=today)
+    summaries = gateway_summaries(today=today)
     attention = gateways_needing_attention(summaries)
     lists["gateways"] = Listing(
         title="Gateways overdue or due within 60 days", key="gateways", count=len(attention), rows=attention[:limit],

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 
 from commissioning import dashboard as board
 from contracts.models import Provider
-from commissioning.selectors import pipeline
+from commissioning.selectors import gateway_summaries
 
 CONTRACT_COLUMNS = [
     "reference", "title", "providers", "lead_commissioner", "current_end_date", "final_end_date",
@@ -51,7 +51,7 @@ def _expiry_rows(*, today: date) -> list[list]:
 def _gateway_rows(*, today: date) -> list[list]:
     return [
         [summary.project.title, plan.rule.name, plan.due, str(plan.status)]
-        for summary, plan in board.gateways_needing_attention(pipeline(today=today))
+        for summary, plan in board.gateways_needing_attention(gateway_summaries(today=today))
     ]
 
 

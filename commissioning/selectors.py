@@ -83,6 +83,15 @@ def pipeline(*, today: date) -> list[ProjectSummary]:
     return sorted(summaries, key=lambda s: (s.next.due if s.next else far_future, s.project.title))
 
 
+def gateway_summaries(*, today: date) -> list[ProjectSummary]:
+    """Active projects with their gateway plans only (no contracts loaded): for the dashboard."""
+    rules = gateway_rules()
+    projects = CommissioningProject.objects.filter(status=CommissioningProject.Status.ACTIVE).prefetch_related(
+        Prefetch("gateway_decisions", queryset=GatewayDecision.objects.select_related("gateway"))
+    )
+    return [project_summary(project, rules, today=today) for project in projects]
+
+
 def contracts_needing_project(*, today: date) -> QuerySet[Contract]:
     """Contracts that will end within the re-procurement lead time (the longest
     gateway lead) with no option left open, or with an option past its decision

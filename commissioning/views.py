@@ -79,6 +79,18 @@ class Stage:
         return f"stage-{self.gateway.number}" if self.gateway else "stage-none"
 
 
+NEEDING_SHOWN = 50
+
+
+def _needing(request, today) -> dict:
+    """The contracts needing a project: the first NEEDING_SHOWN unless ?needing=all."""
+    queryset = selectors.contracts_needing_project(today=today)
+    show_all = request.GET.get("needing") == "all"
+    rows = list(queryset if show_all else queryset[:NEEDING_SHOWN])
+    count = len(rows) if show_all or len(rows) < NEEDING_SHOWN else queryset.count()
+    return {"needing": rows, "needing_count": count, "needing_cut": count > len(rows)}
+
+
 def pipeline_page(request):
     require(request.user, CommissioningProject)
     today = dates.as_of(request)
@@ -99,7 +111,7 @@ def pipeline_page(request):
             "stages": stages,
             "summaries": summaries,
             "rag_counts": rag_counts,
-            "needing": list(selectors.contracts_needing_project(today=today)),
+            **_needing(request, today),
             "today": today,
             "is_real_today": today == dates.real_today(),
             "can_add": can(request.user, CommissioningProject, "add"),

@@ -472,7 +472,7 @@ def report_queryset_for_detail() -> QuerySet[Report]:
 def action_list(*, filters, today: date) -> tuple[QuerySet[Action], ActionFilter]:
     """Overdue first (open and due before today), then open by due date, then done, then cancelled."""
     Status = Action.Status
-    queryset = Action.objects.select_related("resolution_part__item__meeting__committee").annotate(
+    queryset = Action.objects.prefetch_related("resolution_part__item__meeting__committee").annotate(
         rank=Case(
             When(status=Status.OPEN, due_on__lt=today, then=Value(0)),
             When(status=Status.OPEN, then=Value(1)),

@@ -2,9 +2,9 @@ from datetime import date, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 
-from contracts.models import Contract, Organisation, Provider, ServiceArea, SpendRecord
+from contracts.models import Contract, Organisation, Provider, ServiceArea
 from contracts.terms import period_end
 
 
@@ -23,17 +23,6 @@ def with_status(queryset: QuerySet, *, today: date) -> QuerySet:
             default=Value(Status.LIVE),
         )
     )
-
-
-def spend_total_subquery() -> Subquery:
-    """The spend recorded on the outer contract, summed in SQL."""
-    totals = (
-        SpendRecord.objects.filter(contract=OuterRef("pk"))
-        .values("contract")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Subquery(totals, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -155,7 +144,7 @@ class ContractFilter(django_filters.FilterSet):
         if value == "over_approved":
             return queryset.filter(approved_value__isnull=False, whole_life_value__gt=F("approved_value"))
         if value == "spend_over":
-            return queryset.annotate(spend_total=spend_total_subquery()).filter(spend_total__gt=F("committed_value"))
+            return queryset.filter(spend_total__gt=F("committed_value"))
         return queryset
 
     def filter_queryset(self, queryset):

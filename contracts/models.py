@@ -152,6 +152,9 @@ class Contract(models.Model):
     next_decision_deadline = models.DateField(null=True, blank=True, editable=False)
     committed_value = models.DecimalField(**MONEY, editable=False)
     whole_life_value = models.DecimalField(**MONEY, editable=False)
+    spend_total = models.DecimalField(
+        **MONEY, default=Decimal("0"), editable=False, help_text="The spend recorded, all years."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.formats import date_format
 
 from contracts.models import (
@@ -401,12 +402,22 @@ def spend_record(*, contract: Contract, financial_year: int, amount: Decimal, no
     record.note = note
     record.full_clean(exclude=["contract"])
     record.save()
+    _store_spend_total(contract)
     return record
 
 
 @transaction.atomic
 def spend_delete(*, record: SpendRecord) -> None:
+    contract = record.contract
     record.delete()
+    _store_spend_total(contract)
+
+
+def _store_spend_total(contract: Contract) -> None:
+    # Kept on the contract so "spend above projection" is a column comparison in SQL.
+    total = contract.spend_records.order_by().aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    Contract.objects.filter(pk=contract.pk).update(spend_total=total)
+    contract.spend_total = total
 
 
 @transaction.atomic

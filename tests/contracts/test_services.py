@@ -128,3 +128,14 @@ def test_year_values_are_stored_and_follow_the_options():
     assert max(years) == 2029
     assert years[2029] == Decimal("1330000.00")
     assert sum(years.values()) == Decimal("13300000.00")
+
+
+def test_the_spend_total_follows_the_records():
+    contract = ContractFactory()
+    services.spend_record(contract=contract, financial_year=2024, amount=Decimal("100.50"))
+    record = services.spend_record(contract=contract, financial_year=2025, amount=Decimal("200"))
+    contract.refresh_from_db()
+    assert contract.spend_total == Decimal("300.50")
+    services.spend_delete(record=record)
+    contract.refresh_from_db()
+    assert contract.spend_total == Decimal("100.50")
