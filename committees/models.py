@@ -76,7 +76,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.committee}, {self.starts_at:%d %b %Y}"
+        return f"{self.committee}, {timezone.localtime(self.starts_at):%d %b %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("committees:meeting_detail", args=[self.pk])

@@ -167,6 +167,9 @@ def _report_save(report: Report, *, contracts: Sequence[Contract], **values) -> 
         raise ValidationError({"gateway_number": "A gateway report needs its gateway number."})
     if not report.is_exempt:
         report.exempt_paragraph = ""
+    if Report.objects.filter(council=report.council, reference=report.reference).exclude(pk=report.pk).exists():
+        # Said next to the field; the database's unique constraint is the backstop.
+        raise ValidationError({"reference": "This council already has a report with this reference."})
     _saved(report)
     report.contracts.set(contracts)
     return report
