@@ -90,6 +90,9 @@ def page(request, browser, live_server, transactional_db):
         viewport={"width": 1280, "height": 900},
         locale="en-GB",
         timezone_id="Europe/London",
+        # Bootstrap drops its transitions for reduced motion, so a click never
+        # lands on a form that is still sliding open.
+        reduced_motion="reduce",
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
