@@ -48,11 +48,6 @@ from contracts.money import financial_year_label
 from contracts.terms import TermError, parse_term, periods
 
 
-def home(request):
-    # The managers' dashboard arrives with issue 5; until then the register is home.
-    return redirect("contracts:contract_list")
-
-
 def _day(value: date) -> str:
     return date_format(value, "j M Y")
 

@@ -86,6 +86,16 @@ class Meeting(models.Model):
         return timezone.localtime(self.starts_at).date()
 
 
+def meetings_after(committee, starts_at) -> models.QuerySet:
+    """Later meetings of the same committee that are not cancelled, soonest first:
+    the first of them approves the minutes. Takes values or OuterRefs."""
+    return (
+        Meeting.objects.filter(committee=committee, starts_at__gt=starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+    )
+
+
 class Report(models.Model):
     class Kind(models.TextChoices):
         GATEWAY = "gateway", "Gateway"

@@ -42,6 +42,7 @@ from committees.models import (
     Report,
     ReportFile,
     ResolutionPart,
+    meetings_after,
 )
 from contracts.models import Contract
 
@@ -226,11 +227,7 @@ def meeting_rows(meetings, *, today: date) -> list[MeetingRow]:
 def with_next_meeting(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """Annotate the next meeting of the same committee that is not cancelled:
     the meeting that approves these minutes (as services.minutes_approve checks)."""
-    following = (
-        Meeting.objects.filter(committee=OuterRef("committee"), starts_at__gt=OuterRef("starts_at"))
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("starts_at")
-    )
+    following = meetings_after(OuterRef("committee"), OuterRef("starts_at"))
     return queryset.annotate(
         next_meeting_pk=Subquery(following.values("pk")[:1]),
         next_meeting_starts_at=Subquery(following.values("starts_at")[:1]),

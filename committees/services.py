@@ -25,6 +25,7 @@ from committees.models import (
     Report,
     ReportFile,
     ResolutionPart,
+    meetings_after,
 )
 from contracts import services as contract_services
 from contracts.models import Contract, ContractOption, Organisation
@@ -106,12 +107,7 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting) -> Meeting:
     next meeting of the same committee."""
     if at_meeting.committee_id != meeting.committee_id:
         raise ValidationError("Minutes are approved at a meeting of the same committee.")
-    following = (
-        Meeting.objects.filter(committee=meeting.committee, starts_at__gt=meeting.starts_at)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("starts_at")
-        .first()
-    )
+    following = meetings_after(meeting.committee, meeting.starts_at).first()
     if following is None or following.pk != at_meeting.pk:
         raise ValidationError("Minutes are approved at the next meeting of the same committee.")
     meeting.minutes_approved_at = at_meeting

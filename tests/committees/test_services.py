@@ -1,5 +1,4 @@
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
