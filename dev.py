@@ -3,6 +3,7 @@
 
     python3 dev.py start [--port N]    migrate, load the demo data, run the site
     python3 dev.py test [PYTEST ARGS]  run the test suite, e.g. `-k terms`
+    python3 dev.py lint                ruff: lint and format check
 
 Only the standard library is used here, so this works on a fresh machine with
 Python 3.11 or newer. It creates `.venv/` when missing, installs the project
@@ -77,29 +78,35 @@ def start(argv):
     os.environ.setdefault("DEBUG", "true")
     run(sys.executable, "manage.py", "migrate", "--noinput")
     run(sys.executable, "manage.py", "load_demo_data")
-    url = "http://127.0.0.1:{}/".format(args.port)
+    url = f"http://127.0.0.1:{args.port}/"
     print()
     print("  Commissioning is running at " + url)
-    print("  Sign in with any of these (password: {}):".format(DEMO_PASSWORD))
+    print(f"  Sign in with any of these (password: {DEMO_PASSWORD}):")
     for username, role in DEMO_USERS:
-        print("    {:<9} {}".format(username, role))
+        print(f"    {username:<9} {role}")
     print("  Stop it with Ctrl+C.")
     print(flush=True)
-    hand_over(sys.executable, "manage.py", "runserver", "127.0.0.1:{}".format(args.port))
+    hand_over(sys.executable, "manage.py", "runserver", f"127.0.0.1:{args.port}")
 
 
 def test(argv):
     hand_over(sys.executable, "-m", "pytest", *argv)
 
 
-COMMANDS = {"start": start, "test": test}
+def lint(argv):
+    run(sys.executable, "-m", "ruff", "check", ".")
+    hand_over(sys.executable, "-m", "ruff", "format", "--check", ".")
+
+
+COMMANDS = {"start": start, "test": test, "lint": lint}
 
 
 def main():
     if sys.version_info < MINIMUM_PYTHON:
         fail(
-            "Python {}.{} or newer is needed, but this is Python {}. "
-            "Run dev.py with a newer python3.".format(*MINIMUM_PYTHON, sys.version.split()[0])
+            "Python {}.{} or newer is needed, but this is Python {}. Run dev.py with a newer python3.".format(
+                *MINIMUM_PYTHON, sys.version.split()[0]
+            )
         )
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -139,12 +139,33 @@ SERVICE_AREAS = (
     "Equipment and adaptations",
 )
 PLACES = (
-    "Ashford", "Bramley", "Castleton", "Dunmore", "Eastbridge",
-    "Fenwick", "Greyhaven", "Hollowell", "Ironbridge", "Kingsmere",
+    "Ashford",
+    "Bramley",
+    "Castleton",
+    "Dunmore",
+    "Eastbridge",
+    "Fenwick",
+    "Greyhaven",
+    "Hollowell",
+    "Ironbridge",
+    "Kingsmere",
 )
 REGIONS = ("North", "South", "East", "West", "Central", "Coastal", "Valleys", "Midshire")
 PROVIDER_WORDS = (
-    ("Bright", "Caring", "Evergreen", "Harbour", "Heritage", "Kindred", "Meadow", "Oak", "Riverside", "Summit", "Willow", "Unity"),
+    (
+        "Bright",
+        "Caring",
+        "Evergreen",
+        "Harbour",
+        "Heritage",
+        "Kindred",
+        "Meadow",
+        "Oak",
+        "Riverside",
+        "Summit",
+        "Willow",
+        "Unity",
+    ),
     ("Hands", "Homes", "Futures", "Lives", "Steps", "Horizons", "Pathways", "Circle", "Community", "Living"),
     ("Care Ltd", "Support Ltd", "Trust", "CIC", "Group Ltd"),
 )
@@ -163,7 +184,20 @@ TERMS = (
 )
 ANNUAL_VALUES = tuple(
     Decimal(v)
-    for v in (25_000, 40_000, 60_000, 85_000, 120_000, 180_000, 250_000, 400_000, 650_000, 1_000_000, 1_800_000, 3_200_000)
+    for v in (
+        25_000,
+        40_000,
+        60_000,
+        85_000,
+        120_000,
+        180_000,
+        250_000,
+        400_000,
+        650_000,
+        1_000_000,
+        1_800_000,
+        3_200_000,
+    )
 )
 UPLIFTS = (Decimal("0"), Decimal("0"), Decimal("2"), Decimal("2.5"), Decimal("3"))
 DECISION_MAKER = "Director of Adult Social Care"
@@ -277,7 +311,7 @@ class _ContractFacts:
     annual_value: Decimal
 
 
-@lru_cache(maxsize=None)
+@cache
 def _year_spread(start: date, annual: Decimal, months: int, uplift: Decimal) -> tuple[tuple[int, Decimal], ...]:
     # Generated contracts repeat a small set of values and start days, so the
     # exact (and slowest) part of generation is worked out once per combination.
@@ -290,12 +324,15 @@ def _year_spread(start: date, annual: Decimal, months: int, uplift: Decimal) -> 
 def _reference_data(register: _Register, sizes: Sizes) -> None:
     register.service_areas = _bulk(ServiceArea, (ServiceArea(name=name) for name in SERVICE_AREAS))
     register.councils = _bulk(
-        Organisation, (Organisation(name=f"{place} Borough Council", kind=Organisation.Kind.COUNCIL) for place in PLACES)
+        Organisation,
+        (Organisation(name=f"{place} Borough Council", kind=Organisation.Kind.COUNCIL) for place in PLACES),
     )
     register.partners = _bulk(
         Organisation,
         [Organisation(name=f"{region} Integrated Care Board", kind=Organisation.Kind.ICB) for region in REGIONS]
-        + [Organisation(name=f"{place} NHS Foundation Trust", kind=Organisation.Kind.NHS_TRUST) for place in PLACES[:8]],
+        + [
+            Organisation(name=f"{place} NHS Foundation Trust", kind=Organisation.Kind.NHS_TRUST) for place in PLACES[:8]
+        ],
     )
     _bulk(
         Organisation,
@@ -405,7 +442,9 @@ def _contract_batch(register: _Register, first_number: int, count: int) -> None:
             options.append(option)
         through += [Contract.providers.through(contract_id=contract.pk, provider_id=pk) for pk in providers]
         lead_share = rng.choice((100, 100, 100, 90, 80, 75, 70, 60))
-        shares.append(FundingShare(contract=contract, organisation=contract.lead_commissioner, percent=Decimal(lead_share)))
+        shares.append(
+            FundingShare(contract=contract, organisation=contract.lead_commissioner, percent=Decimal(lead_share))
+        )
         if lead_share < 100:
             partner = rng.choice([p for p in register.partners if p.pk != contract.lead_commissioner_id])
             shares.append(FundingShare(contract=contract, organisation=partner, percent=Decimal(100 - lead_share)))
@@ -724,7 +763,9 @@ def _projects(register: _Register, sizes: Sizes) -> None:
     """Projects replacing contracts that end within three years, with the
     gateways they have passed, each by an approval at a meeting near its due date."""
     rng, today = register.rng, register.today
-    ending = [c for c in register.contracts if today - timedelta(days=90) <= c.final_end <= today + timedelta(days=3 * 365)]
+    ending = [
+        c for c in register.contracts if today - timedelta(days=90) <= c.final_end <= today + timedelta(days=3 * 365)
+    ]
     ending = ending or register.contracts
     by_area = defaultdict(list)
     for contract in ending:
@@ -740,7 +781,9 @@ def _projects(register: _Register, sizes: Sizes) -> None:
     projects, incumbents, passed = [], [], []
     for n in range(sizes.projects):
         first = rng.choice(ending)
-        group = [first] + rng.sample(by_area[first.service_area_id], k=min(rng.choice((0, 0, 1, 2)), len(by_area[first.service_area_id])))
+        group = [first] + rng.sample(
+            by_area[first.service_area_id], k=min(rng.choice((0, 0, 1, 2)), len(by_area[first.service_area_id]))
+        )
         group = list({c.pk: c for c in group}.values())
         required = required_start([c.final_end for c in group])
         annual = sum((c.annual_value for c in group), Decimal(0))
@@ -775,7 +818,11 @@ def _projects(register: _Register, sizes: Sizes) -> None:
     through = CommissioningProject.incumbent_contracts.through
     _bulk(
         through,
-        (through(commissioningproject_id=p.pk, contract_id=c.pk) for p, group in zip(projects, incumbents) for c in group),
+        (
+            through(commissioningproject_id=p.pk, contract_id=c.pk)
+            for p, group in zip(projects, incumbents)
+            for c in group
+        ),
     )
     _bulk(
         GatewayDecision,
@@ -823,7 +870,9 @@ def holds_data() -> bool:
     return any(model.objects.exists() for model in (Contract, Organisation, Provider, Meeting, CommissioningProject))
 
 
-def generate(*, sizes: Sizes, today: date, seed: int = 1, progress: Callable[[str], None] = lambda _: None) -> Generated:
+def generate(
+    *, sizes: Sizes, today: date, seed: int = 1, progress: Callable[[str], None] = lambda _: None
+) -> Generated:
     """Fill an empty database with a register of `sizes`, as it stands on `today`."""
     if holds_data():
         raise BenchmarkError("The database already holds contracts or committee records: generate into an empty one.")
@@ -1071,7 +1120,9 @@ class BenchmarkReport:
         )
 
 
-def run(*, sizes: Sizes, today: date, seed: int, requests: int, progress: Callable[[str], None] = lambda _: None) -> BenchmarkReport:
+def run(
+    *, sizes: Sizes, today: date, seed: int, requests: int, progress: Callable[[str], None] = lambda _: None
+) -> BenchmarkReport:
     """Generate, settle and measure, in the current database, which must be empty."""
     generated = generate(sizes=sizes, today=today, seed=seed, progress=progress)
     progress("settling the database")

@@ -255,9 +255,7 @@ def _meeting_events(kinds: Collection[str], *, start: date, end: date) -> list[E
                 )
             )
         if AGENDA_DEADLINE in kinds and meeting.agenda_published_on is None:
-            deadline = clock.agenda_publication_deadline(
-                meeting_day, clear_days=clear_days, working_days=working_days
-            )
+            deadline = clock.agenda_publication_deadline(meeting_day, clear_days=clear_days, working_days=working_days)
             if start <= deadline <= end:
                 events.append(
                     Event(

@@ -15,6 +15,10 @@ class Bar:
 def bars(items: Sequence[tuple[str, Decimal]]) -> list[Bar]:
     largest = max((value for _, value in items), default=Decimal("0"))
     return [
-        Bar(label=label, value=value, percent=(value * 100 / largest).quantize(Decimal("0.1")) if largest else Decimal("0"))
+        Bar(
+            label=label,
+            value=value,
+            percent=(value * 100 / largest).quantize(Decimal("0.1")) if largest else Decimal("0"),
+        )
         for label, value in items
     ]

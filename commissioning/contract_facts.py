@@ -76,7 +76,9 @@ def contract_procurement_facts(*, contract: Contract, today: date) -> ContractPr
         above_light_touch_threshold=above_threshold(value, thresholds, contract.start_date),
         under_procurement_act=legislation == "pa_2023",
         kpi_duty=kpi_duty_applies(value=value, light_touch=light_touch, framework=framework, legislation=legislation),
-        kpi_duty_reason=kpi_duty_reason(value=value, light_touch=light_touch, framework=framework, legislation=legislation),
+        kpi_duty_reason=kpi_duty_reason(
+            value=value, light_touch=light_touch, framework=framework, legislation=legislation
+        ),
         light_touch=light_touch,
         details_notice_days=(details_due - contract.start_date).days,
         details_notice_due=details_due,

@@ -84,8 +84,12 @@ def expiry_bands(*, today: date) -> ExpiryBands:
     rows = Contract.objects.filter(current_end_date__gte=today, current_end_date__lte=horizon).values_list(
         "annual_value", "current_end_date", "next_decision_deadline"
     )
-    by_current = [Band(months, url=_contracts_url(today=today, ends_within=months, sort="current_end")) for months in BANDS]
-    by_final = [Band(months, url=_contracts_url(today=today, final_within=months, sort="current_end")) for months in BANDS]
+    by_current = [
+        Band(months, url=_contracts_url(today=today, ends_within=months, sort="current_end")) for months in BANDS
+    ]
+    by_final = [
+        Band(months, url=_contracts_url(today=today, final_within=months, sort="current_end")) for months in BANDS
+    ]
     limits = [period_end(today, months) for months in BANDS]
     for annual, end, deadline in rows:
         remaining = remaining_value(annual, today=today, end=end)
@@ -103,7 +107,9 @@ def _contract_rows() -> QuerySet[Contract]:
     return Contract.objects.select_related("lead_commissioner", "service_area")
 
 
-def _listing(title: str, key: str, queryset: QuerySet, url: str, *, limit: int, total_field: str | None = None) -> Listing:
+def _listing(
+    title: str, key: str, queryset: QuerySet, url: str, *, limit: int, total_field: str | None = None
+) -> Listing:
     rows = list(queryset[:limit])
     count = queryset.count()
     total = None
@@ -113,22 +119,31 @@ def _listing(title: str, key: str, queryset: QuerySet, url: str, *, limit: int, 
 
 
 def decisions_due(*, today: date) -> QuerySet[Contract]:
-    return with_status(_contract_rows(), today=today).filter(
-        next_decision_deadline__gte=today,
-        next_decision_deadline__lte=today + timedelta(days=DECISIONS_WITHIN_DAYS),
-    ).order_by("next_decision_deadline", "reference")
+    return (
+        with_status(_contract_rows(), today=today)
+        .filter(
+            next_decision_deadline__gte=today,
+            next_decision_deadline__lte=today + timedelta(days=DECISIONS_WITHIN_DAYS),
+        )
+        .order_by("next_decision_deadline", "reference")
+    )
 
 
 def decisions_late(*, today: date) -> QuerySet[Contract]:
-    return with_status(_contract_rows(), today=today).filter(
-        next_decision_deadline__lt=today, current_end_date__gte=today
-    ).order_by("next_decision_deadline", "reference")
+    return (
+        with_status(_contract_rows(), today=today)
+        .filter(next_decision_deadline__lt=today, current_end_date__gte=today)
+        .order_by("next_decision_deadline", "reference")
+    )
 
 
 def over_approved(*, today: date) -> QuerySet[Contract]:
-    return with_status(_contract_rows(), today=today).filter(
-        approved_value__isnull=False, whole_life_value__gt=F("approved_value")
-    ).annotate(overrun=F("whole_life_value") - F("approved_value")).order_by("-overrun", "reference")
+    return (
+        with_status(_contract_rows(), today=today)
+        .filter(approved_value__isnull=False, whole_life_value__gt=F("approved_value"))
+        .annotate(overrun=F("whole_life_value") - F("approved_value"))
+        .order_by("-overrun", "reference")
+    )
 
 
 def spend_over(*, today: date) -> QuerySet[Contract]:
@@ -176,7 +191,9 @@ def value_by_year(*, today: date) -> list[tuple[str, Decimal]]:
         .annotate(total=Sum("amount"))
         .values_list("financial_year", "total")
     )
-    return [(financial_year_label(year), totals.get(year, Decimal("0.00"))) for year in range(first, first + YEARS_AHEAD)]
+    return [
+        (financial_year_label(year), totals.get(year, Decimal("0.00"))) for year in range(first, first + YEARS_AHEAD)
+    ]
 
 
 def value_by_service_area(*, today: date) -> list[tuple[str, Decimal]]:
@@ -196,34 +213,57 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
     board = Dashboard(today=today, expiries=expiry_bands(today=today))
     lists = board.lists
     lists["decisions_due"] = _listing(
-        f"Option decisions due in the next {DECISIONS_WITHIN_DAYS} days", "decisions_due", decisions_due(today=today),
-        _contracts_url(today=today, deadline_within=DECISIONS_WITHIN_DAYS, sort="deadline"), limit=limit, total_field="annual_value",
+        f"Option decisions due in the next {DECISIONS_WITHIN_DAYS} days",
+        "decisions_due",
+        decisions_due(today=today),
+        _contracts_url(today=today, deadline_within=DECISIONS_WITHIN_DAYS, sort="deadline"),
+        limit=limit,
+        total_field="annual_value",
     )
     lists["decisions_late"] = _listing(
-        "Option decisions late", "decisions_late", decisions_late(today=today),
-        _contracts_url(today=today, flag="deadline_late", sort="deadline"), limit=limit, total_field="annual_value",
+        "Option decisions late",
+        "decisions_late",
+        decisions_late(today=today),
+        _contracts_url(today=today, flag="deadline_late", sort="deadline"),
+        limit=limit,
+        total_field="annual_value",
     )
     summaries = gateway_summaries(today=today)
     attention = gateways_needing_attention(summaries)
     lists["gateways"] = Listing(
-        title="Gateways overdue or due within 60 days", key="gateways", count=len(attention), rows=attention[:limit],
+        title="Gateways overdue or due within 60 days",
+        key="gateways",
+        count=len(attention),
+        rows=attention[:limit],
         url=_url("commissioning:pipeline", today=today),
     )
     lists["actions"] = _listing(
-        "Overdue actions", "actions", overdue_actions(today=today),
-        _url("committees:action_list", today=today, status="overdue"), limit=limit,
+        "Overdue actions",
+        "actions",
+        overdue_actions(today=today),
+        _url("committees:action_list", today=today, status="overdue"),
+        limit=limit,
     )
     lists["delegations"] = _listing(
-        "Delegations not yet used", "delegations", unused_delegations(today=today),
-        _url("committees:delegation_list", today=today), limit=limit,
+        "Delegations not yet used",
+        "delegations",
+        unused_delegations(today=today),
+        _url("committees:delegation_list", today=today),
+        limit=limit,
     )
     lists["over_approved"] = _listing(
-        "Projected above the approved value", "over_approved", over_approved(today=today),
-        _contracts_url(today=today, flag="over_approved"), limit=limit,
+        "Projected above the approved value",
+        "over_approved",
+        over_approved(today=today),
+        _contracts_url(today=today, flag="over_approved"),
+        limit=limit,
     )
     lists["spend_over"] = _listing(
-        "Spend above projection", "spend_over", spend_over(today=today),
-        _contracts_url(today=today, flag="spend_over"), limit=limit,
+        "Spend above projection",
+        "spend_over",
+        spend_over(today=today),
+        _contracts_url(today=today, flag="spend_over"),
+        limit=limit,
     )
     board.years = value_by_year(today=today)
     board.by_service_area = value_by_service_area(today=today)

@@ -11,12 +11,21 @@ from datetime import date
 from django.db.models import Prefetch
 
 from commissioning import dashboard as board
-from contracts.models import Provider
 from commissioning.selectors import gateway_summaries
+from contracts.models import Provider
 
 CONTRACT_COLUMNS = [
-    "reference", "title", "providers", "lead_commissioner", "current_end_date", "final_end_date",
-    "next_decision_deadline", "annual_value", "whole_life_value", "approved_value", "status",
+    "reference",
+    "title",
+    "providers",
+    "lead_commissioner",
+    "current_end_date",
+    "final_end_date",
+    "next_decision_deadline",
+    "annual_value",
+    "whole_life_value",
+    "approved_value",
+    "status",
 ]
 
 
@@ -43,7 +52,10 @@ def _contract_rows(queryset) -> list[list]:
 def _expiry_rows(*, today: date) -> list[list]:
     bands = board.expiry_bands(today=today)
     rows = []
-    for measure, band_list in (("current end", bands.by_current_end), ("final end, no option open", bands.by_final_end)):
+    for measure, band_list in (
+        ("current end", bands.by_current_end),
+        ("final end, no option open", bands.by_final_end),
+    ):
         rows += [[measure, band.months, band.count, band.annual, band.remaining] for band in band_list]
     return rows
 
@@ -58,8 +70,11 @@ def _gateway_rows(*, today: date) -> list[list]:
 def _action_rows(*, today: date) -> list[list]:
     return [
         [
-            action.text, action.owner, action.due_on,
-            action.resolution_part.item.meeting.committee.name, action.resolution_part.item.meeting.date,
+            action.text,
+            action.owner,
+            action.due_on,
+            action.resolution_part.item.meeting.committee.name,
+            action.resolution_part.item.meeting.date,
         ]
         for action in board.overdue_actions(today=today)
     ]
@@ -68,8 +83,12 @@ def _action_rows(*, today: date) -> list[list]:
 def _delegation_rows(*, today: date) -> list[list]:
     return [
         [
-            delegation.to_whom, delegation.in_consultation_with, delegation.scope, delegation.condition,
-            delegation.resolution_part.item.meeting.committee.name, delegation.resolution_part.item.meeting.date,
+            delegation.to_whom,
+            delegation.in_consultation_with,
+            delegation.scope,
+            delegation.condition,
+            delegation.resolution_part.item.meeting.committee.name,
+            delegation.resolution_part.item.meeting.date,
             delegation.expires_on,
         ]
         for delegation in board.unused_delegations(today=today)

@@ -85,7 +85,9 @@ def _pass(project: CommissioningProject, gateway_number: int, part: ResolutionPa
         return
     if part.item.meeting.date > today:
         return
-    services.gateway_pass(project=project, gateway=Gateway.objects.get(number=gateway_number), decision=part, today=today)
+    services.gateway_pass(
+        project=project, gateway=Gateway.objects.get(number=gateway_number), decision=part, today=today
+    )
 
 
 def _rules() -> None:
@@ -166,7 +168,7 @@ def _nottingham(*, today: date) -> None:
     if project is None:
         return
     project.successor_contracts.set([successor])
-    for position, (description, outcome, pros, cons, reason) in enumerate(NOTTINGHAM_OPTIONS, start=1):
+    for description, outcome, pros, cons, reason in NOTTINGHAM_OPTIONS:
         services.appraised_option_add(
             project=project, description=description, outcome=outcome, pros=pros, cons=cons, reason=reason
         )
@@ -205,7 +207,11 @@ def _bradford(*, today: date) -> None:
     if rule and part and part.item.meeting.date <= today:
         if not ProjectStep.objects.filter(project=project, rule=rule).exists():
             services.project_step_record(
-                project=project, rule=rule, done_on=part.item.meeting.date, resolution_part=part, today=today,
+                project=project,
+                rule=rule,
+                done_on=part.item.meeting.date,
+                resolution_part=part,
+                today=today,
                 note='Document "D" considered by the Health and Social Care Overview and Scrutiny Committee.',
             )
     project.status = CommissioningProject.Status.COMPLETED
@@ -243,4 +249,3 @@ def load_commissioning_demo(*, today: date) -> None:
     _nottingham(today=today)
     _bradford(today=today)
     _waiver(today=today)
-

@@ -67,9 +67,7 @@ class WaiverFilter(django_filters.FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():
             return queryset
-        return queryset.filter(
-            Q(service__icontains=value) | Q(approver__icontains=value) | Q(reason__icontains=value)
-        )
+        return queryset.filter(Q(service__icontains=value) | Q(approver__icontains=value) | Q(reason__icontains=value))
 
     def only_repeated(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # `waivers_for_service` is annotated by selectors.waiver_list.

@@ -188,7 +188,9 @@ def project_initial_from_contract(contract: Contract) -> tuple[dict, list[dict]]
         "procurement_regime": contract.procurement_regime,
         "contract_type": contract.contract_type,
     }
-    funding = [{"organisation": share.organisation_id, "percent": share.percent} for share in contract.funding_shares.all()]
+    funding = [
+        {"organisation": share.organisation_id, "percent": share.percent} for share in contract.funding_shares.all()
+    ]
     return initial, funding
 
 
@@ -202,18 +204,30 @@ class DecisionCandidates:
     Loaded in two queries, whatever the number of contracts."""
 
     def __init__(self, project: CommissioningProject):
-        contracts = [c.pk for c in project.incumbent_contracts.all()] + [c.pk for c in project.successor_contracts.all()]
-        self.parts = list(
-            ResolutionPart.objects.filter(
-                Q(contract_links__contract__in=contracts) | Q(item__report__contracts__in=contracts)
+        contracts = [c.pk for c in project.incumbent_contracts.all()] + [
+            c.pk for c in project.successor_contracts.all()
+        ]
+        self.parts = (
+            list(
+                ResolutionPart.objects.filter(
+                    Q(contract_links__contract__in=contracts) | Q(item__report__contracts__in=contracts)
+                )
+                .select_related("item__meeting__committee", "item__report")
+                .distinct()
+                .order_by("item__meeting__starts_at", "item__position", "position", "pk")
             )
-            .select_related("item__meeting__committee", "item__report")
-            .distinct()
-            .order_by("item__meeting__starts_at", "item__position", "position", "pk")
-        ) if contracts else []
-        self.officer_decisions = list(
-            OfficerDecision.objects.filter(contract_links__contract__in=contracts).distinct().order_by("decided_on", "pk")
-        ) if contracts else []
+            if contracts
+            else []
+        )
+        self.officer_decisions = (
+            list(
+                OfficerDecision.objects.filter(contract_links__contract__in=contracts)
+                .distinct()
+                .order_by("decided_on", "pk")
+            )
+            if contracts
+            else []
+        )
 
     def approving_choices(self) -> list:
         parts = [(f"part:{p.pk}", part_label(p)) for p in self.parts if p.kind not in NOT_APPROVING]
@@ -306,19 +320,27 @@ class ProjectStepForm(forms.Form):
 
 
 class WaiverForm(forms.Form):
-    service = forms.CharField(max_length=250, help_text="The service exempted from tender, named the same way each time.")
+    service = forms.CharField(
+        max_length=250, help_text="The service exempted from tender, named the same way each time."
+    )
     service_area = forms.ModelChoiceField(queryset=ServiceArea.objects.all())
     contract = forms.ModelChoiceField(
-        queryset=Contract.objects.order_by("reference"), required=False, help_text="The contract the waiver covers, if registered."
+        queryset=Contract.objects.order_by("reference"),
+        required=False,
+        help_text="The contract the waiver covers, if registered.",
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="Why the service is exempt from tender.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text="Why the service is exempt from tender."
+    )
     start_date = forms.DateField(label="Start", widget=DATE_WIDGET)
     term = forms.CharField(
         max_length=60,
         help_text="The initial period and any extension: 18m+6m is 18 months with an option of six more.",
     )
     value = forms.DecimalField(label="Value (£)", max_digits=14, decimal_places=2, min_value=Decimal("0"))
-    approver = forms.CharField(max_length=200, help_text="Who approved it, such as the Portfolio Holder for Care Services.")
+    approver = forms.CharField(
+        max_length=200, help_text="Who approved it, such as the Portfolio Holder for Care Services."
+    )
     approved_on = forms.DateField(label="Approved on", widget=DATE_WIDGET)
     authority = forms.ChoiceField(
         label="Authorising decision",

@@ -94,9 +94,7 @@ def check_lead_times(rules: Sequence[GatewayRule]) -> None:
             )
 
 
-def plan(
-    rules: Sequence[GatewayRule], passed: dict[int, date], *, required: date, today: date
-) -> list[GatewayPlan]:
+def plan(rules: Sequence[GatewayRule], passed: dict[int, date], *, required: date, today: date) -> list[GatewayPlan]:
     """Every gateway's due date and status for a project; `passed` maps gateway
     number to the date of the decision that passed it."""
     return [

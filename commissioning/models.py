@@ -28,7 +28,9 @@ class Gateway(models.Model):
 
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=100)
-    decision = models.CharField(max_length=200, help_text="What is decided, e.g. procurement strategy: approval to tender.")
+    decision = models.CharField(
+        max_length=200, help_text="What is decided, e.g. procurement strategy: approval to tender."
+    )
     stage = models.CharField(max_length=10, choices=Stage.choices)
     lead_months = models.PositiveSmallIntegerField(
         null=True,
@@ -47,11 +49,11 @@ class Gateway(models.Model):
     def clean(self):
         from commissioning.gateways import GatewayRule, check_lead_times
 
-        others = [
-            GatewayRule(g.number, g.name, g.lead_months) for g in Gateway.objects.exclude(pk=self.pk)
-        ]
+        others = [GatewayRule(g.number, g.name, g.lead_months) for g in Gateway.objects.exclude(pk=self.pk)]
         try:
-            check_lead_times([*others, GatewayRule(self.number, self.name or f"Gateway {self.number}", self.lead_months)])
+            check_lead_times(
+                [*others, GatewayRule(self.number, self.name or f"Gateway {self.number}", self.lead_months)]
+            )
         except ValueError as error:
             raise ValidationError({"lead_months": str(error)}) from None
 
@@ -180,8 +182,12 @@ class ApprovalRoute(models.Model):
 
     gateway = models.ForeignKey(Gateway, on_delete=models.CASCADE, null=True, blank=True, related_name="routes")
     min_value = models.DecimalField(**MONEY, default=Decimal("0"), help_text="From this whole-life value (inclusive).")
-    max_value = models.DecimalField(**MONEY, null=True, blank=True, help_text="Up to this value (exclusive). Empty: no limit.")
-    decision_maker = models.CharField(max_length=200, help_text="Such as the Executive, a Portfolio Holder, a Chief Officer.")
+    max_value = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="Up to this value (exclusive). Empty: no limit."
+    )
+    decision_maker = models.CharField(
+        max_length=200, help_text="Such as the Executive, a Portfolio Holder, a Chief Officer."
+    )
     committee_kind = models.CharField(max_length=20, choices=Committee.Kind.choices, blank=True)
 
     class Meta:
@@ -220,7 +226,11 @@ class RequiredStep(models.Model):
         default=0, help_text="Clear days before the gateway's decision the step must be done."
     )
     council = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="required_steps",
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="required_steps",
         help_text="The council whose rule this is. Empty: every council.",
     )
 

@@ -28,9 +28,7 @@ EDITABLE_APPS = {
 def roles_sync() -> None:
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    readable = Permission.objects.filter(
-        content_type__app_label__in=READABLE_APPS, codename__startswith="view_"
-    )
+    readable = Permission.objects.filter(content_type__app_label__in=READABLE_APPS, codename__startswith="view_")
     for name, editable_apps in EDITABLE_APPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         editable = Permission.objects.filter(content_type__app_label__in=editable_apps).exclude(

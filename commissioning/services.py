@@ -43,7 +43,9 @@ def _day(value: date) -> str:
 def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence[Contract]) -> None:
     """A contract is replaced by one active project at a time."""
     taken = (
-        CommissioningProject.objects.filter(status=CommissioningProject.Status.ACTIVE, incumbent_contracts__in=incumbents)
+        CommissioningProject.objects.filter(
+            status=CommissioningProject.Status.ACTIVE, incumbent_contracts__in=incumbents
+        )
         .exclude(pk=project.pk if project else None)
         .prefetch_related("incumbent_contracts")
         .distinct()
@@ -51,7 +53,9 @@ def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence
     for other in taken:
         references = sorted(c.reference for c in other.incumbent_contracts.all() if c in incumbents)
         raise ValidationError(
-            {"incumbent_contracts": f"{', '.join(references)} is already being replaced by the project “{other.title}”."}
+            {
+                "incumbent_contracts": f"{', '.join(references)} is already being replaced by the project “{other.title}”."
+            }
         )
 
 
@@ -67,7 +71,9 @@ def _set_funding(project: CommissioningProject, funding: Sequence[ProjectShare])
     if funding:
         total = sum((share.percent for share in funding), Decimal("0"))
         if total != 100:
-            raise ValidationError({"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."})
+            raise ValidationError(
+                {"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."}
+            )
         if len({share.organisation.pk for share in funding}) != len(funding):
             raise ValidationError({"funding": "Each organisation can have only one funding share."})
     project.funding_shares.all().delete()
@@ -212,7 +218,9 @@ def gateway_pass(
         ResolutionPart.Kind.RECOMMEND,
     }:
         raise ValidationError(
-            {"decision": f"A part that is “{decision.get_kind_display().lower()}” does not pass a gateway: choose the decision that approved it."}
+            {
+                "decision": f"A part that is “{decision.get_kind_display().lower()}” does not pass a gateway: choose the decision that approved it."
+            }
         )
     record = GatewayDecision(project=project, gateway=gateway, passed_on=passed_on)
     if isinstance(decision, OfficerDecision):
@@ -226,8 +234,13 @@ def gateway_pass(
 
 @transaction.atomic
 def project_step_record(
-    *, project: CommissioningProject, rule: RequiredStep, done_on: date, today: date,
-    resolution_part: ResolutionPart | None = None, note: str = "",
+    *,
+    project: CommissioningProject,
+    rule: RequiredStep,
+    done_on: date,
+    today: date,
+    resolution_part: ResolutionPart | None = None,
+    note: str = "",
 ) -> ProjectStep:
     if done_on > today:
         raise ValidationError({"done_on": "A step cannot be recorded as done in the future."})

@@ -377,7 +377,9 @@ def _project_page(
         )
     context["procurement_start"] = detail.procurement.procurement_start
     context["procurement_start_basis"] = detail.procurement.procurement_start_basis
-    context["notices"] = _project_notices(project, light_touch=project.procurement_regime == Contract.Regime.LIGHT_TOUCH)
+    context["notices"] = _project_notices(
+        project, light_touch=project.procurement_regime == Contract.Regime.LIGHT_TOUCH
+    )
     if can_change:
         candidates = DecisionCandidates(project)
         open_gateways = [gateways[n] for n in gateways if n not in records]
@@ -426,7 +428,11 @@ def gateway_pass(request, pk: int):
             messages.success(request, f"{record.gateway.name} recorded as passed on {_day(record.passed_on)}.")
             return redirect(f"{project.get_absolute_url()}#gateways")
     return _project_page(
-        request, project, gateway_form=form, failure="The gateway decision was not recorded.", failure_anchor="gateway-form"
+        request,
+        project,
+        gateway_form=form,
+        failure="The gateway decision was not recorded.",
+        failure_anchor="gateway-form",
     )
 
 
@@ -436,7 +442,10 @@ def project_step_add(request, pk: int):
     today = dates.real_today()
     detail = selectors.project_detail(project=project, today=today)
     form = ProjectStepForm(
-        request.POST, rules=[s.rule for s in detail.steps if not s.met], candidates=DecisionCandidates(project), today=today
+        request.POST,
+        rules=[s.rule for s in detail.steps if not s.met],
+        candidates=DecisionCandidates(project),
+        today=today,
     )
     if form.is_valid():
         try:
@@ -446,7 +455,9 @@ def project_step_add(request, pk: int):
         else:
             messages.success(request, f"“{step.rule.name}” recorded as done on {_day(step.done_on)}.")
             return redirect(f"{project.get_absolute_url()}#steps")
-    return _project_page(request, project, step_form=form, failure="The step was not recorded.", failure_anchor="step-form")
+    return _project_page(
+        request, project, step_form=form, failure="The step was not recorded.", failure_anchor="step-form"
+    )
 
 
 @require_POST
@@ -461,7 +472,9 @@ def appraised_option_add(request, pk: int):
         else:
             messages.success(request, f"Option “{option.description}” added.")
             return redirect(f"{project.get_absolute_url()}#options")
-    return _project_page(request, project, option_form=form, failure="The option was not added.", failure_anchor="option-form")
+    return _project_page(
+        request, project, option_form=form, failure="The option was not added.", failure_anchor="option-form"
+    )
 
 
 # --- waivers -------------------------------------------------------------------------------
@@ -483,9 +496,7 @@ def _waiver_row(waiver: Waiver) -> WaiverRow:
         parts = periods(waiver.start_date, parse_term(waiver.term))
     except TermError:
         return WaiverRow(waiver=waiver, initial_end=None, extension_end=None)
-    return WaiverRow(
-        waiver=waiver, initial_end=parts[0].end, extension_end=parts[-1].end if len(parts) > 1 else None
-    )
+    return WaiverRow(waiver=waiver, initial_end=parts[0].end, extension_end=parts[-1].end if len(parts) > 1 else None)
 
 
 def waiver_list(request):

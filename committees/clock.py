@@ -78,9 +78,7 @@ class WorkingDays:
         _require_date(a, "The first day")
         _require_date(b, "The second day")
         if b < a:
-            raise ValueError(
-                f"Cannot count working days from {a} back to {b}: put the earlier day first."
-            )
+            raise ValueError(f"Cannot count working days from {a} back to {b}: put the earlier day first.")
         count = 0
         d = a + _ONE_DAY
         while d < b:
@@ -121,9 +119,7 @@ def agenda_publication_deadline(meeting: date, *, clear_days: int = 5, working_d
     return working_days.subtract(meeting, clear_days + 1)
 
 
-def agenda_was_late(
-    meeting: date, published: date, *, clear_days: int = 5, working_days: WorkingDays
-) -> bool:
+def agenda_was_late(meeting: date, published: date, *, clear_days: int = 5, working_days: WorkingDays) -> bool:
     """Whether an agenda published on ``published`` missed the deadline for
     ``meeting``. A publication on a weekend or bank holiday counts as made on
     the next working day (see ``agenda_publication_deadline``)."""
@@ -185,9 +181,7 @@ class CallIn:
             raise ValueError("An urgent decision has no call-in end; any other decision has one.")
 
 
-def call_in(
-    published: date, *, urgent: bool = False, working_days_count: int = 5, working_days: WorkingDays
-) -> CallIn:
+def call_in(published: date, *, urgent: bool = False, working_days_count: int = 5, working_days: WorkingDays) -> CallIn:
     """The call-in period of a decision published on ``published``."""
     ends = call_in_end(published, working_days_count=working_days_count, working_days=working_days)
     return CallIn(
@@ -199,7 +193,7 @@ def call_in(
 
 
 def call_in_status(call_in: CallIn, *, today: date) -> CallInStatus:
-    """"exempt" for an urgent decision, "open" until the call-in ends (that day
+    """ "exempt" for an urgent decision, "open" until the call-in ends (that day
     included), "ended" after it. Before publication the decision cannot be
     implemented either, so those days are "open" too."""
     _require_date(today, "Today")

@@ -613,9 +613,7 @@ def _bromley_waiver(demo: _Demo) -> None:
     if pds is None:
         return
     title = "Mental Health Flexible Support Contract Extension"
-    report = demo.report(
-        BROMLEY, "CS17121", title, contracts=[HERITAGE_CARE_WAIVER], kind=Report.Kind.WAIVER
-    )
+    report = demo.report(BROMLEY, "CS17121", title, contracts=[HERITAGE_CARE_WAIVER], kind=Report.Kind.WAIVER)
     item = demo.item(pds, "79", title, report=report, minutes=WAIVER_MINUTES)
     recommendation = demo.part(
         pds,
@@ -875,9 +873,7 @@ def _bradford_home_support(demo: _Demo) -> None:
     item = demo.item(
         meeting, "5", "RE-COMMISSIONING OF HOME SUPPORT CONTRACTS", report=report, minutes=HOME_SUPPORT_MINUTES
     )
-    demo.part(
-        meeting, item, "1", Kind.NOTE, "That the report be noted.", links=[(BRADFORD_HOME_SUPPORT, Effect.OTHER)]
-    )
+    demo.part(meeting, item, "1", Kind.NOTE, "That the report be noted.", links=[(BRADFORD_HOME_SUPPORT, Effect.OTHER)])
     demo.part(
         meeting,
         item,

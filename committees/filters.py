@@ -16,7 +16,9 @@ class ReportFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(label="Kind", choices=Report.Kind.choices, empty_label="Any kind")
     council = django_filters.ModelChoiceFilter(
-        label="Council", queryset=Organisation.objects.filter(reports__isnull=False).distinct(), empty_label="Any council"
+        label="Council",
+        queryset=Organisation.objects.filter(reports__isnull=False).distinct(),
+        empty_label="Any council",
     )
 
     class Meta:

@@ -56,7 +56,9 @@ def _part_number(value: str) -> str:
 
 class CommitteeForm(forms.Form):
     council = forms.ModelChoiceField(queryset=Organisation.objects.filter(kind=Organisation.Kind.COUNCIL))
-    name = forms.CharField(max_length=200, help_text="As the council names it, such as Adult Care and Health PDS Committee.")
+    name = forms.CharField(
+        max_length=200, help_text="As the council names it, such as Adult Care and Health PDS Committee."
+    )
     kind = forms.ChoiceField(choices=Committee.Kind.choices)
 
 
@@ -65,11 +67,15 @@ class MeetingForm(forms.Form):
     venue = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.SCHEDULED)
     agenda_published_on = forms.DateField(
-        label="Agenda published on", required=False, widget=DATE_WIDGET,
+        label="Agenda published on",
+        required=False,
+        widget=DATE_WIDGET,
         help_text="The day the agenda and reports were published.",
     )
     decisions_published_on = forms.DateField(
-        label="Decisions published on", required=False, widget=DATE_WIDGET,
+        label="Decisions published on",
+        required=False,
+        widget=DATE_WIDGET,
         help_text="Call-in runs from this day.",
     )
 
@@ -112,8 +118,15 @@ class ReportForm(forms.Form):
     )
 
     FIELDS = (
-        "reference", "title", "kind", "gateway_number", "author", "author_role",
-        "report_date", "is_exempt", "exempt_paragraph",
+        "reference",
+        "title",
+        "kind",
+        "gateway_number",
+        "author",
+        "author_role",
+        "report_date",
+        "is_exempt",
+        "exempt_paragraph",
     )
 
     def __init__(self, *args, report: Report | None = None, **kwargs):
@@ -151,7 +164,8 @@ class AgendaItemForm(forms.Form):
     def __init__(self, *args, report_choices: list[tuple[int, str]], item: AgendaItem | None = None, **kwargs):
         if item is not None:
             kwargs.setdefault(
-                "initial", {"number": item.number, "title": item.title, "report": item.report_id, "minutes": item.minutes}
+                "initial",
+                {"number": item.number, "title": item.title, "report": item.report_id, "minutes": item.minutes},
             )
         super().__init__(*args, **kwargs)
         _offer(self.fields["report"], report_choices, blank="No report")
@@ -178,14 +192,19 @@ class ResolutionPartForm(forms.Form):
     is_key_decision = forms.BooleanField(label="Key decision", required=False)
     is_urgent = forms.BooleanField(label="Urgent (exempt from call-in)", required=False)
     # The delegation, for a part that delegates.
-    to_whom = forms.CharField(label="Delegated to", max_length=200, required=False, help_text="Such as the Chief Officer.")
+    to_whom = forms.CharField(
+        label="Delegated to", max_length=200, required=False, help_text="Such as the Chief Officer."
+    )
     in_consultation_with = forms.CharField(max_length=200, required=False, help_text="Such as the Portfolio Holder.")
     scope = forms.CharField(
-        label="To decide", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="To decide",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What the delegate may decide.",
     )
     condition = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Such as: on satisfactory achievement of the contract performance indicators.",
     )
     expires_on = forms.DateField(label="Delegation expires on", required=False, widget=DATE_WIDGET)

@@ -94,9 +94,7 @@ def _regex_match(queryset: QuerySet, fields: Sequence[str], words: Sequence[str]
     return queryset
 
 
-def _matching(
-    queryset: QuerySet, fields: Sequence[str], words: Sequence[str], *, also: Q | None = None
-) -> QuerySet:
+def _matching(queryset: QuerySet, fields: Sequence[str], words: Sequence[str], *, also: Q | None = None) -> QuerySet:
     """`queryset` narrowed to the rows whose `fields` hold every word, or that match `also`."""
     condition = also if also is not None else Q(pk__in=[])
     if words:

@@ -141,9 +141,7 @@ def minutes_clock(meeting: Meeting, *, today: date) -> MinutesClock:
         state = "not_held"
     else:
         state = "awaiting"
-    can_approve_now = (
-        state == "awaiting" and next_starts_at is not None and _local_date(next_starts_at) <= today
-    )
+    can_approve_now = state == "awaiting" and next_starts_at is not None and _local_date(next_starts_at) <= today
     return MinutesClock(
         state=state,
         approved_at=meeting.minutes_approved_at if meeting.minutes_approved_at_id else None,
@@ -337,7 +335,9 @@ def _part_queryset() -> QuerySet[ResolutionPart]:
             Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")),
             Prefetch(
                 "contract_links",
-                queryset=ContractLink.objects.select_related("contract", "option").order_by("contract__reference", "pk"),
+                queryset=ContractLink.objects.select_related("contract", "option").order_by(
+                    "contract__reference", "pk"
+                ),
             ),
         )
         .order_by("position", "pk")
@@ -345,9 +345,7 @@ def _part_queryset() -> QuerySet[ResolutionPart]:
 
 
 def meeting_queryset_for_detail() -> QuerySet[Meeting]:
-    items = AgendaItem.objects.select_related("report").prefetch_related(
-        Prefetch("parts", queryset=_part_queryset())
-    )
+    items = AgendaItem.objects.select_related("report").prefetch_related(Prefetch("parts", queryset=_part_queryset()))
     return with_next_meeting(
         Meeting.objects.select_related("committee__council", "minutes_approved_at").prefetch_related(
             Prefetch("items", queryset=items.order_by("position", "pk")),
@@ -504,9 +502,7 @@ def delegation_list(*, used: bool, today: date) -> QuerySet[Delegation]:
 
 
 def delegation_counts() -> dict[str, int]:
-    counts = Delegation.objects.aggregate(
-        unused=Count("pk", filter=~Q(_used())), used=Count("pk", filter=Q(_used()))
-    )
+    counts = Delegation.objects.aggregate(unused=Count("pk", filter=~Q(_used())), used=Count("pk", filter=Q(_used())))
     return {"unused": counts["unused"], "used": counts["used"]}
 
 

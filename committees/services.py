@@ -192,9 +192,7 @@ def agenda_item_add(
 
 
 @transaction.atomic
-def agenda_item_update(
-    *, item: AgendaItem, number: str, title: str, report: Report | None, minutes: str
-) -> AgendaItem:
+def agenda_item_update(*, item: AgendaItem, number: str, title: str, report: Report | None, minutes: str) -> AgendaItem:
     _check_report_council(item.meeting, report)
     item.number, item.title, item.report, item.minutes = number.strip(), title.strip(), report, minutes
     return _saved(item)

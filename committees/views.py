@@ -37,21 +37,33 @@ from committees.models import (
 )
 from committees.selectors import (
     action_list as select_action_list,
+)
+from committees.selectors import (
     committee_list as select_committee_list,
+)
+from committees.selectors import (
     committee_meetings,
     delegation_choices,
     delegation_counts,
-    delegation_list as select_delegation_list,
-    meeting_calendar as select_meeting_calendar,
     meeting_clock,
     meeting_form_choices,
     meeting_queryset_for_detail,
     meeting_rows,
     minutes_entries,
-    officer_decision_list as select_officer_decision_list,
     officer_decision_queryset_for_detail,
-    report_list as select_report_list,
     report_queryset_for_detail,
+)
+from committees.selectors import (
+    delegation_list as select_delegation_list,
+)
+from committees.selectors import (
+    meeting_calendar as select_meeting_calendar,
+)
+from committees.selectors import (
+    officer_decision_list as select_officer_decision_list,
+)
+from committees.selectors import (
+    report_list as select_report_list,
 )
 
 
@@ -201,7 +213,9 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         parts = [
             PartPanel(
                 part=part,
-                action_form=(bound("action", part.pk) or ActionForm(prefix=f"action-{part.pk}")) if can_change else None,
+                action_form=(bound("action", part.pk) or ActionForm(prefix=f"action-{part.pk}"))
+                if can_change
+                else None,
             )
             for part in item.parts.all()
         ]
@@ -253,9 +267,7 @@ def meeting_update(request, pk: int):
         else:
             messages.success(request, "Meeting details saved.")
             return _back_to(meeting)
-    return _meeting_page(
-        request, pk, failure=Failure("meeting", None, form, "The meeting details were not saved.")
-    )
+    return _meeting_page(request, pk, failure=Failure("meeting", None, form, "The meeting details were not saved."))
 
 
 @require_POST
@@ -277,9 +289,7 @@ def minutes_approve(request, pk: int):
 
 def meeting_minutes(request, pk: int):
     meeting = get_for_user(request.user, meeting_queryset_for_detail(), pk=pk)
-    return render(
-        request, "committees/meeting_minutes.html", {"meeting": meeting, "entries": minutes_entries(meeting)}
-    )
+    return render(request, "committees/meeting_minutes.html", {"meeting": meeting, "entries": minutes_entries(meeting)})
 
 
 @require_POST
@@ -342,9 +352,7 @@ def part_create(request, pk: int, item_pk: int):
 
 @require_POST
 def action_create(request, pk: int):
-    part = get_for_user(
-        request.user, ResolutionPart.objects.select_related("item__meeting"), action="change", pk=pk
-    )
+    part = get_for_user(request.user, ResolutionPart.objects.select_related("item__meeting"), action="change", pk=pk)
     require(request.user, Action, "add")
     form = ActionForm(request.POST, prefix=f"action-{part.pk}")
     if form.is_valid():
@@ -358,7 +366,9 @@ def action_create(request, pk: int):
     return _meeting_page(
         request,
         part.item.meeting_id,
-        failure=Failure("action", part.pk, form, f"The action was not added to item {part.item.number} ({part.number})."),
+        failure=Failure(
+            "action", part.pk, form, f"The action was not added to item {part.item.number} ({part.number})."
+        ),
     )
 
 

@@ -56,7 +56,9 @@ def export_row(contract: Contract, *, today: date) -> list[str]:
         contract.contract_type,
         contract.procurement_regime,
         contract.lead_commissioner.name,
-        "; ".join(f"{share.organisation.name}:{share.percent.normalize():f}" for share in contract.funding_shares.all()),
+        "; ".join(
+            f"{share.organisation.name}:{share.percent.normalize():f}" for share in contract.funding_shares.all()
+        ),
         contract.start_date.isoformat(),
         contract.term,
         str(sum(1 for status in result.option_statuses if status == OptionStatus.EXERCISED)),

@@ -283,7 +283,7 @@ BRADFORD_HOME_SUPPORT = _DemoContract(
         "3,701 people receive 35,000 hours of home support a week; 50 new packages are "
         "brokered every week.\n"
         "Standing Order 4.7.1: contracts over £2m are reported to the relevant Overview and "
-        "Scrutiny Committee before inviting tenders; Document \"D\" set out the intention to "
+        'Scrutiny Committee before inviting tenders; Document "D" set out the intention to '
         "re-commission.\n"
         "ACTION (Strategic Director, Health and Wellbeing): progress report on Home Support "
         "Services to Members in December 2019."
@@ -292,10 +292,7 @@ BRADFORD_HOME_SUPPORT = _DemoContract(
         _Decision(
             decided_by="Strategic Director, Health and Wellbeing",
             decided_on=date(2018, 3, 20),
-            note=(
-                "Assumed for the demo: the minutes give the option to extend to September 2019, "
-                "not the decision."
-            ),
+            note=("Assumed for the demo: the minutes give the option to extend to September 2019, not the decision."),
         ),
     ),
 )
@@ -356,9 +353,7 @@ def _load(case: _DemoContract, *, today: date) -> Contract:
         )
     for financial_year, amount in case.spend.items():
         if _financial_year_ended(financial_year, today):
-            services.spend_record(
-                contract=contract, financial_year=financial_year, amount=amount, note=case.spend_note
-            )
+            services.spend_record(contract=contract, financial_year=financial_year, amount=amount, note=case.spend_note)
     return services.contract_refresh(contract=Contract.objects.get(pk=contract.pk), today=today)
 
 

@@ -116,13 +116,13 @@ class ContractFilter(django_filters.FilterSet):
         if not value:
             return queryset
         provider_match = Provider.objects.filter(contracts=OuterRef("pk"), name__icontains=value)
-        return queryset.filter(
-            Q(reference__icontains=value) | Q(title__icontains=value) | Exists(provider_match)
-        )
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Exists(provider_match))
 
     def filter_provider(self, queryset, name, value):
         # Exists rather than a join, so a contract with two providers is listed once.
-        return queryset.filter(Exists(Provider.contracts.through.objects.filter(contract=OuterRef("pk"), provider=value)))
+        return queryset.filter(
+            Exists(Provider.contracts.through.objects.filter(contract=OuterRef("pk"), provider=value))
+        )
 
     def filter_ends_within(self, queryset, name, value):
         months = int(value)

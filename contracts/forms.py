@@ -102,7 +102,8 @@ class ContractForm(forms.ModelForm):
             if exercised > available:
                 noun = "option" if available == 1 else "options"
                 self.add_error(
-                    "options_exercised", f"{exercised} options exercised, but the term {term} has only {available} {noun}."
+                    "options_exercised",
+                    f"{exercised} options exercised, but the term {term} has only {available} {noun}.",
                 )
         return cleaned
 
@@ -118,7 +119,12 @@ class ContractForm(forms.ModelForm):
 class FundingShareForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False)
     percent = forms.DecimalField(
-        label="Share (%)", max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100"), required=False
+        label="Share (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        required=False,
     )
 
     def clean(self):
@@ -196,7 +202,10 @@ class OptionDecisionForm(forms.Form):
 class SpendForm(forms.Form):
     financial_year = forms.TypedChoiceField(label="Financial year", coerce=int)
     amount = forms.DecimalField(
-        label="Actual spend (£)", max_digits=14, decimal_places=2, min_value=Decimal("0"),
+        label="Actual spend (£)",
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
         error_messages={"min_value": "Spend cannot be negative."},
     )
     note = forms.CharField(required=False, max_length=250)

@@ -60,14 +60,10 @@ class Provider(models.Model):
     charity_number = models.CharField(
         max_length=12,
         blank=True,
-        validators=[
-            RegexValidator(r"^[0-9]{6,8}(-[0-9]+)?$", "A charity number is 6 to 8 digits, such as 1064342.")
-        ],
+        validators=[RegexValidator(r"^[0-9]{6,8}(-[0-9]+)?$", "A charity number is 6 to 8 digits, such as 1064342.")],
     )
     is_sme = models.BooleanField("SME", default=False, help_text="Small or medium-sized enterprise.")
-    is_vcse = models.BooleanField(
-        "VCSE", default=False, help_text="Voluntary, community or social enterprise."
-    )
+    is_vcse = models.BooleanField("VCSE", default=False, help_text="Voluntary, community or social enterprise.")
 
     history = HistoricalRecords()
 
@@ -122,9 +118,7 @@ class Contract(models.Model):
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="contracts")
     contract_type = models.CharField(max_length=20, choices=ContractType.choices, default=ContractType.BLOCK)
     procurement_regime = models.CharField(max_length=20, choices=Regime.choices, default=Regime.LIGHT_TOUCH)
-    lead_commissioner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="led_contracts"
-    )
+    lead_commissioner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_contracts")
     providers = models.ManyToManyField(Provider, related_name="contracts")
     start_date = models.DateField()
     term = models.CharField(max_length=60, help_text="Years, or months with m: 5+2+2, 3+2, 18m+6m.")
@@ -177,8 +171,7 @@ class Contract(models.Model):
                 condition=Q(initial_end_date__gte=F("start_date")), name="contract_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(current_end_date__gte=F("initial_end_date"))
-                & Q(final_end_date__gte=F("current_end_date")),
+                condition=Q(current_end_date__gte=F("initial_end_date")) & Q(final_end_date__gte=F("current_end_date")),
                 name="contract_end_dates_in_order",
             ),
         ]

@@ -64,9 +64,7 @@ def _check_months(months: int, first_month_index: int = 0) -> None:
         raise ValueError("The first month index cannot be negative.")
 
 
-def _exact_total(
-    annual: Decimal, months: int, uplift_percent: Decimal, first_month_index: int
-) -> Fraction:
+def _exact_total(annual: Decimal, months: int, uplift_percent: Decimal, first_month_index: int) -> Fraction:
     _check_months(months, first_month_index)
     annual_exact = Fraction(_as_decimal(annual, what="The annual value"))
     factor = _uplift_factor(uplift_percent)
@@ -95,9 +93,7 @@ def monthly_values(
     uplift = _as_decimal(uplift_percent, what="The uplift")
     with localcontext(_CONTEXT):
         factor = 1 + uplift / _HUNDRED
-        return [
-            annual * factor ** ((first_month_index + i) // 12) / 12 for i in range(months)
-        ]
+        return [annual * factor ** ((first_month_index + i) // 12) / 12 for i in range(months)]
 
 
 def period_value(
@@ -135,9 +131,7 @@ def variance(actual: Decimal, base: Decimal) -> Variance:
         difference = actual - base
         percent = None
         if base != 0:
-            percent = (difference * _HUNDRED / abs(base)).quantize(
-                _PERCENT_PLACES, rounding=ROUND_HALF_UP
-            )
+            percent = (difference * _HUNDRED / abs(base)).quantize(_PERCENT_PLACES, rounding=ROUND_HALF_UP)
     return Variance(amount=to_money(difference), percent=percent)
 
 

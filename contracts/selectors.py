@@ -155,7 +155,9 @@ def contract_detail(*, contract: Contract, today: date) -> ContractDetail:
         for year, value in spread.items()
     ]
     for year in sorted(set(spent_by_year) - set(spread)):
-        years.append(YearRow(year=year, label=financial_year_label(year), projected=Decimal("0.00"), spent=spent_by_year[year]))
+        years.append(
+            YearRow(year=year, label=financial_year_label(year), projected=Decimal("0.00"), spent=spent_by_year[year])
+        )
     years.sort(key=lambda row: row.year)
 
     spend_total = sum((record.amount for record in spend_records), Decimal("0.00"))
@@ -174,7 +176,9 @@ def contract_detail(*, contract: Contract, today: date) -> ContractDetail:
         spend_records=spend_records,
         spend_total=spend_total,
         approved_variance=(
-            variance(contract.whole_life_value, contract.approved_value) if contract.approved_value is not None else None
+            variance(contract.whole_life_value, contract.approved_value)
+            if contract.approved_value is not None
+            else None
         ),
         spend_projection=spend_projection,
         spend_variance=variance(spend_total, spend_projection) if spend_records else None,

@@ -64,12 +64,12 @@ def _validate_funding(shares: Sequence[Share]) -> None:
         if share.percent.as_tuple().exponent < -2:
             raise ValidationError({"funding": f"{share.organisation}'s share can have at most two decimal places."})
         if share.percent <= 0 or share.percent > 100:
-            raise ValidationError(
-                {"funding": f"{share.organisation}'s share must be more than 0% and at most 100%."}
-            )
+            raise ValidationError({"funding": f"{share.organisation}'s share must be more than 0% and at most 100%."})
     total = sum((share.percent for share in shares), Decimal("0"))
     if total != Decimal("100"):
-        raise ValidationError({"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."})
+        raise ValidationError(
+            {"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."}
+        )
 
 
 def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
@@ -189,9 +189,7 @@ def contract_create(
     _validate_providers(providers)
     option_count = len(parts) - 1
     if not 0 <= options_exercised <= option_count:
-        raise ValidationError(
-            {"options_exercised": _too_many_options_message(options_exercised, option_count)}
-        )
+        raise ValidationError({"options_exercised": _too_many_options_message(options_exercised, option_count)})
     contract = Contract(
         reference=reference.strip(),
         title=title.strip(),
@@ -292,12 +290,12 @@ def contract_update(
     for option in options[len(option_parts) :]:
         if option.status != OptionStatus.AVAILABLE:
             raise ValidationError(
-                {"term": f"Option {option.order} is {option.status}, so the term must keep at least {option.order} options."}
+                {
+                    "term": f"Option {option.order} is {option.status}, so the term must keep at least {option.order} options."
+                }
             )
     if options_exercised is not None and not 0 <= options_exercised <= len(option_parts):
-        raise ValidationError(
-            {"options_exercised": _too_many_options_message(options_exercised, len(option_parts))}
-        )
+        raise ValidationError({"options_exercised": _too_many_options_message(options_exercised, len(option_parts))})
     contract_before = _values(contract)
     options_before = {option.pk: _values(option) for option in options}
 
@@ -379,7 +377,12 @@ def option_exercise(
     *, option: ContractOption, decided_by: str, decided_on: date, note: str = "", today: date
 ) -> ContractOption:
     return _decide(
-        option=option, status=OptionStatus.EXERCISED, decided_by=decided_by, decided_on=decided_on, note=note, today=today
+        option=option,
+        status=OptionStatus.EXERCISED,
+        decided_by=decided_by,
+        decided_on=decided_on,
+        note=note,
+        today=today,
     )
 
 
@@ -388,7 +391,12 @@ def option_decline(
     *, option: ContractOption, decided_by: str, decided_on: date, note: str = "", today: date
 ) -> ContractOption:
     return _decide(
-        option=option, status=OptionStatus.DECLINED, decided_by=decided_by, decided_on=decided_on, note=note, today=today
+        option=option,
+        status=OptionStatus.DECLINED,
+        decided_by=decided_by,
+        decided_on=decided_on,
+        note=note,
+        today=today,
     )
 
 

@@ -91,8 +91,7 @@ def parse_term(text: str) -> tuple[int, ...]:
         raise TermError(f'Every part of the term "{stripped}" must be at least one month long.')
     if any(months > MAX_PART_MONTHS for months in parts):
         raise TermError(
-            f'A part of the term "{stripped}" is longer than {MAX_PART_MONTHS // 12} years; '
-            "check the figures."
+            f'A part of the term "{stripped}" is longer than {MAX_PART_MONTHS // 12} years; check the figures.'
         )
     if maximum is not None and sum(parts) > maximum:
         raise TermError(

@@ -45,8 +45,6 @@ def timeline(periods: Sequence[Period], statuses: Sequence[OptionStatus], *, tod
         start_x = x(period.start)
         end_x = x(period.end) + round(100 / span, 3)
         bars.append(Bar(f"Option {order}", period, str(status), start_x, round(end_x - start_x, 3)))
-    ticks = tuple(
-        Tick(str(year), x(date(year, 1, 1))) for year in range(first.year + 1, last.year + 1)
-    )
+    ticks = tuple(Tick(str(year), x(date(year, 1, 1))) for year in range(first.year + 1, last.year + 1))
     today_x = x(today) if first <= today <= last else None
     return Timeline(bars=tuple(bars), ticks=ticks, today_x=today_x)

@@ -11,25 +11,33 @@ from django.views.decorators.http import require_POST
 
 from commissioning import dates
 from commissioning.contract_facts import contract_procurement_facts
+from commissioning.permissions import can, get_for_user, require
 from committees import services as committee_services
 from committees.authority import authority_choices, authority_from_choice, contract_decisions
-from commissioning.permissions import can, get_for_user, require
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, export_row
 from contracts.forms import ContractForm, OptionDecisionForm, SpendForm, add_service_errors, funding_formset
 from contracts.models import Contract, ContractOption, Organisation, Provider, SpendRecord
+from contracts.money import financial_year_label, format_money
 from contracts.selectors import (
     contract_detail as select_contract_detail,
+)
+from contracts.selectors import (
     contract_export_rows,
-    contract_list as select_contract_list,
     contract_queryset_for_detail,
     contracts_of_organisation,
     contracts_of_provider,
-    organisation_list as select_organisation_list,
-    provider_list as select_provider_list,
     register_totals,
 )
-from contracts.money import financial_year_label, format_money
+from contracts.selectors import (
+    contract_list as select_contract_list,
+)
+from contracts.selectors import (
+    organisation_list as select_organisation_list,
+)
+from contracts.selectors import (
+    provider_list as select_provider_list,
+)
 from contracts.timeline import timeline
 
 
@@ -113,7 +121,9 @@ def _contract_form_page(request, *, contract: Contract | None):
                 )
                 messages.success(request, f"Contract {contract.reference} registered.")
             else:
-                services.contract_update(contract=contract, funding=funding.shares(), today=dates.real_today(), **arguments)
+                services.contract_update(
+                    contract=contract, funding=funding.shares(), today=dates.real_today(), **arguments
+                )
                 messages.success(request, f"Contract {contract.reference} saved.")
         except ValidationError as error:
             funding_errors: list = []
@@ -243,4 +253,3 @@ def organisation_detail(request, pk: int):
             "today": today,
         },
     )
-

@@ -42,7 +42,10 @@ def test_manager_starts_a_project_for_a_contract_with_no_option_left(page, login
     screenshot(page, "pipeline")
     needing.get_by_role("link", name="Start a project").click()
 
-    assert page.get_by_label("Title").input_value() == "Re-commissioning: Day opportunities for adults with learning disabilities"
+    assert (
+        page.get_by_label("Title").input_value()
+        == "Re-commissioning: Day opportunities for adults with learning disabilities"
+    )
     assert page.get_by_label("Estimated annual value (£)").input_value().startswith("480000")
     page.get_by_role("button", name="Start project").click()
 

@@ -67,8 +67,12 @@ def test_stored_dates_and_values_follow_the_term_rules(generated):
             contract.next_decision_deadline,
         ) == (result.initial_end, result.current_end, result.final_end, result.next_decision_deadline)
         uplift = contract.annual_uplift_percent
-        assert contract.committed_value == whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift)
-        assert contract.whole_life_value == whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
+        assert contract.committed_value == whole_value(
+            contract.annual_value, result.committed_months, uplift_percent=uplift
+        )
+        assert contract.whole_life_value == whole_value(
+            contract.annual_value, result.included_months, uplift_percent=uplift
+        )
         # Lapsed options are recorded as lapsed, as the services record them.
         assert [option.status for option in options] == list(result.option_statuses)
         assert sum(year.amount for year in contract.year_values.all()) == contract.whole_life_value
@@ -77,10 +81,15 @@ def test_stored_dates_and_values_follow_the_term_rules(generated):
 def test_the_daily_refresh_finds_nothing_to_change(generated):
     # The services' own rules, run on the generated register, change no stored figure.
     before = list(Contract.objects.order_by("pk").values())
-    year_values = list(ContractYearValue.objects.order_by("pk").values_list("pk", "contract", "financial_year", "amount"))
+    year_values = list(
+        ContractYearValue.objects.order_by("pk").values_list("pk", "contract", "financial_year", "amount")
+    )
     contracts_refresh(today=TODAY)
     assert list(Contract.objects.order_by("pk").values()) == before
-    assert list(ContractYearValue.objects.order_by("pk").values_list("pk", "contract", "financial_year", "amount")) == year_values
+    assert (
+        list(ContractYearValue.objects.order_by("pk").values_list("pk", "contract", "financial_year", "amount"))
+        == year_values
+    )
 
 
 def test_options_decided_have_a_date_and_the_rest_are_open_or_closed(generated):
@@ -155,4 +164,6 @@ def test_the_command_refuses_in_place_when_the_database_holds_a_register():
 
 def test_the_command_rejects_sizes_that_make_no_sense():
     with pytest.raises(CommandError, match="parts"):
-        call_command("benchmark", "--in-place", "--parts", "0", "--actions", "5", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "benchmark", "--in-place", "--parts", "0", "--actions", "5", stdout=io.StringIO(), stderr=io.StringIO()
+        )

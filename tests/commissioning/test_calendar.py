@@ -41,12 +41,16 @@ def meeting_on(starts_at: datetime, **extra):
     return committee_services.meeting_create(committee=executive(), starts_at=starts_at, **extra)
 
 
-def action_due(due_on: date, *, text="Report progress on support@home to Members", held=london(2026, 11, 4)):
+def action_due(due_on: date, *, text="Report progress on support@home to Members", held=None):
     """An open action from a meeting already held (its agenda published on time)."""
-    meeting = meeting_on(held, agenda_published_on=date(2026, 10, 26), status="held")
+    meeting = meeting_on(held or london(2026, 11, 4), agenda_published_on=date(2026, 10, 26), status="held")
     item = committee_services.agenda_item_add(meeting=meeting, number="7", title="Home support")
     part = committee_services.resolution_part_add(
-        meeting=meeting, item=item, number="i", kind="approve", text="Resolved.",
+        meeting=meeting,
+        item=item,
+        number="i",
+        kind="approve",
+        text="Resolved.",
         actions=[ActionInput(text=text, owner="Director of Adult Services", due_on=due_on)],
     )
     return part.actions.get()
@@ -63,7 +67,10 @@ def project_starting(required_start: date):
 def register():
     """One of each kind of date, inside the window of 22 Nov 2026."""
     contract = ContractFactory(
-        reference="LBB-SAH-2024", title="support@home", start_date=date(2024, 10, 1), term="3+2+2",
+        reference="LBB-SAH-2024",
+        title="support@home",
+        start_date=date(2024, 10, 1),
+        term="3+2+2",
         annual_value=Decimal("2660000"),
     )  # option 1 to be decided by 30 Mar 2027; the current term ends 30 Sep 2027
     meeting = meeting_on(london(2027, 1, 6), venue="Bromley Civic Centre")  # agenda by Thu 24 Dec 2026
@@ -193,12 +200,21 @@ def test_the_number_of_queries_does_not_grow_with_the_dates(register, manager):
 def test_build_ics_writes_valid_icalendar():
     events = [
         calendar_feed.Event(
-            uid="option-deadline-1-1@commissioning", day=date(2027, 3, 30), summary="Option decision due: X option 1",
-            description="Decide.", url="/contracts/1/", kind="option_deadline",
+            uid="option-deadline-1-1@commissioning",
+            day=date(2027, 3, 30),
+            summary="Option decision due: X option 1",
+            description="Decide.",
+            url="/contracts/1/",
+            kind="option_deadline",
         ),
         calendar_feed.Event(
-            uid="meeting-2@commissioning", day=london(2027, 6, 16, 19), summary="Meeting: Executive",
-            description="Executive.", url="/committees/meetings/2/", kind="meeting", location="Civic Centre",
+            uid="meeting-2@commissioning",
+            day=london(2027, 6, 16, 19),
+            summary="Meeting: Executive",
+            description="Executive.",
+            url="/committees/meetings/2/",
+            kind="meeting",
+            location="Civic Centre",
         ),
     ]
     parsed = icalendar.Calendar.from_ical(build_ics(events, name="Commissioning: Priya", base_url="https://c.example/"))
@@ -269,8 +285,7 @@ def test_a_clerks_feed_has_the_meeting_at_seven_in_the_evening_london_time(clien
 def test_the_uids_are_the_same_each_time(client, register, manager):
     url = feed_url(calendar_feed.calendar_feed_for(manager))
     first, second = (
-        [str(e["UID"]) for e in icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")]
-        for _ in range(2)
+        [str(e["UID"]) for e in icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")] for _ in range(2)
     )
     assert first == second
     assert len(set(first)) == 7

@@ -40,9 +40,7 @@ def as_demo(client, django_user_model):
 def test_remaining_value_is_pro_rata_by_day():
     # 15 Jan to 30 Sep 2024 inclusive is 260 days (2024 is a leap year): 17 + 29 + 31 + 30 + 31 + 30 + 31 + 31 + 30.
     assert remaining_value(Decimal("319000"), today=date(2024, 1, 15), end=date(2024, 9, 30)) == Decimal("227232.88")
-    assert remaining_value(Decimal("1432000"), today=date(2024, 1, 15), end=date(2024, 9, 30)) == Decimal(
-        "1020054.79"
-    )
+    assert remaining_value(Decimal("1432000"), today=date(2024, 1, 15), end=date(2024, 9, 30)) == Decimal("1020054.79")
     assert remaining_value(Decimal("1000"), today=date(2024, 10, 1), end=date(2024, 9, 30)) == Decimal("0.00")
 
 
@@ -69,13 +67,17 @@ def test_every_figure_on_the_demo_day(demo):
     assert lists["gateways"].count == 1
     summary, gateway = lists["gateways"].rows[0]
     assert (summary.project.title, gateway.rule.number, gateway.due, gateway.status) == (
-        "Adult mental health recovery and rehabilitation support@home", 2, date(2024, 4, 1), "overdue",
+        "Adult mental health recovery and rehabilitation support@home",
+        2,
+        date(2024, 4, 1),
+        "overdue",
     )
     # Bradford's progress report was due in December 2019 and is still open.
     assert [action.owner for action in lists["actions"].rows] == ["Strategic Director, Health and Wellbeing"]
     # Unused: the Executive's delegation of support@home extensions and Nottingham's delegation (3) to sign.
     assert sorted(d.to_whom for d in lists["delegations"].rows) == [
-        "Chief Officer", "Provider Performance and Development Manager",
+        "Chief Officer",
+        "Provider Performance and Development Manager",
     ]
     # support@home: £2.66m x 9 years = £23,940,000 against £23,400,000 approved.
     assert [(c.reference, c.overrun) for c in lists["over_approved"].rows] == [("LBB-SAH-2024", Decimal("540000.00"))]
@@ -141,7 +143,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(demo, as_demo):
         return len(captured)
 
     before = count()
-    for n in range(30):
+    for _ in range(30):
         ContractFactory(start_date=date(2025, 4, 1), term="2+1", approved_value=Decimal("1"))
     assert count() == before
 
@@ -149,7 +151,9 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(demo, as_demo):
 def test_the_demo_projects_load_once(demo):
     counts = [m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)]
     call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), stdout=io.StringIO())
-    assert [m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)] == counts
+    assert [
+        m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)
+    ] == counts
     assert counts == [3, 5, 1, 2, 1]
     nottingham = CommissioningProject.objects.get(title__startswith="Independent Living")
     assert nottingham.appraised_options.filter(outcome="rejected").count() == 3

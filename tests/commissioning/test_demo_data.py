@@ -170,9 +170,7 @@ def test_it_records_nothing_dated_after_today():
     assert contract("LBB-SAH-2024").spend_records.count() == 0
 
 
-@pytest.mark.parametrize(
-    ("username", "group"), [("officer", OFFICERS), ("clerk", CLERKS), ("manager", MANAGERS)]
-)
+@pytest.mark.parametrize(("username", "group"), [("officer", OFFICERS), ("clerk", CLERKS), ("manager", MANAGERS)])
 def test_demo_users_sign_in_in_their_roles(client, username, group):
     load()
 

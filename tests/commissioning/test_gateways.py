@@ -70,7 +70,10 @@ def test_support_at_home_statuses_on_several_days(today, expected, current, foll
 
 
 def test_a_gateway_not_taken_by_its_due_date_is_overdue():
-    plans = {p.rule.number: p for p in plan(DEFAULT_RULES, {0: GATEWAY_0_TAKEN}, required=SUPPORT_AT_HOME_START, today=date(2023, 4, 2))}
+    plans = {
+        p.rule.number: p
+        for p in plan(DEFAULT_RULES, {0: GATEWAY_0_TAKEN}, required=SUPPORT_AT_HOME_START, today=date(2023, 4, 2))
+    }
     assert plans[1].status == GatewayStatus.OVERDUE
     assert plans[1].rag == "red"
 

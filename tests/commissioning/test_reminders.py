@@ -120,8 +120,12 @@ def test_a_date_that_moves_is_sent_again(due_soon, clerk):
     mail.outbox.clear()
     meeting = due_soon["meeting"]
     committee_services.meeting_update(
-        meeting=meeting, starts_at=london(2026, 12, 2, 18), venue=meeting.venue, status=meeting.status,
-        agenda_published_on=None, decisions_published_on=None,
+        meeting=meeting,
+        starts_at=london(2026, 12, 2, 18),
+        venue=meeting.venue,
+        status=meeting.status,
+        agenda_published_on=None,
+        decisions_published_on=None,
     )
 
     run()

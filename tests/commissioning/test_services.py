@@ -49,7 +49,9 @@ def _executive_part(day: date):
         committee=committee, starts_at=datetime(day.year, day.month, day.day, 19, tzinfo=ZoneInfo("Europe/London"))
     )
     item = committee_services.agenda_item_add(meeting=meeting, number="7", title="Gateway")
-    return committee_services.resolution_part_add(meeting=meeting, item=item, number="i", kind="approve", text="Approved.")
+    return committee_services.resolution_part_add(
+        meeting=meeting, item=item, number="i", kind="approve", text="Approved."
+    )
 
 
 def test_a_gateway_passed_by_a_decision_dated_in_the_future_is_refused(incumbents):
@@ -112,12 +114,20 @@ def test_pipeline_queries_do_not_grow_with_projects(django_assert_max_num_querie
 
     area = ServiceAreaFactory()
     for n in range(2):
-        services.project_create(title=f"P{n}", service_area=area, required_start_date=date(2028, 4, 1),
-                                incumbent_contracts=[ContractFactory()])
+        services.project_create(
+            title=f"P{n}",
+            service_area=area,
+            required_start_date=date(2028, 4, 1),
+            incumbent_contracts=[ContractFactory()],
+        )
     ContractFactory(start_date=date(2024, 1, 1), term="3")
     small = count()
     for n in range(2, 12):
-        services.project_create(title=f"P{n}", service_area=area, required_start_date=date(2028, 4, 1),
-                                incumbent_contracts=[ContractFactory()])
+        services.project_create(
+            title=f"P{n}",
+            service_area=area,
+            required_start_date=date(2028, 4, 1),
+            incumbent_contracts=[ContractFactory()],
+        )
         ContractFactory(start_date=date(2024, 1, 1), term="3")
     assert count() == small

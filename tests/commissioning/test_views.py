@@ -39,12 +39,19 @@ def incumbents():
     """The two contracts support@home replaced, both ending on 30 Sep 2024."""
     return [
         ContractFactory(
-            reference="LBB-MHFSS-2019", title="Mental Health Flexible Support Service",
-            start_date=date(2019, 10, 1), term="3+2", options_exercised=1, annual_value=Decimal("319000"),
+            reference="LBB-MHFSS-2019",
+            title="Mental Health Flexible Support Service",
+            start_date=date(2019, 10, 1),
+            term="3+2",
+            options_exercised=1,
+            annual_value=Decimal("319000"),
         ),
         ContractFactory(
-            reference="SELICB-AMH-RSA-2019", title="Residential and Supported Accommodation",
-            start_date=date(2019, 4, 1), term="66m", annual_value=Decimal("1432000"),
+            reference="SELICB-AMH-RSA-2019",
+            title="Residential and Supported Accommodation",
+            start_date=date(2019, 4, 1),
+            term="66m",
+            annual_value=Decimal("1432000"),
         ),
     ]
 
@@ -63,9 +70,8 @@ def support_at_home(contracts=None, **extra):
 
 def decision_part(day: date, *, contracts=(), kind="approve", committee_name="Executive", report=None, number="i"):
     council = OrganisationFactory(name="London Borough of Bromley")
-    committee = (
-        council.committees.filter(name=committee_name).first()
-        or committee_services.committee_create(council=council, name=committee_name, kind="executive")
+    committee = council.committees.filter(name=committee_name).first() or committee_services.committee_create(
+        council=council, name=committee_name, kind="executive"
     )
     meeting = committee.meetings.filter(starts_at__date=day).first() or committee_services.meeting_create(
         committee=committee, starts_at=datetime(day.year, day.month, day.day, 19, tzinfo=LONDON)
@@ -77,14 +83,21 @@ def decision_part(day: date, *, contracts=(), kind="approve", committee_name="Ex
     if kind == "recommend":
         extra["recommended_to"] = committee
     return committee_services.resolution_part_add(
-        meeting=meeting, item=item, number=number, kind=kind, text="Resolved.",
-        links=[committee_services.LinkInput(contract=c, effect="approve_tender") for c in contracts], **extra,
+        meeting=meeting,
+        item=item,
+        number=number,
+        kind=kind,
+        text="Resolved.",
+        links=[committee_services.LinkInput(contract=c, effect="approve_tender") for c in contracts],
+        **extra,
     )
 
 
 def pass_gateway(project, number, day):
     part = decision_part(day, contracts=list(project.incumbent_contracts.all()), number=f"{project.pk}.{number}")
-    return services.gateway_pass(project=project, gateway=Gateway.objects.get(number=number), decision=part, today=TODAY)
+    return services.gateway_pass(
+        project=project, gateway=Gateway.objects.get(number=number), decision=part, today=TODAY
+    )
 
 
 def html_of(response) -> str:
@@ -140,7 +153,9 @@ def test_only_officers_and_managers_record_on_a_project(request, client_for, rol
         "appraised_option_add": {"description": "Bring it in-house", "outcome": "considered"},
         "project_step_add": {"rule": "", "done_on": "2022-01-01"},
     }[url_name]
-    response = client_for(request.getfixturevalue(role)).post(reverse(f"commissioning:{url_name}", args=[project.pk]), data)
+    response = client_for(request.getfixturevalue(role)).post(
+        reverse(f"commissioning:{url_name}", args=[project.pk]), data
+    )
     assert response.status_code == expected
     assert not GatewayDecision.objects.exists()
     assert not AppraisedOption.objects.exists()
@@ -155,7 +170,9 @@ def test_a_clerk_cannot_start_a_project_or_record_a_waiver(client_for, clerk):
 
 
 def test_a_missing_project_is_404(client_for, officer):
-    assert client_for(officer).get(reverse("commissioning:project_detail", args=[999])).status_code == HTTPStatus.NOT_FOUND
+    assert (
+        client_for(officer).get(reverse("commissioning:project_detail", args=[999])).status_code == HTTPStatus.NOT_FOUND
+    )
 
 
 def test_recording_needs_post(client_for, officer):
@@ -199,8 +216,13 @@ def test_starting_a_project_from_a_contract_prefills_it(request, client_for, rol
     bromley = OrganisationFactory(name="London Borough of Bromley")
     icb = OrganisationFactory(name="South East London ICB", kind="icb")
     contract = ContractFactory(
-        reference="LBB-MHFSS-2019", title="Mental Health Flexible Support Service", start_date=date(2019, 10, 1),
-        term="3+2", options_exercised=1, annual_value=Decimal("319000"), lead_commissioner=bromley,
+        reference="LBB-MHFSS-2019",
+        title="Mental Health Flexible Support Service",
+        start_date=date(2019, 10, 1),
+        term="3+2",
+        options_exercised=1,
+        annual_value=Decimal("319000"),
+        lead_commissioner=bromley,
         funding=[Share(bromley, Decimal("50")), Share(icb, Decimal("50"))],
     )
     client = client_for(request.getfixturevalue(role))
@@ -215,12 +237,22 @@ def test_starting_a_project_from_a_contract_prefills_it(request, client_for, rol
     assert 'value="Re-commissioning: Mental Health Flexible Support Service"' in html
     assert 'value="319000.00"' in html
 
-    response = client.post(url, _project_data(
-        title=form.initial["title"], service_area=contract.service_area_id, incumbent_contracts=[contract.pk],
-        estimated_annual_value="319000.00", estimated_term="3+2",
-        **{"funding-0-organisation": bromley.pk, "funding-0-percent": "50",
-           "funding-1-organisation": icb.pk, "funding-1-percent": "50"},
-    ))
+    response = client.post(
+        url,
+        _project_data(
+            title=form.initial["title"],
+            service_area=contract.service_area_id,
+            incumbent_contracts=[contract.pk],
+            estimated_annual_value="319000.00",
+            estimated_term="3+2",
+            **{
+                "funding-0-organisation": bromley.pk,
+                "funding-0-percent": "50",
+                "funding-1-organisation": icb.pk,
+                "funding-1-percent": "50",
+            },
+        ),
+    )
     project = CommissioningProject.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == project.get_absolute_url()
@@ -251,10 +283,18 @@ def test_a_project_needs_a_start_date_or_incumbents(client_for, officer):
 
 def test_funding_shares_must_add_up_and_nothing_is_saved(client_for, officer):
     a, b = OrganisationFactory(), OrganisationFactory()
-    response = client_for(officer).post(reverse("commissioning:project_create"), _project_data(
-        required_start_date="2027-04-01",
-        **{"funding-0-organisation": a.pk, "funding-0-percent": "60", "funding-1-organisation": b.pk, "funding-1-percent": "30"},
-    ))
+    response = client_for(officer).post(
+        reverse("commissioning:project_create"),
+        _project_data(
+            required_start_date="2027-04-01",
+            **{
+                "funding-0-organisation": a.pk,
+                "funding-0-percent": "60",
+                "funding-1-organisation": b.pk,
+                "funding-1-percent": "30",
+            },
+        ),
+    )
     assert "Funding shares must add up to 100%; these add up to 90%." in html_of(response)
     assert not CommissioningProject.objects.exists()
 
@@ -273,11 +313,20 @@ def test_editing_a_project_adds_its_successor_and_keeps_following_the_incumbents
     client = client_for(manager)
     form = client.get(reverse("commissioning:project_update", args=[project.pk])).context["form"]
     assert form.initial["required_start_date"] is None  # blank: still worked out from the incumbents
-    response = client.post(reverse("commissioning:project_update", args=[project.pk]), _project_data(
-        title="support@home", service_area=project.service_area_id, status="active",
-        incumbent_contracts=[c.pk for c in project.incumbent_contracts.all()], successor_contracts=[successor.pk],
-        estimated_annual_value="2660000", estimated_term="5+2+2", baseline_annual_cost="2800000", baseline_year="2022",
-    ))
+    response = client.post(
+        reverse("commissioning:project_update", args=[project.pk]),
+        _project_data(
+            title="support@home",
+            service_area=project.service_area_id,
+            status="active",
+            incumbent_contracts=[c.pk for c in project.incumbent_contracts.all()],
+            successor_contracts=[successor.pk],
+            estimated_annual_value="2660000",
+            estimated_term="5+2+2",
+            baseline_annual_cost="2800000",
+            baseline_year="2022",
+        ),
+    )
     assert response.status_code == HTTPStatus.FOUND
     project.refresh_from_db()
     assert list(project.successor_contracts.all()) == [successor]
@@ -301,8 +350,16 @@ def test_the_project_page_back_plans_the_gateways(client_for, officer):
     assert rows[1].plan.due == date(2023, 4, 1)
     assert rows[2].plan.due == date(2024, 4, 1)
     html = html_of(response)
-    for text in ["1 Oct 2022", "1 Apr 2023", "1 Apr 2024", "1 Oct 2024", "LBB-MHFSS-2019", "30 Sep 2024",
-                 "Current gateway: <strong>none yet</strong>", "£23,940,000.00"]:
+    for text in [
+        "1 Oct 2022",
+        "1 Apr 2023",
+        "1 Apr 2024",
+        "1 Oct 2024",
+        "LBB-MHFSS-2019",
+        "30 Sep 2024",
+        "Current gateway: <strong>none yet</strong>",
+        "£23,940,000.00",
+    ]:
         assert text in html, text
 
 
@@ -332,7 +389,8 @@ def test_recording_a_gateway_decision(client_for, officer):
     recommend = decision_part(date(2022, 6, 29), contracts=contracts, kind="recommend", number="ii")
     client = client_for(officer)
     choices = dict(
-        (value, label) for group, options in _page(client, project).context["gateway_form"].fields["decision"].choices[1:]
+        (value, label)
+        for group, options in _page(client, project).context["gateway_form"].fields["decision"].choices[1:]
         for value, label in options
     )
     assert f"part:{approve.pk}" in choices
@@ -353,12 +411,19 @@ def test_recording_a_gateway_decision(client_for, officer):
 def test_decisions_on_a_report_about_the_contracts_are_candidates(client_for, officer):
     project = support_at_home()
     report = committee_services.report_create(
-        council=OrganisationFactory(name="London Borough of Bromley"), reference="ACH22-035", title="Gateway 1",
-        kind=Report.Kind.GATEWAY, gateway_number=1, contracts=list(project.incumbent_contracts.all()),
+        council=OrganisationFactory(name="London Borough of Bromley"),
+        reference="ACH22-035",
+        title="Gateway 1",
+        kind=Report.Kind.GATEWAY,
+        gateway_number=1,
+        contracts=list(project.incumbent_contracts.all()),
     )
     part = decision_part(date(2022, 11, 30), report=report)  # not linked to a contract itself
     officer_decision = committee_services.officer_decision_record(
-        decision_maker="Chief Officer", decided_on=date(2023, 1, 5), text="Approved.", today=TODAY,
+        decision_maker="Chief Officer",
+        decided_on=date(2023, 1, 5),
+        text="Approved.",
+        today=TODAY,
         links=[committee_services.LinkInput(contract=project.incumbent_contracts.first(), effect="other")],
     )
     unrelated = decision_part(date(2022, 12, 14), contracts=[ContractFactory()])
@@ -386,18 +451,29 @@ def test_the_project_page_shows_steps_routes_procurement_and_saving(client_for, 
     bradford = OrganisationFactory(name="City of Bradford Metropolitan District Council")
     contract = ContractFactory(reference="CBMDC-HS", lead_commissioner=bradford, start_date=date(2023, 4, 1), term="3")
     project = services.project_create(
-        title="Independent Living Support", service_area=ServiceAreaFactory(), incumbent_contracts=[contract],
-        estimated_annual_value=Decimal("855439"), estimated_term="3+2+2",
-        baseline_annual_cost=Decimal("950488"), baseline_year=2018,
+        title="Independent Living Support",
+        service_area=ServiceAreaFactory(),
+        incumbent_contracts=[contract],
+        estimated_annual_value=Decimal("855439"),
+        estimated_term="3+2+2",
+        baseline_annual_cost=Decimal("950488"),
+        baseline_year=2018,
         funding=[services.ProjectShare(bradford, Decimal("100"))],
     )
     gateway_1 = Gateway.objects.get(number=1)
     scrutiny = RequiredStep.objects.create(
-        name="Report to Overview and Scrutiny", source="Standing Order 4.7.1", kind="scrutiny_report",
-        above_value=Decimal("2000000"), before_gateway=gateway_1, council=bradford,
+        name="Report to Overview and Scrutiny",
+        source="Standing Order 4.7.1",
+        kind="scrutiny_report",
+        above_value=Decimal("2000000"),
+        before_gateway=gateway_1,
+        council=bradford,
     )
     RequiredStep.objects.create(
-        name="Tiny-value rule elsewhere", kind="other", above_value=Decimal("1000"), before_gateway=gateway_1,
+        name="Tiny-value rule elsewhere",
+        kind="other",
+        above_value=Decimal("1000"),
+        before_gateway=gateway_1,
         council=OrganisationFactory(name="Elsewhere"),
     )
     ApprovalRoute.objects.create(gateway=gateway_1, min_value=Decimal("1000000"), decision_maker="Executive")
@@ -405,7 +481,9 @@ def test_the_project_page_shows_steps_routes_procurement_and_saving(client_for, 
     html = html_of(_page(client, project))
     # Required start 1 Apr 2026: Gateway 1 due 1 Oct 2024, the scrutiny report by then.
     for text in [
-        "Report to Overview and Scrutiny", "Standing Order 4.7.1", "Outstanding: overdue",
+        "Report to Overview and Scrutiny",
+        "Standing Order 4.7.1",
+        "Outstanding: overdue",
         "Executive",  # who decides Gateway 1 for £5.99m
         "£5,988,073.00",
         "Saves <strong>£95,049.00 a year</strong>",
@@ -433,8 +511,11 @@ def test_the_project_page_shows_steps_routes_procurement_and_saving(client_for, 
 def test_a_step_cannot_be_done_in_the_future(client_for, officer):
     project = support_at_home()
     rule = RequiredStep.objects.create(
-        name="Forward-plan notice", kind="forward_plan_notice", above_value=Decimal("500000"),
-        before_gateway=Gateway.objects.get(number=1), days_before=28,
+        name="Forward-plan notice",
+        kind="forward_plan_notice",
+        above_value=Decimal("500000"),
+        before_gateway=Gateway.objects.get(number=1),
+        days_before=28,
     )
     response = client_for(officer).post(
         reverse("commissioning:project_step_add", args=[project.pk]), {"rule": rule.pk, "done_on": "2027-01-01"}
@@ -451,10 +532,16 @@ def test_appraised_options_are_added_and_a_rejection_needs_a_reason(client_for, 
     assert "Say why the option was rejected." in html_of(response)
     assert not AppraisedOption.objects.exists()
 
-    response = client.post(url, {
-        "description": "Bring the service in-house", "outcome": "rejected",
-        "pros": "Direct control", "cons": "Higher cost", "reason": "No in-house capacity.",
-    })
+    response = client.post(
+        url,
+        {
+            "description": "Bring the service in-house",
+            "outcome": "rejected",
+            "pros": "Direct control",
+            "cons": "Higher cost",
+            "reason": "No in-house capacity.",
+        },
+    )
     assert response.status_code == HTTPStatus.FOUND
     html = html_of(client.get(response.url))
     assert "Bring the service in-house" in html
@@ -476,7 +563,10 @@ def test_a_clerk_sees_the_project_without_its_forms(client_for, clerk):
 
 def test_the_pipeline_lists_a_contract_needing_a_project_until_one_is_started(client_for, manager):
     contract = ContractFactory(
-        reference="ENDING", title="Ending service", start_date=date(2024, 4, 1), term="3",
+        reference="ENDING",
+        title="Ending service",
+        start_date=date(2024, 4, 1),
+        term="3",
     )  # ends 31 Mar 2027, within 24 months of 22 Nov 2026, nothing left open
     ContractFactory(reference="LATER", start_date=date(2026, 4, 1), term="5")
     client = client_for(manager)
@@ -539,9 +629,15 @@ def test_the_projects_list_filters_by_status_and_paginates(client_for, officer, 
 
 def _waiver(service="Mental Health Flexible Support Service", start=date(2017, 10, 1), **extra):
     values = dict(
-        service=service, service_area=ServiceAreaFactory(), reason="Exempt from tender while the service is reviewed.",
-        start_date=start, term="18m+6m", value=Decimal("478500"), approver="Portfolio Holder for Care Services",
-        approved_on=date(2017, 3, 28), today=TODAY,
+        service=service,
+        service_area=ServiceAreaFactory(),
+        reason="Exempt from tender while the service is reviewed.",
+        start_date=start,
+        term="18m+6m",
+        value=Decimal("478500"),
+        approver="Portfolio Holder for Care Services",
+        approved_on=date(2017, 3, 28),
+        today=TODAY,
     )
     values.update(extra)
     return services.waiver_create(**values)
@@ -549,7 +645,12 @@ def _waiver(service="Mental Health Flexible Support Service", start=date(2017, 1
 
 def test_the_waivers_register_flags_a_repeated_service(client_for, clerk):
     _waiver(start=date(2015, 10, 1), term="2", approved_on=date(2015, 8, 1))
-    _waiver(service="mental health flexible support service", start=date(2016, 10, 1), term="12m", approved_on=date(2016, 8, 1))
+    _waiver(
+        service="mental health flexible support service",
+        start=date(2016, 10, 1),
+        term="12m",
+        approved_on=date(2016, 8, 1),
+    )
     latest = _waiver()
     once = _waiver(service="Day opportunities", start=date(2023, 4, 1), term="1+1", approved_on=date(2023, 3, 1))
     response = client_for(clerk).get(reverse("commissioning:waiver_list"))
@@ -564,7 +665,9 @@ def test_the_waivers_register_flags_a_repeated_service(client_for, clerk):
     assert "waiver for this service" not in once_row
     assert "2nd waiver for this service" in html
     repeated = client_for(clerk).get(reverse("commissioning:waiver_list"), {"repeated": "on"})
-    assert [row.waiver.service.lower() for row in repeated.context["page"].object_list] == ["mental health flexible support service"] * 3
+    assert [row.waiver.service.lower() for row in repeated.context["page"].object_list] == [
+        "mental health flexible support service"
+    ] * 3
 
 
 def test_recording_a_waiver_with_its_authorising_decision(client_for, officer):
@@ -572,9 +675,15 @@ def test_recording_a_waiver_with_its_authorising_decision(client_for, officer):
     area = ServiceAreaFactory()
     client = client_for(officer)
     data = {
-        "service": "Mental Health Flexible Support Service", "service_area": area.pk, "contract": "",
-        "reason": "Exempt from tender for 18 months (Option 2).", "start_date": "2017-10-01", "term": "18m+6m",
-        "value": "478500", "approver": "Portfolio Holder for Care Services", "approved_on": "2017-03-28",
+        "service": "Mental Health Flexible Support Service",
+        "service_area": area.pk,
+        "contract": "",
+        "reason": "Exempt from tender for 18 months (Option 2).",
+        "start_date": "2017-10-01",
+        "term": "18m+6m",
+        "value": "478500",
+        "approver": "Portfolio Holder for Care Services",
+        "approved_on": "2017-03-28",
         "authority": f"part:{part.pk}",
     }
     response = client.post(reverse("commissioning:waiver_create"), data)
@@ -588,12 +697,21 @@ def test_recording_a_waiver_with_its_authorising_decision(client_for, officer):
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
-    [({"term": "18x"}, "Cannot read the term"), ({"approved_on": "2027-01-01"}, "A waiver cannot be approved in the future.")],
+    [
+        ({"term": "18x"}, "Cannot read the term"),
+        ({"approved_on": "2027-01-01"}, "A waiver cannot be approved in the future."),
+    ],
 )
 def test_a_bad_waiver_is_refused(client_for, officer, overrides, message):
     data = {
-        "service": "Day opportunities", "service_area": ServiceAreaFactory().pk, "reason": "One provider.",
-        "start_date": "2023-04-01", "term": "1+1", "value": "120000", "approver": "Director", "approved_on": "2023-03-01",
+        "service": "Day opportunities",
+        "service_area": ServiceAreaFactory().pk,
+        "reason": "One provider.",
+        "start_date": "2023-04-01",
+        "term": "1+1",
+        "value": "120000",
+        "approver": "Director",
+        "approved_on": "2023-03-01",
         "authority": "",
     }
     data.update(overrides)
@@ -608,7 +726,10 @@ def test_a_bad_waiver_is_refused(client_for, officer, overrides, message):
 
 def test_the_contract_procurement_facts_for_support_at_home():
     contract = ContractFactory(
-        reference="LBB-SAH-2024", start_date=date(2024, 10, 1), term="5+2+2", annual_value=Decimal("2660000"),
+        reference="LBB-SAH-2024",
+        start_date=date(2024, 10, 1),
+        term="5+2+2",
+        annual_value=Decimal("2660000"),
     )
     facts = contract_procurement_facts(contract=contract, today=TODAY)
     assert facts.threshold.amount == Decimal("663540.00")
@@ -618,23 +739,35 @@ def test_the_contract_procurement_facts_for_support_at_home():
     assert facts.details_notice_due == date(2025, 1, 29)  # 120 days: light touch
     assert facts.termination_notice_due == date(2029, 10, 30)
     html = render_to_string("contracts/_procurement.html", {"contract": contract, "procurement_facts": facts})
-    for text in ["£663,540.00", "above the threshold", "<strong>No</strong>", "29 Jan 2025", "30 Oct 2029",
-                 "counted here from the start date"]:
+    for text in [
+        "£663,540.00",
+        "above the threshold",
+        "<strong>No</strong>",
+        "29 Jan 2025",
+        "30 Oct 2029",
+        "counted here from the start date",
+    ]:
         assert text in html, text
 
 
 def test_the_kpi_duty_applies_to_a_large_contract_under_the_procurement_act():
     contract = ContractFactory(
-        start_date=date(2025, 6, 1), term="3", annual_value=Decimal("2000000"),
-        procurement_regime=Contract.Regime.PA_2023, providers=[ProviderFactory()],
+        start_date=date(2025, 6, 1),
+        term="3",
+        annual_value=Decimal("2000000"),
+        procurement_regime=Contract.Regime.PA_2023,
+        providers=[ProviderFactory()],
     )
     facts = contract_procurement_facts(contract=contract, today=TODAY)
     assert facts.kpi_duty is True
     assert "at least 3 KPIs" in facts.kpi_duty_reason
     assert facts.details_notice_due == date(2025, 7, 1)  # 30 days
     framework = ContractFactory(
-        start_date=date(2025, 6, 1), term="3", annual_value=Decimal("2000000"),
-        procurement_regime=Contract.Regime.PA_2023, contract_type=Contract.ContractType.FRAMEWORK,
+        start_date=date(2025, 6, 1),
+        term="3",
+        annual_value=Decimal("2000000"),
+        procurement_regime=Contract.Regime.PA_2023,
+        contract_type=Contract.ContractType.FRAMEWORK,
     )
     assert contract_procurement_facts(contract=framework, today=TODAY).kpi_duty is False
 
@@ -652,8 +785,11 @@ def _projects(n: int, *, start: int = 0):
     area = ServiceAreaFactory()
     for i in range(start, start + n):
         project = services.project_create(
-            title=f"P{i}", service_area=area, incumbent_contracts=[ContractFactory(), ContractFactory()],
-            estimated_annual_value=Decimal("100000"), estimated_term="3",
+            title=f"P{i}",
+            service_area=area,
+            incumbent_contracts=[ContractFactory(), ContractFactory()],
+            estimated_annual_value=Decimal("100000"),
+            estimated_term="3",
         )
         pass_gateway(project, 0, date(2022, 6, 29))
         ContractFactory(start_date=date(2024, 1, 1), term="3")  # needs a project
@@ -682,10 +818,21 @@ def test_project_page_queries_do_not_grow(client_for, officer):
     big = support_at_home(title="Big", contracts=[ContractFactory() for _ in range(5)])
     orgs = [OrganisationFactory() for _ in range(4)]
     services.project_update(
-        project=big, title="Big", service_area=big.service_area, status="active",
-        incumbent_contracts=list(big.incumbent_contracts.all()), successor_contracts=[ContractFactory() for _ in range(3)],
-        required_start_date=None, lead_officer=officer, estimated_annual_value=Decimal("2660000"), estimated_term="5+2+2",
-        procurement_regime="light_touch", contract_type="block", baseline_annual_cost=None, baseline_year=None, notes="",
+        project=big,
+        title="Big",
+        service_area=big.service_area,
+        status="active",
+        incumbent_contracts=list(big.incumbent_contracts.all()),
+        successor_contracts=[ContractFactory() for _ in range(3)],
+        required_start_date=None,
+        lead_officer=officer,
+        estimated_annual_value=Decimal("2660000"),
+        estimated_term="5+2+2",
+        procurement_regime="light_touch",
+        contract_type="block",
+        baseline_annual_cost=None,
+        baseline_year=None,
+        notes="",
         funding=[services.ProjectShare(org, Decimal("25")) for org in orgs],
     )
     for number in (0, 1):
@@ -708,9 +855,16 @@ def test_project_page_queries_do_not_grow(client_for, officer):
 def test_the_admin_refuses_lead_times_out_of_order(admin_client):
     gateway = Gateway.objects.get(number=1)
     url = reverse("admin:commissioning_gateway_change", args=[gateway.pk])
-    response = admin_client.post(url, {
-        "number": 1, "name": "Gateway 1", "decision": gateway.decision, "stage": gateway.stage, "lead_months": 30,
-    })
+    response = admin_client.post(
+        url,
+        {
+            "number": 1,
+            "name": "Gateway 1",
+            "decision": gateway.decision,
+            "stage": gateway.stage,
+            "lead_months": 30,
+        },
+    )
     assert response.status_code == HTTPStatus.OK
     assert "would fall due before Gateway 0" in html_of(response)
     gateway.refresh_from_db()

@@ -26,9 +26,9 @@ dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
 clear_days = st.integers(min_value=0, max_value=15)
 call_in_lengths = st.integers(min_value=1, max_value=15)
 # Any calendar at all, to check the counting rules do not depend on real bank holidays.
-calendars = st.frozensets(
-    st.dates(min_value=date(2019, 10, 1), max_value=date(2031, 3, 31)), max_size=60
-).map(WorkingDays)
+calendars = st.frozensets(st.dates(min_value=date(2019, 10, 1), max_value=date(2031, 3, 31)), max_size=60).map(
+    WorkingDays
+)
 
 
 def deadline(meeting, **kwargs):

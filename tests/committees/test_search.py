@@ -226,12 +226,12 @@ def test_the_query_count_does_not_grow_with_the_results(demo, django_assert_num_
     with django_assert_num_queries(4):
         results = search(query="support home")
         for hit in results.reports:
-            [(meeting.committee.name, meeting.date) for meeting in hit.meetings]
-            hit.report.council.name
+            _ = [(meeting.committee.name, meeting.date) for meeting in hit.meetings]
+            _ = hit.report.council.name
         for hit in results.items:
-            hit.item.meeting.committee.council.name, hit.item.report.reference
+            _ = hit.item.meeting.committee.council.name, hit.item.report.reference
         for hit in results.parts:
-            hit.part.item.meeting.committee.council.name, hit.part.item.title, hit.part.recommended_to
+            _ = hit.part.item.meeting.committee.council.name, hit.part.item.title, hit.part.recommended_to
     assert len(results.reports) == 2 and len(results.items) == 5 and len(results.parts) == 4
 
 

@@ -76,18 +76,28 @@ def test_the_agenda_deadline_follows_the_setting(executive, settings):
 
 def test_the_call_in_of_an_executive_meeting(executive):
     """Published Fri 2 Dec 2022 -> call-in ends Fri 9 Dec 2022; the urgent part is exempt."""
-    meeting = MeetingFactory(committee=executive, starts_at=at(date(2022, 11, 30)), decisions_published_on=date(2022, 12, 2))
+    meeting = MeetingFactory(
+        committee=executive, starts_at=at(date(2022, 11, 30)), decisions_published_on=date(2022, 12, 2)
+    )
     item = AgendaItemFactory(meeting=meeting, number="7")
-    approve = ResolutionPartFactory(item=item, number="i", kind=ResolutionPart.Kind.APPROVE, text="Approved.", is_key_decision=True)
+    approve = ResolutionPartFactory(
+        item=item, number="i", kind=ResolutionPart.Kind.APPROVE, text="Approved.", is_key_decision=True
+    )
     ResolutionPartFactory(item=item, number="ii", kind=ResolutionPart.Kind.NOTE, text="Noted.")
-    urgent = ResolutionPartFactory(item=item, number="iii", kind=ResolutionPart.Kind.APPROVE, text="Approved.", is_urgent=True)
+    urgent = ResolutionPartFactory(
+        item=item, number="iii", kind=ResolutionPart.Kind.APPROVE, text="Approved.", is_urgent=True
+    )
 
     during = meeting_clock(_detail(meeting), today=date(2022, 12, 9))
     assert [row.part for row in during.decisions] == [approve, urgent]  # noting is not called in
     first, second = during.decisions
     assert (first.call_in.ends, first.call_in.first_implementation_day) == (date(2022, 12, 9), date(2022, 12, 12))
     assert first.call_in_status == "open"
-    assert (second.call_in.ends, second.call_in.first_implementation_day, second.call_in_status) == (None, date(2022, 12, 2), "exempt")
+    assert (second.call_in.ends, second.call_in.first_implementation_day, second.call_in_status) == (
+        None,
+        date(2022, 12, 2),
+        "exempt",
+    )
     assert meeting_clock(_detail(meeting), today=date(2022, 12, 10)).decisions[0].call_in_status == "ended"
     # Key decision: notice 28 clear days before Wed 30 Nov 2022.
     assert during.key_decision_notice_by == date(2022, 11, 1)
@@ -101,7 +111,9 @@ def test_there_is_no_call_in_before_publication_or_for_a_scrutiny_committee(exec
     assert unpublished.subject_to_call_in
     assert [row.call_in for row in unpublished.decisions] == [None]
 
-    scrutiny = MeetingFactory(committee=pds, starts_at=at(date(2022, 11, 15)), decisions_published_on=date(2022, 11, 16))
+    scrutiny = MeetingFactory(
+        committee=pds, starts_at=at(date(2022, 11, 15)), decisions_published_on=date(2022, 11, 16)
+    )
     ResolutionPartFactory(item=AgendaItemFactory(meeting=scrutiny), kind=ResolutionPart.Kind.APPROVE)
     clock = meeting_clock(_detail(scrutiny), today=date(2022, 12, 1))
     assert not clock.subject_to_call_in
@@ -112,7 +124,9 @@ def test_there_is_no_call_in_before_publication_or_for_a_scrutiny_committee(exec
 def test_the_call_in_follows_the_setting(executive, settings):
     settings.CALL_IN_WORKING_DAYS = 10
     # Published Wed 21 Dec 2022: ten working days skip 26, 27 Dec and 2 Jan.
-    meeting = MeetingFactory(committee=executive, starts_at=at(date(2022, 12, 21), 10), decisions_published_on=date(2022, 12, 21))
+    meeting = MeetingFactory(
+        committee=executive, starts_at=at(date(2022, 12, 21), 10), decisions_published_on=date(2022, 12, 21)
+    )
     ResolutionPartFactory(item=AgendaItemFactory(meeting=meeting), kind=ResolutionPart.Kind.APPROVE)
     assert meeting_clock(_detail(meeting), today=date(2023, 1, 1)).decisions[0].call_in.ends == date(2023, 1, 9)
 
@@ -122,7 +136,9 @@ def test_minutes_await_the_next_meeting_that_is_not_cancelled(pds):
     MeetingFactory(committee=pds, starts_at=at(date(2022, 12, 6)), status=Meeting.Status.CANCELLED)
     assert meeting_clock(_detail(first), today=date(2022, 12, 10)).minutes.next_meeting_pk is None
     following = MeetingFactory(committee=pds, starts_at=at(date(2023, 1, 17)))
-    MeetingFactory(committee=CommitteeFactory(council=pds.council), starts_at=at(date(2022, 12, 1)))  # another committee
+    MeetingFactory(
+        committee=CommitteeFactory(council=pds.council), starts_at=at(date(2022, 12, 1))
+    )  # another committee
 
     before = meeting_clock(_detail(first), today=date(2022, 12, 10)).minutes
     assert (before.state, before.next_meeting_pk, before.can_approve_now) == ("awaiting", following.pk, False)
@@ -175,11 +191,15 @@ def test_actions_overdue_first_then_open_then_done(executive):
 def test_delegations_used_and_not(executive):
     item = AgendaItemFactory(meeting=MeetingFactory(committee=executive))
     unused = ResolutionPartFactory(
-        item=item, number="1", kind=ResolutionPart.Kind.DELEGATE,
+        item=item,
+        number="1",
+        kind=ResolutionPart.Kind.DELEGATE,
         delegation=services.DelegationInput(to_whom="Chief Officer", scope="Extend", expires_on=date(2025, 1, 1)),
     ).delegation
     used = ResolutionPartFactory(
-        item=item, number="2", kind=ResolutionPart.Kind.DELEGATE,
+        item=item,
+        number="2",
+        kind=ResolutionPart.Kind.DELEGATE,
         delegation=services.DelegationInput(to_whom="Director", scope="Award"),
     ).delegation
     OfficerDecisionFactory(delegation=used)
@@ -197,7 +217,9 @@ def test_delegations_used_and_not(executive):
 def test_resolved_lead_in(executive, pds):
     item = AgendaItemFactory(meeting=MeetingFactory(committee=pds))
     for number in ("i", "ii"):
-        ResolutionPartFactory(item=item, number=number, kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="x")
+        ResolutionPartFactory(
+            item=item, number=number, kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="x"
+        )
     assert resolved_lead_in(item) == "that the Executive be recommended to:"
     ResolutionPartFactory(item=item, number="iii", kind=ResolutionPart.Kind.NOTE)
     assert resolved_lead_in(item) == "that:"
@@ -208,13 +230,21 @@ def test_form_choices_are_this_councils_and_this_committees(executive, pds):
     ours = ReportFactory(council=executive.council, reference="ACH22-035", title="Gateway 1")
     ReportFactory(council=OrganisationFactory(name="Nottingham City Council"), reference="N1")
     earlier = AgendaItemFactory(meeting=MeetingFactory(committee=pds, starts_at=at(date(2022, 11, 15))), number="5")
-    to_us = ResolutionPartFactory(item=earlier, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="Tender")
-    ResolutionPartFactory(item=earlier, number="ii", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=pds, text="Elsewhere")
+    to_us = ResolutionPartFactory(
+        item=earlier, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="Tender"
+    )
+    ResolutionPartFactory(
+        item=earlier, number="ii", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=pds, text="Elsewhere"
+    )
     later = AgendaItemFactory(meeting=MeetingFactory(committee=pds, starts_at=at(date(2022, 12, 15))), number="6")
-    ResolutionPartFactory(item=later, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="Later")
+    ResolutionPartFactory(
+        item=later, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="Later"
+    )
     choices = meeting_form_choices(meeting=meeting)
     assert choices.reports == [(ours.pk, "ACH22-035 Gateway 1")]
-    assert choices.recommendations == [(to_us.pk, "Adult Care and Health PDS Committee, 15 Nov 2022, item 5 (i): Tender")]
+    assert choices.recommendations == [
+        (to_us.pk, "Adult Care and Health PDS Committee, 15 Nov 2022, item 5 (i): Tender")
+    ]
     assert {name for _, name in choices.committees} == {"Executive", "Adult Care and Health PDS Committee"}
 
 
@@ -249,7 +279,9 @@ def test_the_calendar_grid_marks_meetings_and_bank_holidays(executive):
 def test_minutes_print_the_report_line_once(executive):
     report = ReportFactory(council=executive.council, reference="ACH22-035")
     meeting = MeetingFactory(committee=executive)
-    AgendaItemFactory(meeting=meeting, number="1", report=report, minutes="Report ACH22-035\n\nThe Executive considered it.")
+    AgendaItemFactory(
+        meeting=meeting, number="1", report=report, minutes="Report ACH22-035\n\nThe Executive considered it."
+    )
     AgendaItemFactory(meeting=meeting, number="2", report=report, minutes="The Executive considered it again.")
     AgendaItemFactory(meeting=meeting, number="3", report=None)
     assert [entry.report_line for entry in minutes_entries(_detail(meeting))] == ["", "Report ACH22-035", ""]

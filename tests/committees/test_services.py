@@ -42,32 +42,54 @@ def support_at_home(bromley):
 def _gateway_1_chain(pds, executive, contract):
     """The support@home chain: PDS recommends, the Executive decides and delegates."""
     report = services.report_create(
-        council=pds.council, reference="ACH22-035", title="Gateway 1", kind=Report.Kind.GATEWAY, gateway_number=1,
+        council=pds.council,
+        reference="ACH22-035",
+        title="Gateway 1",
+        kind=Report.Kind.GATEWAY,
+        gateway_number=1,
         contracts=[contract],
     )
     pds_meeting = services.meeting_create(committee=pds, starts_at=at(date(2022, 11, 15)))
     pds_item = services.agenda_item_add(meeting=pds_meeting, number="5", title="support@home", report=report)
     recommend_tender = services.resolution_part_add(
-        meeting=pds_meeting, item=pds_item, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive,
+        meeting=pds_meeting,
+        item=pds_item,
+        number="i",
+        kind=ResolutionPart.Kind.RECOMMEND,
+        recommended_to=executive,
         text="Approve the commencement of a tender process.",
         links=[services.LinkInput(contract=contract, effect=ContractLink.Effect.APPROVE_TENDER)],
     )
     recommend_delegation = services.resolution_part_add(
-        meeting=pds_meeting, item=pds_item, number="ii", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive,
+        meeting=pds_meeting,
+        item=pds_item,
+        number="ii",
+        kind=ResolutionPart.Kind.RECOMMEND,
+        recommended_to=executive,
         text="Delegate authority to the Chief Officer to approve the contract extension period(s).",
     )
     exec_meeting = services.meeting_create(committee=executive, starts_at=at(date(2022, 11, 30)))
     exec_item = services.agenda_item_add(meeting=exec_meeting, number="7", title="support@home", report=report)
     approve = services.resolution_part_add(
-        meeting=exec_meeting, item=exec_item, number="i", kind=ResolutionPart.Kind.APPROVE, takes_up=recommend_tender,
-        text="Approved the commencement of a tender process.", is_key_decision=True,
+        meeting=exec_meeting,
+        item=exec_item,
+        number="i",
+        kind=ResolutionPart.Kind.APPROVE,
+        takes_up=recommend_tender,
+        text="Approved the commencement of a tender process.",
+        is_key_decision=True,
         links=[services.LinkInput(contract=contract, effect=ContractLink.Effect.APPROVE_TENDER)],
     )
     delegate = services.resolution_part_add(
-        meeting=exec_meeting, item=exec_item, number="ii", kind=ResolutionPart.Kind.DELEGATE,
-        takes_up=recommend_delegation, text="Delegated authority to approve the extension period(s).",
+        meeting=exec_meeting,
+        item=exec_item,
+        number="ii",
+        kind=ResolutionPart.Kind.DELEGATE,
+        takes_up=recommend_delegation,
+        text="Delegated authority to approve the extension period(s).",
         delegation=services.DelegationInput(
-            to_whom="Chief Officer", in_consultation_with="Portfolio Holder",
+            to_whom="Chief Officer",
+            in_consultation_with="Portfolio Holder",
             scope="Approve the contract extension period(s)",
             condition="on satisfactory achievement of the contract performance indicators",
         ),
@@ -93,14 +115,21 @@ def test_the_support_at_home_chain_can_be_followed_from_either_end(pds, executiv
 def test_an_officer_decision_under_the_delegation_authorises_an_option(pds, executive, support_at_home):
     *_, delegate = _gateway_1_chain(pds, executive, support_at_home)
     decision = services.officer_decision_record(
-        decision_maker="Chief Officer, Adult Social Care", decided_on=date(2026, 11, 2),
-        text="Extension approved: KPIs achieved.", delegation=delegate.delegation, today=TODAY,
+        decision_maker="Chief Officer, Adult Social Care",
+        decided_on=date(2026, 11, 2),
+        text="Extension approved: KPIs achieved.",
+        delegation=delegate.delegation,
+        today=TODAY,
     )
-    assert ("officer:%d" % decision.pk) in dict(authority_choices(contract=support_at_home))
+    assert f"officer:{decision.pk}" in dict(authority_choices(contract=support_at_home))
     option = support_at_home.options.get(order=1)
     services.option_decide(
-        option=option, exercise=True, decided_by="Chief Officer", decided_on=date(2026, 11, 2),
-        authority=authority_from_choice(f"officer:{decision.pk}"), today=TODAY,
+        option=option,
+        exercise=True,
+        decided_by="Chief Officer",
+        decided_on=date(2026, 11, 2),
+        authority=authority_from_choice(f"officer:{decision.pk}"),
+        today=TODAY,
     )
     support_at_home.refresh_from_db()
     assert support_at_home.current_end_date == date(2031, 9, 30)
@@ -112,7 +141,9 @@ def test_an_officer_decision_under_the_delegation_authorises_an_option(pds, exec
 
 def test_an_option_exercised_without_authority_has_no_link(support_at_home):
     option = support_at_home.options.get(order=1)
-    services.option_decide(option=option, exercise=True, decided_by="Someone", decided_on=date(2026, 11, 2), today=TODAY)
+    services.option_decide(
+        option=option, exercise=True, decided_by="Someone", decided_on=date(2026, 11, 2), today=TODAY
+    )
     assert contract_decisions(contract=support_at_home).for_option(option.pk) is None
     assert option.decision_links.count() == 0
 
@@ -120,14 +151,21 @@ def test_an_option_exercised_without_authority_has_no_link(support_at_home):
 def test_an_authority_dated_after_the_decision_is_refused_and_nothing_changes(pds, executive, support_at_home):
     *_, delegate = _gateway_1_chain(pds, executive, support_at_home)
     decision = services.officer_decision_record(
-        decision_maker="Chief Officer", decided_on=date(2026, 11, 20), text="Approve", delegation=delegate.delegation,
+        decision_maker="Chief Officer",
+        decided_on=date(2026, 11, 20),
+        text="Approve",
+        delegation=delegate.delegation,
         today=TODAY,
     )
     option = support_at_home.options.get(order=1)
     with pytest.raises(ValidationError, match="after 2 Nov 2026"):
         services.option_decide(
-            option=option, exercise=True, decided_by="Chief Officer", decided_on=date(2026, 11, 2),
-            authority=decision, today=TODAY,
+            option=option,
+            exercise=True,
+            decided_by="Chief Officer",
+            decided_on=date(2026, 11, 2),
+            authority=decision,
+            today=TODAY,
         )
     option.refresh_from_db()
     assert option.status == "available"
@@ -149,8 +187,14 @@ def test_an_action_due_before_its_meeting_is_refused_with_its_part(pds):
     item = services.agenda_item_add(meeting=meeting, number="5", title="An item")
     with pytest.raises(ValidationError) as error:
         services.resolution_part_add(
-            meeting=meeting, item=item, number="2", kind="approve", text="A progress report be submitted.",
-            actions=[services.ActionInput(text="Progress report", owner="Strategic Director", due_on=date(2022, 11, 1))],
+            meeting=meeting,
+            item=item,
+            number="2",
+            kind="approve",
+            text="A progress report be submitted.",
+            actions=[
+                services.ActionInput(text="Progress report", owner="Strategic Director", due_on=date(2022, 11, 1))
+            ],
         )
     assert error.value.message_dict["due_on"] == ["An action cannot be due before its meeting (15 Nov 2022)."]
     assert not ResolutionPart.objects.exists()
@@ -195,12 +239,18 @@ def test_an_officer_decision_must_fall_within_its_delegation(pds, executive, sup
     *_, delegate = _gateway_1_chain(pds, executive, support_at_home)
     with pytest.raises(ValidationError, match="The delegation was only made on 30 Nov 2022"):
         services.officer_decision_record(
-            decision_maker="Chief Officer", decided_on=date(2022, 11, 1), text="Too early",
-            delegation=delegate.delegation, today=TODAY,
+            decision_maker="Chief Officer",
+            decided_on=date(2022, 11, 1),
+            text="Too early",
+            delegation=delegate.delegation,
+            today=TODAY,
         )
     with pytest.raises(ValidationError, match="cannot be dated in the future"):
         services.officer_decision_record(
-            decision_maker="Chief Officer", decided_on=date(2026, 11, 23), text="Too late", today=TODAY,
+            decision_maker="Chief Officer",
+            decided_on=date(2026, 11, 23),
+            text="Too late",
+            today=TODAY,
         )
 
 
@@ -224,8 +274,14 @@ def test_an_option_link_must_belong_to_the_contract(pds, support_at_home):
     item = services.agenda_item_add(meeting=meeting, number="5", title="An item")
     with pytest.raises(ValidationError, match="belongs to another contract, not LBB-SAH-2024"):
         services.resolution_part_add(
-            meeting=meeting, item=item, number="i", kind="approve", text="Extend.",
-            links=[services.LinkInput(contract=support_at_home, effect="exercise_option", option=other.options.first())],
+            meeting=meeting,
+            item=item,
+            number="i",
+            kind="approve",
+            text="Extend.",
+            links=[
+                services.LinkInput(contract=support_at_home, effect="exercise_option", option=other.options.first())
+            ],
         )
     assert not ResolutionPart.objects.exists()
     assert AgendaItem.objects.count() == 1

@@ -60,51 +60,90 @@ def contract(bromley):
 @pytest.fixture
 def chain(pds, executive, contract):
     report = ReportFactory(
-        council=pds.council, reference="ACH22-035", title="Support at home: Gateway 1",
-        kind=Report.Kind.GATEWAY, gateway_number=1, author="Colin Lusted", author_role="Head of Complex Needs",
+        council=pds.council,
+        reference="ACH22-035",
+        title="Support at home: Gateway 1",
+        kind=Report.Kind.GATEWAY,
+        gateway_number=1,
+        author="Colin Lusted",
+        author_role="Head of Complex Needs",
         contracts=[contract],
     )
     pds_meeting = MeetingFactory(committee=pds, starts_at=at(date(2022, 11, 15)))
     pds_item = AgendaItemFactory(
-        meeting=pds_meeting, number="5", title="Adult mental health support@home service", report=report,
+        meeting=pds_meeting,
+        number="5",
+        title="Adult mental health support@home service",
+        report=report,
         minutes="This Committee considered a report which sought Executive approval.",
     )
     recommend_tender = ResolutionPartFactory(
-        item=pds_item, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive,
+        item=pds_item,
+        number="i",
+        kind=ResolutionPart.Kind.RECOMMEND,
+        recommended_to=executive,
         text="Approve the commencement of a tender process for the support@home contract.",
     )
     recommend_delegation = ResolutionPartFactory(
-        item=pds_item, number="ii", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive,
+        item=pds_item,
+        number="ii",
+        kind=ResolutionPart.Kind.RECOMMEND,
+        recommended_to=executive,
         text="Delegate authority to the Chief Officer to approve the contract extension period(s).",
     )
     exec_meeting = MeetingFactory(
-        committee=executive, starts_at=at(date(2022, 11, 30)), venue="Bromley Civic Centre",
-        agenda_published_on=date(2022, 11, 23), decisions_published_on=date(2022, 12, 2),
+        committee=executive,
+        starts_at=at(date(2022, 11, 30)),
+        venue="Bromley Civic Centre",
+        agenda_published_on=date(2022, 11, 23),
+        decisions_published_on=date(2022, 12, 2),
     )
     exec_item = AgendaItemFactory(meeting=exec_meeting, number="7", title="Support@home: Gateway 1", report=report)
     approve = ResolutionPartFactory(
-        item=exec_item, number="i", kind=ResolutionPart.Kind.APPROVE, takes_up=recommend_tender,
-        text="Approved the commencement of a tender process.", is_key_decision=True,
+        item=exec_item,
+        number="i",
+        kind=ResolutionPart.Kind.APPROVE,
+        takes_up=recommend_tender,
+        text="Approved the commencement of a tender process.",
+        is_key_decision=True,
         links=[services.LinkInput(contract=contract, effect=ContractLink.Effect.APPROVE_TENDER)],
     )
     delegate = ResolutionPartFactory(
-        item=exec_item, number="ii", kind=ResolutionPart.Kind.DELEGATE, takes_up=recommend_delegation,
+        item=exec_item,
+        number="ii",
+        kind=ResolutionPart.Kind.DELEGATE,
+        takes_up=recommend_delegation,
         text="Delegated authority to approve the contract extension period(s).",
         delegation=services.DelegationInput(
-            to_whom="Chief Officer", in_consultation_with="Portfolio Holder",
+            to_whom="Chief Officer",
+            in_consultation_with="Portfolio Holder",
             scope="Approve the contract extension period(s)",
             condition="on satisfactory achievement of the contract performance indicators",
         ),
-        actions=[services.ActionInput(text="Progress report to Members", owner="Director of Adult Services", due_on=date(2023, 6, 30))],
+        actions=[
+            services.ActionInput(
+                text="Progress report to Members", owner="Director of Adult Services", due_on=date(2023, 6, 30)
+            )
+        ],
     )
     urgent = ResolutionPartFactory(
-        item=exec_item, number="iii", kind=ResolutionPart.Kind.APPROVE, is_urgent=True,
+        item=exec_item,
+        number="iii",
+        kind=ResolutionPart.Kind.APPROVE,
+        is_urgent=True,
         text="Approved interim arrangements with the current provider.",
     )
     return {
-        "report": report, "pds_meeting": pds_meeting, "pds_item": pds_item, "recommend_tender": recommend_tender,
-        "recommend_delegation": recommend_delegation, "exec_meeting": exec_meeting, "exec_item": exec_item,
-        "approve": approve, "delegate": delegate, "urgent": urgent,
+        "report": report,
+        "pds_meeting": pds_meeting,
+        "pds_item": pds_item,
+        "recommend_tender": recommend_tender,
+        "recommend_delegation": recommend_delegation,
+        "exec_meeting": exec_meeting,
+        "exec_item": exec_item,
+        "approve": approve,
+        "delegate": delegate,
+        "urgent": urgent,
     }
 
 
@@ -188,7 +227,10 @@ def test_roles_see_and_change_what_they_should(request, client_for, chain, role)
     assert statuses == {page[0]: _expected(role, page) for page in READ_PAGES + FORM_PAGES}
 
 
-@pytest.mark.parametrize(("role", "expected"), [("officer", HTTPStatus.FORBIDDEN), ("manager", HTTPStatus.FORBIDDEN), ("nobody", HTTPStatus.NOT_FOUND)])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("officer", HTTPStatus.FORBIDDEN), ("manager", HTTPStatus.FORBIDDEN), ("nobody", HTTPStatus.NOT_FOUND)],
+)
 def test_only_clerks_can_write(request, client_for, chain, role, expected):
     client = client_for(request.getfixturevalue(role))
     meeting, item, part = chain["exec_meeting"], chain["exec_item"], chain["delegate"]
@@ -196,9 +238,18 @@ def test_only_clerks_can_write(request, client_for, chain, role, expected):
     before = _counts()
     posts = [
         (reverse("committees:item_create", args=[meeting.pk]), {"number": "8", "title": "Another"}),
-        (reverse("committees:item_update", args=[item.pk]), {f"item-{item.pk}-number": "7", f"item-{item.pk}-title": "Changed"}),
-        (reverse("committees:part_create", args=[meeting.pk, item.pk]), {f"part-{item.pk}-number": "iv", f"part-{item.pk}-kind": "note", f"part-{item.pk}-text": "Noted."}),
-        (reverse("committees:action_create", args=[part.pk]), {f"action-{part.pk}-text": "X", f"action-{part.pk}-owner": "Y", f"action-{part.pk}-due_on": "2023-01-01"}),
+        (
+            reverse("committees:item_update", args=[item.pk]),
+            {f"item-{item.pk}-number": "7", f"item-{item.pk}-title": "Changed"},
+        ),
+        (
+            reverse("committees:part_create", args=[meeting.pk, item.pk]),
+            {f"part-{item.pk}-number": "iv", f"part-{item.pk}-kind": "note", f"part-{item.pk}-text": "Noted."},
+        ),
+        (
+            reverse("committees:action_create", args=[part.pk]),
+            {f"action-{part.pk}-text": "X", f"action-{part.pk}-owner": "Y", f"action-{part.pk}-due_on": "2023-01-01"},
+        ),
         (reverse("committees:action_done", args=[action.pk]), {}),
         (reverse("committees:meeting_update", args=[meeting.pk]), {"starts_at": "2022-11-30T19:00", "status": "held"}),
         (reverse("committees:minutes_approve", args=[chain["pds_meeting"].pk]), {"at_meeting": meeting.pk}),
@@ -250,7 +301,9 @@ def test_the_chain_can_be_followed_from_either_end(client_for, officer, clerk, c
     executive_text = _text(client.get(chain["exec_meeting"].get_absolute_url()))
     executive_html = _html(client.get(chain["exec_meeting"].get_absolute_url()))
     # The decision links back to the recommendation it took up ...
-    assert "Takes up the recommendation of Adult Care and Health PDS Committee, 15 Nov 2022, item 5 (i)" in executive_text
+    assert (
+        "Takes up the recommendation of Adult Care and Health PDS Committee, 15 Nov 2022, item 5 (i)" in executive_text
+    )
     assert chain["recommend_tender"].get_absolute_url() in executive_html
     # ... and the recommendation forward to the decision.
     pds_text = _text(client.get(chain["pds_meeting"].get_absolute_url()))
@@ -274,7 +327,7 @@ def test_the_clock_shows_the_statutory_dates(client_for, officer, chain):
     by Tue 1 Nov 2022; decisions published Fri 2 Dec 2022 -> call-in ends Fri 9 Dec 2022."""
     response = client_for(officer).get(chain["exec_meeting"].get_absolute_url())
     html = _html(response)
-    clock = html[html.index('id="clock"'):html.index('id="clock-minutes"')]
+    clock = html[html.index('id="clock"') : html.index('id="clock-minutes"')]
     assert "Publish by <strong>Tue 22 Nov 2022</strong>" in clock
     assert 'data-agenda="late"' in clock  # published Wed 23 Nov
     assert "Wed 23 Nov 2022" in clock
@@ -284,11 +337,17 @@ def test_the_clock_shows_the_statutory_dates(client_for, officer, chain):
     assert "Mon 12 Dec 2022" in clock  # the first working day after call-in
     assert "Exempt: urgent" in clock  # part iii
     rows = response.context["clock"].decisions
-    assert [(row.part.number, row.call_in_status) for row in rows] == [("i", "ended"), ("ii", "ended"), ("iii", "exempt")]
+    assert [(row.part.number, row.call_in_status) for row in rows] == [
+        ("i", "ended"),
+        ("ii", "ended"),
+        ("iii", "exempt"),
+    ]
 
 
 def test_the_clock_shows_an_agenda_published_on_time_and_one_still_due(client_for, officer, executive):
-    on_time = MeetingFactory(committee=executive, starts_at=at(date(2022, 11, 30)), agenda_published_on=date(2022, 11, 22))
+    on_time = MeetingFactory(
+        committee=executive, starts_at=at(date(2022, 11, 30)), agenda_published_on=date(2022, 11, 22)
+    )
     html = _html(client_for(officer).get(on_time.get_absolute_url()))
     assert "Published Tue 22 Nov 2022: on time." in html
     # Tue 3 Jan 2023 -> publish by Wed 21 Dec 2022 (26, 27 Dec and 2 Jan are bank holidays).
@@ -321,7 +380,9 @@ def test_minutes_cannot_be_approved_at_a_later_meeting_than_the_next(client_for,
     first = MeetingFactory(committee=pds, starts_at=at(date(2022, 11, 15)))
     MeetingFactory(committee=pds, starts_at=at(date(2023, 1, 17)))
     later = MeetingFactory(committee=pds, starts_at=at(date(2023, 3, 14)))
-    response = client_for(clerk).post(reverse("committees:minutes_approve", args=[first.pk]), {"at_meeting": later.pk}, follow=True)
+    response = client_for(clerk).post(
+        reverse("committees:minutes_approve", args=[first.pk]), {"at_meeting": later.pk}, follow=True
+    )
     assert "Minutes are approved at the next meeting of the same committee." in _html(response)
     first.refresh_from_db()
     assert first.minutes_approved_at is None
@@ -355,7 +416,8 @@ def test_a_duplicate_item_number_is_refused_and_the_page_keeps_what_was_typed(cl
     meeting = chain["exec_meeting"]
     before = _counts()
     response = client_for(clerk).post(
-        reverse("committees:item_create", args=[meeting.pk]), {"number": "7", "title": "Typed title", "minutes": "Typed minutes"}
+        reverse("committees:item_create", args=[meeting.pk]),
+        {"number": "7", "title": "Typed title", "minutes": "Typed minutes"},
     )
     html = _html(response)
     assert "This meeting already has an item with this number." in html
@@ -369,7 +431,12 @@ def test_the_clerk_edits_an_items_minutes(client_for, clerk, chain):
     prefix = f"item-{item.pk}"
     response = client_for(clerk).post(
         reverse("committees:item_update", args=[item.pk]),
-        {f"{prefix}-number": "7", f"{prefix}-title": item.title, f"{prefix}-report": chain["report"].pk, f"{prefix}-minutes": "The Executive considered the report."},
+        {
+            f"{prefix}-number": "7",
+            f"{prefix}-title": item.title,
+            f"{prefix}-report": chain["report"].pk,
+            f"{prefix}-minutes": "The Executive considered the report.",
+        },
     )
     assert response.url.endswith(f"#item-{item.pk}")
     item.refresh_from_db()
@@ -386,10 +453,19 @@ def test_the_clerk_adds_a_part_with_a_delegation_an_action_and_a_contract_link(c
     response = client_for(clerk).post(
         reverse("committees:part_create", args=[meeting.pk, item.pk]),
         _part_data(
-            item, number="iv.)", kind="delegate", text="Delegated authority to award the contract.",
-            to_whom="Director of Adult Services", scope="Award the contract", expires_on="2024-09-30",
-            action_text="Report the award to Members", action_owner="Director of Adult Services", action_due_on="2024-10-31",
-            contract=contract.pk, effect="award", is_key_decision="on",
+            item,
+            number="iv.)",
+            kind="delegate",
+            text="Delegated authority to award the contract.",
+            to_whom="Director of Adult Services",
+            scope="Award the contract",
+            expires_on="2024-09-30",
+            action_text="Report the award to Members",
+            action_owner="Director of Adult Services",
+            action_due_on="2024-10-31",
+            contract=contract.pk,
+            effect="award",
+            is_key_decision="on",
         ),
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -422,8 +498,15 @@ def test_a_part_on_an_item_of_another_meeting_is_refused_and_nothing_is_saved(cl
     response = client_for(clerk).post(
         reverse("committees:part_create", args=[chain["exec_meeting"].pk, other_item.pk]),
         _part_data(
-            other_item, number="iii", kind="delegate", text="Delegated.", to_whom="Chief Officer", scope="Anything",
-            action_text="Report back", action_owner="Chief Officer", action_due_on="2023-01-31",
+            other_item,
+            number="iii",
+            kind="delegate",
+            text="Delegated.",
+            to_whom="Chief Officer",
+            scope="Anything",
+            action_text="Report back",
+            action_owner="Chief Officer",
+            action_due_on="2023-01-31",
         ),
     )
     html = _html(response)
@@ -438,8 +521,13 @@ def test_an_action_due_before_its_meeting_is_refused_and_the_part_is_not_saved(c
     response = client_for(clerk).post(
         reverse("committees:part_create", args=[meeting.pk, item.pk]),
         _part_data(
-            item, number="iv", kind="approve", text="Approved the specification.",
-            action_text="Publish the tender", action_owner="Head of Procurement", action_due_on="2022-11-01",
+            item,
+            number="iv",
+            kind="approve",
+            text="Approved the specification.",
+            action_text="Publish the tender",
+            action_owner="Head of Procurement",
+            action_due_on="2022-11-01",
         ),
     )
     html = _html(response)
@@ -455,13 +543,21 @@ def test_an_action_added_to_a_part_due_before_its_meeting_is_refused(client_for,
     prefix = f"action-{part.pk}"
     response = client_for(clerk).post(
         reverse("committees:action_create", args=[part.pk]),
-        {f"{prefix}-text": "Publish the tender", f"{prefix}-owner": "Head of Procurement", f"{prefix}-due_on": "2022-11-29"},
+        {
+            f"{prefix}-text": "Publish the tender",
+            f"{prefix}-owner": "Head of Procurement",
+            f"{prefix}-due_on": "2022-11-29",
+        },
     )
     assert "An action cannot be due before its meeting (30 Nov 2022)." in _html(response)
     assert _counts() == before
     response = client_for(clerk).post(
         reverse("committees:action_create", args=[part.pk]),
-        {f"{prefix}-text": "Publish the tender", f"{prefix}-owner": "Head of Procurement", f"{prefix}-due_on": "2022-12-15"},
+        {
+            f"{prefix}-text": "Publish the tender",
+            f"{prefix}-owner": "Head of Procurement",
+            f"{prefix}-due_on": "2022-12-15",
+        },
     )
     assert response.url.endswith(f"#item-{part.item_id}")
     assert part.actions.get().owner == "Head of Procurement"
@@ -492,7 +588,15 @@ def test_an_option_that_does_not_exist_is_refused(client_for, clerk, chain, cont
     item = chain["exec_item"]
     response = client_for(clerk).post(
         reverse("committees:part_create", args=[chain["exec_meeting"].pk, item.pk]),
-        _part_data(item, number="iv", kind="approve", text="Exercise.", contract=contract.pk, effect="exercise_option", option_order="5"),
+        _part_data(
+            item,
+            number="iv",
+            kind="approve",
+            text="Exercise.",
+            contract=contract.pk,
+            effect="exercise_option",
+            option_order="5",
+        ),
     )
     assert "LBB-SAH-2024 has no option 5." in _html(response)
     assert not ResolutionPart.objects.filter(item=item, number="iv").exists()
@@ -502,8 +606,11 @@ def test_the_clerk_updates_the_meeting_details(client_for, clerk, chain):
     meeting = chain["exec_meeting"]
     client = client_for(clerk)
     data = {
-        "starts_at": "2022-11-30T19:00", "venue": "Council Chamber", "status": "held",
-        "agenda_published_on": "2022-11-22", "decisions_published_on": "2022-11-29",
+        "starts_at": "2022-11-30T19:00",
+        "venue": "Council Chamber",
+        "status": "held",
+        "agenda_published_on": "2022-11-22",
+        "decisions_published_on": "2022-11-29",
     }
     response = client.post(reverse("committees:meeting_update", args=[meeting.pk]), data)
     assert "Decisions cannot be published before the meeting." in _html(response)
@@ -531,7 +638,10 @@ def test_the_committee_list_shows_meetings_and_the_next_one(client_for, officer,
     MeetingFactory(committee=executive, starts_at=at(date(2026, 12, 9)), status=Meeting.Status.SCHEDULED)
     text = _text(client_for(officer).get(reverse("committees:committee_list")))
     assert "Executive London Borough of Bromley Executive 2 Wed 9 Dec 2026" in text
-    assert "Adult Care and Health PDS Committee London Borough of Bromley Policy development and scrutiny 1 None scheduled" in text
+    assert (
+        "Adult Care and Health PDS Committee London Borough of Bromley Policy development and scrutiny 1 None scheduled"
+        in text
+    )
 
 
 def test_the_committee_page_lists_upcoming_and_past_meetings(client_for, clerk, chain, executive):
@@ -547,14 +657,23 @@ def test_the_committee_page_lists_upcoming_and_past_meetings(client_for, clerk, 
 
 def test_the_clerk_creates_a_committee_and_a_meeting(client_for, clerk, bromley):
     client = client_for(clerk)
-    response = client.post(reverse("committees:committee_create"), {"council": bromley.pk, "name": "Executive", "kind": "executive"})
+    response = client.post(
+        reverse("committees:committee_create"), {"council": bromley.pk, "name": "Executive", "kind": "executive"}
+    )
     committee = Committee.objects.get(name="Executive")
     assert response.url == committee.get_absolute_url()
-    response = client.post(reverse("committees:committee_create"), {"council": bromley.pk, "name": "Executive", "kind": "executive"})
+    response = client.post(
+        reverse("committees:committee_create"), {"council": bromley.pk, "name": "Executive", "kind": "executive"}
+    )
     assert "This council already has a committee with this name." in _html(response)
     response = client.post(
         reverse("committees:meeting_create", args=[committee.pk]),
-        {"starts_at": "2022-11-30T19:00", "venue": "Bromley Civic Centre", "status": "scheduled", "agenda_published_on": "2022-12-01"},
+        {
+            "starts_at": "2022-11-30T19:00",
+            "venue": "Bromley Civic Centre",
+            "status": "scheduled",
+            "agenda_published_on": "2022-12-01",
+        },
     )
     assert "The agenda cannot be published after the meeting." in _html(response)
     assert not Meeting.objects.exists()
@@ -583,7 +702,9 @@ def test_the_calendar_shows_the_months_meetings(client_for, officer, chain):
     assert december.count("Bank holiday</span>") == 2  # Mon 26 and Tue 27 Dec
     # Without a month it shows the month of today (22 Nov 2026).
     assert "Meetings in November 2026" in _html(client.get(reverse("committees:meeting_calendar")))
-    assert "Meetings in November 2026" in _html(client.get(reverse("committees:meeting_calendar"), {"month": "nonsense"}))
+    assert "Meetings in November 2026" in _html(
+        client.get(reverse("committees:meeting_calendar"), {"month": "nonsense"})
+    )
 
 
 # --- printable minutes -----------------------------------------------------------------------------
@@ -602,7 +723,9 @@ def test_printable_minutes_read_like_the_councils(client_for, officer, chain):
     assert 'onclick="window.print()"' in html
     assert "Add a resolution part" not in html
 
-    executive_text = _text(client_for(officer).get(reverse("committees:meeting_minutes", args=[chain["exec_meeting"].pk])))
+    executive_text = _text(
+        client_for(officer).get(reverse("committees:meeting_minutes", args=[chain["exec_meeting"].pk]))
+    )
     assert "RESOLVED that: i.) Approved the commencement" in executive_text
     assert "ACTION: Director of Adult Services" in executive_text
 
@@ -623,7 +746,9 @@ def test_the_report_page_shows_its_facts_contracts_and_history(client_for, offic
 
 
 def test_the_report_list_searches_and_filters(client_for, officer, chain, bromley):
-    ReportFactory(council=bromley, reference="CS17121", title="Mental Health Flexible Support waiver", kind=Report.Kind.WAIVER)
+    ReportFactory(
+        council=bromley, reference="CS17121", title="Mental Health Flexible Support waiver", kind=Report.Kind.WAIVER
+    )
     client = client_for(officer)
 
     def references(**params):
@@ -639,14 +764,16 @@ def test_the_report_list_searches_and_filters(client_for, officer, chain, bromle
 def test_a_duplicate_report_reference_within_a_council_is_refused(client_for, clerk, chain, bromley):
     before = _counts()
     response = client_for(clerk).post(
-        reverse("committees:report_create"), {"council": bromley.pk, "reference": "ACH22-035", "title": "Again", "kind": "other"}
+        reverse("committees:report_create"),
+        {"council": bromley.pk, "reference": "ACH22-035", "title": "Again", "kind": "other"},
     )
     assert "This council already has a report with this reference." in _html(response)
     assert _counts() == before
     # Another council may use the same reference.
     nottingham = OrganisationFactory(name="Nottingham City Council")
     response = client_for(clerk).post(
-        reverse("committees:report_create"), {"council": nottingham.pk, "reference": "ACH22-035", "title": "Theirs", "kind": "other"}
+        reverse("committees:report_create"),
+        {"council": nottingham.pk, "reference": "ACH22-035", "title": "Theirs", "kind": "other"},
     )
     assert response.status_code == HTTPStatus.FOUND
     assert Report.objects.filter(reference="ACH22-035").count() == 2
@@ -658,12 +785,25 @@ def test_the_clerk_edits_a_report(client_for, clerk, chain, contract):
     assert 'value="ACH22-035"' in _html(client.get(reverse("committees:report_update", args=[report.pk])))
     response = client.post(
         reverse("committees:report_update", args=[report.pk]),
-        {"reference": "ACH22-035", "title": "Gateway 1 report", "kind": "gateway", "gateway_number": "", "contracts": [contract.pk]},
+        {
+            "reference": "ACH22-035",
+            "title": "Gateway 1 report",
+            "kind": "gateway",
+            "gateway_number": "",
+            "contracts": [contract.pk],
+        },
     )
     assert "A gateway report needs its gateway number." in _html(response)
     response = client.post(
         reverse("committees:report_update", args=[report.pk]),
-        {"reference": "ACH22-035", "title": "Gateway 1 report", "kind": "gateway", "gateway_number": "1", "is_exempt": "on", "exempt_paragraph": "3"},
+        {
+            "reference": "ACH22-035",
+            "title": "Gateway 1 report",
+            "kind": "gateway",
+            "gateway_number": "1",
+            "is_exempt": "on",
+            "exempt_paragraph": "3",
+        },
     )
     assert response.url == report.get_absolute_url()
     report.refresh_from_db()
@@ -677,7 +817,10 @@ def test_the_clerk_uploads_a_report_file(client_for, clerk, chain, settings, tmp
     report = chain["report"]
     response = client_for(clerk).post(
         reverse("committees:report_file_create", args=[report.pk]),
-        {"title": "Gateway 1 report", "file": SimpleUploadedFile("ach22-035.pdf", b"%PDF-1.4", content_type="application/pdf")},
+        {
+            "title": "Gateway 1 report",
+            "file": SimpleUploadedFile("ach22-035.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        },
     )
     assert response.url == f"{report.get_absolute_url()}#files"
     report_file = ReportFile.objects.get()
@@ -705,10 +848,14 @@ def test_the_actions_list_puts_overdue_first(client_for, clerk, chain):
     html = _html(response)
     assert html.count('<span class="badge text-bg-danger">Overdue</span>') == 2
     assert "Executive, 30 Nov 2022" in html
-    assert [a.pk for a in client.get(reverse("committees:action_list"), {"status": "done"}).context["page"]] == [done.pk]
+    assert [a.pk for a in client.get(reverse("committees:action_list"), {"status": "done"}).context["page"]] == [
+        done.pk
+    ]
     assert [a.pk for a in client.get(reverse("committees:action_list"), {"owner": "caro"}).context["page"]] == [soon.pk]
 
-    response = client.post(reverse("committees:action_done", args=[soon.pk]), {"next": reverse("committees:action_list")})
+    response = client.post(
+        reverse("committees:action_done", args=[soon.pk]), {"next": reverse("committees:action_list")}
+    )
     assert response.url == reverse("committees:action_list")
     soon.refresh_from_db()
     assert soon.status == Action.Status.DONE
@@ -720,8 +867,13 @@ def test_the_actions_list_puts_overdue_first(client_for, clerk, chain):
 def test_the_delegations_list_shows_those_not_yet_used(client_for, officer, chain, pds):
     pds_item = AgendaItemFactory(meeting=MeetingFactory(committee=pds, starts_at=at(date(2023, 1, 17))), number="9")
     expired = ResolutionPartFactory(
-        item=pds_item, number="1", kind=ResolutionPart.Kind.DELEGATE, text="Delegated.",
-        delegation=services.DelegationInput(to_whom="Head of Commissioning", scope="Agree a waiver", expires_on=date(2024, 1, 31)),
+        item=pds_item,
+        number="1",
+        kind=ResolutionPart.Kind.DELEGATE,
+        text="Delegated.",
+        delegation=services.DelegationInput(
+            to_whom="Head of Commissioning", scope="Agree a waiver", expires_on=date(2024, 1, 31)
+        ),
     )
     client = client_for(officer)
     response = client.get(reverse("committees:delegation_list"))
@@ -746,15 +898,22 @@ def test_the_clerk_records_an_officer_decision_under_a_delegation(client_for, cl
     assert f'<option value="{delegation.pk}" selected>' in html
     assert 'value="Chief Officer"' in html
     data = {
-        "delegation": delegation.pk, "decision_maker": "Chief Officer", "decided_on": "2026-11-30",
-        "text": "Exercised the first option.", "contract": contract.pk, "effect": "exercise_option", "option_order": "1",
+        "delegation": delegation.pk,
+        "decision_maker": "Chief Officer",
+        "decided_on": "2026-11-30",
+        "text": "Exercised the first option.",
+        "contract": contract.pk,
+        "effect": "exercise_option",
+        "option_order": "1",
     }
     assert "A decision cannot be dated in the future." in _html(client.post(url, data))
     data["decided_on"] = "2022-11-01"
     assert "The delegation was only made on 30 Nov 2022, after this decision." in _html(client.post(url, data))
     data["effect"] = "exercise_option"
     data["option_order"] = ""
-    assert "Say which option the decision exercises or declines." in _html(client.post(url, {**data, "decided_on": "2026-11-01"}))
+    assert "Say which option the decision exercises or declines." in _html(
+        client.post(url, {**data, "decided_on": "2026-11-01"})
+    )
     assert not OfficerDecision.objects.exists()
     assert not ContractLink.objects.filter(officer_decision__isnull=False).exists()
 
@@ -781,10 +940,15 @@ def _count_queries(client, url) -> int:
 
 def _fill_meeting(meeting, *, items: int, parts: int, recommendation, contract):
     for i in range(items):
-        item = AgendaItemFactory(meeting=meeting, number=str(100 + i), report=ReportFactory(council=meeting.committee.council))
+        item = AgendaItemFactory(
+            meeting=meeting, number=str(100 + i), report=ReportFactory(council=meeting.committee.council)
+        )
         for j in range(parts):
             ResolutionPartFactory(
-                item=item, number=str(j + 1), kind=ResolutionPart.Kind.DELEGATE, takes_up=recommendation,
+                item=item,
+                number=str(j + 1),
+                kind=ResolutionPart.Kind.DELEGATE,
+                takes_up=recommendation,
                 is_key_decision=True,
                 delegation=services.DelegationInput(to_whom="Chief Officer", scope="Extend"),
                 actions=[services.ActionInput(text="Report back", owner="Director", due_on=date(2023, 12, 31))],
@@ -797,7 +961,9 @@ def _fill_meeting(meeting, *, items: int, parts: int, recommendation, contract):
 @pytest.mark.parametrize("role", ["clerk", "officer"])
 def test_meeting_page_queries_do_not_grow_with_items_and_parts(request, client_for, role, chain, executive, contract):
     client = client_for(request.getfixturevalue(role))
-    small = MeetingFactory(committee=executive, starts_at=at(date(2023, 1, 11)), decisions_published_on=date(2023, 1, 12))
+    small = MeetingFactory(
+        committee=executive, starts_at=at(date(2023, 1, 11)), decisions_published_on=date(2023, 1, 12)
+    )
     _fill_meeting(small, items=1, parts=1, recommendation=chain["recommend_tender"], contract=contract)
     big = MeetingFactory(committee=executive, starts_at=at(date(2023, 2, 8)), decisions_published_on=date(2023, 2, 9))
     _fill_meeting(big, items=4, parts=3, recommendation=chain["recommend_tender"], contract=contract)
@@ -815,7 +981,10 @@ def test_report_page_queries_do_not_grow_with_its_history(client_for, officer, c
             meeting = MeetingFactory(committee=executive, starts_at=at(date(2023, n + 1, 11)))
             item = AgendaItemFactory(meeting=meeting, number="1", report=report)
             part = ResolutionPartFactory(
-                item=item, number="i", kind=ResolutionPart.Kind.DELEGATE, takes_up=chain["recommend_tender"],
+                item=item,
+                number="i",
+                kind=ResolutionPart.Kind.DELEGATE,
+                takes_up=chain["recommend_tender"],
                 delegation=services.DelegationInput(to_whom="Chief Officer", scope="Extend"),
                 actions=[services.ActionInput(text="Report back", owner="Director", due_on=date(2023, 12, 31))],
                 links=[services.LinkInput(contract=contract, effect=ContractLink.Effect.OTHER)],
@@ -825,7 +994,9 @@ def test_report_page_queries_do_not_grow_with_its_history(client_for, officer, c
 
     small = ReportFactory(council=executive.council, contracts=[contract])
     consider(small, 1)
-    big = ReportFactory(council=executive.council, contracts=[contract, ContractFactory(lead_commissioner=executive.council)])
+    big = ReportFactory(
+        council=executive.council, contracts=[contract, ContractFactory(lead_commissioner=executive.council)]
+    )
     consider(big, 4)
     assert _count_queries(client, small.get_absolute_url()) == _count_queries(client, big.get_absolute_url())
 
@@ -844,7 +1015,9 @@ def test_list_queries_do_not_grow_with_rows(client_for, clerk, chain, executive,
     ]
     OfficerDecisionFactory(delegation=chain["delegate"].delegation)
     ResolutionPartFactory(
-        item=chain["exec_item"], number="iv", kind=ResolutionPart.Kind.DELEGATE,
+        item=chain["exec_item"],
+        number="iv",
+        kind=ResolutionPart.Kind.DELEGATE,
         delegation=services.DelegationInput(to_whom="Chief Officer", scope="Extend"),
     )
     before = [_count_queries(client, url) for url in urls]
@@ -853,7 +1026,9 @@ def test_list_queries_do_not_grow_with_rows(client_for, clerk, chain, executive,
         meeting = MeetingFactory(committee=executive, starts_at=at(date(2023, 1, 2 + n)))
         _fill_meeting(meeting, items=1, parts=1, recommendation=chain["recommend_tender"], contract=contract)
         ResolutionPartFactory(
-            item=meeting.items.get(), number="x", kind=ResolutionPart.Kind.DELEGATE,
+            item=meeting.items.get(),
+            number="x",
+            kind=ResolutionPart.Kind.DELEGATE,
             delegation=services.DelegationInput(to_whom="Chief Officer", scope="Extend"),
         )
     after = [_count_queries(client, url) for url in urls]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(IMPORT_COLUMNS)
 SUPPORT_AT_HOME = (
-    'SAH-2024,support@home,Care Co Ltd,Home support,block,light_touch,London Borough of Bromley,'
+    "SAH-2024,support@home,Care Co Ltd,Home support,block,light_touch,London Borough of Bromley,"
     '"London Borough of Bromley:50; South East London ICB:50",2024-10-01,5+2+2,,"£2,660,000",23400000'
 )
 NOTTINGHAM_ILSS = (
@@ -199,7 +199,10 @@ def test_a_dry_run_saves_nothing(csv_file):
         ({"approved_value": "-£1,000"}, "approved_value -£1,000 is negative: it must be £0.00 or more"),
         ({"annual_value": "lots"}, "annual_value lots is not an amount of money"),
         ({"annual_value": "319000.005"}, "annual_value 319000.005 has more than 2 decimal places"),
-        ({"funding": "A Council:33.333; B ICB:66.667"}, 'funding share "A Council:33.333" has more than 2 decimal places'),
+        (
+            {"funding": "A Council:33.333; B ICB:66.667"},
+            'funding share "A Council:33.333" has more than 2 decimal places',
+        ),
         ({"annual_value": ""}, "annual_value is empty"),
         ({"options_exercised": "3"}, "options_exercised is 3, but the term 3+2 has only 1 option"),
         ({"options_exercised": "one"}, "options_exercised one is not a whole number"),
@@ -255,7 +258,9 @@ def test_it_rejects_a_reference_twice_in_the_file(csv_file):
 def test_it_counts_lines_as_the_file_has_them(csv_file):
     # A blank line and a title quoted over two lines: the bad row is on line 6.
     two_line_title = NOTTINGHAM_ILSS.replace("Independent Living Support Services", '"Independent Living\nSupport"')
-    _, reported = failed_import(csv_file(MHFSS, "", two_line_title, MHFSS.replace("LBB-MHFSS", "X").replace("01/10/2019", "31/09/2019")))
+    _, reported = failed_import(
+        csv_file(MHFSS, "", two_line_title, MHFSS.replace("LBB-MHFSS", "X").replace("01/10/2019", "31/09/2019"))
+    )
 
     assert reported == ["Line 6 (ref X): start_date 31/09/2019 is not a real date"]
 
@@ -324,7 +329,7 @@ def test_parse_row_returns_every_error_of_a_row():
         "procurement_regime is empty: use one of light_touch, pcr_2015, pa_2023, psr, below_threshold, waiver",
         "lead_commissioner is empty",
         "start_date is empty",
-        'term: Cannot read an empty term: write it like 5+2+2 or 18m+6m.',
+        "term: Cannot read an empty term: write it like 5+2+2 or 18m+6m.",
         "annual_value is empty",
     ]
 
@@ -336,7 +341,11 @@ def test_export_as_of_a_later_day_lapses_the_open_option(csv_file):
     lapsed = exported("2029-10-01")["SAH-2024"]
 
     # Past the decision deadline but not the current end: still open, late.
-    assert (late["status"], late["next_decision_deadline"], late["final_end_date"]) == ("live", "2029-03-30", "2033-09-30")
+    assert (late["status"], late["next_decision_deadline"], late["final_end_date"]) == (
+        "live",
+        "2029-03-30",
+        "2033-09-30",
+    )
     # The day after the current end with no decision: both options lapse.
     assert lapsed["status"] == "expired"
     assert lapsed["next_decision_deadline"] == ""
@@ -376,7 +385,15 @@ def test_export_then_import_changes_nothing(csv_file, tmp_path):
     ContractFactory(reference="WAIVER-1", start_date=date(2017, 4, 1), term="18m+6m", annual_value=Decimal("1000.5"))
     first = tmp_path / "first.csv"
     call_command("export_contracts", str(first), "--as-of", "2026-11-22", stdout=io.StringIO())
-    columns = ["reference", "term", "start_date", "current_end_date", "final_end_date", "committed_value", "whole_life_value"]
+    columns = [
+        "reference",
+        "term",
+        "start_date",
+        "current_end_date",
+        "final_end_date",
+        "committed_value",
+        "whole_life_value",
+    ]
     before = list(Contract.objects.values_list(*columns))
 
     assert run_import(str(first)) == "Imported 4 contracts: 0 created, 4 updated."
@@ -385,7 +402,6 @@ def test_export_then_import_changes_nothing(csv_file, tmp_path):
     second = tmp_path / "second.csv"
     call_command("export_contracts", str(second), "--as-of", "2026-11-22", stdout=io.StringIO())
     assert second.read_bytes() == first.read_bytes()
-
 
 
 def test_it_moves_a_contract_start_past_its_old_end(csv_file):

@@ -26,9 +26,7 @@ from contracts.terms import OptionStatus, parse_term, schedule
 amounts = st.decimals(
     min_value=Decimal("0"), max_value=Decimal("100000000"), places=2, allow_nan=False, allow_infinity=False
 )
-uplifts = st.decimals(
-    min_value=Decimal("-5"), max_value=Decimal("12"), places=2, allow_nan=False, allow_infinity=False
-)
+uplifts = st.decimals(min_value=Decimal("-5"), max_value=Decimal("12"), places=2, allow_nan=False, allow_infinity=False)
 
 
 # One rounding helper
@@ -138,9 +136,7 @@ def test_an_uplift_compounds_per_contract_year_from_the_start():
 
 
 def test_an_option_starting_in_month_60_uses_contract_year_5():
-    values = monthly_values(
-        Decimal("1200"), 24, uplift_percent=Decimal("10"), first_month_index=60
-    )
+    values = monthly_values(Decimal("1200"), 24, uplift_percent=Decimal("10"), first_month_index=60)
 
     assert values[0] == Decimal("100") * Decimal("1.1") ** 5
     assert values[12] == Decimal("100") * Decimal("1.1") ** 6
@@ -148,19 +144,15 @@ def test_an_option_starting_in_month_60_uses_contract_year_5():
 
 def test_whole_value_with_an_uplift():
     assert whole_value(Decimal("1200"), 24, uplift_percent=Decimal("3")) == Decimal("2436.00")
-    assert period_value(
-        Decimal("1200"), 12, uplift_percent=Decimal("3"), first_month_index=12
-    ) == Decimal("1236.00")
+    assert period_value(Decimal("1200"), 12, uplift_percent=Decimal("3"), first_month_index=12) == Decimal("1236.00")
 
 
 def test_period_value_is_the_rounded_sum_of_monthly_values():
-    values = monthly_values(
-        Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7
-    )
+    values = monthly_values(Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7)
 
-    assert period_value(
-        Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7
-    ) == to_money(sum(values))
+    assert period_value(Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7) == to_money(
+        sum(values)
+    )
 
 
 def test_values_refuse_floats():

@@ -122,8 +122,9 @@ def test_year_values_are_stored_and_follow_the_options():
     assert years[2033] == Decimal("1330000.00")
     assert sum(years.values()) == contract.whole_life_value == Decimal("23940000.00")
 
-    services.option_decline(option=contract.options.get(order=1), decided_by="Chief Officer",
-                            decided_on=TODAY, today=TODAY)
+    services.option_decline(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=TODAY, today=TODAY
+    )
     years = _year_values(contract)
     assert max(years) == 2029
     assert years[2029] == Decimal("1330000.00")

@@ -210,9 +210,7 @@ def test_periods_match_the_domain_table(start, term, expected):
 
 
 def test_the_support_at_home_initial_term_is_word_for_word_seed_000():
-    assert periods(date(2024, 10, 1), [60])[0] == Period(
-        start=date(2024, 10, 1), end=date(2029, 9, 30), months=60
-    )
+    assert periods(date(2024, 10, 1), [60])[0] == Period(start=date(2024, 10, 1), end=date(2029, 9, 30), months=60)
 
 
 def test_the_first_year_of_the_mhfss_extension_is_2022_23():
@@ -422,9 +420,7 @@ def test_the_deadline_counts_back_to_the_last_day_of_a_short_month():
 
 
 def test_the_notice_period_is_a_setting():
-    result = schedule(
-        date(2024, 10, 1), (60, 24, 24), (AVAILABLE, AVAILABLE), today=date(2029, 1, 1), notice_months=9
-    )
+    result = schedule(date(2024, 10, 1), (60, 24, 24), (AVAILABLE, AVAILABLE), today=date(2029, 1, 1), notice_months=9)
 
     assert result.next_decision_deadline == date(2028, 12, 30)
     assert result.next_option_late is True
@@ -432,9 +428,7 @@ def test_the_notice_period_is_a_setting():
 
 
 def test_a_5_3_2_term_from_1_august_2026_ends_31_july_2036():
-    result = schedule(
-        date(2026, 8, 1), parse_term("5+3+2"), (AVAILABLE, AVAILABLE), today=date(2026, 8, 1)
-    )
+    result = schedule(date(2026, 8, 1), parse_term("5+3+2"), (AVAILABLE, AVAILABLE), today=date(2026, 8, 1))
 
     assert result.initial_end == date(2031, 7, 31)
     assert result.final_end == date(2036, 7, 31)

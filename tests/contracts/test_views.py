@@ -118,13 +118,23 @@ def test_the_list_filters(client_for, officer):
     mental_health = ServiceAreaFactory(name="Mental health")
     home_support = ServiceAreaFactory(name="Home support")
     ContractFactory(
-        reference="MHFSS", start_date=date(2019, 10, 1), term="3+2", options_exercised=1, service_area=mental_health,
-        annual_value=Decimal("319000"), providers=[ProviderFactory(name="Hestia Housing and Support")],
+        reference="MHFSS",
+        start_date=date(2019, 10, 1),
+        term="3+2",
+        options_exercised=1,
+        service_area=mental_health,
+        annual_value=Decimal("319000"),
+        providers=[ProviderFactory(name="Hestia Housing and Support")],
     )
     ContractFactory(
-        reference="BRAD-HS", start_date=date(2026, 4, 1), term="1+1", service_area=home_support,
-        annual_value=Decimal("43000000"), providers=[ProviderFactory(name="Bradford Care")],
-        contract_type=Contract.ContractType.FRAMEWORK, procurement_regime=Contract.Regime.PCR_2015,
+        reference="BRAD-HS",
+        start_date=date(2026, 4, 1),
+        term="1+1",
+        service_area=home_support,
+        annual_value=Decimal("43000000"),
+        providers=[ProviderFactory(name="Bradford Care")],
+        contract_type=Contract.ContractType.FRAMEWORK,
+        procurement_regime=Contract.Regime.PCR_2015,
     )
     client = client_for(officer)
     today = "2026-11-22"
@@ -206,7 +216,9 @@ def test_list_queries_do_not_grow_with_rows(client_for, officer, django_assert_n
 def test_the_csv_download_has_exactly_the_filtered_rows(client_for, officer):
     support_at_home()
     ContractFactory(reference="OTHER", title="Other service")
-    response = client_for(officer).get(reverse("contracts:contract_export"), {"q": "support at home", "as_of": "2026-11-22"})
+    response = client_for(officer).get(
+        reverse("contracts:contract_export"), {"q": "support at home", "as_of": "2026-11-22"}
+    )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["reference"] for row in rows] == ["LBB-SAH-2024"]
@@ -223,7 +235,9 @@ def test_the_csv_download_has_exactly_the_filtered_rows(client_for, officer):
 
 def test_the_contract_page_shows_the_computed_figures(client_for, officer):
     contract = support_at_home()
-    response = client_for(officer).get(reverse("contracts:contract_detail", args=[contract.pk]), {"as_of": "2026-11-22"})
+    response = client_for(officer).get(
+        reverse("contracts:contract_detail", args=[contract.pk]), {"as_of": "2026-11-22"}
+    )
     html = response.content.decode()
     assert "Figures are shown as on <strong>22 Nov 2026</strong>" in html or "22 Nov 2026" in html
     for text in [
@@ -251,7 +265,14 @@ def test_the_contract_page_flags_spend_above_projection(client_for, officer):
     )
     from contracts.services import spend_record
 
-    for year, amount in [(2019, "190000"), (2020, "340000"), (2021, "340000"), (2022, "340000"), (2023, "340000"), (2024, "340000")]:
+    for year, amount in [
+        (2019, "190000"),
+        (2020, "340000"),
+        (2021, "340000"),
+        (2022, "340000"),
+        (2023, "340000"),
+        (2024, "340000"),
+    ]:
         spend_record(contract=contract, financial_year=year, amount=Decimal(amount))
     html = client_for(officer).get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
     assert "£1,890,000.00" in html
@@ -333,8 +354,14 @@ def test_it_registers_a_contract(client_for, officer):
 def test_it_registers_funding_partners(client_for, officer):
     icb = OrganisationFactory(name="South East London ICB")
     data = _form_data()
-    data.update({"funding-0-organisation": data["lead_commissioner"], "funding-0-percent": "50",
-                 "funding-1-organisation": icb.pk, "funding-1-percent": "50"})
+    data.update(
+        {
+            "funding-0-organisation": data["lead_commissioner"],
+            "funding-0-percent": "50",
+            "funding-1-organisation": icb.pk,
+            "funding-1-percent": "50",
+        }
+    )
     client_for(officer).post(reverse("contracts:contract_create"), data)
     shares = FundingShare.objects.filter(contract__reference="NEW-1").order_by("organisation__name")
     assert [(s.organisation.name, s.percent) for s in shares] == [
@@ -367,8 +394,14 @@ def test_it_rejects_bad_input_and_saves_nothing(client_for, officer, overrides, 
 def test_it_rejects_shares_that_do_not_add_up(client_for, officer):
     icb = OrganisationFactory(name="South East London ICB")
     data = _form_data()
-    data.update({"funding-0-organisation": data["lead_commissioner"], "funding-0-percent": "60",
-                 "funding-1-organisation": icb.pk, "funding-1-percent": "30"})
+    data.update(
+        {
+            "funding-0-organisation": data["lead_commissioner"],
+            "funding-0-percent": "60",
+            "funding-1-organisation": icb.pk,
+            "funding-1-percent": "30",
+        }
+    )
     response = client_for(officer).post(reverse("contracts:contract_create"), data)
     assert "Funding shares must add up to 100%; these add up to 90%." in response.content.decode()
     assert not Contract.objects.exists()
@@ -474,7 +507,9 @@ def test_the_list_filters_what_needs_attention(client_for, officer):
 
     support_at_home()  # £23.94m projected against £23.4m approved; option 1 due 30 Mar 2029
     late = ContractFactory(reference="LATE", start_date=date(2024, 4, 1), term="3+1", today=date(2024, 5, 1))
-    ending = ContractFactory(reference="ENDING", start_date=date(2024, 4, 1), term="3")  # ends 31 Mar 2027, nothing open
+    ending = ContractFactory(
+        reference="ENDING", start_date=date(2024, 4, 1), term="3"
+    )  # ends 31 Mar 2027, nothing open
     spent = ContractFactory(reference="SPENT", start_date=date(2024, 4, 1), term="3", annual_value=Decimal("1000"))
     spend_record(contract=spent, financial_year=2024, amount=Decimal("3000.01"))
     client = client_for(officer)

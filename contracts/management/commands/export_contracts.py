@@ -50,4 +50,6 @@ class Command(BaseCommand):
                 handle.write(buffer.getvalue())
         except OSError as error:
             raise CommandError(f"Cannot write {file}: {error.strerror}.") from None
-        self.stdout.write(f"Exported {count} {'contract' if count == 1 else 'contracts'} as of {today.isoformat()} to {file}.")
+        self.stdout.write(
+            f"Exported {count} {'contract' if count == 1 else 'contracts'} as of {today.isoformat()} to {file}."
+        )
