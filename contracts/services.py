@@ -286,6 +286,10 @@ def contract_update(
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
     option_parts = parts[1:]
+    # Compare with what the database holds, never with the object the caller
+    # passed: a bound ModelForm has already copied the posted values onto it,
+    # so comparing it with itself would find nothing to save.
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
     options = list(contract.options.order_by("order"))
     for option in options[len(option_parts) :]:
         if option.status != OptionStatus.AVAILABLE:

@@ -522,3 +522,33 @@ def test_the_list_filters_what_needs_attention(client_for, officer):
     assert _references(_list(client, deadline_within=90)) == []
     assert _references(_list(client, deadline_within=365 * 3)) == ["LBB-SAH-2024"]
     assert ending.final_end_date == date(2027, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("field", "posted", "stored"),
+    [
+        ("title", "Support at home (renamed)", "Support at home (renamed)"),
+        ("description", "A new description.", "A new description."),
+        ("notes", "A note.", "A note."),
+        ("contract_type", "framework", "framework"),
+        ("procurement_regime", "pa_2023", "pa_2023"),
+        ("approved_value", "24000000", Decimal("24000000.00")),
+    ],
+)
+def test_editing_one_field_alone_saves_it(client_for, officer, field, posted, stored):
+    contract = support_at_home()
+    data = _form_data(reference=contract.reference, lead_commissioner=contract.lead_commissioner_id)
+    data.update(
+        {
+            "title": contract.title,
+            "service_area": contract.service_area_id,
+            "providers": [p.pk for p in contract.providers.all()],
+            "approved_value": "23400000",
+            "funding-0-organisation": "",
+        }
+    )
+    del data["options_exercised"]
+    data[field] = posted
+    response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert getattr(Contract.objects.get(pk=contract.pk), field) == stored
