@@ -1,4 +1,4 @@
-"""The default gateways and thresholds (DOMAIN.md), shared by the data migration
+"""The default gateways and thresholds (docs/domain.md), shared by the data migration
 and by set-up code that needs them in an empty database (such as tests that
 flush it). Councils edit the rows afterwards; nothing here overrides them."""
 

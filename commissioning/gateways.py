@@ -1,7 +1,7 @@
 """Gateway back-planning: pure arithmetic over dates, no Django.
 
 A commissioning project plans its gateway decisions backwards from the day
-the new service must start (DOMAIN.md: "Commissioning cycle and gateways").
+the new service must start (docs/domain.md: "The commissioning cycle and its gateways").
 """
 
 import enum

@@ -1,4 +1,4 @@
-"""Procurement rules of DOMAIN.md as pure functions over dates and Decimal.
+"""Procurement rules of docs/domain.md as pure functions over dates and Decimal.
 
 Thresholds are data (stored with the day they apply from) and passed in.
 """

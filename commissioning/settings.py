@@ -195,11 +195,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Domain settings (DOMAIN.md: "a setting with a default, never a constant").
+# Domain settings (docs/domain.md: "a setting with a default, never a constant").
 # How long before the current end an option must be decided.
 OPTION_NOTICE_MONTHS = env_int("OPTION_NOTICE_MONTHS", 6, minimum=0)
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=1)
-# Committee clocks (DOMAIN.md: set by each council's constitution).
+# Committee clocks (docs/domain.md: set by each council's constitution).
 AGENDA_CLEAR_WORKING_DAYS = env_int("AGENDA_CLEAR_WORKING_DAYS", 5)
 KEY_DECISION_CLEAR_DAYS = env_int("KEY_DECISION_CLEAR_DAYS", 28)
 CALL_IN_WORKING_DAYS = env_int("CALL_IN_WORKING_DAYS", 5)

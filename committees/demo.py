@@ -1,7 +1,7 @@
 """Demo data for the committee record: the decisions behind the six seed contracts.
 
-The wording of minutes and resolutions is the councils' own, from the minutes in
-`shared/seeds/`. Where the minutes are silent (a meeting's date or time, an item
+The wording of minutes and resolutions is the councils' own, from the public minutes
+of the seed cases (docs/domain.md). Where the minutes are silent (a meeting's date or time, an item
 number, a reference, the text of a decision that the seeds only summarise) the
 value here is an assumption, and the item's minutes or the decision's text end
 with a "Demo note" that says what was assumed.

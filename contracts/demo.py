@@ -1,6 +1,6 @@
-"""Demo data for the register: the six seed cases of DOMAIN.md.
+"""Demo data for the register: the six seed cases of docs/domain.md.
 
-The facts come from the council minutes in `shared/seeds/`. Where the minutes
+The facts come from the public council minutes of the seed cases (docs/domain.md). Where the minutes
 are silent (a start date, a provider's name, when an option was decided) the
 figure here is a labelled assumption, and the contract's notes say so.
 

@@ -1,4 +1,4 @@
-"""The default gateways (DOMAIN.md) and the light touch threshold, as editable data."""
+"""The default gateways (docs/domain.md) and the light touch threshold, as editable data."""
 
 from django.db import migrations
 

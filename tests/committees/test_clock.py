@@ -130,9 +130,9 @@ def test_it_rejects_bad_arguments():
 @pytest.mark.parametrize(
     "meeting, publish_by",
     [
-        # DOMAIN.md: 23, 24, 25, 28 and 29 November are the clear days.
+        # docs/domain.md: 23, 24, 25, 28 and 29 November are the clear days.
         (date(2022, 11, 30), date(2022, 11, 22)),
-        # DOMAIN.md: 26, 27 Dec and 2 Jan are bank holidays, so the clear days
+        # docs/domain.md: 26, 27 Dec and 2 Jan are bank holidays, so the clear days
         # are 30, 29, 28, 23 and 22 December.
         (date(2023, 1, 3), date(2022, 12, 21)),
         # A Monday meeting: Fri 2, Thu 1, Wed 30, Tue 29 and Mon 28 are clear,
@@ -200,7 +200,7 @@ def test_late_means_too_few_clear_days_from_the_day_documents_are_available(meet
 
 
 def test_key_decision_notice_deadline():
-    # DOMAIN.md: 2 to 29 November are the 28 clear days.
+    # docs/domain.md: 2 to 29 November are the 28 clear days.
     assert key_decision_notice_deadline(date(2022, 11, 30)) == date(2022, 11, 1)
     # Calendar days: weekends and bank holidays count. 4 Jan back 29 days is 6 Dec.
     assert key_decision_notice_deadline(date(2023, 1, 4)) == date(2022, 12, 6)
@@ -225,9 +225,9 @@ def test_key_decision_notice_leaves_exactly_the_clear_days(decision, clear):
 @pytest.mark.parametrize(
     "published, ends, implement_from",
     [
-        # DOMAIN.md: 5, 6, 7, 8 and 9 December; implement from Monday 12.
+        # docs/domain.md: 5, 6, 7, 8 and 9 December; implement from Monday 12.
         (date(2022, 12, 2), date(2022, 12, 9), date(2022, 12, 12)),
-        # DOMAIN.md: 22, 23, 28, 29 and 30 December; then the weekend and the
+        # docs/domain.md: 22, 23, 28, 29 and 30 December; then the weekend and the
         # 2 January bank holiday, so implement from Tuesday 3 January 2023.
         (date(2022, 12, 21), date(2022, 12, 30), date(2023, 1, 3)),
         # Easter 2023: published Thursday 6 April; 11, 12, 13, 14 and 17 April

@@ -323,7 +323,7 @@ def test_the_chain_can_be_followed_from_either_end(client_for, officer, clerk, c
 
 
 def test_the_clock_shows_the_statutory_dates(client_for, officer, chain):
-    """DOMAIN.md: meeting Wed 30 Nov 2022 -> agenda by Tue 22 Nov 2022; key decision notice
+    """docs/domain.md: meeting Wed 30 Nov 2022 -> agenda by Tue 22 Nov 2022; key decision notice
     by Tue 1 Nov 2022; decisions published Fri 2 Dec 2022 -> call-in ends Fri 9 Dec 2022."""
     response = client_for(officer).get(chain["exec_meeting"].get_absolute_url())
     html = _html(response)

@@ -17,7 +17,7 @@ def refresh(*args: str) -> str:
 
 
 def mhfss_before_its_first_end():
-    # 3+2 from 1 Oct 2019: the initial term ends 30 Sep 2022 (DOMAIN.md, seed 002).
+    # 3+2 from 1 Oct 2019: the initial term ends 30 Sep 2022 (docs/domain.md, Bromley MHFSS).
     return ContractFactory(start_date=date(2019, 10, 1), term="3+2", annual_value=319000, today=date(2022, 6, 1))
 
 

@@ -150,7 +150,7 @@ def test_period_end_is_the_day_before_the_next_start():
     assert period_end(date(2025, 1, 31), 1) == date(2025, 2, 28)
 
 
-# DOMAIN.md, "Contract terms": the table of periods, row by row.
+# docs/domain.md, "Contract terms": the table of periods, row by row.
 @pytest.mark.parametrize(
     "start, term, expected",
     [
