@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, **kwargs) -> None:
-    from commissioning.roles import roles_sync
+    from commissioning.core.roles import roles_sync
 
     roles_sync()
 

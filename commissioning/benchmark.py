@@ -43,9 +43,9 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.core.roles import MANAGERS, roles_sync
 from commissioning.gateways import due_date, required_start
 from commissioning.models import CommissioningProject, Gateway, GatewayDecision
-from commissioning.roles import MANAGERS, roles_sync
 from committees.models import (
     Action,
     AgendaItem,

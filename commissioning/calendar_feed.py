@@ -22,9 +22,9 @@ from django.utils.text import Truncator
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from commissioning.core.permissions import can
+from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS, role_names
 from commissioning.models import CalendarFeed, CommissioningProject
-from commissioning.permissions import can
-from commissioning.roles import CLERKS, MANAGERS, OFFICERS, role_names
 from commissioning.selectors import pipeline
 from committees import clock
 from committees.models import Action, Meeting

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from commissioning import dates
 from commissioning.calendar_feed import (
     KIND_LABELS,
     build_ics,
@@ -28,6 +27,7 @@ from commissioning.calendar_feed import (
     feed_window,
     kinds_for,
 )
+from commissioning.core import dates
 
 PREVIEW_DAYS = 60
 PREVIEW_LIMIT = 10

@@ -8,16 +8,17 @@ that caused it and nothing is saved.
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from commissioning import dates, selectors, services
+from commissioning import selectors, services
 from commissioning.contract_facts import kpi_duty_reason
+from commissioning.core import dates
+from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.web import page_of, query_without
 from commissioning.filters import ProjectFilter, WaiverFilter, with_waiver_number
 from commissioning.forms import (
     AppraisedOptionForm,
@@ -40,7 +41,6 @@ from commissioning.models import (
     ProjectStep,
     Waiver,
 )
-from commissioning.permissions import can, get_for_user, require
 from commissioning.procurement import contract_details_notice_due, termination_notice_due
 from contracts.forms import add_service_errors
 from contracts.models import Contract
@@ -50,13 +50,6 @@ from contracts.terms import TermError, parse_term, periods
 
 def _day(value: date) -> str:
     return date_format(value, "j M Y")
-
-
-def _query_without(request, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 # --- the pipeline --------------------------------------------------------------------------
@@ -121,7 +114,7 @@ def project_list(request):
     require(request.user, CommissioningProject)
     today = dates.as_of(request)
     filterset = ProjectFilter(request.GET, queryset=selectors.project_queryset())
-    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, filterset.qs)
     rules = selectors.gateway_rules()
     # Plans for the rows on this page only.
     page.object_list = [selectors.project_summary(project, rules, today=today) for project in page.object_list]
@@ -132,7 +125,7 @@ def project_list(request):
             "page": page,
             "filterset": filterset,
             "today": today,
-            "query_without_page": _query_without(request, "page"),
+            "query_without_page": query_without(request, "page"),
             "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
             "can_add": can(request.user, CommissioningProject, "add"),
         },
@@ -502,7 +495,7 @@ def _waiver_row(waiver: Waiver) -> WaiverRow:
 def waiver_list(request):
     require(request.user, Waiver)
     filterset = WaiverFilter(request.GET, queryset=with_waiver_number(selectors.waiver_list()))
-    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, filterset.qs)
     page.object_list = [_waiver_row(waiver) for waiver in page.object_list]
     return render(
         request,
@@ -510,7 +503,7 @@ def waiver_list(request):
         {
             "page": page,
             "filterset": filterset,
-            "query_without_page": _query_without(request, "page"),
+            "query_without_page": query_without(request, "page"),
             "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
             "can_add": can(request.user, Waiver, "add"),
         },

@@ -1,17 +1,16 @@
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from commissioning import dates
 from commissioning.contract_facts import contract_procurement_facts
-from commissioning.permissions import can, get_for_user, require
+from commissioning.core import dates
+from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.web import page_of, query_without
 from committees import services as committee_services
 from committees.authority import authority_choices, authority_from_choice, contract_decisions
 from contracts import services
@@ -41,18 +40,11 @@ from contracts.selectors import (
 from contracts.timeline import timeline
 
 
-def _query_without(request, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 def contract_list(request):
     require(request.user, Contract)
     today = dates.as_of(request)
     queryset, filterset = select_contract_list(filters=request.GET, today=today)
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     return render(
         request,
         "contracts/contract_list.html",
@@ -62,9 +54,9 @@ def contract_list(request):
             "totals": register_totals(queryset),
             "today": today,
             "sort": request.GET.get("sort", ""),
-            "query_without_page": _query_without(request, "page"),
-            "query_without_sort": _query_without(request, "page", "sort"),
-            "query": _query_without(request),
+            "query_without_page": query_without(request, "page"),
+            "query_without_sort": query_without(request, "page", "sort"),
+            "query": query_without(request),
             "can_add": can(request.user, Contract, "add"),
             "filtered": any(v for k, v in request.GET.items() if k not in {"page", "sort", "as_of"}),
         },
@@ -221,7 +213,7 @@ def spend_create(request, pk: int):
 
 def provider_list(request):
     require(request.user, Provider)
-    page = Paginator(select_provider_list(), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, select_provider_list())
     return render(request, "contracts/provider_list.html", {"page": page})
 
 
@@ -237,7 +229,7 @@ def provider_detail(request, pk: int):
 
 def organisation_list(request):
     require(request.user, Organisation)
-    page = Paginator(select_organisation_list(), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, select_organisation_list())
     return render(request, "contracts/organisation_list.html", {"page": page})
 
 

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from commissioning import benchmark
-from commissioning.dates import real_today
+from commissioning.core.dates import real_today
 
 
 def _at_least(minimum: int):

@@ -10,12 +10,12 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from commissioning.dates import real_today
+from commissioning.core.dates import real_today
+from commissioning.core.management import iso_date
+from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS, roles_sync
 from commissioning.defaults import create_defaults
 from commissioning.demo import load_commissioning_demo
-from commissioning.management import iso_date
 from commissioning.models import Gateway, ProcurementThreshold
-from commissioning.roles import CLERKS, MANAGERS, OFFICERS, roles_sync
 from committees.demo import load_committees_demo
 from contracts.demo import REGISTER_REFERENCES, load_register_demo
 from contracts.models import Contract

@@ -11,8 +11,8 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from commissioning import dates
-from commissioning.management import iso_date
+from commissioning.core import dates
+from commissioning.core.management import iso_date
 from commissioning.reminders import send_reminders
 
 

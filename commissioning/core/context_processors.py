@@ -1,4 +1,4 @@
-from commissioning.roles import role_names
+from commissioning.core.roles import role_names
 
 
 def roles(request):
