@@ -44,8 +44,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.core.roles import MANAGERS, roles_sync
-from commissioning.gateways import due_date, required_start
-from commissioning.models import CommissioningProject, Gateway, GatewayDecision
+from commissioning.projects.gateways import due_date, required_start
+from commissioning.projects.models import CommissioningProject, Gateway, GatewayDecision
 from committees.models import (
     Action,
     AgendaItem,

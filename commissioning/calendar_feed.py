@@ -24,8 +24,8 @@ from icalendar import Event as VEvent
 
 from commissioning.core.permissions import can
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS, role_names
-from commissioning.models import CalendarFeed, CommissioningProject
-from commissioning.selectors import pipeline
+from commissioning.projects.models import CalendarFeed, CommissioningProject
+from commissioning.projects.selectors import pipeline
 from committees import clock
 from committees.models import Action, Meeting
 from contracts.models import Contract, ContractOption

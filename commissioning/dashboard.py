@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import F, QuerySet, Sum
 from django.urls import reverse
 
-from commissioning.selectors import ProjectSummary, gateway_summaries
+from commissioning.projects.selectors import ProjectSummary, gateway_summaries
 from committees.models import Action, Delegation
 from contracts.filters import with_status
 from contracts.models import Contract, ContractYearValue

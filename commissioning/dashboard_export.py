@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Prefetch
 
 from commissioning import dashboard as board
-from commissioning.selectors import gateway_summaries
+from commissioning.projects.selectors import gateway_summaries
 from contracts.models import Provider
 
 CONTRACT_COLUMNS = [

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 
 from commissioning.calendar_feed import ALL_KINDS, Event, absolute_url, events_between, events_for, kinds_for
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
-from commissioning.models import ReminderSent
+from commissioning.projects.models import ReminderSent
 
 log = logging.getLogger(__name__)
 

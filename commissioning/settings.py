@@ -77,7 +77,7 @@ THIRD_PARTY_APPS = [
     "simple_history",
 ]
 LOCAL_APPS = [
-    "commissioning",
+    "commissioning.projects",
     "contracts",
     "committees",
 ]

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from commissioning.contract_facts import contract_procurement_facts
 from commissioning.core import dates
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.web import page_of, query_without
+from commissioning.projects.contract_facts import contract_procurement_facts
 from committees import services as committee_services
 from committees.authority import authority_choices, authority_from_choice, contract_decisions
 from contracts import services

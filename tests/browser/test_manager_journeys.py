@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from commissioning.core.roles import MANAGERS
-from commissioning.models import CommissioningProject
+from commissioning.projects.models import CommissioningProject
 from tests.conftest import ContractFactory, ProviderFactory, ServiceAreaFactory
 
 PASSWORD = "a-long-test-password"

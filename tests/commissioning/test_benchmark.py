@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from commissioning import benchmark
-from commissioning.models import CommissioningProject, GatewayDecision
+from commissioning.projects.models import CommissioningProject, GatewayDecision
 from committees.models import Action, AgendaItem, Delegation, Meeting, ResolutionPart
 from contracts.models import Contract, ContractYearValue, FundingShare
 from contracts.money import whole_value

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from commissioning.dashboard import dashboard, remaining_value
-from commissioning.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
+from commissioning.projects.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
 from tests.conftest import ContractFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ by service and start); a decision dated after `today` is not recorded.
 from datetime import date
 from decimal import Decimal
 
-from commissioning import services
-from commissioning.models import (
+from commissioning.projects import services
+from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
     Gateway,

@@ -9,7 +9,10 @@ def _sync_roles(sender, **kwargs) -> None:
 
 
 class CommissioningConfig(AppConfig):
-    name = "commissioning"
+    name = "commissioning.projects"
+    # The label of the app before it moved into commissioning/projects/: its
+    # tables, migrations and permissions keep their names.
+    label = "commissioning"
     verbose_name = "Commissioning"
 
     def ready(self) -> None:

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 
-from commissioning.gateways import required_start
-from commissioning.models import (
+from commissioning.projects.gateways import required_start
+from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
     Gateway,

@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from commissioning.gateways import GatewayPlan, GatewayRule, current_gateway, next_gateway, plan
-from commissioning.models import (
+from commissioning.projects.gateways import GatewayPlan, GatewayRule, current_gateway, next_gateway, plan
+from commissioning.projects.models import (
     ApprovalRoute,
     CommissioningProject,
     Gateway,
@@ -22,11 +22,11 @@ from commissioning.models import (
     RequiredStep,
     Waiver,
 )
-from commissioning.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
 from committees.clock import key_decision_notice_deadline
 from contracts.filters import with_status
 from contracts.models import Contract, Provider
 from contracts.money import saving, split_by_shares, whole_value
+from contracts.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
 from contracts.terms import TermError, parse_term, period_end
 
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from commissioning.core.dates import real_today
 from commissioning.core.management import iso_date
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS, roles_sync
-from commissioning.defaults import create_defaults
-from commissioning.demo import load_commissioning_demo
-from commissioning.models import Gateway, ProcurementThreshold
+from commissioning.projects.defaults import create_defaults
+from commissioning.projects.demo import load_commissioning_demo
+from commissioning.projects.models import Gateway, ProcurementThreshold
 from committees.demo import load_committees_demo
 from contracts.demo import REGISTER_REFERENCES, load_register_demo
 from contracts.models import Contract

@@ -1,6 +1,6 @@
 """Procurement facts for one registered contract, for the contract page.
 
-The rules are those of `commissioning.procurement`; this module only finds the
+The rules are those of `contracts.procurement`; this module only finds the
 contract's figures and the thresholds stored in the database.
 """
 
@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from django.utils.formats import date_format
 
-from commissioning.models import ProcurementThreshold
-from commissioning.procurement import (
+from commissioning.projects.models import ProcurementThreshold
+from contracts.models import Contract
+from contracts.money import format_money_short
+from contracts.procurement import (
     KPI_DUTY_VALUE,
     PROCUREMENT_ACT_COMMENCEMENT,
     Threshold,
@@ -21,8 +23,6 @@ from commissioning.procurement import (
     termination_notice_due,
     threshold_on,
 )
-from contracts.models import Contract
-from contracts.money import format_money_short
 
 
 def kpi_duty_reason(*, value: Decimal, light_touch: bool, framework: bool, legislation: str) -> str:

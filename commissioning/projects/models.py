@@ -1,7 +1,7 @@
 """Commissioning projects: replacing contracts before they run out.
 
 A project plans backwards from the day its new service must start to the
-gateway decisions it needs (`commissioning.gateways`), and records the
+gateway decisions it needs (`commissioning.projects.gateways`), and records the
 decisions that passed them. Gateways, approval routes, required steps and
 procurement thresholds are data a council edits in the admin.
 """
@@ -47,7 +47,7 @@ class Gateway(models.Model):
         return self.name
 
     def clean(self):
-        from commissioning.gateways import GatewayRule, check_lead_times
+        from commissioning.projects.gateways import GatewayRule, check_lead_times
 
         others = [GatewayRule(g.number, g.name, g.lead_months) for g in Gateway.objects.exclude(pk=self.pk)]
         try:

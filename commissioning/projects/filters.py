@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from commissioning.models import CommissioningProject, Waiver
+from commissioning.projects.models import CommissioningProject, Waiver
 from contracts.models import ServiceArea
 
 

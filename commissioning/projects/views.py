@@ -1,7 +1,7 @@
 """Pages for commissioning projects, the pipeline and the waivers register.
 
-Reads come from `commissioning.selectors`, writes go through
-`commissioning.services`; a service's `ValidationError` goes back on the form
+Reads come from `commissioning.projects.selectors`, writes go through
+`commissioning.projects.services`; a service's `ValidationError` goes back on the form
 that caused it and nothing is saved.
 """
 
@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from commissioning import selectors, services
-from commissioning.contract_facts import kpi_duty_reason
 from commissioning.core import dates
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.web import page_of, query_without
-from commissioning.filters import ProjectFilter, WaiverFilter, with_waiver_number
-from commissioning.forms import (
+from commissioning.projects import selectors, services
+from commissioning.projects.contract_facts import kpi_duty_reason
+from commissioning.projects.filters import ProjectFilter, WaiverFilter, with_waiver_number
+from commissioning.projects.forms import (
     AppraisedOptionForm,
     DecisionCandidates,
     GatewayPassForm,
@@ -31,8 +31,8 @@ from commissioning.forms import (
     project_funding_initial,
     project_initial_from_contract,
 )
-from commissioning.gateways import GatewayPlan
-from commissioning.models import (
+from commissioning.projects.gateways import GatewayPlan
+from commissioning.projects.models import (
     AppraisedOption,
     ApprovalRoute,
     CommissioningProject,
@@ -41,10 +41,10 @@ from commissioning.models import (
     ProjectStep,
     Waiver,
 )
-from commissioning.procurement import contract_details_notice_due, termination_notice_due
 from contracts.forms import add_service_errors
 from contracts.models import Contract
 from contracts.money import financial_year_label
+from contracts.procurement import contract_details_notice_due, termination_notice_due
 from contracts.terms import TermError, parse_term, periods
 
 

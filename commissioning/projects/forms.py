@@ -1,6 +1,6 @@
 """Forms for projects, gateway decisions, required steps and waivers.
 
-Forms only parse input; the rules live in `commissioning.services`, whose
+Forms only parse input; the rules live in `commissioning.projects.services`, whose
 `ValidationError`s the views put back on these forms.
 """
 
@@ -14,8 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.formats import date_format
 
-from commissioning.models import AppraisedOption, CommissioningProject, Gateway, ProjectFundingShare, RequiredStep
-from commissioning.services import ProjectShare
+from commissioning.projects.models import (
+    AppraisedOption,
+    CommissioningProject,
+    Gateway,
+    ProjectFundingShare,
+    RequiredStep,
+)
+from commissioning.projects.services import ProjectShare
 from committees.models import OfficerDecision, ResolutionPart
 from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm
 from contracts.models import Contract, ServiceArea

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from commissioning.defaults import create_defaults
+from commissioning.projects.defaults import create_defaults
 
 
 def forwards(apps, schema_editor):

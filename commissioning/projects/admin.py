@@ -5,7 +5,7 @@ their own pages, whose services keep the rules."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.models import (
+from commissioning.projects.models import (
     AppraisedOption,
     ApprovalRoute,
     CommissioningProject,
