@@ -78,6 +78,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "commissioning.projects",
+    "commissioning.overview",
     "contracts",
     "committees",
 ]

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from commissioning import dashboard as board
+from commissioning.overview import dashboard as board
 from commissioning.projects.selectors import gateway_summaries
 from contracts.models import Provider
 

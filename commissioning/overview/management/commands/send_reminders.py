@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commissioning.core import dates
 from commissioning.core.management import iso_date
-from commissioning.reminders import send_reminders
+from commissioning.overview.reminders import send_reminders
 
 
 def whole_days(text: str) -> int:

@@ -1,6 +1,6 @@
 """Reminder emails: what falls due for each user in the coming days.
 
-The items are the user's calendar events (`commissioning.calendar_feed`) from
+The items are the user's calendar events (`commissioning.overview.calendar_feed`) from
 today to `days_ahead` days ahead. Each item is sent once: what was sent is
 recorded in `ReminderSent` under the event's UID and day, so running the job
 again sends nothing twice, while a date that moves is reminded again.
@@ -17,8 +17,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from commissioning.calendar_feed import ALL_KINDS, Event, absolute_url, events_between, events_for, kinds_for
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
+from commissioning.overview.calendar_feed import ALL_KINDS, Event, absolute_url, events_between, events_for, kinds_for
 from commissioning.projects.models import ReminderSent
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from commissioning.calendar_feed import (
+from commissioning.core import dates
+from commissioning.overview.calendar_feed import (
     KIND_LABELS,
     build_ics,
     calendar_feed_by_token,
@@ -27,7 +28,6 @@ from commissioning.calendar_feed import (
     feed_window,
     kinds_for,
 )
-from commissioning.core import dates
 
 PREVIEW_DAYS = 60
 PREVIEW_LIMIT = 10

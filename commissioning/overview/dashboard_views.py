@@ -7,12 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
 
-from commissioning.charts import bars
 from commissioning.core import dates
 from commissioning.core.permissions import require
 from commissioning.core.roles import CLERKS, OFFICERS, role_names
-from commissioning.dashboard import dashboard
-from commissioning.dashboard_export import EXPORTS
+from commissioning.overview.charts import bars
+from commissioning.overview.dashboard import dashboard
+from commissioning.overview.dashboard_export import EXPORTS
 from contracts.models import Contract
 
 # Which sections come first for whom: each role sees everything, in its own order.
