@@ -79,6 +79,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "commissioning.projects",
     "commissioning.overview",
+    "commissioning.benchmark",
     "contracts",
     "committees",
 ]

@@ -1,4 +1,4 @@
-"""A council-sized data set, and how long the main pages take on it.
+"""A council-sized data set for the benchmark.
 
 `generate` fills an empty database with a register the size of a large
 council's: contracts with their options, funding, spend and values by year;
@@ -8,42 +8,22 @@ gateway decisions they have passed. It writes with `bulk_create`, so no
 history rows are made, but every stored date and value comes from the same
 rules the services use (`contracts.services.contract_schedule`,
 `contracts.money`), so the pages see a consistent register.
-
-`measure` then requests each page as a signed-in manager, through every
-middleware and the template, and reports the median and 95th-percentile time
-and the number of queries, next to a page that does almost nothing.
 """
 
-import gc
-import json
-import math
 import random
-import sqlite3
-import statistics
 import time
-import warnings
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.db import DatabaseError, connection
-from django.db.models import Count
-from django.test import Client
-from django.test.utils import override_settings
-from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.core.roles import MANAGERS, roles_sync
 from commissioning.projects.gateways import due_date, required_start
 from commissioning.projects.models import CommissioningProject, Gateway, GatewayDecision
 from committees.models import (
@@ -69,10 +49,9 @@ from contracts.models import (
 )
 from contracts.money import financial_year_of, financial_year_spread, to_money, whole_value
 from contracts.services import contract_schedule
-from contracts.terms import OptionStatus, format_term, months_before, periods
+from contracts.terms import OptionStatus, Schedule, format_term, months_before, periods
 
 BATCH = 2000
-USERNAME = "benchmark-manager"
 
 
 class BenchmarkError(Exception):
@@ -381,6 +360,28 @@ def _option_statuses(rng: random.Random, start: date, parts: Sequence[int], toda
     return statuses
 
 
+def _sync_stored_dates_and_values(contract: Contract, options: list[ContractOption], *, today: date) -> Schedule:
+    """The generator's own copy of what the contract services store: options
+    lapsed on `today`, the end dates, the next decision deadline and the
+    committed and whole-life values, from `contract_schedule`. The values by
+    financial year (`_year_spread`) and `spend_total` are filled in
+    `_contract_batch` from the same figures."""
+    # TODO(issue 8): generate through contracts.services
+    result = contract_schedule(contract, options, today=today)
+    for option, effective in zip(options, result.option_statuses, strict=True):
+        if option.status == OptionStatus.AVAILABLE and effective == OptionStatus.LAPSED:
+            option.status = OptionStatus.LAPSED
+            option.decision_note = "Lapsed: not decided by the end of the period before it."
+    uplift = contract.annual_uplift_percent
+    contract.initial_end_date = result.initial_end
+    contract.current_end_date = result.current_end
+    contract.final_end_date = result.final_end
+    contract.next_decision_deadline = result.next_decision_deadline
+    contract.committed_value = whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift)
+    contract.whole_life_value = whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
+    return result
+
+
 def _contract_batch(register: _Register, first_number: int, count: int) -> None:
     """`count` contracts with their options, providers, funding, spend and values by year."""
     rng, today = register.rng, register.today
@@ -412,22 +413,12 @@ def _contract_batch(register: _Register, first_number: int, count: int) -> None:
                 zip(parts[1:], _option_statuses(rng, start, parts, today)), start=1
             )
         ]
-        result = contract_schedule(contract, options, today=today)
-        for option, effective in zip(options, result.option_statuses, strict=True):
-            if option.status == OptionStatus.AVAILABLE and effective == OptionStatus.LAPSED:
-                option.status = OptionStatus.LAPSED
-                option.decision_note = "Lapsed: not decided by the end of the period before it."
-            elif option.status in (OptionStatus.EXERCISED, OptionStatus.DECLINED):
+        result = _sync_stored_dates_and_values(contract, options, today=today)
+        for option in options:
+            if option.status in (OptionStatus.EXERCISED, OptionStatus.DECLINED):
                 deadline = result.option_deadline(option.order)
                 option.decided_by = DECISION_MAKER
                 option.decided_on = min(today, max(start, deadline - timedelta(days=rng.randint(0, 90))))
-        uplift = contract.annual_uplift_percent
-        contract.initial_end_date = result.initial_end
-        contract.current_end_date = result.current_end
-        contract.final_end_date = result.final_end
-        contract.next_decision_deadline = result.next_decision_deadline
-        contract.committed_value = whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift)
-        contract.whole_life_value = whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
         if rng.random() < 0.7:
             contract.approved_value = to_money(contract.whole_life_value * Decimal(rng.randint(90, 115)) / 100)
         providers = {rng.choice(register.providers).pk for _ in range(rng.choice((1, 1, 1, 2, 3)))}
@@ -900,241 +891,3 @@ def generate(
     _year_spread.cache_clear()
     counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in COUNTED}
     return Generated(seconds=time.perf_counter() - started, counts=counts)
-
-
-def settle() -> None:
-    """Leave the database as a settled one would be: planner statistics up to
-    date and, on PostgreSQL, the generated rows vacuumed and written out, so no
-    checkpoint competes with the requests being timed."""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            cursor.execute("ANALYZE")
-            return
-        cursor.execute("VACUUM ANALYZE")
-        try:
-            cursor.execute("CHECKPOINT")
-        except DatabaseError:
-            pass  # Only superusers and pg_checkpoint members may; the figures are merely noisier.
-
-
-def benchmark_user():
-    """A manager: the dashboard's main reader. Managers cannot change contracts or
-    committee records, so the register and committee pages carry no edit forms."""
-    roles_sync()
-    user, _ = get_user_model().objects.get_or_create(username=USERNAME, defaults={"first_name": "Benchmark"})
-    user.groups.add(Group.objects.get(name=MANAGERS))
-    return user
-
-
-# --- measurement --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    url: str
-
-
-BASELINE = "baseline: sign-in page, signed in"
-
-
-def pages() -> list[Page]:
-    """The baseline, then the main pages. The contract and meeting are the ones
-    with the most decisions on them, the heaviest of their kind."""
-    busiest_contract = Contract.objects.annotate(n=Count("decision_links")).order_by("-n", "pk").first()
-    busiest_meeting = Meeting.objects.annotate(n=Count("items__parts")).order_by("-n", "pk").first()
-    contract_list = reverse("contracts:contract_list")
-    search = reverse("committees:search")
-    found = [
-        # Through every middleware, the session and the user, and base.html with
-        # its navigation and the user's roles, but nothing of the register: what
-        # any page costs before it does its own work.
-        Page(BASELINE, reverse("login")),
-        Page("dashboard", reverse("home")),
-        Page("contract list", contract_list),
-        Page("contract list, filtered", contract_list + "?status=live&ends_within=12&sort=-whole_life_value"),
-    ]
-    if busiest_contract:
-        found.append(Page("contract page", busiest_contract.get_absolute_url()))
-    found.append(Page("pipeline", reverse("commissioning:pipeline")))
-    if busiest_meeting:
-        found.append(Page("meeting page", busiest_meeting.get_absolute_url()))
-    found += [
-        Page("actions", reverse("committees:action_list")),
-        Page("committee search", search + "?q=extension"),
-        # A word no record holds: every text is searched, none stops it early.
-        Page("committee search, no match", search + "?q=podiatry"),
-    ]
-    return found
-
-
-@dataclass(frozen=True)
-class Timing:
-    name: str
-    url: str
-    median_ms: float
-    p95_ms: float
-    queries: int
-    requests: int
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest rank: the smallest value with at least `fraction` of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
-
-
-def _get(client: Client, url: str):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise BenchmarkError(f"{url} answered {response.status_code}, not 200.")
-    return response
-
-
-class _QueryCounter:
-    """Counts the queries run through the connection, keeping none of them."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def measure_page(client: Client, page: Page, *, requests: int) -> Timing:
-    """One request to warm up, one to count queries, then `requests` timed ones."""
-    _get(client, page.url)
-    queries = _QueryCounter()
-    with connection.execute_wrapper(queries):
-        _get(client, page.url)
-    gc.collect()
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        _get(client, page.url)
-        times.append((time.perf_counter() - started) * 1000)
-    return Timing(
-        name=page.name,
-        url=page.url,
-        median_ms=statistics.median(times),
-        p95_ms=percentile(times, 0.95),
-        queries=queries.count,
-        requests=requests,
-    )
-
-
-@contextmanager
-def _served_like_a_site():
-    """Settings the test client needs to be served as a browser would be.
-
-    The client calls itself "testserver". Without `collectstatic`, the manifest
-    storage used when DEBUG is off cannot name static files, so plain static
-    URLs stand in: the manifest would cost one dictionary lookup per file.
-    """
-    with ExitStack() as stack:
-        stack.enter_context(warnings.catch_warnings())
-        # whitenoise warns once that there is no collectstatic output to serve.
-        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-        stack.enter_context(override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]))
-        if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.hashed_files:
-            plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-            stack.enter_context(override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}))
-        yield
-
-
-def measure(*, user, requests: int) -> list[Timing]:
-    with _served_like_a_site():
-        client = Client()
-        client.force_login(user)
-        return [measure_page(client, page, requests=requests) for page in pages()]
-
-
-# --- the report ---------------------------------------------------------------------------------
-
-
-def database_description() -> str:
-    if connection.vendor == "postgresql":
-        major, rest = divmod(connection.pg_version, 10000)
-        return f"PostgreSQL {major}.{rest % 100} (database {connection.settings_dict['NAME']})"
-    if connection.vendor == "sqlite":
-        return f"SQLite {sqlite3.sqlite_version} ({connection.settings_dict['NAME']})"
-    return connection.vendor
-
-
-@dataclass(frozen=True)
-class BenchmarkReport:
-    database: str
-    debug: bool
-    today: date
-    sizes: Sizes
-    generated: Generated
-    timings: list[Timing]
-
-    @property
-    def baseline(self) -> Timing:
-        return self.timings[0]
-
-    def as_text(self) -> str:
-        base = self.baseline.median_ms
-        lines = [
-            f"Database: {self.database}",
-            f"DEBUG: {'on (queries are logged: figures are higher than in production)' if self.debug else 'off'}",
-            f"Data as of {self.today:%d %b %Y}, generated in {self.generated.seconds:.1f} s:",
-            "  " + ", ".join(f"{count:,} {name}" for name, count in self.generated.counts.items()),
-            f"Server time of {self.baseline.requests} requests to each page, after one to warm up:",
-            "",
-        ]
-        header = ("page", "median ms", "p95 ms", "queries", "x baseline", "url")
-        rows = [
-            (
-                t.name,
-                f"{t.median_ms:.1f}",
-                f"{t.p95_ms:.1f}",
-                str(t.queries),
-                f"{t.median_ms / base:.1f}" if base else "-",
-                t.url,
-            )
-            for t in self.timings
-        ]
-        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-        aligned = "<>>>><"
-        for row in [header, *rows]:
-            lines.append(
-                "  ".join(f"{cell:{align}{width}}" for cell, align, width in zip(row, aligned, widths)).rstrip()
-            )
-        return "\n".join(lines)
-
-    def as_json(self) -> str:
-        return json.dumps(
-            {
-                "database": self.database,
-                "debug": self.debug,
-                "today": self.today.isoformat(),
-                "sizes": asdict(self.sizes),
-                "generation_seconds": round(self.generated.seconds, 1),
-                "counts": self.generated.counts,
-                "pages": [asdict(t) for t in self.timings],
-            },
-            indent=2,
-        )
-
-
-def run(
-    *, sizes: Sizes, today: date, seed: int, requests: int, progress: Callable[[str], None] = lambda _: None
-) -> BenchmarkReport:
-    """Generate, settle and measure, in the current database, which must be empty."""
-    generated = generate(sizes=sizes, today=today, seed=seed, progress=progress)
-    progress("settling the database")
-    settle()
-    user = benchmark_user()
-    progress("measuring")
-    timings = measure(user=user, requests=requests)
-    return BenchmarkReport(
-        database=database_description(),
-        debug=settings.DEBUG,
-        today=today,
-        sizes=sizes,
-        generated=generated,
-        timings=timings,
-    )

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from commissioning import benchmark
+from commissioning.benchmark import generate
+from commissioning.benchmark.report import BenchmarkReport, run
 from commissioning.core.dates import real_today
 
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sizes = benchmark.Sizes()
+        sizes = generate.Sizes()
         parser.add_argument("--contracts", type=_at_least(1), default=sizes.contracts)
         parser.add_argument("--meetings", type=_at_least(1), default=sizes.meetings)
         parser.add_argument("--parts", type=_at_least(0), default=sizes.parts, help="Resolution parts.")
@@ -73,13 +74,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, in_place: bool, keep: bool, json_file: str | None, **options) -> None:
         try:
-            sizes = benchmark.Sizes(
+            sizes = generate.Sizes(
                 contracts=options["contracts"],
                 meetings=options["meetings"],
                 parts=options["parts"],
                 actions=options["actions"],
             )
-        except benchmark.BenchmarkError as error:
+        except generate.BenchmarkError as error:
             raise CommandError(str(error)) from None
         if in_place and keep:
             raise CommandError("--keep keeps the benchmark's own database; --in-place rolls everything back.")
@@ -97,7 +98,7 @@ class Command(BaseCommand):
         }
         try:
             report = self._in_place(arguments) if in_place else self._in_own_database(arguments, keep=keep)
-        except benchmark.BenchmarkError as error:
+        except generate.BenchmarkError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(report.as_text())
         if json_file:
@@ -107,19 +108,19 @@ class Command(BaseCommand):
     def _progress(self, step: str) -> None:
         self.stderr.write(f"  {step} ...")
 
-    def _in_place(self, arguments: dict) -> benchmark.BenchmarkReport:
-        if benchmark.holds_data():
+    def _in_place(self, arguments: dict) -> BenchmarkReport:
+        if generate.holds_data():
             raise CommandError(
                 "--in-place needs a database with no contracts, organisations, providers, meetings or projects: "
                 "this one has some. Leave out --in-place to benchmark in a database of its own."
             )
         self.stderr.write(f"Benchmarking in the configured database ({connection.vendor}), rolled back afterwards.")
         with transaction.atomic():
-            report = benchmark.run(**arguments)
+            report = run(**arguments)
             transaction.set_rollback(True)
         return report
 
-    def _in_own_database(self, arguments: dict, *, keep: bool) -> benchmark.BenchmarkReport:
+    def _in_own_database(self, arguments: dict, *, keep: bool) -> BenchmarkReport:
         creation = connection.creation
         real_name = connection.settings_dict["NAME"]
         name = benchmark_database_name(connection.settings_dict)
@@ -127,7 +128,7 @@ class Command(BaseCommand):
         self.stderr.write(f"Creating the benchmark database {name} ({connection.vendor}) ...")
         creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
         try:
-            return benchmark.run(**arguments)
+            return run(**arguments)
         finally:
             if keep:
                 self.stderr.write(f"Kept the benchmark database {name}.")
