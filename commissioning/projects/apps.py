@@ -19,3 +19,9 @@ class CommissioningConfig(AppConfig):
         # Groups and their permissions are set up data, kept in step with the
         # code after every migrate rather than by hand.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="commissioning.roles_sync")
+
+        from commissioning.core.panels import register_contract_section
+        from commissioning.projects.contract_facts import contract_procurement_facts
+
+        # The contract page shows the procurement rules for the contract.
+        register_contract_section("procurement_facts", contract_procurement_facts)
