@@ -3,7 +3,7 @@
 
     python3 dev.py start [--port N]    migrate, load the demo data, run the site
     python3 dev.py test [PYTEST ARGS]  run the test suite, e.g. `-k terms`
-    python3 dev.py lint                ruff: lint and format check
+    python3 dev.py lint                ruff (lint and format check), then the import layers
 
 Only the standard library is used here, so this works on a fresh machine with
 Python 3.11 or newer. It creates `.venv/` when missing, installs the project
@@ -95,7 +95,9 @@ def test(argv):
 
 def lint(argv):
     run(sys.executable, "-m", "ruff", "check", ".")
-    hand_over(sys.executable, "-m", "ruff", "format", "--check", ".")
+    run(sys.executable, "-m", "ruff", "format", "--check", ".")
+    # The import layers of pyproject.toml's [tool.importlinter].
+    hand_over(Path(sys.executable).with_name("lint-imports.exe" if os.name == "nt" else "lint-imports"))
 
 
 COMMANDS = {"start": start, "test": test, "lint": lint}

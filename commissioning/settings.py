@@ -77,7 +77,9 @@ THIRD_PARTY_APPS = [
     "simple_history",
 ]
 LOCAL_APPS = [
-    "commissioning",
+    "commissioning.projects",
+    "commissioning.overview",
+    "commissioning.benchmark",
     "contracts",
     "committees",
 ]
@@ -109,7 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "commissioning.context_processors.roles",
+                "commissioning.core.context_processors.roles",
             ],
         },
     },

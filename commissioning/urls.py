@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from commissioning import calendar_views, dashboard_views, views
+from commissioning.overview import calendar_views, dashboard_views
+from commissioning.projects import views
 
 # Commissioning projects, the pipeline and waivers: the "commissioning" namespace.
 project_patterns = [

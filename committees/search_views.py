@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from commissioning.permissions import require
+from commissioning.core.permissions import require
 from committees.models import Report
 from committees.search import MAX_QUERY_LENGTH, search
 

@@ -1,12 +1,25 @@
 from django.urls import path
 
-from committees import search_views, views
+from committees import option_views, search_views, views
 
 app_name = "committees"
 
 urlpatterns = [
     path("", views.committee_list, name="committee_list"),
     path("search/", search_views.search_page, name="search"),
+    # A registered contract's option, exercised or declined under an authority.
+    path(
+        "contracts/<int:pk>/options/<int:order>/exercise/",
+        option_views.option_decide,
+        {"decision": "exercise"},
+        name="option_exercise",
+    ),
+    path(
+        "contracts/<int:pk>/options/<int:order>/decline/",
+        option_views.option_decide,
+        {"decision": "decline"},
+        name="option_decline",
+    ),
     path("new/", views.committee_create, name="committee_create"),
     path("<int:pk>/", views.committee_detail, name="committee_detail"),
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),

@@ -1,16 +1,15 @@
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from commissioning import dates
-from commissioning.permissions import can, get_for_user, require
+from commissioning.core import dates
+from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.web import page_of, query_without
 from committees import calendar_grid, services
 from committees.forms import (
     ActionForm,
@@ -71,17 +70,6 @@ def _day(value) -> str:
     return date_format(value, "j M Y")
 
 
-def _query_without(request, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 # --- committees ------------------------------------------------------------------------------
 
 
@@ -92,7 +80,7 @@ def committee_list(request):
         request,
         "committees/committee_list.html",
         {
-            "page": _page(request, select_committee_list(today=today)),
+            "page": page_of(request, select_committee_list(today=today)),
             "today": today,
             "can_add": can(request.user, Committee, "add"),
         },
@@ -117,7 +105,7 @@ def committee_detail(request, pk: int):
     committee = get_for_user(request.user, Committee.objects.select_related("council"), pk=pk)
     today = dates.as_of(request)
     upcoming, past = committee_meetings(committee=committee, today=today)
-    page = _page(request, past)
+    page = page_of(request, past)
     return render(
         request,
         "committees/committee_detail.html",
@@ -399,9 +387,9 @@ def report_list(request):
         request,
         "committees/report_list.html",
         {
-            "page": _page(request, queryset),
+            "page": page_of(request, queryset),
             "filterset": filterset,
-            "query_without_page": _query_without(request, "page"),
+            "query_without_page": query_without(request, "page"),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
             "can_add": can(request.user, Report, "add"),
         },
@@ -486,10 +474,10 @@ def action_list(request):
         request,
         "committees/action_list.html",
         {
-            "page": _page(request, queryset),
+            "page": page_of(request, queryset),
             "filterset": filterset,
             "today": today,
-            "query_without_page": _query_without(request, "page"),
+            "query_without_page": query_without(request, "page"),
             "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
             "can_change": can(request.user, Action, "change"),
         },
@@ -504,11 +492,11 @@ def delegation_list(request):
         request,
         "committees/delegation_list.html",
         {
-            "page": _page(request, select_delegation_list(used=used, today=today)),
+            "page": page_of(request, select_delegation_list(used=used, today=today)),
             "used": used,
             "counts": delegation_counts(),
             "today": today,
-            "query_without_page": _query_without(request, "page"),
+            "query_without_page": query_without(request, "page"),
             "can_record": can(request.user, OfficerDecision, "add"),
         },
     )
@@ -523,8 +511,8 @@ def officer_decision_list(request):
         request,
         "committees/officer_decision_list.html",
         {
-            "page": _page(request, select_officer_decision_list()),
-            "query_without_page": _query_without(request, "page"),
+            "page": page_of(request, select_officer_decision_list()),
+            "query_without_page": query_without(request, "page"),
             "can_add": can(request.user, OfficerDecision, "add"),
         },
     )

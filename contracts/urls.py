@@ -10,18 +10,6 @@ urlpatterns = [
     path("new/", views.contract_create, name="contract_create"),
     path("<int:pk>/", views.contract_detail, name="contract_detail"),
     path("<int:pk>/edit/", views.contract_update, name="contract_update"),
-    path(
-        "<int:pk>/options/<int:order>/exercise/",
-        views.option_decide,
-        {"decision": "exercise"},
-        name="option_exercise",
-    ),
-    path(
-        "<int:pk>/options/<int:order>/decline/",
-        views.option_decide,
-        {"decision": "decline"},
-        name="option_decline",
-    ),
     path("<int:pk>/spend/", views.spend_create, name="spend_create"),
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),

@@ -1,23 +1,19 @@
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from commissioning import dates
-from commissioning.contract_facts import contract_procurement_facts
-from commissioning.permissions import can, get_for_user, require
-from committees import services as committee_services
-from committees.authority import authority_choices, authority_from_choice, contract_decisions
+from commissioning.core import dates
+from commissioning.core.panels import contract_sections
+from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.web import page_of, query_without
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, export_row
-from contracts.forms import ContractForm, OptionDecisionForm, SpendForm, add_service_errors, funding_formset
-from contracts.models import Contract, ContractOption, Organisation, Provider, SpendRecord
+from contracts.forms import ContractForm, SpendForm, add_service_errors, funding_formset
+from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.selectors import (
     contract_detail as select_contract_detail,
@@ -41,18 +37,11 @@ from contracts.selectors import (
 from contracts.timeline import timeline
 
 
-def _query_without(request, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 def contract_list(request):
     require(request.user, Contract)
     today = dates.as_of(request)
     queryset, filterset = select_contract_list(filters=request.GET, today=today)
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     return render(
         request,
         "contracts/contract_list.html",
@@ -62,9 +51,9 @@ def contract_list(request):
             "totals": register_totals(queryset),
             "today": today,
             "sort": request.GET.get("sort", ""),
-            "query_without_page": _query_without(request, "page"),
-            "query_without_sort": _query_without(request, "page", "sort"),
-            "query": _query_without(request),
+            "query_without_page": query_without(request, "page"),
+            "query_without_sort": query_without(request, "page", "sort"),
+            "query": query_without(request),
             "can_add": can(request.user, Contract, "add"),
             "filtered": any(v for k, v in request.GET.items() if k not in {"page", "sort", "as_of"}),
         },
@@ -94,14 +83,14 @@ def contract_detail(request, pk: int):
         "contracts/contract_detail.html",
         {
             "detail": detail,
-            "decisions": contract_decisions(contract=contract),
-            "procurement_facts": contract_procurement_facts(contract=contract, today=today),
             "contract": contract,
             "today": today,
             "is_real_today": today == dates.real_today(),
             "timeline": timeline(detail.schedule.periods, detail.schedule.option_statuses, today=today),
             "can_change": can_change,
             "spend_form": SpendForm(contract=contract, today=today) if can_change else None,
+            # Sections the layers above add: committee decisions, procurement facts.
+            **contract_sections(contract=contract, today=today),
         },
     )
 
@@ -149,54 +138,6 @@ def contract_update(request, pk: int):
     return _contract_form_page(request, contract=contract)
 
 
-def option_decide(request, pk: int, order: int, decision: str):
-    contract = get_for_user(request.user, contract_queryset_for_detail(), action="change", pk=pk)
-    option = get_for_user(request.user, ContractOption.objects.all(), action="change", contract=contract, order=order)
-    today = dates.real_today()
-    detail = select_contract_detail(contract=contract, today=today)
-    row = next(row for row in detail.options if row.option.pk == option.pk)
-    form = OptionDecisionForm(request.POST or None, today=today, authority_choices=authority_choices(contract=contract))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            committee_services.option_decide(
-                option=option,
-                exercise=decision == "exercise",
-                decided_by=data["decided_by"],
-                decided_on=data["decided_on"],
-                note=data["note"],
-                authority=authority_from_choice(data["authority"]),
-                today=today,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            contract.refresh_from_db()
-            if decision == "exercise":
-                messages.success(
-                    request,
-                    f"Option {order} exercised. The contract now runs to {date_format(contract.current_end_date, 'j M Y')}.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"Option {order} declined. The contract ends on {date_format(contract.current_end_date, 'j M Y')}.",
-                )
-            return redirect(contract)
-    return render(
-        request,
-        "contracts/option_decide.html",
-        {
-            "contract": contract,
-            "detail": detail,
-            "row": row,
-            "decision": decision,
-            "form": form,
-            "is_open": row.is_next,
-        },
-    )
-
-
 @require_POST
 def spend_create(request, pk: int):
     contract = get_for_user(request.user, Contract.objects.all(), action="change", pk=pk)
@@ -221,7 +162,7 @@ def spend_create(request, pk: int):
 
 def provider_list(request):
     require(request.user, Provider)
-    page = Paginator(select_provider_list(), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, select_provider_list())
     return render(request, "contracts/provider_list.html", {"page": page})
 
 
@@ -237,7 +178,7 @@ def provider_detail(request, pk: int):
 
 def organisation_list(request):
     require(request.user, Organisation)
-    page = Paginator(select_organisation_list(), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, select_organisation_list())
     return render(request, "contracts/organisation_list.html", {"page": page})
 
 

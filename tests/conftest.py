@@ -7,7 +7,7 @@ import factory
 import pytest
 from django.contrib.auth.models import Group
 
-from commissioning.roles import CLERKS, MANAGERS, OFFICERS
+from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
 from contracts import services
 from contracts.models import Contract, Organisation, Provider, ServiceArea
 
@@ -97,7 +97,7 @@ def nobody(django_user_model):
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Pages and services see TODAY as today, so no test depends on the real date."""
-    monkeypatch.setattr("commissioning.dates.real_today", lambda: TODAY)
+    monkeypatch.setattr("commissioning.core.dates.real_today", lambda: TODAY)
     return TODAY
 
 

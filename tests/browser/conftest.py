@@ -78,8 +78,8 @@ def _save(page, name: str) -> Path:
 def page(request, browser, live_server, transactional_db):
     # A transactional test starts from a flushed database: put back the data the
     # migrations create (groups come back through post_migrate on their own).
-    from commissioning.defaults import create_defaults
-    from commissioning.models import Gateway, ProcurementThreshold
+    from commissioning.projects.defaults import create_defaults
+    from commissioning.projects.models import Gateway, ProcurementThreshold
 
     create_defaults(Gateway, ProcurementThreshold)
 

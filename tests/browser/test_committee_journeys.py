@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from commissioning.roles import CLERKS
+from commissioning.core.roles import CLERKS
 from committees import services
 from committees.models import Action, Committee, Delegation, Meeting, OfficerDecision, ResolutionPart
 from contracts.models import Contract

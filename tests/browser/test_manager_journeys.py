@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from commissioning.models import CommissioningProject
-from commissioning.roles import MANAGERS
+from commissioning.core.roles import MANAGERS
+from commissioning.projects.models import CommissioningProject
 from tests.conftest import ContractFactory, ProviderFactory, ServiceAreaFactory
 
 PASSWORD = "a-long-test-password"

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
-from commissioning.roles import OFFICERS
+from commissioning.core.roles import OFFICERS
 from contracts.models import Contract
 from contracts.services import Share
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from commissioning import benchmark
-from commissioning.models import CommissioningProject, GatewayDecision
+from commissioning.benchmark import generate, measure
+from commissioning.projects.models import CommissioningProject, GatewayDecision
 from committees.models import Action, AgendaItem, Delegation, Meeting, ResolutionPart
 from contracts.models import Contract, ContractYearValue, FundingShare
 from contracts.money import whole_value
@@ -21,10 +21,10 @@ from tests.conftest import TODAY, ContractFactory
 
 pytestmark = pytest.mark.django_db
 
-TINY = benchmark.Sizes(contracts=50, meetings=10, parts=60, actions=30)
+TINY = generate.Sizes(contracts=50, meetings=10, parts=60, actions=30)
 TINY_ARGS = ["--contracts", "50", "--meetings", "10", "--parts", "60", "--actions", "30", "--requests", "2"]
 PAGES = [
-    benchmark.BASELINE,
+    measure.BASELINE,
     "dashboard",
     "contract list",
     "contract list, filtered",
@@ -39,7 +39,7 @@ PAGES = [
 
 @pytest.fixture
 def generated():
-    return benchmark.generate(sizes=TINY, today=TODAY, seed=1)
+    return generate.generate(sizes=TINY, today=TODAY, seed=1)
 
 
 def test_it_makes_the_numbers_asked_for(generated):
@@ -123,15 +123,15 @@ def test_decisions_come_after_their_meetings(generated):
 
 def test_it_refuses_a_database_that_holds_a_register():
     ContractFactory()
-    with pytest.raises(benchmark.BenchmarkError):
-        benchmark.generate(sizes=TINY, today=TODAY)
+    with pytest.raises(generate.BenchmarkError):
+        generate.generate(sizes=TINY, today=TODAY)
 
 
 def test_percentile_is_the_nearest_rank():
     values = list(range(1, 21))
-    assert benchmark.percentile(values, 0.95) == 19
-    assert benchmark.percentile(values, 0.5) == 10
-    assert benchmark.percentile([7.0], 0.95) == 7.0
+    assert measure.percentile(values, 0.95) == 19
+    assert measure.percentile(values, 0.5) == 10
+    assert measure.percentile([7.0], 0.95) == 7.0
 
 
 def test_the_command_reports_every_page_and_leaves_nothing_behind(tmp_path):

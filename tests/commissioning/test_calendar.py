@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from commissioning import calendar_feed, services
-from commissioning.calendar_feed import build_ics, events_for, feed_window
-from commissioning.models import CalendarFeed
+from commissioning.overview import calendar_feed
+from commissioning.overview.calendar_feed import build_ics, events_for, feed_window
+from commissioning.projects import services
+from commissioning.projects.models import CalendarFeed
 from committees import services as committee_services
 from committees.services import ActionInput
 from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ServiceAreaFactory

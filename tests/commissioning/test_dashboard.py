@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from commissioning.dashboard import dashboard, remaining_value
-from commissioning.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
+from commissioning.overview.dashboard import dashboard, remaining_value
+from commissioning.projects.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
 from tests.conftest import ContractFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from commissioning.roles import CLERKS, MANAGERS, OFFICERS
+from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
 from contracts import services
 from contracts.demo import REGISTER_REFERENCES
 from contracts.models import Contract, ContractOption, SpendRecord

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commissioning.gateways import (
+from commissioning.projects.gateways import (
     GatewayRule,
     GatewayStatus,
     check_lead_times,

@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from commissioning.procurement import (
+from contracts.procurement import (
     Threshold,
     above_threshold,
     contract_details_notice_due,

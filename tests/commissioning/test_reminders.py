@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from commissioning import reminders
-from commissioning.models import ReminderSent
-from commissioning.reminders import due_items_for, reminder_subject, send_reminders
-from commissioning.roles import OFFICERS
+from commissioning.core.roles import OFFICERS
+from commissioning.overview import reminders
+from commissioning.overview.reminders import due_items_for, reminder_subject, send_reminders
+from commissioning.projects.models import ReminderSent
 from committees import services as committee_services
 from tests.commissioning.test_calendar import action_due, london, meeting_on
 from tests.conftest import TODAY, ContractFactory

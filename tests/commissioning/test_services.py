@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from commissioning import services
-from commissioning.models import CommissioningProject, Gateway, GatewayDecision
+from commissioning.projects import services
+from commissioning.projects.models import CommissioningProject, Gateway, GatewayDecision
 from committees import services as committee_services
 from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ServiceAreaFactory
 
@@ -84,7 +84,7 @@ def test_the_default_gateways_are_data():
 
 
 def test_the_pipeline_lists_contracts_with_nothing_left_open_and_no_project(incumbents):
-    from commissioning.selectors import contracts_needing_project
+    from commissioning.projects.selectors import contracts_needing_project
 
     # On 1 Jan 2023 both incumbents end on 30 Sep 2024, within the 24-month lead, with no option open.
     needing = contracts_needing_project(today=date(2023, 1, 1))
@@ -102,7 +102,7 @@ def test_pipeline_queries_do_not_grow_with_projects(django_assert_max_num_querie
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from commissioning.selectors import contracts_needing_project, pipeline
+    from commissioning.projects.selectors import contracts_needing_project, pipeline
 
     def count():
         with CaptureQueriesContext(connection) as captured:

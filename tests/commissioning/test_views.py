@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from commissioning import services
-from commissioning.contract_facts import contract_procurement_facts
-from commissioning.models import (
+from commissioning.projects import services
+from commissioning.projects.contract_facts import contract_procurement_facts
+from commissioning.projects.models import (
     AppraisedOption,
     ApprovalRoute,
     CommissioningProject,

@@ -73,7 +73,8 @@ def test_roles_see_and_change_what_they_should(request, client_for, role, url_na
         "option_exercise": [contract.pk, 1],
     }[url_name]
     client = client_for(request.getfixturevalue(role))
-    assert client.get(reverse(f"contracts:{url_name}", args=args)).status_code == expected
+    namespace = "committees" if url_name == "option_exercise" else "contracts"
+    assert client.get(reverse(f"{namespace}:{url_name}", args=args)).status_code == expected
 
 
 def test_a_missing_contract_is_404(client_for, officer):
@@ -432,7 +433,7 @@ def test_it_edits_a_contract_and_keeps_decisions(client_for, officer):
 def test_exercising_an_option_moves_the_current_end(client_for, officer):
     contract = support_at_home()  # initial term ends 30 Sep 2029
     client = client_for(officer)
-    url = reverse("contracts:option_exercise", args=[contract.pk, 1])
+    url = reverse("committees:option_exercise", args=[contract.pk, 1])
     page = client.get(url).content.decode()
     assert "1 Oct 2029 – 30 Sep 2031" in page
     response = client.post(url, {"decided_by": "Chief Officer", "decided_on": "2026-11-01", "note": "KPIs met"})
@@ -448,7 +449,7 @@ def test_exercising_an_option_moves_the_current_end(client_for, officer):
 def test_declining_an_option_closes_the_later_ones(client_for, officer):
     contract = support_at_home()
     client_for(officer).post(
-        reverse("contracts:option_decline", args=[contract.pk, 1]),
+        reverse("committees:option_decline", args=[contract.pk, 1]),
         {"decided_by": "Chief Officer", "decided_on": "2026-11-01"},
     )
     contract.refresh_from_db()
@@ -461,7 +462,7 @@ def test_declining_an_option_closes_the_later_ones(client_for, officer):
 def test_an_option_cannot_be_taken_out_of_order(client_for, officer):
     contract = support_at_home()
     response = client_for(officer).post(
-        reverse("contracts:option_exercise", args=[contract.pk, 2]),
+        reverse("committees:option_exercise", args=[contract.pk, 2]),
         {"decided_by": "Chief Officer", "decided_on": "2026-11-01"},
     )
     assert response.status_code == HTTPStatus.OK
@@ -472,7 +473,7 @@ def test_an_option_cannot_be_taken_out_of_order(client_for, officer):
 def test_a_decision_date_in_the_future_is_refused(client_for, officer):
     contract = support_at_home()
     response = client_for(officer).post(
-        reverse("contracts:option_exercise", args=[contract.pk, 1]),
+        reverse("committees:option_exercise", args=[contract.pk, 1]),
         {"decided_by": "Chief Officer", "decided_on": "2026-11-23"},
     )
     assert "The decision date cannot be in the future." in response.content.decode()

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from commissioning.dates import real_today
-from commissioning.management import iso_date
+from commissioning.core.dates import real_today
+from commissioning.core.management import iso_date
 from contracts.services import contracts_refresh
 
 

@@ -1,5 +1,0 @@
-from commissioning.roles import role_names
-
-
-def roles(request):
-    return {"user_roles": role_names(getattr(request, "user", None)) if hasattr(request, "user") else []}

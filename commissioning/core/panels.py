@@ -1,0 +1,24 @@
+"""Sections that higher layers add to a lower layer's page.
+
+The contract page belongs to contracts, the bottom domain layer, which imports
+nothing above it; yet it shows the committee decisions on the contract and its
+procurement facts. Those layers register a provider for their section in their
+AppConfig.ready, and the contract page asks this registry for them.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+# Name in the page's template context -> provider(contract=..., today=...).
+_contract_sections: dict[str, Callable[..., Any]] = {}
+
+
+def register_contract_section(name: str, provider: Callable[..., Any]) -> None:
+    """Show `provider(contract=..., today=...)` on the contract page as `name`."""
+    _contract_sections[name] = provider
+
+
+def contract_sections(*, contract, today: date) -> dict[str, Any]:
+    """Every registered section for `contract` on `today`, by name."""
+    return {name: provider(contract=contract, today=today) for name, provider in _contract_sections.items()}

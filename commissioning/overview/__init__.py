@@ -1,0 +1,1 @@
+"""Pages that read across the apps: the dashboard, the calendar feed and the reminders."""

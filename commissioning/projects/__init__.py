@@ -1,0 +1,1 @@
+"""Commissioning projects: the pipeline, gateways, waivers and the re-procurement of contracts."""

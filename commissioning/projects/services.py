@@ -1,0 +1,292 @@
+"""Writes for commissioning projects, gateways and waivers.
+
+Keyword-only, atomic, validated before saving: a `ValidationError` leaves the
+database as it was.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+
+from commissioning.projects.gateways import required_start
+from commissioning.projects.models import (
+    AppraisedOption,
+    CommissioningProject,
+    Gateway,
+    GatewayDecision,
+    ProjectFundingShare,
+    ProjectStep,
+    RequiredStep,
+    Waiver,
+)
+from committees.models import OfficerDecision, ResolutionPart
+from committees.services import decision_date
+from contracts.models import Contract, Organisation, ServiceArea
+from contracts.terms import TermError, parse_term
+
+
+@dataclass(frozen=True)
+class ProjectShare:
+    organisation: Organisation
+    percent: Decimal
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j M Y")
+
+
+def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence[Contract]) -> None:
+    """A contract is replaced by one active project at a time."""
+    taken = (
+        CommissioningProject.objects.filter(
+            status=CommissioningProject.Status.ACTIVE, incumbent_contracts__in=incumbents
+        )
+        .exclude(pk=project.pk if project else None)
+        .prefetch_related("incumbent_contracts")
+        .distinct()
+    )
+    for other in taken:
+        references = sorted(c.reference for c in other.incumbent_contracts.all() if c in incumbents)
+        raise ValidationError(
+            {
+                "incumbent_contracts": f"{', '.join(references)} is already being replaced by the project “{other.title}”."
+            }
+        )
+
+
+def _check_term(term: str) -> None:
+    if term:
+        try:
+            parse_term(term)
+        except TermError as error:
+            raise ValidationError({"estimated_term": str(error)}) from None
+
+
+def _set_funding(project: CommissioningProject, funding: Sequence[ProjectShare]) -> None:
+    if funding:
+        total = sum((share.percent for share in funding), Decimal("0"))
+        if total != 100:
+            raise ValidationError(
+                {"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."}
+            )
+        if len({share.organisation.pk for share in funding}) != len(funding):
+            raise ValidationError({"funding": "Each organisation can have only one funding share."})
+    project.funding_shares.all().delete()
+    for share in funding:
+        ProjectFundingShare.objects.create(project=project, organisation=share.organisation, percent=share.percent)
+
+
+def _required_start(incumbents: Sequence[Contract], given: date | None) -> tuple[date, bool]:
+    if given is not None:
+        return given, True
+    if not incumbents:
+        raise ValidationError(
+            {"required_start_date": "Give the date the new service must start, or choose the contracts it replaces."}
+        )
+    return required_start([contract.final_end_date for contract in incumbents]), False
+
+
+@transaction.atomic
+def project_create(
+    *,
+    title: str,
+    service_area: ServiceArea,
+    incumbent_contracts: Sequence[Contract] = (),
+    required_start_date: date | None = None,
+    lead_officer=None,
+    estimated_annual_value: Decimal | None = None,
+    estimated_term: str = "",
+    procurement_regime: str = Contract.Regime.LIGHT_TOUCH,
+    contract_type: str = Contract.ContractType.BLOCK,
+    baseline_annual_cost: Decimal | None = None,
+    baseline_year: int | None = None,
+    notes: str = "",
+    funding: Sequence[ProjectShare] = (),
+) -> CommissioningProject:
+    _check_incumbents(None, incumbent_contracts)
+    _check_term(estimated_term)
+    start, by_hand = _required_start(incumbent_contracts, required_start_date)
+    project = CommissioningProject(
+        title=title.strip(),
+        service_area=service_area,
+        lead_officer=lead_officer,
+        required_start_date=start,
+        required_start_set_by_hand=by_hand,
+        estimated_annual_value=estimated_annual_value,
+        estimated_term=estimated_term.strip(),
+        procurement_regime=procurement_regime,
+        contract_type=contract_type,
+        baseline_annual_cost=baseline_annual_cost,
+        baseline_year=baseline_year,
+        notes=notes,
+    )
+    project.full_clean()
+    project.save()
+    project.incumbent_contracts.set(incumbent_contracts)
+    _set_funding(project, funding)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    project: CommissioningProject,
+    title: str,
+    service_area: ServiceArea,
+    status: str,
+    incumbent_contracts: Sequence[Contract],
+    successor_contracts: Sequence[Contract],
+    required_start_date: date | None,
+    lead_officer,
+    estimated_annual_value: Decimal | None,
+    estimated_term: str,
+    procurement_regime: str,
+    contract_type: str,
+    baseline_annual_cost: Decimal | None,
+    baseline_year: int | None,
+    notes: str,
+    funding: Sequence[ProjectShare] | None = None,
+) -> CommissioningProject:
+    """`required_start_date` None means: the day after the incumbents' latest final end."""
+    if status == CommissioningProject.Status.ACTIVE:
+        _check_incumbents(project, incumbent_contracts)
+    _check_term(estimated_term)
+    start, by_hand = _required_start(incumbent_contracts, required_start_date)
+    project.title = title.strip()
+    project.service_area = service_area
+    project.status = status
+    project.lead_officer = lead_officer
+    project.required_start_date = start
+    project.required_start_set_by_hand = by_hand
+    project.estimated_annual_value = estimated_annual_value
+    project.estimated_term = estimated_term.strip()
+    project.procurement_regime = procurement_regime
+    project.contract_type = contract_type
+    project.baseline_annual_cost = baseline_annual_cost
+    project.baseline_year = baseline_year
+    project.notes = notes
+    project.full_clean()
+    project.save()
+    project.incumbent_contracts.set(incumbent_contracts)
+    project.successor_contracts.set(successor_contracts)
+    if funding is not None:
+        _set_funding(project, funding)
+    return project
+
+
+@transaction.atomic
+def appraised_option_add(
+    *, project: CommissioningProject, description: str, outcome: str, pros: str = "", cons: str = "", reason: str = ""
+) -> AppraisedOption:
+    if outcome == AppraisedOption.Outcome.REJECTED and not reason.strip():
+        raise ValidationError({"reason": "Say why the option was rejected."})
+    option = AppraisedOption(
+        project=project,
+        position=project.appraised_options.count() + 1,
+        description=description.strip(),
+        pros=pros,
+        cons=cons,
+        outcome=outcome,
+        reason=reason,
+    )
+    option.full_clean()
+    option.save()
+    return option
+
+
+@transaction.atomic
+def gateway_pass(
+    *,
+    project: CommissioningProject,
+    gateway: Gateway,
+    decision: ResolutionPart | OfficerDecision,
+    today: date,
+) -> GatewayDecision:
+    """Record the decision that passed `gateway`; the date passed is the decision's."""
+    passed_on = decision_date(decision)
+    if passed_on > today:
+        raise ValidationError({"decision": f"That decision is dated {_day(passed_on)}, in the future."})
+    if isinstance(decision, ResolutionPart) and decision.kind in {
+        ResolutionPart.Kind.NOTE,
+        ResolutionPart.Kind.DEFER,
+        ResolutionPart.Kind.REJECT,
+        ResolutionPart.Kind.RECOMMEND,
+    }:
+        raise ValidationError(
+            {
+                "decision": f"A part that is “{decision.get_kind_display().lower()}” does not pass a gateway: choose the decision that approved it."
+            }
+        )
+    record = GatewayDecision(project=project, gateway=gateway, passed_on=passed_on)
+    if isinstance(decision, OfficerDecision):
+        record.officer_decision = decision
+    else:
+        record.resolution_part = decision
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def project_step_record(
+    *,
+    project: CommissioningProject,
+    rule: RequiredStep,
+    done_on: date,
+    today: date,
+    resolution_part: ResolutionPart | None = None,
+    note: str = "",
+) -> ProjectStep:
+    if done_on > today:
+        raise ValidationError({"done_on": "A step cannot be recorded as done in the future."})
+    step = ProjectStep(project=project, rule=rule, resolution_part=resolution_part, done_on=done_on, note=note)
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def waiver_create(
+    *,
+    service: str,
+    service_area: ServiceArea,
+    reason: str,
+    start_date: date,
+    term: str,
+    value: Decimal,
+    approver: str,
+    approved_on: date,
+    today: date,
+    contract: Contract | None = None,
+    resolution_part: ResolutionPart | None = None,
+    officer_decision: OfficerDecision | None = None,
+) -> Waiver:
+    try:
+        parse_term(term)
+    except TermError as error:
+        raise ValidationError({"term": str(error)}) from None
+    if approved_on > today:
+        raise ValidationError({"approved_on": "A waiver cannot be approved in the future."})
+    if resolution_part is not None and officer_decision is not None:
+        raise ValidationError("A waiver is authorised by a resolution part or an officer decision, not both.")
+    waiver = Waiver(
+        service=service.strip(),
+        service_area=service_area,
+        contract=contract,
+        reason=reason.strip(),
+        start_date=start_date,
+        term=term,
+        value=value,
+        approver=approver.strip(),
+        approved_on=approved_on,
+        resolution_part=resolution_part,
+        officer_decision=officer_decision,
+    )
+    waiver.full_clean()
+    waiver.save()
+    return waiver

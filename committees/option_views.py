@@ -1,0 +1,65 @@
+"""Exercising or declining a contract's option: a decision this layer records
+with the authority it was taken under (a resolution part or delegation), so the
+page lives here rather than in contracts, which must not import committees."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+
+from commissioning.core import dates
+from commissioning.core.permissions import get_for_user
+from committees import services as committee_services
+from committees.authority import authority_choices, authority_from_choice
+from contracts.forms import OptionDecisionForm, add_service_errors
+from contracts.models import ContractOption
+from contracts.selectors import contract_detail as select_contract_detail
+from contracts.selectors import contract_queryset_for_detail
+
+
+def option_decide(request, pk: int, order: int, decision: str):
+    contract = get_for_user(request.user, contract_queryset_for_detail(), action="change", pk=pk)
+    option = get_for_user(request.user, ContractOption.objects.all(), action="change", contract=contract, order=order)
+    today = dates.real_today()
+    detail = select_contract_detail(contract=contract, today=today)
+    row = next(row for row in detail.options if row.option.pk == option.pk)
+    form = OptionDecisionForm(request.POST or None, today=today, authority_choices=authority_choices(contract=contract))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            committee_services.option_decide(
+                option=option,
+                exercise=decision == "exercise",
+                decided_by=data["decided_by"],
+                decided_on=data["decided_on"],
+                note=data["note"],
+                authority=authority_from_choice(data["authority"]),
+                today=today,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            contract.refresh_from_db()
+            if decision == "exercise":
+                messages.success(
+                    request,
+                    f"Option {order} exercised. The contract now runs to {date_format(contract.current_end_date, 'j M Y')}.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Option {order} declined. The contract ends on {date_format(contract.current_end_date, 'j M Y')}.",
+                )
+            return redirect(contract)
+    return render(
+        request,
+        "contracts/option_decide.html",
+        {
+            "contract": contract,
+            "detail": detail,
+            "row": row,
+            "decision": decision,
+            "form": form,
+            "is_open": row.is_next,
+        },
+    )
