@@ -55,7 +55,7 @@ class ContractAdmin(SimpleHistoryAdmin):
     services keep dates, options and funding consistent."""
 
     list_display = ["reference", "title", "lead_commissioner", "start_date", "current_end_date", "whole_life_value"]
-    list_filter = ["service_area", "procurement_regime", "contract_type"]
+    list_filter = ["service_area", "legislation", "route", "contract_type"]
     search_fields = ["reference", "title"]
     inlines = [OptionInline, FundingInline, SpendInline]
 

@@ -13,7 +13,8 @@ IMPORT_COLUMNS = [
     "provider",
     "service_area",
     "contract_type",
-    "procurement_regime",
+    "legislation",
+    "route",
     "lead_commissioner",
     "funding",
     "start_date",
@@ -54,7 +55,8 @@ def export_row(contract: Contract, *, today: date) -> list[str]:
         "; ".join(provider.name for provider in contract.providers.all()),
         contract.service_area.name,
         contract.contract_type,
-        contract.procurement_regime,
+        contract.legislation,
+        contract.route,
         contract.lead_commissioner.name,
         "; ".join(
             f"{share.organisation.name}:{share.percent.normalize():f}" for share in contract.funding_shares.all()

@@ -57,7 +57,8 @@ class _DemoContract:
     term: str
     annual_value: Decimal
     contract_type: str
-    procurement_regime: str
+    legislation: str
+    route: str
     notes: str
     approved_value: Decimal | None = None
     # Percent by organisation name; empty means the lead pays it all.
@@ -83,7 +84,9 @@ MHFSS = _DemoContract(
     term="3+2",
     annual_value=Decimal("319000.00"),
     contract_type=Contract.ContractType.BLOCK,
-    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    # Procured before 24 Feb 2025, so under PCR 2015 until it ends.
+    legislation=Contract.Legislation.PCR_2015,
+    route=Contract.Route.LIGHT_TOUCH,
     notes=(
         "Awarded to Hestia Housing and Support after a competitive tender; replaced the "
         "Heritage Care service (waiver LBB-MHFS-WAIVER-2017).\n"
@@ -129,7 +132,9 @@ SEL_ICB_ACCOMMODATION = _DemoContract(
     term="66m",
     annual_value=Decimal("1432000.00"),
     contract_type=Contract.ContractType.BLOCK,
-    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    # Procured before 24 Feb 2025, so under PCR 2015 until it ends.
+    legislation=Contract.Legislation.PCR_2015,
+    route=Contract.Route.LIGHT_TOUCH,
     notes=(
         "Placeholder provider: report ACH22-035 does not name the providers.\n"
         "Report ACH22-035: in place since 1 April 2019, expires 30 September 2024 with no "
@@ -170,7 +175,9 @@ SUPPORT_AT_HOME = _DemoContract(
     term="5+2+2",
     annual_value=Decimal("2660000.00"),
     contract_type=Contract.ContractType.BLOCK,
-    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    # Procured before 24 Feb 2025, so under PCR 2015 until it ends.
+    legislation=Contract.Legislation.PCR_2015,
+    route=Contract.Route.LIGHT_TOUCH,
     approved_value=Decimal("23400000.00"),
     funding={BROMLEY: Decimal("50"), SEL_ICB: Decimal("50")},
     notes=(
@@ -199,7 +206,9 @@ HERITAGE_CARE_WAIVER = _DemoContract(
     term="18m+6m",
     annual_value=Decimal("319000.00"),
     contract_type=Contract.ContractType.BLOCK,
-    procurement_regime=Contract.Regime.WAIVER,
+    # An exemption from tender under standing orders: no procurement law applied.
+    legislation=Contract.Legislation.NONE,
+    route=Contract.Route.WAIVER,
     notes=(
         "Waiver: report CS17121, Adult Care and Health PDS Committee 21 March 2017, item 79, "
         "recommended the Portfolio Holder agree a waiver exempting the service from tender "
@@ -239,7 +248,9 @@ NOTTINGHAM_ILSS = _DemoContract(
     term="3+2+2",
     annual_value=Decimal("855439.00"),
     contract_type=Contract.ContractType.BLOCK,
-    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    # Procured before 24 Feb 2025, so under PCR 2015 until it ends.
+    legislation=Contract.Legislation.PCR_2015,
+    route=Contract.Route.LIGHT_TOUCH,
     approved_value=Decimal("5988073.00"),
     notes=(
         "Placeholder provider: the minutes do not name the providers awarded the contract(s).\n"
@@ -275,7 +286,9 @@ BRADFORD_HOME_SUPPORT = _DemoContract(
     term="2+1",
     annual_value=Decimal("43000000.00"),
     contract_type=Contract.ContractType.FRAMEWORK,
-    procurement_regime=Contract.Regime.LIGHT_TOUCH,
+    # Procured before 24 Feb 2025, so under PCR 2015 until it ends.
+    legislation=Contract.Legislation.PCR_2015,
+    route=Contract.Route.LIGHT_TOUCH,
     notes=(
         "Placeholder provider: stands for the 99 CQC-registered providers in Bradford.\n"
         "Retendered as a framework in 2016; due to expire in September 2018 with an option to "
@@ -336,7 +349,8 @@ def _load(case: _DemoContract, *, today: date) -> Contract:
         term=case.term,
         annual_value=case.annual_value,
         contract_type=case.contract_type,
-        procurement_regime=case.procurement_regime,
+        legislation=case.legislation,
+        route=case.route,
         approved_value=case.approved_value,
         notes=case.notes,
         funding=funding or None,

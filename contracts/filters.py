@@ -43,9 +43,10 @@ class ContractFilter(django_filters.FilterSet):
         queryset=Organisation.objects.all(),
         empty_label="Any commissioner",
     )
-    regime = django_filters.ChoiceFilter(
-        label="Regime", field_name="procurement_regime", choices=Contract.Regime.choices, empty_label="Any regime"
+    legislation = django_filters.ChoiceFilter(
+        label="Legislation", choices=Contract.Legislation.choices, empty_label="Any legislation"
     )
+    route = django_filters.ChoiceFilter(label="Route", choices=Contract.Route.choices, empty_label="Any route")
     contract_type = django_filters.ChoiceFilter(
         label="Type", choices=Contract.ContractType.choices, empty_label="Any type"
     )

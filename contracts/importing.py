@@ -13,11 +13,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, IMPORT_COLUMNS
 from contracts.models import Contract
+from contracts.regime import OLD_REGIMES, split_regime
 from contracts.terms import TermError, parse_term
 
 HEADER_LINE = 1
@@ -50,7 +51,8 @@ class ParsedRow:
     providers: tuple[str, ...]
     service_area: str
     contract_type: str
-    procurement_regime: str
+    legislation: str
+    route: str
     lead_commissioner: str
     funding: tuple[FundingPart, ...]  # empty: the lead commissioner pays it all
     start_date: date
@@ -87,7 +89,7 @@ def _name(text: str) -> str:
     return " ".join(text.split())
 
 
-def _choices(choices: type[Contract.ContractType] | type[Contract.Regime]) -> dict[str, str]:
+def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
     lookup = {}
     for value, label in choices.choices:
         lookup[value.lower()] = value
@@ -96,7 +98,21 @@ def _choices(choices: type[Contract.ContractType] | type[Contract.Regime]) -> di
 
 
 _CONTRACT_TYPES = _choices(Contract.ContractType)
-_REGIMES = _choices(Contract.Regime)
+_LEGISLATIONS = _choices(Contract.Legislation)
+_ROUTES = _choices(Contract.Route)
+# Files exported before legislation and route were split have one column for both.
+OLD_REGIME_COLUMNS = ("procurement_regime", "regime")
+_NEW_REGIME_COLUMNS = ("legislation", "route")
+_OLD_REGIMES = {
+    **{value: value for value in OLD_REGIMES},
+    "light touch regime": "light_touch",
+    "light touch": "light_touch",
+    "public contracts regulations 2015": "pcr_2015",
+    "procurement act 2023": "pa_2023",
+    "provider selection regime": "psr",
+    "below threshold": "below_threshold",
+    "waiver (exempt from tender)": "waiver",
+}
 
 
 def _required(column: str, text: str) -> str:
@@ -205,18 +221,35 @@ def _row_shape_errors(row: Mapping[str | None, object]) -> list[str]:
     # for the columns a short row leaves out.
     if row.get(None):
         return ["the row has more values than the header has columns"]
-    if missing := [column for column in IMPORT_COLUMNS if column not in row]:
+    columns = _columns_read(row)
+    if missing := [column for column in columns if column not in row]:
         return [f"the row has no {_column_list(missing)}"]
-    if any(row[column] is None for column in IMPORT_COLUMNS):
+    if any(row[column] is None for column in columns):
         return ["the row has fewer values than the header has columns"]
     return []
+
+
+def _old_regime_column(names) -> str | None:
+    """The old single regime column, when the file has it instead of legislation and route."""
+    if any(name in names for name in _NEW_REGIME_COLUMNS):
+        return None
+    return next((name for name in OLD_REGIME_COLUMNS if name in names), None)
+
+
+def _columns_read(names) -> list[str]:
+    """The import's columns, with the old regime column in place of legislation and route
+    when the file is an old one."""
+    old = _old_regime_column(names)
+    if old is None:
+        return list(IMPORT_COLUMNS)
+    return [column for column in IMPORT_COLUMNS if column not in _NEW_REGIME_COLUMNS] + [old]
 
 
 def parse_row(row: Mapping[str | None, object], line: int) -> ParsedRow | list[str]:
     """One row of the file as plain values, or every reason it cannot be read."""
     if shape_errors := _row_shape_errors(row):
         return shape_errors
-    values = {column: str(row[column]).strip() for column in IMPORT_COLUMNS}
+    values = {column: str(row[column]).strip() for column in _columns_read(row)}
     errors: list[str] = []
     parsed: dict[str, object] = {}
 
@@ -234,10 +267,11 @@ def parse_row(row: Mapping[str | None, object], line: int) -> ParsedRow | list[s
         "contract_type",
         lambda text: _choice("contract_type", text, _CONTRACT_TYPES, Contract.ContractType.values),
     )
-    read(
-        "procurement_regime",
-        lambda text: _choice("procurement_regime", text, _REGIMES, Contract.Regime.values),
-    )
+    if (old := _old_regime_column(row)) is not None:
+        read(old, lambda text: _choice(old, text, _OLD_REGIMES, list(OLD_REGIMES)), into="old_regime")
+    else:
+        read("legislation", lambda text: _choice("legislation", text, _LEGISLATIONS, Contract.Legislation.values))
+        read("route", lambda text: _choice("route", text, _ROUTES, Contract.Route.values))
     read("lead_commissioner", lambda text: _name(_required("lead_commissioner", text)))
     read("funding", parse_funding)
     read("start_date", lambda text: parse_date("start_date", text))
@@ -249,6 +283,9 @@ def parse_row(row: Mapping[str | None, object], line: int) -> ParsedRow | list[s
     read("approved_value", lambda text: parse_money("approved_value", text) if text else None)
     if errors:
         return errors
+    if "old_regime" in parsed:
+        # The same mapping as the migration that split the field.
+        parsed["legislation"], parsed["route"] = split_regime(parsed.pop("old_regime"), start_date=parsed["start_date"])
     return ParsedRow(line=line, term=values["term"], **parsed)
 
 
@@ -276,9 +313,10 @@ def header_errors(columns: Iterable[str] | None) -> list[str]:
         return [f"the file is empty: its first line must be the header {','.join(IMPORT_COLUMNS)}"]
     names = [(column or "").strip().lower() for column in columns]
     problems = []
-    if missing := [column for column in IMPORT_COLUMNS if column not in names]:
+    if missing := [column for column in _columns_read(names) if column not in names]:
         problems.append(f"the header has no {_column_list(missing)}")
-    if unknown := [name or "(blank)" for name in names if name not in EXPORT_COLUMNS]:
+    old_allowed = list(OLD_REGIME_COLUMNS) if _old_regime_column(names) else []
+    if unknown := [name or "(blank)" for name in names if name not in EXPORT_COLUMNS and name not in old_allowed]:
         problems.append(f"the header has unknown {_column_list(unknown)}")
     if repeated := sorted({name for name in names if name and names.count(name) > 1}):
         problems.append(f"the header repeats {_column_list(repeated)}")
@@ -348,7 +386,8 @@ def _save(row: ParsedRow, *, today: date) -> bool:
         "annual_value": row.annual_value,
         "approved_value": row.approved_value,
         "contract_type": row.contract_type,
-        "procurement_regime": row.procurement_regime,
+        "legislation": row.legislation,
+        "route": row.route,
         "funding": [
             services.Share(
                 organisation=_get_or_create("funding", services.organisation_get_or_create, part.organisation),

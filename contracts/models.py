@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from contracts import regime
 from contracts.terms import OptionStatus
 
 MONEY = {
@@ -94,13 +95,21 @@ class Contract(models.Model):
         SPOT = "spot", "Spot"
         GRANT = "grant", "Grant"
 
-    class Regime(models.TextChoices):
-        LIGHT_TOUCH = "light_touch", "Light touch regime"
-        PCR_2015 = "pcr_2015", "Public Contracts Regulations 2015"
-        PA_2023 = "pa_2023", "Procurement Act 2023"
-        PSR = "psr", "Provider Selection Regime"
-        BELOW_THRESHOLD = "below_threshold", "Below threshold"
-        WAIVER = "waiver", "Waiver (exempt from tender)"
+    class Legislation(models.TextChoices):
+        """The law the contract was procured under; it keeps it until it ends."""
+
+        PCR_2015 = regime.PCR_2015, regime.LEGISLATION_LABELS[regime.PCR_2015]
+        PA_2023 = regime.PA_2023, regime.LEGISLATION_LABELS[regime.PA_2023]
+        PSR = regime.PSR, regime.LEGISLATION_LABELS[regime.PSR]
+        NONE = regime.NONE, regime.LEGISLATION_LABELS[regime.NONE]
+
+    class Route(models.TextChoices):
+        OPEN_TENDER = regime.OPEN_TENDER, regime.ROUTE_LABELS[regime.OPEN_TENDER]
+        LIGHT_TOUCH = regime.LIGHT_TOUCH, regime.ROUTE_LABELS[regime.LIGHT_TOUCH]
+        DIRECT_AWARD = regime.DIRECT_AWARD, regime.ROUTE_LABELS[regime.DIRECT_AWARD]
+        CALL_OFF = regime.CALL_OFF, regime.ROUTE_LABELS[regime.CALL_OFF]
+        BELOW_THRESHOLD = regime.BELOW_THRESHOLD, regime.ROUTE_LABELS[regime.BELOW_THRESHOLD]
+        WAIVER = regime.WAIVER, regime.ROUTE_LABELS[regime.WAIVER]
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -117,7 +126,9 @@ class Contract(models.Model):
     description = models.TextField(blank=True)
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="contracts")
     contract_type = models.CharField(max_length=20, choices=ContractType.choices, default=ContractType.BLOCK)
-    procurement_regime = models.CharField(max_length=20, choices=Regime.choices, default=Regime.LIGHT_TOUCH)
+    # New procurements fall under the Procurement Act 2023; most adult social care is light touch.
+    legislation = models.CharField(max_length=20, choices=Legislation.choices, default=Legislation.PA_2023)
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.LIGHT_TOUCH)
     lead_commissioner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_contracts")
     providers = models.ManyToManyField(Provider, related_name="contracts")
     start_date = models.DateField()

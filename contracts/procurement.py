@@ -1,6 +1,9 @@
 """Procurement rules of docs/domain.md as pure functions over dates and Decimal.
 
 Thresholds are data (stored with the day they apply from) and passed in.
+Legislation and route are the plain values of `contracts.regime`. The Procurement
+Act 2023's notices and KPI duty apply only to contracts whose legislation is the
+Act: a contract keeps the law it was procured under until it ends.
 """
 
 from collections.abc import Sequence
@@ -8,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-PROCUREMENT_ACT_COMMENCEMENT = date(2025, 2, 24)
+from contracts import regime
+from contracts.regime import PROCUREMENT_ACT_COMMENCEMENT
+
+__all__ = ["PROCUREMENT_ACT_COMMENCEMENT"]  # re-exported for the pages that explain the rule
 PROVIDER_SELECTION_REGIME_START = date(2024, 1, 1)
 KPI_DUTY_VALUE = Decimal("5000000")
 
@@ -36,13 +42,18 @@ def above_threshold(value: Decimal, thresholds: Sequence[Threshold], day: date) 
 
 def legislation_for(procurement_start: date) -> str:
     """Procurements started on or after 24 Feb 2025 fall under the Procurement Act 2023."""
-    return "pa_2023" if procurement_start >= PROCUREMENT_ACT_COMMENCEMENT else "pcr_2015"
+    return regime.legislation_by_date(procurement_start)
+
+
+def under_procurement_act(legislation: str | None) -> bool:
+    """The Act's notices and duties apply only to contracts procured under it."""
+    return legislation == regime.PA_2023
 
 
 def kpi_duty_applies(*, value: Decimal, light_touch: bool, framework: bool, legislation: str) -> bool:
     """PA 2023: a contract worth more than £5m needs at least 3 KPIs, assessed at
     least yearly, unless it is light touch or a framework."""
-    return legislation == "pa_2023" and value > KPI_DUTY_VALUE and not light_touch and not framework
+    return under_procurement_act(legislation) and value > KPI_DUTY_VALUE and not light_touch and not framework
 
 
 def contract_details_notice_due(signed: date, *, light_touch: bool) -> date:
@@ -53,3 +64,31 @@ def contract_details_notice_due(signed: date, *, light_touch: bool) -> date:
 def termination_notice_due(ended: date) -> date:
     """PA 2023 contract termination notice: within 30 days of the contract ending, for any reason."""
     return ended + timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class ActNotices:
+    """The Procurement Act 2023 notices one contract owes; None for a notice it does not owe."""
+
+    details_days: int
+    details_due: date
+    termination_due: date | None
+
+
+def act_notices(*, legislation: str | None, route: str, signed: date, ended: date) -> ActNotices | None:
+    """The Act's contract details and termination notices, or None when the Act does
+    not govern the contract (PCR 2015, PSR, no regulated procurement, not known).
+
+    A below-threshold contract under the Act owes a contract details notice within
+    30 days (s 87) but no termination notice, which the Act asks for public
+    contracts, those above the threshold (s 80).
+    """
+    if not under_procurement_act(legislation):
+        return None
+    light_touch = route == regime.LIGHT_TOUCH
+    details_due = contract_details_notice_due(signed, light_touch=light_touch)
+    return ActNotices(
+        details_days=(details_due - signed).days,
+        details_due=details_due,
+        termination_due=None if route == regime.BELOW_THRESHOLD else termination_notice_due(ended),
+    )

@@ -176,7 +176,8 @@ def contract_create(
     term: str,
     annual_value: Decimal,
     contract_type: str = Contract.ContractType.BLOCK,
-    procurement_regime: str = Contract.Regime.LIGHT_TOUCH,
+    legislation: str = Contract.Legislation.PA_2023,
+    route: str = Contract.Route.LIGHT_TOUCH,
     annual_uplift_percent: Decimal = Decimal("0"),
     approved_value: Decimal | None = None,
     description: str = "",
@@ -196,7 +197,8 @@ def contract_create(
         description=description,
         service_area=service_area,
         contract_type=contract_type,
-        procurement_regime=procurement_regime,
+        legislation=legislation,
+        route=route,
         lead_commissioner=lead_commissioner,
         start_date=start_date,
         term=format_term(parts),
@@ -271,7 +273,8 @@ def contract_update(
     term: str,
     annual_value: Decimal,
     contract_type: str,
-    procurement_regime: str,
+    legislation: str,
+    route: str,
     annual_uplift_percent: Decimal,
     approved_value: Decimal | None,
     description: str,
@@ -311,7 +314,8 @@ def contract_update(
     contract.term = format_term(parts)
     contract.annual_value = annual_value
     contract.contract_type = contract_type
-    contract.procurement_regime = procurement_regime
+    contract.legislation = legislation
+    contract.route = route
     contract.annual_uplift_percent = annual_uplift_percent
     contract.approved_value = approved_value
     contract.notes = notes

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
 from contracts import services
 from contracts.models import Contract, Organisation, Provider, ServiceArea
+from contracts.regime import legislation_by_date
 
 # A fixed "today" for tests that are not about a particular day.
 TODAY = date(2026, 11, 22)
@@ -52,6 +53,9 @@ class ContractFactory(factory.Factory):
     lead_commissioner = factory.SubFactory(OrganisationFactory)
     providers = factory.LazyFunction(lambda: [ProviderFactory()])
     start_date = date(2024, 10, 1)
+    # The law by the start date, standing in for the day the procurement started; light touch.
+    legislation = factory.LazyAttribute(lambda o: legislation_by_date(o.start_date))
+    route = Contract.Route.LIGHT_TOUCH
     term = "5+2+2"
     annual_value = Decimal("100000.00")
     options_exercised = 0

@@ -48,6 +48,7 @@ from contracts.models import (
     SpendRecord,
 )
 from contracts.money import financial_year_of, financial_year_spread, to_money, whole_value
+from contracts.regime import OLD_REGIMES, split_regime
 from contracts.services import contract_schedule
 from contracts.terms import OptionStatus, Schedule, format_term, months_before, periods
 
@@ -400,7 +401,8 @@ def _contract_batch(register: _Register, first_number: int, count: int) -> None:
             title=f"{area.name} {rng.choice(('service', 'framework', 'block contract', 'lot'))} {number}",
             service_area=area,
             contract_type=rng.choice(Contract.ContractType.values),
-            procurement_regime=rng.choice(Contract.Regime.values),
+            # One draw from the six old regimes, split by the start date as the migration did.
+            **dict(zip(("legislation", "route"), split_regime(rng.choice(OLD_REGIMES), start_date=start))),
             lead_commissioner=lead,
             start_date=start,
             term=format_term(parts),

@@ -16,32 +16,44 @@ from contracts.money import format_money_short
 from contracts.procurement import (
     KPI_DUTY_VALUE,
     PROCUREMENT_ACT_COMMENCEMENT,
+    ActNotices,
     Threshold,
     above_threshold,
-    contract_details_notice_due,
+    act_notices,
     kpi_duty_applies,
-    termination_notice_due,
     threshold_on,
+    under_procurement_act,
 )
+from contracts.regime import LEGISLATION_LABELS, NONE
 
 
-def kpi_duty_reason(*, value: Decimal, light_touch: bool, framework: bool, legislation: str) -> str:
+def kpi_duty_reason(*, value: Decimal, light_touch: bool, framework: bool, legislation: str | None) -> str:
     """Why the Procurement Act 2023 KPI duty applies or not, in a sentence."""
     if kpi_duty_applies(value=value, light_touch=light_touch, framework=framework, legislation=legislation):
         return (
             f"Worth {format_money_short(value)}, more than {format_money_short(KPI_DUTY_VALUE)}, under the "
             "Procurement Act 2023, neither light touch nor a framework: at least 3 KPIs, assessed at least once a year."
         )
+    if not under_procurement_act(legislation):
+        if legislation in LEGISLATION_LABELS:
+            return (
+                f"Procured under {_law(legislation)}, not the Procurement Act 2023, so the Act's duty does not apply."
+            )
+        return (
+            "Not procured under the Procurement Act 2023 (procurements started before "
+            f"{date_format(PROCUREMENT_ACT_COMMENCEMENT, 'j M Y')} fall under the Public Contracts Regulations 2015)."
+        )
     if light_touch:
         return "Light touch contracts are exempt from the Procurement Act 2023 KPI duty."
     if framework:
         return "Frameworks are exempt from the Procurement Act 2023 KPI duty."
-    if value <= KPI_DUTY_VALUE:
-        return f"Worth {format_money_short(value)}: the duty starts above {format_money_short(KPI_DUTY_VALUE)}."
-    return (
-        "Not procured under the Procurement Act 2023 (procurements started before "
-        f"{date_format(PROCUREMENT_ACT_COMMENCEMENT, 'j M Y')} fall under the Public Contracts Regulations 2015)."
-    )
+    return f"Worth {format_money_short(value)}: the duty starts above {format_money_short(KPI_DUTY_VALUE)}."
+
+
+def _law(legislation: str) -> str:
+    if legislation == NONE:
+        return "no procurement law (not a regulated procurement)"
+    return f"the {LEGISLATION_LABELS[legislation]}"
 
 
 @dataclass(frozen=True)
@@ -49,40 +61,44 @@ class ContractProcurementFacts:
     whole_life_value: Decimal
     threshold: Threshold | None  # the light touch threshold in force on the start date
     above_light_touch_threshold: bool | None  # None: no threshold stored for that day
+    legislation_label: str
     under_procurement_act: bool
     kpi_duty: bool
     kpi_duty_reason: str
     light_touch: bool
-    details_notice_days: int
-    details_notice_due: date  # counted from the start date, standing in for the day of signing
+    # The Act's notices, None unless the contract's legislation is the Act. The details
+    # notice counts from the start date, standing in for the day of signing; the
+    # termination notice from the current end.
+    notices: ActNotices | None
     details_notice_passed: bool
-    termination_notice_due: date  # counted from the current end
     termination_notice_passed: bool
 
 
 def contract_procurement_facts(*, contract: Contract, today: date) -> ContractProcurementFacts:
     """One query: the stored thresholds."""
     thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
-    light_touch = contract.procurement_regime == Contract.Regime.LIGHT_TOUCH
+    light_touch = contract.route == Contract.Route.LIGHT_TOUCH
     framework = contract.contract_type == Contract.ContractType.FRAMEWORK
-    # A registered contract records its regime, not the day its procurement started.
-    legislation = "pa_2023" if contract.procurement_regime == Contract.Regime.PA_2023 else "pcr_2015"
+    # A registered contract records its law, which it keeps until it ends.
+    legislation = contract.legislation
     value = contract.whole_life_value
-    details_due = contract_details_notice_due(contract.start_date, light_touch=light_touch)
-    termination_due = termination_notice_due(contract.current_end_date)
+    notices = act_notices(
+        legislation=legislation, route=contract.route, signed=contract.start_date, ended=contract.current_end_date
+    )
     return ContractProcurementFacts(
         whole_life_value=value,
         threshold=threshold_on(thresholds, contract.start_date),
         above_light_touch_threshold=above_threshold(value, thresholds, contract.start_date),
-        under_procurement_act=legislation == "pa_2023",
+        legislation_label=contract.get_legislation_display(),
+        under_procurement_act=under_procurement_act(legislation),
         kpi_duty=kpi_duty_applies(value=value, light_touch=light_touch, framework=framework, legislation=legislation),
         kpi_duty_reason=kpi_duty_reason(
             value=value, light_touch=light_touch, framework=framework, legislation=legislation
         ),
         light_touch=light_touch,
-        details_notice_days=(details_due - contract.start_date).days,
-        details_notice_due=details_due,
-        details_notice_passed=today > details_due,
-        termination_notice_due=termination_due,
-        termination_notice_passed=today > termination_due,
+        notices=notices,
+        details_notice_passed=notices is not None and today > notices.details_due,
+        termination_notice_passed=notices is not None
+        and notices.termination_due is not None
+        and today > notices.termination_due,
     )

@@ -99,7 +99,8 @@ class ProjectForm(forms.ModelForm):
             "required_start_date",
             "estimated_annual_value",
             "estimated_term",
-            "procurement_regime",
+            "legislation",
+            "route",
             "contract_type",
             "baseline_annual_cost",
             "baseline_year",
@@ -113,7 +114,6 @@ class ProjectForm(forms.ModelForm):
             "required_start_date": "Required start",
             "estimated_annual_value": "Estimated annual value (£)",
             "baseline_annual_cost": "Baseline annual cost (£)",
-            "procurement_regime": "Procurement regime",
         }
         help_texts = {
             "estimated_term": "Years, or months with m: 5+2+2 is five years with two options of two years.",
@@ -140,6 +140,12 @@ class ProjectForm(forms.ModelForm):
         else:
             del self.fields["status"]
             del self.fields["successor_contracts"]
+        legislation = self.fields["legislation"]
+        legislation.choices = [("", "By the day the procurement starts"), *Contract.Legislation.choices]
+        legislation.help_text = (
+            "Procurements started on or after 24 Feb 2025 fall under the Procurement Act 2023, "
+            "earlier ones under PCR 2015. Choose a law only to override that (e.g. the Provider Selection Regime)."
+        )
         for name in ("estimated_annual_value", "baseline_annual_cost"):
             _money_widget(self.fields[name])
         self.fields["baseline_year"].widget.attrs.update({"min": "1990", "max": "2100"})
@@ -191,9 +197,13 @@ def project_initial_from_contract(contract: Contract) -> tuple[dict, list[dict]]
         "incumbent_contracts": [contract.pk],
         "estimated_annual_value": contract.annual_value,
         "estimated_term": contract.term,
-        "procurement_regime": contract.procurement_regime,
+        "route": contract.route,
         "contract_type": contract.contract_type,
     }
+    if contract.legislation == Contract.Legislation.PSR:
+        # Health care bought under the Provider Selection Regime stays under it; otherwise
+        # the new procurement's law follows the day it starts, not the incumbent's.
+        initial["legislation"] = contract.legislation
     funding = [
         {"organisation": share.organisation_id, "percent": share.percent} for share in contract.funding_shares.all()
     ]

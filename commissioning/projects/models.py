@@ -78,9 +78,9 @@ class CommissioningProject(models.Model):
     required_start_set_by_hand = models.BooleanField(default=False)
     estimated_annual_value = models.DecimalField(**MONEY, null=True, blank=True)
     estimated_term = models.CharField(max_length=60, blank=True, help_text="Such as 5+2+2.")
-    procurement_regime = models.CharField(
-        max_length=20, choices=Contract.Regime.choices, default=Contract.Regime.LIGHT_TOUCH
-    )
+    # Blank: the law follows the day the procurement starts (PCR 2015 before 24 Feb 2025, then the Act).
+    legislation = models.CharField(max_length=20, choices=Contract.Legislation.choices, blank=True, default="")
+    route = models.CharField(max_length=20, choices=Contract.Route.choices, default=Contract.Route.LIGHT_TOUCH)
     contract_type = models.CharField(
         max_length=20, choices=Contract.ContractType.choices, default=Contract.ContractType.BLOCK
     )

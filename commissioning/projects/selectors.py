@@ -27,6 +27,7 @@ from contracts.filters import with_status
 from contracts.models import Contract, Provider
 from contracts.money import saving, split_by_shares, whole_value
 from contracts.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
+from contracts.regime import LEGISLATION_LABELS
 from contracts.terms import TermError, parse_term, period_end
 
 
@@ -138,7 +139,8 @@ class ProcurementFacts:
     whole_life_estimate: Decimal | None
     threshold: Threshold | None
     above_light_touch_threshold: bool | None
-    legislation: str | None
+    legislation: str | None  # recorded on the project, or by the day the procurement starts
+    legislation_label: str
     kpi_duty: bool | None
 
 
@@ -206,7 +208,7 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
 
     thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
     procurement_start, basis = _procurement_start(plans.get(1), project)
-    legislation = legislation_for(procurement_start) if procurement_start else None
+    legislation = project.legislation or (legislation_for(procurement_start) if procurement_start else None)
     procurement = ProcurementFacts(
         procurement_start=procurement_start,
         procurement_start_basis=basis,
@@ -216,10 +218,11 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
             above_threshold(estimate, thresholds, procurement_start) if estimate is not None else None
         ),
         legislation=legislation,
+        legislation_label=LEGISLATION_LABELS.get(legislation, ""),
         kpi_duty=(
             kpi_duty_applies(
                 value=estimate,
-                light_touch=project.procurement_regime == Contract.Regime.LIGHT_TOUCH,
+                light_touch=project.route == Contract.Route.LIGHT_TOUCH,
                 framework=project.contract_type == Contract.ContractType.FRAMEWORK,
                 legislation=legislation,
             )

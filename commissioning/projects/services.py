@@ -101,7 +101,8 @@ def project_create(
     lead_officer=None,
     estimated_annual_value: Decimal | None = None,
     estimated_term: str = "",
-    procurement_regime: str = Contract.Regime.LIGHT_TOUCH,
+    legislation: str = "",
+    route: str = Contract.Route.LIGHT_TOUCH,
     contract_type: str = Contract.ContractType.BLOCK,
     baseline_annual_cost: Decimal | None = None,
     baseline_year: int | None = None,
@@ -119,7 +120,8 @@ def project_create(
         required_start_set_by_hand=by_hand,
         estimated_annual_value=estimated_annual_value,
         estimated_term=estimated_term.strip(),
-        procurement_regime=procurement_regime,
+        legislation=legislation,
+        route=route,
         contract_type=contract_type,
         baseline_annual_cost=baseline_annual_cost,
         baseline_year=baseline_year,
@@ -145,7 +147,8 @@ def project_update(
     lead_officer,
     estimated_annual_value: Decimal | None,
     estimated_term: str,
-    procurement_regime: str,
+    legislation: str,
+    route: str,
     contract_type: str,
     baseline_annual_cost: Decimal | None,
     baseline_year: int | None,
@@ -165,7 +168,8 @@ def project_update(
     project.required_start_set_by_hand = by_hand
     project.estimated_annual_value = estimated_annual_value
     project.estimated_term = estimated_term.strip()
-    project.procurement_regime = procurement_regime
+    project.legislation = legislation
+    project.route = route
     project.contract_type = contract_type
     project.baseline_annual_cost = baseline_annual_cost
     project.baseline_year = baseline_year

@@ -41,6 +41,7 @@ from commissioning.projects.models import (
     ProjectStep,
     Waiver,
 )
+from contracts.procurement import act_notices
 from contracts.forms import add_service_errors
 from contracts.models import Contract
 from contracts.money import financial_year_label
@@ -296,25 +297,39 @@ class Notice:
     basis: str
 
 
-def _project_notices(project: CommissioningProject, *, light_touch: bool) -> list[Notice]:
-    notices = [
-        Notice(
-            what="Contract details notice for the new contract",
-            due=contract_details_notice_due(project.required_start_date, light_touch=light_touch),
-            basis=(
-                f"{120 if light_touch else 30} days after signing{' (light touch)' if light_touch else ''}; "
-                f"shown for a contract signed on the required start, {_day(project.required_start_date)}"
-            ),
-        )
-    ]
-    for contract in project.incumbent_contracts.all():
+def _project_notices(project: CommissioningProject, *, legislation: str | None) -> list[Notice]:
+    """The Procurement Act 2023 notices: for the new contract only if it falls under the Act,
+    and for each contract it replaces only if that one was procured under the Act."""
+    notices = []
+    start = project.required_start_date
+    new = act_notices(legislation=legislation, route=project.route, signed=start, ended=start)
+    if new is not None:
+        light_touch = project.route == Contract.Route.LIGHT_TOUCH
         notices.append(
             Notice(
-                what=f"Contract termination notice for {contract.reference}",
-                due=termination_notice_due(contract.current_end_date),
-                basis=f"30 days after it ends on {_day(contract.current_end_date)} (its current end)",
+                what="Contract details notice for the new contract",
+                due=new.details_due,
+                basis=(
+                    f"{new.details_days} days after signing{' (light touch)' if light_touch else ''}; "
+                    f"shown for a contract signed on the required start, {_day(start)}"
+                ),
             )
         )
+    for contract in project.incumbent_contracts.all():
+        old = act_notices(
+            legislation=contract.legislation,
+            route=contract.route,
+            signed=contract.start_date,
+            ended=contract.current_end_date,
+        )
+        if old is not None and old.termination_due is not None:
+            notices.append(
+                Notice(
+                    what=f"Contract termination notice for {contract.reference}",
+                    due=old.termination_due,
+                    basis=f"30 days after it ends on {_day(contract.current_end_date)} (its current end)",
+                )
+            )
     return notices
 
 
@@ -361,7 +376,7 @@ def _project_page(
     }
     procurement = detail.procurement
     if procurement.whole_life_estimate is not None:
-        light_touch = project.procurement_regime == Contract.Regime.LIGHT_TOUCH
+        light_touch = project.route == Contract.Route.LIGHT_TOUCH
         context["kpi_reason"] = kpi_duty_reason(
             value=procurement.whole_life_estimate,
             light_touch=light_touch,
@@ -370,9 +385,7 @@ def _project_page(
         )
     context["procurement_start"] = detail.procurement.procurement_start
     context["procurement_start_basis"] = detail.procurement.procurement_start_basis
-    context["notices"] = _project_notices(
-        project, light_touch=project.procurement_regime == Contract.Regime.LIGHT_TOUCH
-    )
+    context["notices"] = _project_notices(project, legislation=procurement.legislation)
     if can_change:
         candidates = DecisionCandidates(project)
         open_gateways = [gateways[n] for n in gateways if n not in records]

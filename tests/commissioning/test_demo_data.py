@@ -83,7 +83,8 @@ def test_support_at_home_matches_the_seed():
         ("South East London Integrated Care Board", Decimal("50.00")),
     ]
     assert list(support.options.values_list("status", flat=True)) == ["available", "available"]
-    assert support.procurement_regime == "light_touch"
+    # Light touch under PCR 2015: its procurement started before 24 Feb 2025.
+    assert (support.legislation, support.route) == ("pcr_2015", "light_touch")
     assert "ACH22-018" in support.notes and "ACH22-035" in support.notes
 
 
@@ -136,7 +137,7 @@ def test_heritage_care_waiver_and_bradford_framework_match_the_seeds():
     load()
 
     waiver = contract("LBB-MHFS-WAIVER-2017")
-    assert waiver.procurement_regime == "waiver"
+    assert (waiver.legislation, waiver.route) == ("none", "waiver")
     assert waiver.term == "18m+6m"
     assert waiver.current_end_date == date(2019, 9, 30)
     # The waiver and its option run up to the day before the Hestia contract began.

@@ -193,7 +193,8 @@ def _project_data(**overrides):
         "required_start_date": "",
         "estimated_annual_value": "",
         "estimated_term": "",
-        "procurement_regime": "light_touch",
+        "legislation": "",
+        "route": "light_touch",
         "contract_type": "block",
         "baseline_annual_cost": "",
         "baseline_year": "",
@@ -490,11 +491,13 @@ def test_the_project_page_shows_steps_routes_procurement_and_saving(client_for, 
         "against 2018/19",
         "£855,439.00",  # Bradford's 100% share
         "Public Contracts Regulations 2015",
-        "Contract termination notice for CBMDC-HS",
-        "by <strong>30 Apr 2026</strong>",  # 30 days after the incumbent ends on 31 Mar 2026
+        # Gateway 1 due 1 Oct 2024, the incumbent started 2023: neither is under the Act.
+        "None: neither the new contract nor the contracts it replaces are under the Act.",
     ]:
         assert text in html, text
     assert "Tiny-value rule elsewhere" not in html
+    assert "Contract termination notice" not in html
+    assert "Contract details notice" not in html
 
     response = client.post(
         reverse("commissioning:project_step_add", args=[project.pk]),
@@ -506,6 +509,78 @@ def test_the_project_page_shows_steps_routes_procurement_and_saving(client_for, 
     html = html_of(client.get(response.url))
     assert "In time" in html
     assert "Record a step" not in html  # nothing left to record
+
+
+def _project_under_the_act():
+    """Replacing two contracts that end on 31 Mar 2027, one procured under the Act and one under PCR 2015;
+    Gateway 1 due 1 Oct 2025, so the new procurement falls under the Act."""
+    under_act = ContractFactory(reference="PA-1", start_date=date(2025, 4, 1), term="2")
+    under_pcr = ContractFactory(reference="PCR-1", start_date=date(2024, 4, 1), term="3")
+    assert (under_act.legislation, under_pcr.legislation) == ("pa_2023", "pcr_2015")
+    return support_at_home(contracts=[under_act, under_pcr])
+
+
+def test_the_project_page_shows_the_acts_notices_only_for_contracts_under_the_act(client_for, officer):
+    project = _project_under_the_act()
+    html = html_of(_page(client_for(officer), project))
+    for text in [
+        '<dd class="col-sm-7" id="legislation">Procurement Act 2023',
+        '<dd class="col-sm-8" id="project-route">Light touch</dd>',
+        "Contract details notice for the new contract",
+        "120 days after signing (light touch)",
+        "by <strong>30 Jul 2027</strong>",  # 120 days after the required start, 1 Apr 2027
+        "Contract termination notice for PA-1",
+        "by <strong>30 Apr 2027</strong>",  # 30 days after it ends on 31 Mar 2027
+    ]:
+        assert text in html, text
+    assert "Contract termination notice for PCR-1" not in html
+
+
+def test_a_project_recorded_under_the_provider_selection_regime_owes_no_act_notice_for_itself(client_for, officer):
+    project = _project_under_the_act()
+    CommissioningProject.objects.filter(pk=project.pk).update(legislation="psr", route="direct_award")
+    html = html_of(_page(client_for(officer), project))
+    assert '<dd class="col-sm-7" id="legislation">Provider Selection Regime' in html
+    assert '<dd class="col-sm-8" id="project-route">Direct award</dd>' in html
+    assert "Contract details notice for the new contract" not in html
+    assert "Contract termination notice for PA-1" in html  # the incumbent keeps its own law
+
+
+def test_editing_a_project_stores_its_legislation_and_route(client_for, manager):
+    project = support_at_home()
+    client = client_for(manager)
+    form_html = html_of(client.get(reverse("commissioning:project_update", args=[project.pk])))
+    assert '<option value="" selected>By the day the procurement starts</option>' in form_html
+    response = client.post(
+        reverse("commissioning:project_update", args=[project.pk]),
+        _project_data(
+            title="support@home",
+            service_area=project.service_area_id,
+            status="active",
+            incumbent_contracts=[c.pk for c in project.incumbent_contracts.all()],
+            estimated_annual_value="2660000",
+            estimated_term="5+2+2",
+            legislation="psr",
+            route="direct_award",
+        ),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert CommissioningProject.objects.filter(pk=project.pk).values_list("legislation", "route").get() == (
+        "psr",
+        "direct_award",
+    )
+
+
+def test_a_project_from_a_contract_takes_its_route_and_only_the_provider_selection_regime(client_for, officer):
+    client = client_for(officer)
+    psr = ContractFactory(start_date=date(2024, 4, 1), legislation="psr", route=Contract.Route.DIRECT_AWARD)
+    form = client.get(reverse("commissioning:project_create"), {"contract": psr.pk}).context["form"]
+    assert (form.initial["legislation"], form.initial["route"]) == ("psr", "direct_award")
+    # A PCR 2015 contract's successor is procured under the law of its own start day.
+    pcr = ContractFactory(start_date=date(2019, 4, 1), route=Contract.Route.OPEN_TENDER)
+    form = client.get(reverse("commissioning:project_create"), {"contract": pcr.pk}).context["form"]
+    assert form.initial["route"] == "open_tender"
+    assert "legislation" not in form.initial
 
 
 def test_a_step_cannot_be_done_in_the_future(client_for, officer):
@@ -725,28 +800,50 @@ def test_a_bad_waiver_is_refused(client_for, officer, overrides, message):
 
 
 def test_the_contract_procurement_facts_for_support_at_home():
+    # Light touch under PCR 2015 (its procurement started before 24 Feb 2025): none of the Act's notices.
     contract = ContractFactory(
         reference="LBB-SAH-2024",
         start_date=date(2024, 10, 1),
         term="5+2+2",
         annual_value=Decimal("2660000"),
+        legislation=Contract.Legislation.PCR_2015,
+        route=Contract.Route.LIGHT_TOUCH,
     )
     facts = contract_procurement_facts(contract=contract, today=TODAY)
     assert facts.threshold.amount == Decimal("663540.00")
     assert facts.above_light_touch_threshold is True
     assert facts.kpi_duty is False
-    assert facts.kpi_duty_reason == "Light touch contracts are exempt from the Procurement Act 2023 KPI duty."
-    assert facts.details_notice_due == date(2025, 1, 29)  # 120 days: light touch
-    assert facts.termination_notice_due == date(2029, 10, 30)
+    assert facts.kpi_duty_reason == (
+        "Procured under the Public Contracts Regulations 2015, not the Procurement Act 2023, "
+        "so the Act's duty does not apply."
+    )
+    assert facts.under_procurement_act is False
+    assert facts.notices is None
     html = render_to_string("contracts/_procurement.html", {"contract": contract, "procurement_facts": facts})
-    for text in [
-        "£663,540.00",
-        "above the threshold",
-        "<strong>No</strong>",
-        "29 Jan 2025",
-        "30 Oct 2029",
-        "counted here from the start date",
-    ]:
+    for text in ["£663,540.00", "above the threshold", "<strong>No</strong>", "Procured under: Public Contracts"]:
+        assert text in html, text
+    for text in ["Contract details notice", "Contract termination notice", "29 Jan 2025", "30 Oct 2029"]:
+        assert text not in html, text
+
+
+def test_the_same_contract_under_the_act_owes_the_notices_but_no_kpi_duty():
+    # £23.4m light touch under the Procurement Act 2023: notices owed (120 days), KPI duty not.
+    contract = ContractFactory(
+        start_date=date(2024, 10, 1),
+        term="5+2+2",
+        annual_value=Decimal("2660000"),
+        legislation=Contract.Legislation.PA_2023,
+        route=Contract.Route.LIGHT_TOUCH,
+    )
+    facts = contract_procurement_facts(contract=contract, today=TODAY)
+    assert facts.kpi_duty is False
+    assert facts.kpi_duty_reason == "Light touch contracts are exempt from the Procurement Act 2023 KPI duty."
+    assert facts.notices.details_days == 120
+    assert facts.notices.details_due == date(2025, 1, 29)
+    assert facts.notices.termination_due == date(2029, 10, 30)
+    assert facts.details_notice_passed is True and facts.termination_notice_passed is False
+    html = render_to_string("contracts/_procurement.html", {"contract": contract, "procurement_facts": facts})
+    for text in ["29 Jan 2025", "120 days after signing (light touch)", "30 Oct 2029", "counted here from the start"]:
         assert text in html, text
 
 
@@ -755,18 +852,20 @@ def test_the_kpi_duty_applies_to_a_large_contract_under_the_procurement_act():
         start_date=date(2025, 6, 1),
         term="3",
         annual_value=Decimal("2000000"),
-        procurement_regime=Contract.Regime.PA_2023,
+        legislation=Contract.Legislation.PA_2023,
+        route=Contract.Route.OPEN_TENDER,
         providers=[ProviderFactory()],
     )
     facts = contract_procurement_facts(contract=contract, today=TODAY)
     assert facts.kpi_duty is True
     assert "at least 3 KPIs" in facts.kpi_duty_reason
-    assert facts.details_notice_due == date(2025, 7, 1)  # 30 days
+    assert facts.notices.details_due == date(2025, 7, 1)  # 30 days
     framework = ContractFactory(
         start_date=date(2025, 6, 1),
         term="3",
         annual_value=Decimal("2000000"),
-        procurement_regime=Contract.Regime.PA_2023,
+        legislation=Contract.Legislation.PA_2023,
+        route=Contract.Route.OPEN_TENDER,
         contract_type=Contract.ContractType.FRAMEWORK,
     )
     assert contract_procurement_facts(contract=framework, today=TODAY).kpi_duty is False
@@ -828,7 +927,8 @@ def test_project_page_queries_do_not_grow(client_for, officer):
         lead_officer=officer,
         estimated_annual_value=Decimal("2660000"),
         estimated_term="5+2+2",
-        procurement_regime="light_touch",
+        legislation="",
+        route="light_touch",
         contract_type="block",
         baseline_annual_cost=None,
         baseline_year=None,

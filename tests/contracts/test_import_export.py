@@ -16,16 +16,16 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(IMPORT_COLUMNS)
 SUPPORT_AT_HOME = (
-    "SAH-2024,support@home,Care Co Ltd,Home support,block,light_touch,London Borough of Bromley,"
+    "SAH-2024,support@home,Care Co Ltd,Home support,block,pcr_2015,light_touch,London Borough of Bromley,"
     '"London Borough of Bromley:50; South East London ICB:50",2024-10-01,5+2+2,,"£2,660,000",23400000'
 )
 NOTTINGHAM_ILSS = (
     "NCC-ILSS,Independent Living Support Services,Framework Provider A; Framework Provider B,"
-    "Mental health,framework,pcr_2015,Nottingham City Council,,2019-07-01,3+2+2,2,855439,5988073"
+    "Mental health,framework,pcr_2015,open_tender,Nottingham City Council,,2019-07-01,3+2+2,2,855439,5988073"
 )
 MHFSS = (
     "LBB-MHFSS,Mental Health Flexible Support Service,Hestia Housing and Support,Mental health,"
-    "block,light_touch,London Borough of Bromley,,01/10/2019,3+2,1,319000,"
+    "block,pcr_2015,light_touch,London Borough of Bromley,,01/10/2019,3+2,1,319000,"
 )
 
 
@@ -85,7 +85,7 @@ def test_it_imports_the_seed_cases(csv_file):
     assert support.approved_value == Decimal("23400000.00")
     assert support.lead_commissioner.name == "London Borough of Bromley"
     assert support.service_area.name == "Home support"
-    assert (support.contract_type, support.procurement_regime) == ("block", "light_touch")
+    assert (support.contract_type, support.legislation, support.route) == ("block", "pcr_2015", "light_touch")
     assert [p.name for p in support.providers.all()] == ["Care Co Ltd"]
     assert list(support.funding_shares.values_list("organisation__name", "percent")) == [
         ("London Borough of Bromley", Decimal("50.00")),
@@ -118,6 +118,8 @@ def test_it_exports_the_seed_figures(csv_file):
     rows = exported("2026-11-22")
 
     support = rows["SAH-2024"]
+    assert (support["legislation"], support["route"]) == ("pcr_2015", "light_touch")
+    assert (rows["NCC-ILSS"]["legislation"], rows["NCC-ILSS"]["route"]) == ("pcr_2015", "open_tender")
     assert support["funding"] == "London Borough of Bromley:50; South East London ICB:50"
     assert support["annual_value"] == "2660000.00"
     assert support["initial_end_date"] == "2029-09-30"
@@ -207,7 +209,8 @@ def test_a_dry_run_saves_nothing(csv_file):
         ({"options_exercised": "3"}, "options_exercised is 3, but the term 3+2 has only 1 option"),
         ({"options_exercised": "one"}, "options_exercised one is not a whole number"),
         ({"contract_type": "lease"}, 'contract_type "lease" is not one of block, framework, spot, grant'),
-        ({"procurement_regime": "pcr"}, 'procurement_regime "pcr" is not one of light_touch, pcr_2015,'),
+        ({"legislation": "pcr"}, 'legislation "pcr" is not one of pcr_2015, pa_2023, psr, none'),
+        ({"route": "tender"}, 'route "tender" is not one of open_tender, light_touch, direct_award, call_off,'),
         ({"provider": " ; "}, "provider is empty: give at least one provider's name"),
         # Caught by the service (model validation), not the parser.
         ({"reference": "R" * 51}, "reference: Ensure this value has at most 50 characters (it has 51)."),
@@ -286,12 +289,12 @@ def test_it_rejects_a_bad_header(csv_file, header, message):
 
 
 def test_it_accepts_human_labels_and_a_byte_order_mark(csv_file):
-    row = MHFSS.replace(",block,light_touch,", ",Framework,public contracts regulations 2015,")
+    row = MHFSS.replace(",block,pcr_2015,light_touch,", ",Framework,procurement act 2023,Light  Touch,")
 
     run_import(csv_file(row, encoding="utf-8-sig"))
 
     contract = Contract.objects.get(reference="LBB-MHFSS")
-    assert (contract.contract_type, contract.procurement_regime) == ("framework", "pcr_2015")
+    assert (contract.contract_type, contract.legislation, contract.route) == ("framework", "pa_2023", "light_touch")
 
 
 def test_it_matches_names_without_regard_to_case(csv_file):
@@ -326,7 +329,8 @@ def test_parse_row_returns_every_error_of_a_row():
         "provider is empty: give at least one provider's name",
         "service_area is empty",
         "contract_type is empty: use one of block, framework, spot, grant",
-        "procurement_regime is empty: use one of light_touch, pcr_2015, pa_2023, psr, below_threshold, waiver",
+        "legislation is empty: use one of pcr_2015, pa_2023, psr, none",
+        "route is empty: use one of open_tender, light_touch, direct_award, call_off, below_threshold, waiver",
         "lead_commissioner is empty",
         "start_date is empty",
         "term: Cannot read an empty term: write it like 5+2+2 or 18m+6m.",
@@ -382,11 +386,20 @@ def test_export_rejects_a_bad_as_of():
 
 def test_export_then_import_changes_nothing(csv_file, tmp_path):
     import_seeds(csv_file)
-    ContractFactory(reference="WAIVER-1", start_date=date(2017, 4, 1), term="18m+6m", annual_value=Decimal("1000.5"))
+    ContractFactory(
+        reference="WAIVER-1",
+        start_date=date(2017, 4, 1),
+        term="18m+6m",
+        annual_value=Decimal("1000.5"),
+        legislation=Contract.Legislation.NONE,
+        route=Contract.Route.WAIVER,
+    )
     first = tmp_path / "first.csv"
     call_command("export_contracts", str(first), "--as-of", "2026-11-22", stdout=io.StringIO())
     columns = [
         "reference",
+        "legislation",
+        "route",
         "term",
         "start_date",
         "current_end_date",
@@ -424,3 +437,44 @@ def test_a_row_the_database_refuses_is_reported_not_raised(csv_file, monkeypatch
     assert reported == [
         "Line 2 (ref LBB-MHFSS): the database refused the row: UNIQUE constraint failed: contracts_contract.reference"
     ]
+
+
+# A file from before legislation and route were split: one regime column, mapped as the migration did.
+OLD_HEADER = HEADER.replace("legislation,route", "procurement_regime")
+
+
+def _old_row(row: str, regime: str) -> str:
+    return row.replace(",pcr_2015,light_touch,", f",{regime},").replace(",pcr_2015,open_tender,", f",{regime},")
+
+
+@pytest.mark.parametrize(
+    ("column", "regime", "start", "legislation", "route"),
+    [
+        ("procurement_regime", "light_touch", "2024-10-01", "pcr_2015", "light_touch"),
+        ("procurement_regime", "Light touch regime", "2025-02-24", "pa_2023", "light_touch"),
+        ("regime", "pa_2023", "2025-06-01", "pa_2023", "open_tender"),
+        ("regime", "psr", "2024-06-01", "psr", "direct_award"),
+        ("procurement_regime", "below_threshold", "2025-03-01", "pa_2023", "below_threshold"),
+        ("procurement_regime", "waiver", "2017-10-01", "none", "waiver"),
+    ],
+)
+def test_it_imports_an_old_file_with_one_regime_column(csv_file, column, regime, start, legislation, route):
+    row = _old_row(SUPPORT_AT_HOME, regime).replace("2024-10-01", start)
+
+    run_import(csv_file(row, header=HEADER.replace("legislation,route", column)))
+
+    contract = Contract.objects.get(reference="SAH-2024")
+    assert (contract.legislation, contract.route) == (legislation, route)
+
+
+def test_an_old_regime_column_is_checked(csv_file):
+    message, lines = failed_import(csv_file(_old_row(MHFSS, "pcr"), header=OLD_HEADER))
+
+    assert any('procurement_regime "pcr" is not one of light_touch, pcr_2015, pa_2023,' in line for line in lines)
+    assert Contract.objects.count() == 0
+
+
+def test_a_header_with_both_the_old_and_the_new_regime_columns_is_refused(csv_file):
+    message, lines = failed_import(csv_file(header=HEADER + ",procurement_regime"))
+
+    assert "the header has unknown column procurement_regime" in message + "\n".join(lines)

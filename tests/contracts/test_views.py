@@ -28,6 +28,9 @@ def support_at_home(**overrides):
         annual_value=Decimal("2660000"),
         approved_value=Decimal("23400000"),
         funding=[Share(bromley, Decimal("50")), Share(icb, Decimal("50"))],
+        # Its procurement started before 24 Feb 2025: light touch under PCR 2015.
+        legislation=Contract.Legislation.PCR_2015,
+        route=Contract.Route.LIGHT_TOUCH,
     )
     values.update(overrides)
     return ContractFactory(**values)
@@ -135,7 +138,8 @@ def test_the_list_filters(client_for, officer):
         annual_value=Decimal("43000000"),
         providers=[ProviderFactory(name="Bradford Care")],
         contract_type=Contract.ContractType.FRAMEWORK,
-        procurement_regime=Contract.Regime.PCR_2015,
+        legislation=Contract.Legislation.PA_2023,
+        route=Contract.Route.CALL_OFF,
     )
     client = client_for(officer)
     today = "2026-11-22"
@@ -145,7 +149,11 @@ def test_the_list_filters(client_for, officer):
     assert _references(_list(client, as_of=today, status="expired")) == ["MHFSS"]
     assert _references(_list(client, as_of=today, status="live")) == ["BRAD-HS", "LBB-SAH-2024"]
     assert _references(_list(client, as_of=today, service_area=home_support.pk)) == ["BRAD-HS"]
-    assert _references(_list(client, as_of=today, regime="pcr_2015")) == ["BRAD-HS"]
+    assert _references(_list(client, as_of=today, legislation="pa_2023")) == ["BRAD-HS"]
+    assert _references(_list(client, as_of=today, legislation="pcr_2015")) == ["LBB-SAH-2024", "MHFSS"]
+    assert _references(_list(client, as_of=today, route="call_off")) == ["BRAD-HS"]
+    assert _references(_list(client, as_of=today, route="light_touch")) == ["LBB-SAH-2024", "MHFSS"]
+    assert _references(_list(client, as_of=today, legislation="pa_2023", route="light_touch")) == []
     assert _references(_list(client, as_of=today, contract_type="framework")) == ["BRAD-HS"]
     # BRAD-HS's initial year ends 31 Mar 2027: within 6 months of 22 Nov 2026 (to 21 May 2027).
     assert _references(_list(client, as_of=today, ends_within=6)) == ["BRAD-HS"]
@@ -260,6 +268,37 @@ def test_the_contract_page_shows_the_computed_figures(client_for, officer):
     assert sum(row.projected for row in detail.years) == Decimal("23940000.00")
 
 
+def _page(client, contract) -> str:
+    url = reverse("contracts:contract_detail", args=[contract.pk])
+    return client.get(url, {"as_of": "2026-11-22"}).content.decode()
+
+
+def test_a_pcr_contract_shows_its_law_and_route_and_none_of_the_acts_notices(client_for, officer):
+    html = _page(client_for(officer), support_at_home())
+    assert '<dd class="col-sm-8" id="contract-legislation">Public Contracts Regulations 2015</dd>' in html
+    assert '<dd class="col-sm-8" id="contract-route">Light touch</dd>' in html
+    assert "Contract details notice" not in html
+    assert "Contract termination notice" not in html
+    assert "Procured under: Public Contracts Regulations 2015." in html
+    assert "Procured under the Public Contracts Regulations 2015, not the Procurement Act 2023" in html
+
+
+def test_a_light_touch_contract_under_the_act_shows_the_acts_notices(client_for, officer):
+    contract = ContractFactory(
+        start_date=date(2025, 6, 1),
+        term="3",
+        legislation=Contract.Legislation.PA_2023,
+        route=Contract.Route.LIGHT_TOUCH,
+    )
+    html = _page(client_for(officer), contract)
+    assert '<dd class="col-sm-8" id="contract-legislation">Procurement Act 2023</dd>' in html
+    assert '<dd class="col-sm-8" id="contract-route">Light touch</dd>' in html
+    assert "Contract details notice" in html
+    assert "by <strong>29 Sep 2025</strong>" in html  # 120 days after 1 Jun 2025: light touch
+    assert "Contract termination notice" in html
+    assert "by <strong>30 Jun 2028</strong>" in html  # 30 days after the end, 31 May 2028
+
+
 def test_the_contract_page_flags_spend_above_projection(client_for, officer):
     contract = ContractFactory(
         reference="MHFSS", start_date=date(2019, 10, 1), term="3+2", options_exercised=1, annual_value=Decimal("319000")
@@ -319,7 +358,8 @@ def _form_data(**overrides):
         "title": "New service",
         "service_area": area.pk,
         "contract_type": "block",
-        "procurement_regime": "light_touch",
+        "legislation": "pa_2023",
+        "route": "light_touch",
         "lead_commissioner": lead.pk,
         "providers": [provider.pk],
         "start_date": "2024-10-01",
@@ -352,6 +392,31 @@ def test_it_registers_a_contract(client_for, officer):
     assert list(contract.funding_shares.values_list("percent", flat=True)) == [Decimal("100.00")]
 
 
+def test_it_registers_the_legislation_and_the_route_apart(client_for, officer):
+    # A light touch contract under the Procurement Act 2023: not recordable with one regime field.
+    client_for(officer).post(
+        reverse("contracts:contract_create"), _form_data(legislation="pa_2023", route="light_touch")
+    )
+    assert Contract.objects.filter(reference="NEW-1").values_list("legislation", "route").get() == (
+        "pa_2023",
+        "light_touch",
+    )
+
+
+def test_it_edits_the_legislation_and_the_route(client_for, officer):
+    contract = ContractFactory(reference="EDIT", start_date=date(2024, 10, 1))
+    data = _form_data(reference="EDIT", legislation="pcr_2015", route="call_off")
+    response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert Contract.objects.filter(pk=contract.pk).values_list("legislation", "route").get() == (
+        "pcr_2015",
+        "call_off",
+    )
+    form = client_for(officer).get(reverse("contracts:contract_update", args=[contract.pk])).content.decode()
+    assert '<option value="pcr_2015" selected>Public Contracts Regulations 2015</option>' in form
+    assert '<option value="call_off" selected>Call-off from a framework or dynamic market</option>' in form
+
+
 def test_it_registers_funding_partners(client_for, officer):
     icb = OrganisationFactory(name="South East London ICB")
     data = _form_data()
@@ -380,6 +445,8 @@ def test_it_registers_funding_partners(client_for, officer):
         ({"options_exercised": "3"}, "3 options exercised, but the term 5+2+2 has only 2 options."),
         ({"annual_uplift_percent": "150"}, "The uplift cannot be more than 100%."),
         ({"providers": []}, "This field is required."),
+        ({"legislation": "light_touch"}, "Select a valid choice. light_touch is not one of the available choices."),
+        ({"route": ""}, "This field is required."),
     ],
 )
 def test_it_rejects_bad_input_and_saves_nothing(client_for, officer, overrides, message):
