@@ -41,11 +41,10 @@ from commissioning.projects.models import (
     ProjectStep,
     Waiver,
 )
-from contracts.procurement import act_notices
 from contracts.forms import add_service_errors
 from contracts.models import Contract
 from contracts.money import financial_year_label
-from contracts.procurement import contract_details_notice_due, termination_notice_due
+from contracts.procurement import act_notices
 from contracts.terms import TermError, parse_term, periods
 
 
