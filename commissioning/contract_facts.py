@@ -21,6 +21,7 @@ from commissioning.procurement import (
     termination_notice_due,
     threshold_on,
 )
+from contracts.figures import Figures
 from contracts.models import Contract
 from contracts.money import format_money_short
 
@@ -60,16 +61,16 @@ class ContractProcurementFacts:
     termination_notice_passed: bool
 
 
-def contract_procurement_facts(*, contract: Contract, today: date) -> ContractProcurementFacts:
-    """One query: the stored thresholds."""
+def contract_procurement_facts(*, contract: Contract, figures: Figures, today: date) -> ContractProcurementFacts:
+    """One query: the stored thresholds. `figures` are the contract's on `today`."""
     thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
     light_touch = contract.procurement_regime == Contract.Regime.LIGHT_TOUCH
     framework = contract.contract_type == Contract.ContractType.FRAMEWORK
     # A registered contract records its regime, not the day its procurement started.
     legislation = "pa_2023" if contract.procurement_regime == Contract.Regime.PA_2023 else "pcr_2015"
-    value = contract.whole_life_value
+    value = figures.whole_life_value
     details_due = contract_details_notice_due(contract.start_date, light_touch=light_touch)
-    termination_due = termination_notice_due(contract.current_end_date)
+    termination_due = termination_notice_due(figures.schedule.current_end)
     return ContractProcurementFacts(
         whole_life_value=value,
         threshold=threshold_on(thresholds, contract.start_date),

@@ -24,8 +24,8 @@ from commissioning.models import (
 )
 from commissioning.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
 from committees.clock import key_decision_notice_deadline
-from contracts.filters import with_status
 from contracts.models import Contract, Provider
+from contracts.querysets import with_figures
 from contracts.money import saving, split_by_shares, whole_value
 from contracts.terms import TermError, parse_term, period_end
 
@@ -101,14 +101,14 @@ def contracts_needing_project(*, today: date) -> QuerySet[Contract]:
         status=CommissioningProject.Status.ACTIVE, incumbent_contracts=OuterRef("pk")
     )
     return (
-        with_status(
+        with_figures(
             Contract.objects.select_related("service_area", "lead_commissioner").prefetch_related(
                 Prefetch("providers", queryset=Provider.objects.order_by("name"))
             ),
             today=today,
         )
         .filter(current_end_date__gte=today, current_end_date__lte=period_end(today, lead))
-        .filter(Q(next_decision_deadline__isnull=True) | Q(next_decision_deadline__lt=today))
+        .filter(Q(next_option__isnull=True) | Q(option_late=True))
         .exclude(Exists(replaced))
         .order_by("current_end_date", "reference")
     )

@@ -358,7 +358,6 @@ def _save(row: ParsedRow, *, today: date) -> bool:
         ]
         or [services.Share(organisation=lead_commissioner, percent=_HUNDRED)],
         "options_exercised": row.options_exercised,
-        "today": today,
     }
     contract = Contract.objects.filter(reference=row.reference).first()
     if contract is None:

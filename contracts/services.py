@@ -2,23 +2,24 @@
 
 Every function here is keyword-only, atomic, and validates before it saves:
 a `ValidationError` (keyed by field where there is one) leaves the database as
-it was. After any change to a contract's term or options, `_sync` recomputes
-the stored dates and values from `contracts.terms` and `contracts.money`.
+it was. After any change to a contract's facts, `_store_figures` rewrites the
+figures kept for SQL from `contracts.figures.figure_spans`: the one writer.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.formats import date_format
 
+from contracts.figures import ContractFacts, Figures, contract_figures, figure_spans
 from contracts.models import (
     Contract,
+    ContractFigures,
     ContractOption,
     ContractYearValue,
     FundingShare,
@@ -27,8 +28,9 @@ from contracts.models import (
     ServiceArea,
     SpendRecord,
 )
-from contracts.money import financial_year_spread, whole_value
-from contracts.terms import OptionStatus, Schedule, TermError, format_term, parse_term, schedule
+from contracts.terms import Decision, OptionStatus, Schedule, TermError, format_term, parse_term
+
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,42 @@ class Share:
     percent: Decimal
 
 
+def contract_facts(
+    contract: Contract,
+    options: Sequence[ContractOption],
+    *,
+    spend: Sequence[SpendRecord] = (),
+    shares: Sequence[FundingShare] = (),
+) -> ContractFacts:
+    """The recorded facts of a contract, from rows already loaded."""
+    return ContractFacts(
+        start=contract.start_date,
+        parts=(parse_term(contract.term)[0], *(option.months for option in options)),
+        decisions=tuple(Decision(option.status, option.decided_on) for option in options),
+        annual_value=contract.annual_value,
+        uplift_percent=contract.annual_uplift_percent,
+        approved_value=contract.approved_value,
+        funding_percents=tuple(share.percent for share in shares),
+        spend={record.financial_year: record.amount for record in spend},
+    )
+
+
+def figures_of(
+    contract: Contract,
+    options: Sequence[ContractOption],
+    *,
+    today: date,
+    spend: Sequence[SpendRecord] = (),
+    shares: Sequence[FundingShare] = (),
+) -> Figures:
+    """Every figure of the contract on `today`, from the rows given."""
+    facts = contract_facts(contract, options, spend=spend, shares=shares)
+    return contract_figures(facts, today=today, notice_months=settings.OPTION_NOTICE_MONTHS)
+
+
 def contract_schedule(contract: Contract, options: Sequence[ContractOption], *, today: date) -> Schedule:
     """The contract's periods and dates on `today`, from its term and recorded options."""
-    initial_months = parse_term(contract.term)[0]
-    return schedule(
-        contract.start_date,
-        [initial_months, *(option.months for option in options)],
-        [OptionStatus(option.status) for option in options],
-        today=today,
-        notice_months=settings.OPTION_NOTICE_MONTHS,
-    )
+    return figures_of(contract, options, today=today).schedule
 
 
 def _parse_term_or_error(term: str) -> tuple[int, ...]:
@@ -56,7 +84,9 @@ def _parse_term_or_error(term: str) -> tuple[int, ...]:
         raise ValidationError({"term": str(error)}) from None
 
 
-def _validate_funding(shares: Sequence[Share]) -> None:
+def validate_funding(shares: Sequence[Share]) -> None:
+    """The one rule for funding shares: one each, more than 0% and at most 100%
+    with two places, adding up to 100%. Forms call it too."""
     organisations = [share.organisation.pk for share in shares]
     if len(set(organisations)) != len(organisations):
         raise ValidationError({"funding": "Each organisation can have only one funding share."})
@@ -75,7 +105,7 @@ def _validate_funding(shares: Sequence[Share]) -> None:
 def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
     if not shares:
         shares = [Share(organisation=contract.lead_commissioner, percent=Decimal("100"))]
-    _validate_funding(shares)
+    validate_funding(shares)
     existing = {share.organisation_id: share for share in contract.funding_shares.all()}
     wanted = {share.organisation.pk for share in shares}
     for organisation_id, share in existing.items():
@@ -88,70 +118,87 @@ def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
             row.save()
 
 
-def _apply_schedule(contract: Contract, options: Sequence[ContractOption], *, today: date) -> list[ContractOption]:
-    """Set the contract's stored dates and values from its term and options.
-
-    Returns the options that have lapsed by `today` (their status is set here;
-    the caller saves them). Nothing is saved.
-    """
+def _check_facts(contract: Contract, options: Sequence[ContractOption]) -> None:
+    """Refuse facts the rules cannot read (such as options exercised out of order)."""
     try:
-        result = contract_schedule(contract, options, today=today)
+        contract_schedule(contract, options, today=date.max)
     except ValueError as error:
         raise ValidationError({NON_FIELD_ERRORS: str(error)}) from None
-    lapsed = []
-    for option, effective in zip(options, result.option_statuses, strict=True):
-        if option.status == OptionStatus.AVAILABLE and effective == OptionStatus.LAPSED:
-            option.status = OptionStatus.LAPSED
-            option.decision_note = option.decision_note or (
-                f"Lapsed: not decided by the end of the period before it ({date_format(result.current_end, 'j M Y')})."
-            )
-            lapsed.append(option)
-    uplift = contract.annual_uplift_percent
-    contract.term = format_term([parse_term(contract.term)[0], *(option.months for option in options)])
-    contract.initial_end_date = result.initial_end
-    contract.current_end_date = result.current_end
-    contract.final_end_date = result.final_end
-    contract.next_decision_deadline = result.next_decision_deadline
-    contract.committed_value = whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift)
-    contract.whole_life_value = whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
-    return lapsed
 
 
-_STORED = (
-    "term",
-    "initial_end_date",
-    "current_end_date",
-    "final_end_date",
-    "next_decision_deadline",
-    "committed_value",
-    "whole_life_value",
-)
+def _store_figures(contract: Contract, options: Sequence[ContractOption]) -> None:
+    """Rewrite the figures kept for SQL, for every span of days, from the facts.
 
-
-def _sync(contract: Contract, *, today: date) -> None:
-    """Recompute the stored dates and values from the saved options, saving only what changed."""
-    options = list(contract.options.order_by("order"))
-    before = [getattr(contract, name) for name in _STORED]
-    lapsed = _apply_schedule(contract, options, today=today)
-    for option in lapsed:
-        option.save(update_fields=["status", "decision_note"])
-    if lapsed or before != [getattr(contract, name) for name in _STORED]:
-        contract.save()
-        _store_year_values(contract, options)
-
-
-def _store_year_values(contract: Contract, options: Sequence[ContractOption]) -> None:
-    """Replace the contract's value per financial year (what the whole-life value covers)."""
-    included = parse_term(contract.term)[0] + sum(
-        option.months for option in options if option.status in (OptionStatus.EXERCISED, OptionStatus.AVAILABLE)
+    The only writer of `ContractFigures`, `ContractYearValue` and
+    `Contract.initial_end_date`; it changes no fact.
+    """
+    facts = contract_facts(contract, options)
+    spans = figure_spans(facts, notice_months=settings.OPTION_NOTICE_MONTHS)
+    initial_end = spans[0].initial_end
+    if contract.initial_end_date != initial_end:
+        contract.initial_end_date = initial_end
+        Contract.objects.filter(pk=contract.pk).update(initial_end_date=initial_end)
+    ContractFigures.objects.filter(contract=contract).delete()
+    rows = ContractFigures.objects.bulk_create(
+        ContractFigures(
+            contract=contract,
+            valid_from=span.valid_from,
+            valid_to=span.valid_to,
+            current_end_date=span.current_end,
+            final_end_date=span.final_end,
+            next_option=span.next_option,
+            next_decision_deadline=span.next_decision_deadline,
+            options_exercised=span.options_exercised,
+            committed_value=span.committed_value,
+            whole_life_value=span.whole_life_value,
+        )
+        for span in spans
     )
-    spread = financial_year_spread(
-        contract.start_date, contract.annual_value, included, uplift_percent=contract.annual_uplift_percent
-    )
-    ContractYearValue.objects.filter(contract=contract).delete()
     ContractYearValue.objects.bulk_create(
-        ContractYearValue(contract=contract, financial_year=year, amount=amount) for year, amount in spread.items()
+        ContractYearValue(figures=row, financial_year=year, amount=amount)
+        for row, span in zip(rows, spans, strict=True)
+        for year, amount in span.year_values
     )
+
+
+def _day(day: date) -> str:
+    return date_format(day, "j M Y")
+
+
+def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -> bool:
+    """Whether the stored spans are exactly what the facts give (the daily check)."""
+    spans = figure_spans(contract_facts(contract, options), notice_months=settings.OPTION_NOTICE_MONTHS)
+    wanted = [
+        (
+            span.valid_from,
+            span.valid_to,
+            span.current_end,
+            span.final_end,
+            span.next_option,
+            span.next_decision_deadline,
+            span.options_exercised,
+            span.committed_value,
+            span.whole_life_value,
+            span.year_values,
+        )
+        for span in spans
+    ]
+    stored = [
+        (
+            row.valid_from,
+            row.valid_to,
+            row.current_end_date,
+            row.final_end_date,
+            row.next_option,
+            row.next_decision_deadline,
+            row.options_exercised,
+            row.committed_value,
+            row.whole_life_value,
+            tuple((value.financial_year, value.amount) for value in row.year_values.all()),
+        )
+        for row in contract.figures.all()
+    ]
+    return contract.initial_end_date == spans[0].initial_end and stored == wanted
 
 
 def _full_clean(contract: Contract) -> None:
@@ -183,7 +230,6 @@ def contract_create(
     notes: str = "",
     funding: Sequence[Share] | None = None,
     options_exercised: int = 0,
-    today: date,
 ) -> Contract:
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
@@ -214,7 +260,8 @@ def contract_create(
         )
         for order, months in enumerate(parts[1:], start=1)
     ]
-    _apply_schedule(contract, options, today=today)
+    _check_facts(contract, options)
+    contract.initial_end_date = contract_schedule(contract, options, today=start_date).initial_end
     _full_clean(contract)
     contract.save()
     contract.providers.set(providers)
@@ -222,7 +269,7 @@ def contract_create(
         option.contract = contract
         option.save()
     _set_funding(contract, funding)
-    _store_year_values(contract, options)
+    _store_figures(contract, options)
     return contract
 
 
@@ -278,7 +325,6 @@ def contract_update(
     notes: str,
     funding: Sequence[Share] | None = None,
     options_exercised: int | None = None,
-    today: date,
 ) -> Contract:
     """Change a contract's facts. Every fact is given, so none is reset by omission. A changed term keeps the decisions already recorded
     on the options it still has; an option with a decision cannot be removed.
@@ -327,7 +373,8 @@ def contract_update(
             elif order > options_exercised and option.status == OptionStatus.EXERCISED:
                 _reopen(option)
         kept.append(option)
-    _apply_schedule(contract, kept, today=today)
+    _check_facts(contract, kept)
+    contract.initial_end_date = contract_schedule(contract, kept, today=start_date).initial_end
     _full_clean(contract)
     if _changed(contract, contract_before):
         contract.save()
@@ -336,7 +383,7 @@ def contract_update(
     for option in kept:
         if option.pk is None or _changed(option, options_before[option.pk]):
             option.save()
-    _store_year_values(contract, kept)
+    _store_figures(contract, kept)
     if funding is not None:
         _set_funding(contract, funding)
     return contract
@@ -345,34 +392,41 @@ def contract_update(
 def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, decided_on: date, note: str, today: date):
     contract = Contract.objects.select_for_update().get(pk=option.contract_id)
     options = list(contract.options.order_by("order"))
-    current = contract_schedule(contract, options, today=today)
+    target = next(o for o in options if o.pk == option.pk)
     verb = "exercised" if status == OptionStatus.EXERCISED else "declined"
-    if current.next_option != option.order:
-        if current.next_option is None:
-            raise ValidationError("No option on this contract is open for a decision.")
-        raise ValidationError(
-            f"Option {option.order} cannot be {verb}: option {current.next_option} must be decided first."
-        )
     if decided_on > today:
         raise ValidationError({"decided_on": "The decision date cannot be in the future."})
     if decided_on < contract.start_date:
         raise ValidationError({"decided_on": "The decision date cannot be before the contract starts."})
-    target = next(o for o in options if o.pk == option.pk)
+    if target.status != OptionStatus.AVAILABLE:
+        when = f" on {_day(target.decided_on)}" if target.decided_on else ""
+        raise ValidationError(f"Option {target.order} was already {target.status}{when}.")
+    # The option must be the one open for a decision on the day it was decided,
+    # as the facts recorded so far stand on that day.
+    on_the_day = contract_schedule(contract, options, today=decided_on)
+    if on_the_day.next_option != target.order:
+        if on_the_day.next_option is not None:
+            raise ValidationError(
+                f"Option {target.order} cannot be {verb} on {_day(decided_on)}: "
+                f"option {on_the_day.next_option} must be decided first."
+            )
+        lapsed = on_the_day.option_statuses[target.order - 1] == OptionStatus.LAPSED
+        if lapsed:
+            raise ValidationError(
+                {
+                    "decided_on": f"Option {target.order} lapsed on {_day(on_the_day.current_end + _ONE_DAY)}, "
+                    f"the day after the term it would extend ended, so it cannot be {verb} on {_day(decided_on)}."
+                }
+            )
+        raise ValidationError(f"No option on this contract is open for a decision on {_day(decided_on)}.")
     target.status = status
     target.decided_by = decided_by.strip()
     target.decided_on = decided_on
     target.decision_note = note
     target.save()
-    if status == OptionStatus.DECLINED:
-        # Options are taken in order: declining one closes the ones after it.
-        for later in options:
-            if later.order > target.order and later.status == OptionStatus.AVAILABLE:
-                later.status = OptionStatus.DECLINED
-                later.decided_by = target.decided_by
-                later.decided_on = decided_on
-                later.decision_note = f"Closed when option {target.order} was declined."
-                later.save()
-    _sync(contract, today=today)
+    # Declining an option closes the ones after it: that follows from the rule
+    # (contracts.terms), so nothing else is written.
+    _store_figures(contract, options)
     return target
 
 
@@ -414,38 +468,32 @@ def spend_record(*, contract: Contract, financial_year: int, amount: Decimal, no
     record.note = note
     record.full_clean(exclude=["contract"])
     record.save()
-    _store_spend_total(contract)
     return record
 
 
 @transaction.atomic
 def spend_delete(*, record: SpendRecord) -> None:
-    contract = record.contract
     record.delete()
-    _store_spend_total(contract)
-
-
-def _store_spend_total(contract: Contract) -> None:
-    # Kept on the contract so "spend above projection" is a column comparison in SQL.
-    total = contract.spend_records.order_by().aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    Contract.objects.filter(pk=contract.pk).update(spend_total=total)
-    contract.spend_total = total
 
 
 @transaction.atomic
-def contract_refresh(*, contract: Contract, today: date) -> Contract:
-    """Apply lapses due by `today` and recompute the stored dates and values."""
-    _sync(contract, today=today)
-    return contract
+def contract_figures_refresh(*, contract: Contract) -> bool:
+    """Rewrite the contract's stored figures if they are not what its facts give
+    (after a change of the notice-period setting, say). Returns whether they were."""
+    options = list(contract.options.order_by("order"))
+    if figures_are_current(contract, options):
+        return False
+    _store_figures(contract, options)
+    return True
 
 
-def contracts_refresh(*, today: date) -> int:
-    """The daily job: every contract, each in its own transaction."""
-    count = 0
-    for contract in Contract.objects.all().iterator():
-        contract_refresh(contract=contract, today=today)
-        count += 1
-    return count
+def contracts_figures_refresh() -> int:
+    """The daily job: check every contract's stored figures, each in its own
+    transaction. They hold for every day already, so this only repairs."""
+    repaired = 0
+    for contract in Contract.objects.prefetch_related("figures__year_values").iterator(chunk_size=500):
+        repaired += contract_figures_refresh(contract=contract)
+    return repaired
 
 
 def organisation_kind_for(name: str) -> str:

@@ -95,7 +95,7 @@ def contract_detail(request, pk: int):
         {
             "detail": detail,
             "decisions": contract_decisions(contract=contract),
-            "procurement_facts": contract_procurement_facts(contract=contract, today=today),
+            "procurement_facts": contract_procurement_facts(contract=contract, figures=detail.figures, today=today),
             "contract": contract,
             "today": today,
             "is_real_today": today == dates.real_today(),
@@ -116,14 +116,11 @@ def _contract_form_page(request, *, contract: Contract | None):
                 contract = services.contract_create(
                     reference=form.cleaned_data["reference"],
                     funding=funding.shares(),
-                    today=dates.real_today(),
                     **arguments,
                 )
                 messages.success(request, f"Contract {contract.reference} registered.")
             else:
-                services.contract_update(
-                    contract=contract, funding=funding.shares(), today=dates.real_today(), **arguments
-                )
+                services.contract_update(contract=contract, funding=funding.shares(), **arguments)
                 messages.success(request, f"Contract {contract.reference} saved.")
         except ValidationError as error:
             funding_errors: list = []
@@ -171,16 +168,16 @@ def option_decide(request, pk: int, order: int, decision: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            contract.refresh_from_db()
+            current_end = services.contract_schedule(
+                contract, list(contract.options.order_by("order")), today=today
+            ).current_end
             if decision == "exercise":
                 messages.success(
-                    request,
-                    f"Option {order} exercised. The contract now runs to {date_format(contract.current_end_date, 'j M Y')}.",
+                    request, f"Option {order} exercised. The contract now runs to {date_format(current_end, 'j M Y')}."
                 )
             else:
                 messages.success(
-                    request,
-                    f"Option {order} declined. The contract ends on {date_format(contract.current_end_date, 'j M Y')}.",
+                    request, f"Option {order} declined. The contract ends on {date_format(current_end, 'j M Y')}."
                 )
             return redirect(contract)
     return render(
