@@ -133,7 +133,8 @@ def contracts_for(key: str, *, today: date) -> QuerySet[Contract]:
     """The rows of a dashboard contract list: the register's list with the link's filters."""
     params = {name: str(value) for name, value in CONTRACT_LISTS[key].items()}
     queryset, _ = contract_list(filters=params, today=today)
-    return queryset
+    # The same rows; the cards show no providers, so they are not loaded.
+    return queryset.prefetch_related(None)
 
 
 def contracts_url(key: str, *, today: date) -> str:

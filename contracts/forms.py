@@ -210,10 +210,10 @@ class SpendForm(forms.Form):
     )
     note = forms.CharField(required=False, max_length=250)
 
-    def __init__(self, *args, contract: Contract, today: date, **kwargs):
+    def __init__(self, *args, contract: Contract, final_end: date, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         first = financial_year_of(contract.start_date)
-        last = max(financial_year_of(contract.final_end_date), first)
+        last = max(financial_year_of(final_end), first)
         self.fields["financial_year"].choices = [(year, financial_year_label(year)) for year in range(first, last + 1)]
         current = financial_year_of(today)
         self.fields["financial_year"].initial = min(max(current, first), last)

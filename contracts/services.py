@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 
-from contracts.figures import ContractFacts, Figures, contract_figures, figure_spans
+from contracts.figures import ContractFacts, Figures, FigureSpan, contract_figures, figure_spans
 from contracts.models import (
     Contract,
     ContractFigures,
@@ -126,39 +126,72 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption]) -> None:
         raise ValidationError({NON_FIELD_ERRORS: str(error)}) from None
 
 
+def _spans_of(contract: Contract, options: Sequence[ContractOption]) -> list[FigureSpan]:
+    return figure_spans(contract_facts(contract, options), notice_months=settings.OPTION_NOTICE_MONTHS)
+
+
+def _insert_figures(pairs: Sequence[tuple[Contract, list[FigureSpan]]]) -> None:
+    rows = ContractFigures.objects.bulk_create(
+        [
+            ContractFigures(
+                contract=contract,
+                valid_from=span.valid_from,
+                valid_to=span.valid_to,
+                current_end_date=span.current_end,
+                final_end_date=span.final_end,
+                next_option=span.next_option,
+                next_decision_deadline=span.next_decision_deadline,
+                options_exercised=span.options_exercised,
+                committed_value=span.committed_value,
+                whole_life_value=span.whole_life_value,
+            )
+            for contract, spans in pairs
+            for span in spans
+        ],
+        batch_size=1000,
+    )
+    spans = [span for _, contract_spans in pairs for span in contract_spans]
+    ContractYearValue.objects.bulk_create(
+        (
+            ContractYearValue(figures=row, financial_year=year, amount=amount)
+            for row, span in zip(rows, spans, strict=True)
+            for year, amount in span.year_values
+        ),
+        batch_size=1000,
+    )
+
+
 def _store_figures(contract: Contract, options: Sequence[ContractOption]) -> None:
     """Rewrite the figures kept for SQL, for every span of days, from the facts.
 
-    The only writer of `ContractFigures`, `ContractYearValue` and
-    `Contract.initial_end_date`; it changes no fact.
+    With `figures_store_many`, the only writer of `ContractFigures`,
+    `ContractYearValue` and `Contract.initial_end_date`; it changes no fact.
     """
-    facts = contract_facts(contract, options)
-    spans = figure_spans(facts, notice_months=settings.OPTION_NOTICE_MONTHS)
+    spans = _spans_of(contract, options)
     initial_end = spans[0].initial_end
     if contract.initial_end_date != initial_end:
         contract.initial_end_date = initial_end
         Contract.objects.filter(pk=contract.pk).update(initial_end_date=initial_end)
     ContractFigures.objects.filter(contract=contract).delete()
-    rows = ContractFigures.objects.bulk_create(
-        ContractFigures(
-            contract=contract,
-            valid_from=span.valid_from,
-            valid_to=span.valid_to,
-            current_end_date=span.current_end,
-            final_end_date=span.final_end,
-            next_option=span.next_option,
-            next_decision_deadline=span.next_decision_deadline,
-            options_exercised=span.options_exercised,
-            committed_value=span.committed_value,
-            whole_life_value=span.whole_life_value,
-        )
-        for span in spans
-    )
-    ContractYearValue.objects.bulk_create(
-        ContractYearValue(figures=row, financial_year=year, amount=amount)
-        for row, span in zip(rows, spans, strict=True)
-        for year, amount in span.year_values
-    )
+    _insert_figures([(contract, spans)])
+
+
+def initial_end_of(contract: Contract, options: Sequence[ContractOption]) -> date:
+    """The end of the initial term, for a contract not yet saved (`figures_store_many`)."""
+    return contract_schedule(contract, options, today=contract.start_date).initial_end
+
+
+def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOption]]]) -> None:
+    """Write the figures of contracts saved in bulk with their options (the
+    benchmark's generator), by the same functions as every service: their
+    `initial_end_date` must come from `initial_end_of`."""
+    pairs = []
+    for contract, options in contracts:
+        spans = _spans_of(contract, options)
+        if contract.initial_end_date != spans[0].initial_end:
+            raise ValueError(f"{contract.reference}: initial_end_date must come from initial_end_of().")
+        pairs.append((contract, spans))
+    _insert_figures(pairs)
 
 
 def _day(day: date) -> str:
@@ -167,7 +200,7 @@ def _day(day: date) -> str:
 
 def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -> bool:
     """Whether the stored spans are exactly what the facts give (the daily check)."""
-    spans = figure_spans(contract_facts(contract, options), notice_months=settings.OPTION_NOTICE_MONTHS)
+    spans = _spans_of(contract, options)
     wanted = [
         (
             span.valid_from,
@@ -261,7 +294,7 @@ def contract_create(
         for order, months in enumerate(parts[1:], start=1)
     ]
     _check_facts(contract, options)
-    contract.initial_end_date = contract_schedule(contract, options, today=start_date).initial_end
+    contract.initial_end_date = initial_end_of(contract, options)
     _full_clean(contract)
     contract.save()
     contract.providers.set(providers)
@@ -374,7 +407,7 @@ def contract_update(
                 _reopen(option)
         kept.append(option)
     _check_facts(contract, kept)
-    contract.initial_end_date = contract_schedule(contract, kept, today=start_date).initial_end
+    contract.initial_end_date = initial_end_of(contract, kept)
     _full_clean(contract)
     if _changed(contract, contract_before):
         contract.save()

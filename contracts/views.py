@@ -101,7 +101,9 @@ def contract_detail(request, pk: int):
             "is_real_today": today == dates.real_today(),
             "timeline": timeline(detail.schedule.periods, detail.schedule.option_statuses, today=today),
             "can_change": can_change,
-            "spend_form": SpendForm(contract=contract, today=today) if can_change else None,
+            "spend_form": (
+                SpendForm(contract=contract, final_end=detail.schedule.final_end, today=today) if can_change else None
+            ),
         },
     )
 
@@ -198,7 +200,9 @@ def option_decide(request, pk: int, order: int, decision: str):
 def spend_create(request, pk: int):
     contract = get_for_user(request.user, Contract.objects.all(), action="change", pk=pk)
     require(request.user, SpendRecord, "add")
-    form = SpendForm(request.POST, contract=contract, today=dates.real_today())
+    today = dates.real_today()
+    final_end = services.contract_schedule(contract, list(contract.options.order_by("order")), today=today).final_end
+    form = SpendForm(request.POST, contract=contract, final_end=final_end, today=today)
     if form.is_valid():
         try:
             record = services.spend_record(contract=contract, **form.cleaned_data)

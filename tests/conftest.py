@@ -71,6 +71,13 @@ def on(contract: Contract, day: date = TODAY) -> Contract:
     return with_figures(Contract.objects.filter(pk=contract.pk), today=day).get()
 
 
+def required_start(project, day: date = TODAY) -> date | None:
+    """A project's required start as its pages show it on `day`."""
+    from commissioning.selectors import project_queryset, required_start_of
+
+    return required_start_of(project_queryset(today=day).get(pk=project.pk))
+
+
 def _user(django_user_model, username: str, group: str | None):
     user = django_user_model.objects.create_user(username=username, password="pw", email=f"{username}@example.org")
     if group:

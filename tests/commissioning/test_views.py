@@ -24,8 +24,22 @@ from commissioning.models import (
 from committees import services as committee_services
 from committees.models import Report
 from contracts.models import Contract
-from contracts.services import Share
-from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
+from contracts.selectors import contract_detail, contract_queryset_for_detail
+from contracts.services import Share, figures_of
+from tests.conftest import (
+    TODAY,
+    ContractFactory,
+    OrganisationFactory,
+    ProviderFactory,
+    ServiceAreaFactory,
+    required_start,
+)
+
+
+def _procurement_facts(contract):
+    figures = figures_of(contract, list(contract.options.all()), today=TODAY)
+    return contract_procurement_facts(contract=contract, figures=figures, today=TODAY)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -257,8 +271,8 @@ def test_starting_a_project_from_a_contract_prefills_it(request, client_for, rol
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == project.get_absolute_url()
     assert list(project.incumbent_contracts.all()) == [contract]
-    assert project.required_start_date == date(2024, 10, 1)
-    assert not project.required_start_set_by_hand
+    assert project.required_start_date is None
+    assert required_start(project) == date(2024, 10, 1)
     assert sorted(project.funding_shares.values_list("percent", flat=True)) == [Decimal("50.00"), Decimal("50.00")]
 
 
@@ -330,7 +344,8 @@ def test_editing_a_project_adds_its_successor_and_keeps_following_the_incumbents
     assert response.status_code == HTTPStatus.FOUND
     project.refresh_from_db()
     assert list(project.successor_contracts.all()) == [successor]
-    assert project.required_start_date == date(2024, 10, 1)
+    assert project.required_start_date is None
+    assert required_start(project) == date(2024, 10, 1)
     assert project.baseline_year == 2022
 
 
@@ -343,7 +358,7 @@ def _page(client, project, **params):
 
 def test_the_project_page_back_plans_the_gateways(client_for, officer):
     project = support_at_home()
-    assert project.required_start_date == date(2024, 10, 1)
+    assert required_start(project) == date(2024, 10, 1)
     response = _page(client_for(officer), project)
     rows = {row.plan.rule.number: row for row in response.context["rows"]}
     assert rows[0].plan.due == date(2022, 10, 1)
@@ -731,14 +746,17 @@ def test_the_contract_procurement_facts_for_support_at_home():
         term="5+2+2",
         annual_value=Decimal("2660000"),
     )
-    facts = contract_procurement_facts(contract=contract, today=TODAY)
+    facts = _procurement_facts(contract)
     assert facts.threshold.amount == Decimal("663540.00")
     assert facts.above_light_touch_threshold is True
     assert facts.kpi_duty is False
     assert facts.kpi_duty_reason == "Light touch contracts are exempt from the Procurement Act 2023 KPI duty."
     assert facts.details_notice_due == date(2025, 1, 29)  # 120 days: light touch
     assert facts.termination_notice_due == date(2029, 10, 30)
-    html = render_to_string("contracts/_procurement.html", {"contract": contract, "procurement_facts": facts})
+    detail = contract_detail(contract=contract_queryset_for_detail().get(pk=contract.pk), today=TODAY)
+    html = render_to_string(
+        "contracts/_procurement.html", {"contract": contract, "detail": detail, "procurement_facts": facts}
+    )
     for text in [
         "£663,540.00",
         "above the threshold",
@@ -758,7 +776,7 @@ def test_the_kpi_duty_applies_to_a_large_contract_under_the_procurement_act():
         procurement_regime=Contract.Regime.PA_2023,
         providers=[ProviderFactory()],
     )
-    facts = contract_procurement_facts(contract=contract, today=TODAY)
+    facts = _procurement_facts(contract)
     assert facts.kpi_duty is True
     assert "at least 3 KPIs" in facts.kpi_duty_reason
     assert facts.details_notice_due == date(2025, 7, 1)  # 30 days
@@ -769,7 +787,7 @@ def test_the_kpi_duty_applies_to_a_large_contract_under_the_procurement_act():
         procurement_regime=Contract.Regime.PA_2023,
         contract_type=Contract.ContractType.FRAMEWORK,
     )
-    assert contract_procurement_facts(contract=framework, today=TODAY).kpi_duty is False
+    assert _procurement_facts(framework).kpi_duty is False
 
 
 # --- query counts ----------------------------------------------------------------------------------
