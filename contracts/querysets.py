@@ -81,6 +81,9 @@ def with_figures(queryset: QuerySet[Contract], *, today: date) -> QuerySet[Contr
     )
     return queryset.annotate(
         status=_status(today),
-        option_late=ExpressionWrapper(Q(next_decision_deadline__lt=today), output_field=BooleanField()),
+        # IS NOT NULL first, so a contract with no option open is false, never NULL.
+        option_late=ExpressionWrapper(
+            Q(next_decision_deadline__isnull=False, next_decision_deadline__lt=today), output_field=BooleanField()
+        ),
         spend_over=spend_over_projection(today),
     )
