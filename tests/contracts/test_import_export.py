@@ -548,3 +548,25 @@ def test_a_row_the_database_refuses_is_reported_not_raised(csv_file, monkeypatch
     assert reported == [
         "Line 2 (ref LBB-MHFSS): the database refused the row: UNIQUE constraint failed: contracts_contract.reference"
     ]
+
+
+@pytest.mark.xfail(
+    reason="importing options_exercised=2 onto a contract whose option 1 was exercised with a date "
+    "crashes the command with a bare ValueError from contract_update instead of reporting the line",
+    strict=True,
+)
+def test_an_import_that_contradicts_a_dated_decision_is_reported_not_raised(csv_file):
+    from contracts.services import option_exercise
+
+    contract = ContractFactory(reference="NCC-ILSS", start_date=date(2019, 7, 1), term="3+2+2")
+    option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2022, 5, 3), today=TODAY
+    )
+
+    message, reported = failed_import(csv_file(NOTTINGHAM_ILSS))
+
+    assert reported and reported[0].startswith("Line 2 (ref NCC-ILSS)")
+    assert list(contract.options.values_list("status", "decided_on")) == [
+        ("exercised", date(2022, 5, 3)),
+        ("available", None),
+    ]

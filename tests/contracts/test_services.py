@@ -363,3 +363,79 @@ def test_declining_stores_only_that_decision_and_the_rule_closes_the_later_optio
         services.option_exercise(
             option=contract.options.get(order=2), decided_by="Chief Officer", decided_on=TODAY, today=TODAY
         )
+
+
+def test_a_decision_on_the_last_day_of_the_term_it_extends_is_accepted():
+    contract = three_plus_one_plus_one()
+    option = contract.options.get(order=1)
+
+    services.option_exercise(option=option, decided_by="Chief Officer", decided_on=date(2026, 9, 30), today=TODAY)
+
+    assert _decision(option) == ("exercised", "Chief Officer", date(2026, 9, 30), "")
+    assert on(contract, date(2026, 10, 1)).status == "live"
+    assert on(contract, date(2026, 10, 1)).current_end_date == date(2027, 9, 30)
+
+
+# --- edits that would contradict the dated decisions -----------------------------------------
+
+
+def _stored(contract):
+    return list(contract.options.values_list("order", "status", "decided_on")), _spans(contract)
+
+
+@pytest.mark.xfail(
+    reason="contract_update(options_exercised=2) after option 1 was exercised with a date raises a bare "
+    "ValueError from figure_spans (option 2 undated would count before option 1), not a ValidationError: "
+    "a crash in the importer instead of a reported row",
+    strict=True,
+)
+def test_marking_a_later_option_exercised_before_a_dated_earlier_one_is_refused_cleanly():
+    contract = ContractFactory(start_date=date(2024, 10, 1), term="5+2+2")
+    services.option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 11, 20), today=TODAY
+    )
+    before = _stored(contract)
+
+    with pytest.raises(ValidationError):
+        services.contract_update(contract=contract, **_facts(contract), options_exercised=2)
+
+    assert _stored(contract) == before
+
+
+@pytest.mark.xfail(
+    reason="contract_update accepts a shorter term that puts a recorded exercise after the day its option "
+    "lapsed (the rule option_exercise enforces), so the contract expires on 1 Oct 2025 and comes back to "
+    "life on 15 Sep 2026",
+    strict=True,
+)
+def test_a_term_change_that_puts_a_decision_after_its_lapse_is_refused():
+    contract = three_plus_one_plus_one()
+    services.option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 9, 15), today=TODAY
+    )
+    before = _stored(contract)
+
+    with pytest.raises(ValidationError) as error:
+        services.contract_update(contract=contract, **{**_facts(contract), "term": "2+1+1"})
+
+    assert "term" in error.value.message_dict
+    assert _stored(contract) == before
+
+
+@pytest.mark.xfail(
+    reason="contract_update accepts a start date after a recorded decision date (option_exercise refuses "
+    "a decision dated before the start)",
+    strict=True,
+)
+def test_moving_the_start_after_a_recorded_decision_is_refused():
+    contract = three_plus_one_plus_one()
+    services.option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2024, 1, 15), today=TODAY
+    )
+    before = _stored(contract)
+
+    with pytest.raises(ValidationError):
+        services.contract_update(contract=contract, **{**_facts(contract), "start_date": date(2024, 6, 1)})
+
+    assert _stored(contract) == before
+    assert Contract.objects.get(pk=contract.pk).start_date == date(2023, 10, 1)
