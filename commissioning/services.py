@@ -26,6 +26,7 @@ from commissioning.models import (
 from committees.models import OfficerDecision, ResolutionPart
 from committees.services import decision_date
 from contracts.models import Contract, Organisation, ServiceArea
+from contracts.services import validate_funding
 from contracts.terms import TermError, parse_term
 
 
@@ -68,13 +69,7 @@ def _check_term(term: str) -> None:
 
 def _set_funding(project: CommissioningProject, funding: Sequence[ProjectShare]) -> None:
     if funding:
-        total = sum((share.percent for share in funding), Decimal("0"))
-        if total != 100:
-            raise ValidationError(
-                {"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."}
-            )
-        if len({share.organisation.pk for share in funding}) != len(funding):
-            raise ValidationError({"funding": "Each organisation can have only one funding share."})
+        validate_funding(funding)
     project.funding_shares.all().delete()
     for share in funding:
         ProjectFundingShare.objects.create(project=project, organisation=share.organisation, percent=share.percent)

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from contracts.models import Contract, FundingShare, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
-from contracts.services import Share
+from contracts.services import Share, validate_funding
 from contracts.terms import TermError, parse_term
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -142,14 +142,8 @@ class BaseFundingFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         shares = self.shares()
-        if not shares:
-            return
-        organisations = [share.organisation.pk for share in shares]
-        if len(set(organisations)) != len(organisations):
-            raise ValidationError("Each organisation can have only one funding share.")
-        total = sum((share.percent for share in shares), Decimal("0"))
-        if total != 100:
-            raise ValidationError(f"Funding shares must add up to 100%; these add up to {total.normalize():f}%.")
+        if shares:
+            validate_funding(shares)
 
     def shares(self) -> list[Share]:
         return [

@@ -226,6 +226,26 @@ def financial_year_spread(
     return dict(sorted(spread.items()))
 
 
+def check_shares(shares: Sequence[tuple[str, Decimal]]) -> None:
+    """The one rule for funding shares, given as (organisation, percent) pairs:
+    one share per organisation, each more than 0% and at most 100% with at most
+    two decimal places, adding up to exactly 100%. Raises ValueError saying what
+    is wrong, in words an officer can act on."""
+    seen = set()
+    for name, percent in shares:
+        if name.lower() in seen:
+            raise ValueError(f"Each organisation can have only one funding share; {name} has two.")
+        seen.add(name.lower())
+        percent = _as_decimal(percent, what="A share")
+        if not 0 < percent <= _HUNDRED:
+            raise ValueError(f"{name}'s share must be more than 0% and at most 100%.")
+        if percent.as_tuple().exponent < -2:
+            raise ValueError(f"{name}'s share can have at most two decimal places.")
+    total = sum((_as_decimal(percent) for _, percent in shares), Decimal(0))
+    if total != _HUNDRED:
+        raise ValueError(f"Funding shares must add up to 100%; these add up to {total.normalize():f}%.")
+
+
 def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
     """Split ``amount`` by percentage shares into pennies that add up exactly.
 
@@ -233,12 +253,7 @@ def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decima
     left over go one each to the largest remainders (ties to the earlier share).
     """
     shares = [_as_decimal(percent, what="A share") for percent in percents]
-    for share in shares:
-        if not 0 < share <= _HUNDRED:
-            raise ValueError(f"Each share must be more than 0% and at most 100%: got {share}%.")
-    total_share = sum(shares, Decimal(0))
-    if total_share != _HUNDRED:
-        raise ValueError(f"Shares must add up to exactly 100%: these add up to {total_share}%.")
+    check_shares([(f"Share {n}", share) for n, share in enumerate(shares, start=1)])
 
     total = to_money(amount)
     sign = -1 if total < 0 else 1

@@ -28,6 +28,7 @@ from contracts.models import (
     ServiceArea,
     SpendRecord,
 )
+from contracts.money import check_shares
 from contracts.terms import Decision, OptionStatus, Schedule, TermError, format_term, parse_term
 
 _ONE_DAY = timedelta(days=1)
@@ -85,21 +86,12 @@ def _parse_term_or_error(term: str) -> tuple[int, ...]:
 
 
 def validate_funding(shares: Sequence[Share]) -> None:
-    """The one rule for funding shares: one each, more than 0% and at most 100%
-    with two places, adding up to 100%. Forms call it too."""
-    organisations = [share.organisation.pk for share in shares]
-    if len(set(organisations)) != len(organisations):
-        raise ValidationError({"funding": "Each organisation can have only one funding share."})
-    for share in shares:
-        if share.percent.as_tuple().exponent < -2:
-            raise ValidationError({"funding": f"{share.organisation}'s share can have at most two decimal places."})
-        if share.percent <= 0 or share.percent > 100:
-            raise ValidationError({"funding": f"{share.organisation}'s share must be more than 0% and at most 100%."})
-    total = sum((share.percent for share in shares), Decimal("0"))
-    if total != Decimal("100"):
-        raise ValidationError(
-            {"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."}
-        )
+    """Funding shares of a contract or project (anything with `organisation`
+    and `percent`) by the one rule, `contracts.money.check_shares`."""
+    try:
+        check_shares([(str(share.organisation), share.percent) for share in shares])
+    except ValueError as error:
+        raise ValidationError({"funding": str(error)}) from None
 
 
 def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
