@@ -10,4 +10,6 @@ class CommitteesConfig(AppConfig):
         from committees.authority import contract_decisions
 
         # The contract page lists the decisions that act on the contract.
-        register_contract_section("decisions", lambda *, contract, today: contract_decisions(contract=contract))
+        register_contract_section(
+            "decisions", lambda *, contract, figures, today: contract_decisions(contract=contract)
+        )

@@ -11,6 +11,7 @@ from commissioning.core import dates
 from commissioning.core.permissions import get_for_user
 from committees import services as committee_services
 from committees.authority import authority_choices, authority_from_choice
+from contracts import services as contract_services
 from contracts.forms import OptionDecisionForm, add_service_errors
 from contracts.models import ContractOption
 from contracts.selectors import contract_detail as select_contract_detail
@@ -39,16 +40,16 @@ def option_decide(request, pk: int, order: int, decision: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            contract.refresh_from_db()
+            current_end = contract_services.contract_schedule(
+                contract, list(contract.options.order_by("order")), today=today
+            ).current_end
             if decision == "exercise":
                 messages.success(
-                    request,
-                    f"Option {order} exercised. The contract now runs to {date_format(contract.current_end_date, 'j M Y')}.",
+                    request, f"Option {order} exercised. The contract now runs to {date_format(current_end, 'j M Y')}."
                 )
             else:
                 messages.success(
-                    request,
-                    f"Option {order} declined. The contract ends on {date_format(contract.current_end_date, 'j M Y')}.",
+                    request, f"Option {order} declined. The contract ends on {date_format(current_end, 'j M Y')}."
                 )
             return redirect(contract)
     return render(
@@ -60,6 +61,6 @@ def option_decide(request, pk: int, order: int, decision: str):
             "row": row,
             "decision": decision,
             "form": form,
-            "is_open": row.is_next,
+            "is_open": row.is_next or row.lapsed_undecided,
         },
     )

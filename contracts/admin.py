@@ -54,7 +54,7 @@ class ContractAdmin(SimpleHistoryAdmin):
     """Read-only here: contracts change through the register's pages, whose
     services keep dates, options and funding consistent."""
 
-    list_display = ["reference", "title", "lead_commissioner", "start_date", "current_end_date", "whole_life_value"]
+    list_display = ["reference", "title", "lead_commissioner", "start_date", "term", "annual_value"]
     list_filter = ["service_area", "legislation", "route", "contract_type"]
     search_fields = ["reference", "title"]
     inlines = [OptionInline, FundingInline, SpendInline]

@@ -3,9 +3,7 @@
 from datetime import date
 
 from contracts.models import Contract
-from contracts.money import period_value, whole_value
-from contracts.services import contract_schedule
-from contracts.terms import OptionStatus
+from contracts.services import figures_of
 
 IMPORT_COLUMNS = [
     "reference",
@@ -45,10 +43,8 @@ def export_row(contract: Contract, *, today: date) -> list[str]:
 
     Expects providers, funding shares (with organisations) and options prefetched.
     """
-    options = list(contract.options.all())
-    result = contract_schedule(contract, options, today=today)
-    uplift = contract.annual_uplift_percent
-    whole_life = whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
+    figures = figures_of(contract, list(contract.options.all()), today=today)
+    result = figures.schedule
     return [
         contract.reference,
         contract.title,
@@ -63,7 +59,7 @@ def export_row(contract: Contract, *, today: date) -> list[str]:
         ),
         contract.start_date.isoformat(),
         contract.term,
-        str(sum(1 for status in result.option_statuses if status == OptionStatus.EXERCISED)),
+        str(result.options_exercised),
         f"{contract.annual_value:.2f}",
         f"{contract.approved_value:.2f}" if contract.approved_value is not None else "",
         _iso(result.initial_end),
@@ -71,8 +67,8 @@ def export_row(contract: Contract, *, today: date) -> list[str]:
         _iso(result.final_end),
         _iso(result.next_decision_deadline),
         str(result.status),
-        f"{period_value(contract.annual_value, result.periods[0].months, uplift_percent=uplift):.2f}",
-        f"{whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift):.2f}",
-        f"{whole_life:.2f}",
-        f"{whole_life - contract.approved_value:.2f}" if contract.approved_value is not None else "",
+        f"{figures.initial_value:.2f}",
+        f"{figures.committed_value:.2f}",
+        f"{figures.whole_life_value:.2f}",
+        f"{figures.approved_variance.amount:.2f}" if figures.approved_variance else "",
     ]

@@ -335,9 +335,6 @@ def _load(case: _DemoContract, *, today: date) -> Contract:
     ]
     # Only what had happened by `today`: a decision dated later is not recorded.
     decisions = [decision for decision in case.decisions if decision.decided_on <= today]
-    # Create the contract as it stood on the first decision's day, so the options
-    # are still open when they are exercised; the refresh below brings it to `today`.
-    created_on = decisions[0].decided_on if decisions else today
     contract = services.contract_create(
         reference=case.reference,
         title=case.title,
@@ -354,7 +351,6 @@ def _load(case: _DemoContract, *, today: date) -> Contract:
         approved_value=case.approved_value,
         notes=case.notes,
         funding=funding or None,
-        today=created_on,
     )
     options = list(contract.options.order_by("order"))
     for option, decision in zip(options, decisions):
@@ -363,12 +359,12 @@ def _load(case: _DemoContract, *, today: date) -> Contract:
             decided_by=decision.decided_by,
             decided_on=decision.decided_on,
             note=decision.note,
-            today=decision.decided_on,
+            today=today,
         )
     for financial_year, amount in case.spend.items():
         if _financial_year_ended(financial_year, today):
             services.spend_record(contract=contract, financial_year=financial_year, amount=amount, note=case.spend_note)
-    return services.contract_refresh(contract=Contract.objects.get(pk=contract.pk), today=today)
+    return contract
 
 
 @transaction.atomic

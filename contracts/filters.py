@@ -2,27 +2,11 @@ from datetime import date, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Q
 
 from contracts.models import Contract, Organisation, Provider, ServiceArea
+from contracts.querysets import with_figures
 from contracts.terms import period_end
-
-
-def with_status(queryset: QuerySet, *, today: date) -> QuerySet:
-    """Annotate each contract's status on `today` from the stored dates, in SQL.
-
-    The same rule as `contracts.terms.schedule`: no option open means the stored
-    next decision deadline is empty.
-    """
-    Status = Contract.Status
-    return queryset.annotate(
-        status=Case(
-            When(start_date__gt=today, then=Value(Status.NOT_STARTED)),
-            When(current_end_date__lt=today, then=Value(Status.EXPIRED)),
-            When(next_decision_deadline__isnull=True, then=Value(Status.FINAL_TERM)),
-            default=Value(Status.LIVE),
-        )
-    )
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -131,7 +115,7 @@ class ContractFilter(django_filters.FilterSet):
 
     def filter_final_within(self, queryset, name, value):
         # With no option left open, the current end is the final end.
-        return self.filter_ends_within(queryset, name, value).filter(next_decision_deadline__isnull=True)
+        return self.filter_ends_within(queryset, name, value).filter(next_option__isnull=True)
 
     def filter_deadline_within(self, queryset, name, value):
         return queryset.filter(
@@ -141,13 +125,13 @@ class ContractFilter(django_filters.FilterSet):
 
     def filter_flag(self, queryset, name, value):
         if value == "deadline_late":
-            return queryset.filter(next_decision_deadline__lt=self.today, current_end_date__gte=self.today)
+            return queryset.filter(option_late=True)
         if value == "over_approved":
             return queryset.filter(approved_value__isnull=False, whole_life_value__gt=F("approved_value"))
         if value == "spend_over":
-            return queryset.filter(spend_total__gt=F("committed_value"))
+            return queryset.filter(spend_over=True)
         return queryset
 
     def filter_queryset(self, queryset):
-        # Status is a computed annotation, so the queryset must carry it first.
-        return super().filter_queryset(with_status(queryset, today=self.today))
+        # The figures are those of the day asked for, so the queryset carries them first.
+        return super().filter_queryset(with_figures(queryset, today=self.today))

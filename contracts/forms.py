@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from contracts.models import Contract, FundingShare, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
-from contracts.services import Share
+from contracts.services import Share, validate_funding
 from contracts.terms import TermError, parse_term
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -143,14 +143,12 @@ class BaseFundingFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         shares = self.shares()
-        if not shares:
-            return
-        organisations = [share.organisation.pk for share in shares]
-        if len(set(organisations)) != len(organisations):
-            raise ValidationError("Each organisation can have only one funding share.")
-        total = sum((share.percent for share in shares), Decimal("0"))
-        if total != 100:
-            raise ValidationError(f"Funding shares must add up to 100%; these add up to {total.normalize():f}%.")
+        if shares:
+            try:
+                validate_funding(shares)
+            except ValidationError as error:
+                # The formset's own errors are a list, not keyed by field.
+                raise ValidationError(error.message_dict["funding"]) from None
 
     def shares(self) -> list[Share]:
         return [
@@ -211,10 +209,10 @@ class SpendForm(forms.Form):
     )
     note = forms.CharField(required=False, max_length=250)
 
-    def __init__(self, *args, contract: Contract, today: date, **kwargs):
+    def __init__(self, *args, contract: Contract, final_end: date, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         first = financial_year_of(contract.start_date)
-        last = max(financial_year_of(contract.final_end_date), first)
+        last = max(financial_year_of(final_end), first)
         self.fields["financial_year"].choices = [(year, financial_year_label(year)) for year in range(first, last + 1)]
         current = financial_year_of(today)
         self.fields["financial_year"].initial = min(max(current, first), last)

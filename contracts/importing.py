@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, IMPORT_COLUMNS
 from contracts.models import Contract
+from contracts.money import check_shares
 from contracts.regime import OLD_REGIMES, split_regime
 from contracts.terms import TermError, parse_term
 
@@ -194,9 +195,11 @@ def parse_funding(text: str) -> tuple[FundingPart, ...]:
             raise CellError(f"funding names {organisation} more than once")
         seen.add(organisation.lower())
         funding.append(FundingPart(organisation=organisation, percent=_percent(percent, part)))
-    total = sum((part.percent for part in funding), Decimal("0"))
-    if funding and total != _HUNDRED:
-        raise CellError(f"funding shares add up to {total.normalize():f}%, not 100%")
+    if funding:
+        try:
+            check_shares([(part.organisation, part.percent) for part in funding])
+        except ValueError as error:
+            raise CellError(str(error)) from None
     return tuple(funding)
 
 
@@ -397,7 +400,6 @@ def _save(row: ParsedRow, *, today: date) -> bool:
         ]
         or [services.Share(organisation=lead_commissioner, percent=_HUNDRED)],
         "options_exercised": row.options_exercised,
-        "today": today,
     }
     contract = Contract.objects.filter(reference=row.reference).first()
     if contract is None:

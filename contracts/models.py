@@ -1,8 +1,9 @@
 """The contract register.
 
-The arithmetic lives in `contracts.terms` and `contracts.money`; the dates and
-values stored here (`initial_end_date` … `whole_life_value`) are copies kept in
-step by `contracts.services`, so that lists filter and sort on them in SQL.
+Contracts, options, funding shares and spend are facts. Every figure comes
+from `contracts.figures.contract_figures`; `ContractFigures` and
+`ContractYearValue` keep what lists filter and sort on in SQL, for every span
+of days, written only by `contracts.services` through `figure_spans`.
 """
 
 from decimal import Decimal
@@ -14,7 +15,6 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from contracts import regime
-from contracts.terms import OptionStatus
 
 MONEY = {
     "max_digits": 14,
@@ -150,16 +150,8 @@ class Contract(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    # Kept in step by contracts.services from the term and the options.
+    # Does not depend on the day: kept by contracts.services with the spans below.
     initial_end_date = models.DateField(editable=False)
-    current_end_date = models.DateField(editable=False)
-    final_end_date = models.DateField(editable=False)
-    next_decision_deadline = models.DateField(null=True, blank=True, editable=False)
-    committed_value = models.DecimalField(**MONEY, editable=False)
-    whole_life_value = models.DecimalField(**MONEY, editable=False)
-    spend_total = models.DecimalField(
-        **MONEY, default=Decimal("0"), editable=False, help_text="The spend recorded, all years."
-    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,15 +173,6 @@ class Contract(models.Model):
             models.CheckConstraint(
                 condition=Q(initial_end_date__gte=F("start_date")), name="contract_ends_after_start"
             ),
-            models.CheckConstraint(
-                condition=Q(current_end_date__gte=F("initial_end_date")) & Q(final_end_date__gte=F("current_end_date")),
-                name="contract_end_dates_in_order",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["current_end_date"]),
-            models.Index(fields=["final_end_date"]),
-            models.Index(fields=["next_decision_deadline"]),
         ]
 
     def __str__(self) -> str:
@@ -202,12 +185,16 @@ class Contract(models.Model):
 class ContractOption(models.Model):
     """An option to extend, taken in order after the initial term."""
 
-    Status = models.TextChoices("Status", [(s.value, s.value.capitalize()) for s in OptionStatus])
+    class Status(models.TextChoices):
+        # Only decisions are recorded; a lapse follows from the date (contracts.terms).
+        AVAILABLE = "available", "Available"
+        EXERCISED = "exercised", "Exercised"
+        DECLINED = "declined", "Declined"
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    status = models.CharField(max_length=12, choices=Status.choices, default=OptionStatus.AVAILABLE)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.AVAILABLE)
     decided_by = models.CharField(
         max_length=200, blank=True, help_text="Who took the decision, e.g. Chief Officer, Adult Social Care."
     )
@@ -282,18 +269,49 @@ class SpendRecord(models.Model):
         return f"{self.contract.reference} {self.financial_year}: {self.amount}"
 
 
-class ContractYearValue(models.Model):
-    """The projected value of a contract in one financial year (initial term,
-    exercised and open options), kept in step by contracts.services so that
-    charts and totals by year are sums in SQL. Derived data: no history."""
+class ContractFigures(models.Model):
+    """A contract's figures over days ``valid_from`` to ``valid_to``: a cache of
+    ``contracts.figures.figure_spans``, so lists "as of" any day filter and sort
+    in SQL. Written only by ``contracts.services``; derived data, no history."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="year_values")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="figures")
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    current_end_date = models.DateField()
+    final_end_date = models.DateField()
+    next_option = models.PositiveSmallIntegerField(null=True)
+    next_decision_deadline = models.DateField(null=True)
+    options_exercised = models.PositiveSmallIntegerField()
+    committed_value = models.DecimalField(max_digits=14, decimal_places=2)
+    whole_life_value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "valid_from"], name="figures_one_span_per_start"),
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="figures_span_in_order"),
+            models.CheckConstraint(
+                condition=Q(final_end_date__gte=F("current_end_date")), name="figures_end_dates_in_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_to"]),
+            models.Index(fields=["current_end_date"]),
+            models.Index(fields=["next_decision_deadline"]),
+        ]
+
+
+class ContractYearValue(models.Model):
+    """The projected value in one financial year of what a span's whole-life
+    value covers, so totals by year "as of" any day are sums in SQL."""
+
+    figures = models.ForeignKey(ContractFigures, on_delete=models.CASCADE, related_name="year_values")
     financial_year = models.PositiveSmallIntegerField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
 
     class Meta:
-        ordering = ["contract", "financial_year"]
+        ordering = ["figures", "financial_year"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "financial_year"], name="year_value_once_per_year"),
+            models.UniqueConstraint(fields=["figures", "financial_year"], name="year_value_once_per_span"),
         ]
         indexes = [models.Index(fields=["financial_year"])]

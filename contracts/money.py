@@ -107,10 +107,25 @@ def period_value(
     return _fraction_to_money(_exact_total(annual, months, uplift_percent, first_month_index))
 
 
-def whole_value(annual: Decimal, months: int, *, uplift_percent: Decimal = Decimal(0)) -> Decimal:
-    """Value of ``months`` from the contract's start: committed value with the
-    committed months, whole-life value with the included months."""
-    return period_value(annual, months, uplift_percent=uplift_percent)
+def period_values(
+    annual: Decimal, parts: Sequence[int], *, uplift_percent: Decimal = Decimal(0)
+) -> tuple[Decimal, ...]:
+    """The rounded value of each period of a term (initial term, then each
+    option), the uplift counted in contract years from the contract's start."""
+    values = []
+    first_month_index = 0
+    for months in parts:
+        values.append(period_value(annual, months, uplift_percent=uplift_percent, first_month_index=first_month_index))
+        first_month_index += months
+    return tuple(values)
+
+
+def whole_value(annual: Decimal, parts: Sequence[int], *, uplift_percent: Decimal = Decimal(0)) -> Decimal:
+    """The sum of the rounded values of ``parts``, the first periods of a term:
+    the committed value with the committed periods, the whole-life value with
+    the included ones. Being a sum of rounded parts, the parts a page shows
+    always add up to it (18m+6m at £333,333.33: £500,000.00 + £166,666.67)."""
+    return sum(period_values(annual, parts, uplift_percent=uplift_percent), Decimal("0.00"))
 
 
 @dataclass(frozen=True)
@@ -150,29 +165,12 @@ def financial_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
-def financial_year_spread(
-    start: date,
-    annual: Decimal,
-    months: int,
-    *,
-    uplift_percent: Decimal = Decimal(0),
+def _period_year_spread(
+    start: date, months: int, month_value_of, first_month_index: int, total: Decimal
 ) -> dict[int, Decimal]:
-    """Value per financial year (keyed by its start year, in order).
-
-    Contract month ``i`` runs from ``next_start(start, i)`` to the day before
-    ``next_start(start, i + 1)``; a month that crosses 31 March is split by days.
-    Each year is rounded to the penny and the last takes the remainder, so the
-    years add up to ``whole_value`` exactly.
-    """
-    _check_months(months)
-    annual_exact = Fraction(_as_decimal(annual, what="The annual value"))
-    factor = _uplift_factor(uplift_percent)
-
     exact: dict[int, Fraction] = {}
-    month_value = Fraction(0)
     for i in range(months):
-        if i % 12 == 0:
-            month_value = annual_exact * factor ** (i // 12) / 12
+        month_value = month_value_of(first_month_index + i)
         first = next_start(start, i)
         last = next_start(start, i + 1) - _ONE_DAY
         year, last_year = financial_year_of(first), financial_year_of(last)
@@ -184,13 +182,68 @@ def financial_year_spread(
         before = month_value * days_before_april / days
         exact[year] = exact.get(year, Fraction(0)) + before
         exact[last_year] = exact.get(last_year, Fraction(0)) + month_value - before
-
     years = sorted(exact)
     spread = {year: _fraction_to_money(exact[year]) for year in years[:-1]}
     if years:
-        total = whole_value(annual, months, uplift_percent=uplift_percent)
         spread[years[-1]] = total - sum(spread.values(), Decimal("0.00"))
     return spread
+
+
+def financial_year_spread(
+    start: date,
+    annual: Decimal,
+    parts: Sequence[int],
+    *,
+    uplift_percent: Decimal = Decimal(0),
+) -> dict[int, Decimal]:
+    """Value per financial year (keyed by its start year, in order) of ``parts``,
+    the first periods of a term that starts on ``start``.
+
+    Months are counted from each period's own start: month ``i`` of a period
+    runs from ``next_start(period_start, i)`` to the day before the next, so a
+    period never lends days to a year it does not touch; a month that crosses
+    31 March is split by days. Each period's years are rounded to the penny and
+    its last year takes the remainder, so they add up to the period's value, and
+    all years to ``whole_value`` exactly.
+    """
+    annual_exact = Fraction(_as_decimal(annual, what="The annual value"))
+    factor = _uplift_factor(uplift_percent)
+
+    def month_value_of(contract_month: int) -> Fraction:
+        return annual_exact * factor ** (contract_month // 12) / 12
+
+    values = period_values(annual, parts, uplift_percent=uplift_percent)
+    spread: dict[int, Decimal] = {}
+    first_month_index = 0
+    period_start = start
+    for months, total in zip(parts, values):
+        _check_months(months)
+        for year, amount in _period_year_spread(period_start, months, month_value_of, first_month_index, total).items():
+            spread[year] = spread.get(year, Decimal("0.00")) + amount
+        first_month_index += months
+        if months:
+            period_start = next_start(period_start, months)
+    return dict(sorted(spread.items()))
+
+
+def check_shares(shares: Sequence[tuple[str, Decimal]]) -> None:
+    """The one rule for funding shares, given as (organisation, percent) pairs:
+    one share per organisation, each more than 0% and at most 100% with at most
+    two decimal places, adding up to exactly 100%. Raises ValueError saying what
+    is wrong, in words an officer can act on."""
+    seen = set()
+    for name, percent in shares:
+        if name.lower() in seen:
+            raise ValueError(f"Each organisation can have only one funding share; {name} has two.")
+        seen.add(name.lower())
+        percent = _as_decimal(percent, what="A share")
+        if not 0 < percent <= _HUNDRED:
+            raise ValueError(f"{name}'s share must be more than 0% and at most 100%.")
+        if percent.as_tuple().exponent < -2:
+            raise ValueError(f"{name}'s share can have at most two decimal places.")
+    total = sum((_as_decimal(percent) for _, percent in shares), Decimal(0))
+    if total != _HUNDRED:
+        raise ValueError(f"Funding shares must add up to 100%; these add up to {total.normalize():f}%.")
 
 
 def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
@@ -200,12 +253,7 @@ def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decima
     left over go one each to the largest remainders (ties to the earlier share).
     """
     shares = [_as_decimal(percent, what="A share") for percent in percents]
-    for share in shares:
-        if not 0 < share <= _HUNDRED:
-            raise ValueError(f"Each share must be more than 0% and at most 100%: got {share}%.")
-    total_share = sum(shares, Decimal(0))
-    if total_share != _HUNDRED:
-        raise ValueError(f"Shares must add up to exactly 100%: these add up to {total_share}%.")
+    check_shares([(f"Share {n}", share) for n, share in enumerate(shares, start=1)])
 
     total = to_money(amount)
     sign = -1 if total < 0 else 1

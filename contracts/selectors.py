@@ -10,18 +10,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from contracts.filters import ContractFilter, with_status
+from contracts.figures import Figures
+from contracts.filters import ContractFilter
 from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, SpendRecord
-from contracts.money import (
-    Variance,
-    financial_year_label,
-    financial_year_spread,
-    period_value,
-    split_by_shares,
-    variance,
-    whole_value,
-)
-from contracts.services import contract_schedule
+from contracts.money import financial_year_label
+from contracts.querysets import with_figures
+from contracts.services import figures_of
 from contracts.terms import OptionStatus, Period, Schedule
 
 
@@ -53,10 +47,14 @@ class OptionRow:
     option: ContractOption
     period: Period
     effective_status: OptionStatus
+    decision_counts: bool  # the recorded decision is dated on or before the day
     deadline: date
     value: Decimal
     is_next: bool
     is_late: bool
+    # Lapsed with nothing recorded, right after the options taken: a decision
+    # taken before the lapse can still be recorded late.
+    lapsed_undecided: bool
 
 
 @dataclass(frozen=True)
@@ -72,31 +70,36 @@ class YearRow:
     label: str
     projected: Decimal
     spent: Decimal | None
+    is_over: bool
 
 
 @dataclass(frozen=True)
 class ContractDetail:
+    """Everything the contract page shows, every figure for one day."""
+
     contract: Contract
-    schedule: Schedule
+    figures: Figures
     today: date
-    initial_period: Period
-    initial_value: Decimal
     options: list[OptionRow]
     funding: list[FundingRow]
     years: list[YearRow]
     spend_records: list[SpendRecord]
-    spend_total: Decimal
-    approved_variance: Variance | None
-    spend_projection: Decimal
-    spend_variance: Variance | None
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.figures.schedule
+
+    @property
+    def initial_period(self) -> Period:
+        return self.figures.schedule.periods[0]
 
     @property
     def status(self) -> str:
-        return str(self.schedule.status)
+        return str(self.figures.schedule.status)
 
     @property
     def status_label(self) -> str:
-        return Contract.Status(self.schedule.status).label
+        return Contract.Status(self.figures.schedule.status).label
 
 
 def contract_queryset_for_detail() -> QuerySet[Contract]:
@@ -109,79 +112,58 @@ def contract_queryset_for_detail() -> QuerySet[Contract]:
 
 
 def contract_detail(*, contract: Contract, today: date) -> ContractDetail:
-    """Everything the contract page shows, computed for `today`.
+    """Everything the contract page shows, computed for `today` from the facts.
 
     `contract` must come from `contract_queryset_for_detail()`.
     """
     options = list(contract.options.all())
-    result = contract_schedule(contract, options, today=today)
-    uplift = contract.annual_uplift_percent
-    annual = contract.annual_value
-
-    option_rows = []
-    month_index = result.periods[0].months
-    for option, period, effective in zip(options, result.periods[1:], result.option_statuses, strict=True):
-        deadline = result.option_deadline(option.order)
-        is_next = result.next_option == option.order
-        option_rows.append(
-            OptionRow(
-                option=option,
-                period=period,
-                effective_status=effective,
-                deadline=deadline,
-                value=period_value(annual, period.months, uplift_percent=uplift, first_month_index=month_index),
-                is_next=is_next,
-                is_late=is_next and result.next_option_late,
-            )
-        )
-        month_index += period.months
-
     shares = list(contract.funding_shares.all())
-    percents = [share.percent for share in shares]
-    funding = []
-    if shares:
-        annual_parts = split_by_shares(annual, percents)
-        whole_parts = split_by_shares(contract.whole_life_value, percents)
-        funding = [
-            FundingRow(share=share, annual=a, whole_life=w)
-            for share, a, w in zip(shares, annual_parts, whole_parts, strict=True)
-        ]
-
     spend_records = list(contract.spend_records.all())
-    spent_by_year = {record.financial_year: record.amount for record in spend_records}
-    spread = financial_year_spread(contract.start_date, annual, result.included_months, uplift_percent=uplift)
-    years = [
-        YearRow(year=year, label=financial_year_label(year), projected=value, spent=spent_by_year.get(year))
-        for year, value in spread.items()
-    ]
-    for year in sorted(set(spent_by_year) - set(spread)):
-        years.append(
-            YearRow(year=year, label=financial_year_label(year), projected=Decimal("0.00"), spent=spent_by_year[year])
+    figures = figures_of(contract, options, today=today, spend=spend_records, shares=shares)
+    result = figures.schedule
+
+    option_rows = [
+        OptionRow(
+            option=option,
+            period=period,
+            effective_status=effective,
+            decision_counts=option.decided_on is None or option.decided_on <= today,
+            deadline=result.option_deadline(option.order),
+            value=value,
+            is_next=result.next_option == option.order,
+            is_late=result.next_option == option.order and result.next_option_late,
+            lapsed_undecided=effective == OptionStatus.LAPSED
+            and option.status == OptionStatus.AVAILABLE
+            and option.order == result.options_exercised + 1,
         )
-    years.sort(key=lambda row: row.year)
-
-    spend_total = sum((record.amount for record in spend_records), Decimal("0.00"))
-    # Spend is compared with the value of the periods committed so far.
-    spend_projection = whole_value(annual, result.committed_months, uplift_percent=uplift)
-
+        for option, period, effective, value in zip(
+            options, result.periods[1:], result.option_statuses, figures.period_values[1:], strict=True
+        )
+    ]
+    funding = [
+        FundingRow(share=share, annual=annual, whole_life=whole_life)
+        for share, annual, whole_life in zip(shares, figures.funding_annual, figures.funding_whole_life, strict=True)
+    ]
+    spent_by_year = figures.spend_by_year
+    over = set(figures.spend.years_over) if figures.spend else set()
+    years = [
+        YearRow(
+            year=year,
+            label=financial_year_label(year),
+            projected=figures.year_values.get(year, Decimal("0.00")),
+            spent=spent_by_year.get(year),
+            is_over=year in over,
+        )
+        for year in sorted(set(figures.year_values) | set(spent_by_year))
+    ]
     return ContractDetail(
         contract=contract,
-        schedule=result,
+        figures=figures,
         today=today,
-        initial_period=result.periods[0],
-        initial_value=period_value(annual, result.periods[0].months, uplift_percent=uplift),
         options=option_rows,
         funding=funding,
         years=years,
         spend_records=spend_records,
-        spend_total=spend_total,
-        approved_variance=(
-            variance(contract.whole_life_value, contract.approved_value)
-            if contract.approved_value is not None
-            else None
-        ),
-        spend_projection=spend_projection,
-        spend_variance=variance(spend_total, spend_projection) if spend_records else None,
     )
 
 
@@ -196,14 +178,14 @@ def organisation_list() -> QuerySet[Organisation]:
 
 
 def contracts_of_provider(*, provider: Provider, today: date) -> QuerySet[Contract]:
-    return with_status(_list_queryset().filter(providers=provider), today=today).order_by("current_end_date")
+    return with_figures(_list_queryset().filter(providers=provider), today=today).order_by("current_end_date")
 
 
 def contracts_of_organisation(*, organisation: Organisation, today: date) -> QuerySet[Contract]:
     """Contracts the organisation leads or helps fund."""
     funds = FundingShare.objects.filter(contract=OuterRef("pk"), organisation=organisation)
     queryset = _list_queryset().filter(Q(lead_commissioner=organisation) | Exists(funds))
-    return with_status(queryset, today=today).order_by("current_end_date")
+    return with_figures(queryset, today=today).order_by("current_end_date")
 
 
 def register_totals(queryset: QuerySet[Contract]) -> dict:

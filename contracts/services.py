@@ -2,23 +2,24 @@
 
 Every function here is keyword-only, atomic, and validates before it saves:
 a `ValidationError` (keyed by field where there is one) leaves the database as
-it was. After any change to a contract's term or options, `_sync` recomputes
-the stored dates and values from `contracts.terms` and `contracts.money`.
+it was. After any change to a contract's facts, `_store_figures` rewrites the
+figures kept for SQL from `contracts.figures.figure_spans`: the one writer.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.formats import date_format
 
+from contracts.figures import ContractFacts, Figures, FigureSpan, contract_figures, figure_spans
 from contracts.models import (
     Contract,
+    ContractFigures,
     ContractOption,
     ContractYearValue,
     FundingShare,
@@ -27,8 +28,11 @@ from contracts.models import (
     ServiceArea,
     SpendRecord,
 )
-from contracts.money import financial_year_spread, whole_value
-from contracts.terms import OptionStatus, Schedule, TermError, format_term, parse_term, schedule
+from contracts.money import check_shares
+from contracts.terms import Decision, OptionStatus, Schedule, TermError, format_term, parse_term
+
+_ONE_DAY = timedelta(days=1)
+_CLOSED = (OptionStatus.DECLINED, OptionStatus.LAPSED)
 
 
 @dataclass(frozen=True)
@@ -37,16 +41,42 @@ class Share:
     percent: Decimal
 
 
+def contract_facts(
+    contract: Contract,
+    options: Sequence[ContractOption],
+    *,
+    spend: Sequence[SpendRecord] = (),
+    shares: Sequence[FundingShare] = (),
+) -> ContractFacts:
+    """The recorded facts of a contract, from rows already loaded."""
+    return ContractFacts(
+        start=contract.start_date,
+        parts=(parse_term(contract.term)[0], *(option.months for option in options)),
+        decisions=tuple(Decision(option.status, option.decided_on) for option in options),
+        annual_value=contract.annual_value,
+        uplift_percent=contract.annual_uplift_percent,
+        approved_value=contract.approved_value,
+        funding_percents=tuple(share.percent for share in shares),
+        spend={record.financial_year: record.amount for record in spend},
+    )
+
+
+def figures_of(
+    contract: Contract,
+    options: Sequence[ContractOption],
+    *,
+    today: date,
+    spend: Sequence[SpendRecord] = (),
+    shares: Sequence[FundingShare] = (),
+) -> Figures:
+    """Every figure of the contract on `today`, from the rows given."""
+    facts = contract_facts(contract, options, spend=spend, shares=shares)
+    return contract_figures(facts, today=today, notice_months=settings.OPTION_NOTICE_MONTHS)
+
+
 def contract_schedule(contract: Contract, options: Sequence[ContractOption], *, today: date) -> Schedule:
     """The contract's periods and dates on `today`, from its term and recorded options."""
-    initial_months = parse_term(contract.term)[0]
-    return schedule(
-        contract.start_date,
-        [initial_months, *(option.months for option in options)],
-        [OptionStatus(option.status) for option in options],
-        today=today,
-        notice_months=settings.OPTION_NOTICE_MONTHS,
-    )
+    return figures_of(contract, options, today=today).schedule
 
 
 def _parse_term_or_error(term: str) -> tuple[int, ...]:
@@ -56,26 +86,19 @@ def _parse_term_or_error(term: str) -> tuple[int, ...]:
         raise ValidationError({"term": str(error)}) from None
 
 
-def _validate_funding(shares: Sequence[Share]) -> None:
-    organisations = [share.organisation.pk for share in shares]
-    if len(set(organisations)) != len(organisations):
-        raise ValidationError({"funding": "Each organisation can have only one funding share."})
-    for share in shares:
-        if share.percent.as_tuple().exponent < -2:
-            raise ValidationError({"funding": f"{share.organisation}'s share can have at most two decimal places."})
-        if share.percent <= 0 or share.percent > 100:
-            raise ValidationError({"funding": f"{share.organisation}'s share must be more than 0% and at most 100%."})
-    total = sum((share.percent for share in shares), Decimal("0"))
-    if total != Decimal("100"):
-        raise ValidationError(
-            {"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."}
-        )
+def validate_funding(shares: Sequence[Share]) -> None:
+    """Funding shares of a contract or project (anything with `organisation`
+    and `percent`) by the one rule, `contracts.money.check_shares`."""
+    try:
+        check_shares([(str(share.organisation), share.percent) for share in shares])
+    except ValueError as error:
+        raise ValidationError({"funding": str(error)}) from None
 
 
 def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
     if not shares:
         shares = [Share(organisation=contract.lead_commissioner, percent=Decimal("100"))]
-    _validate_funding(shares)
+    validate_funding(shares)
     existing = {share.organisation_id: share for share in contract.funding_shares.all()}
     wanted = {share.organisation.pk for share in shares}
     for organisation_id, share in existing.items():
@@ -88,70 +111,146 @@ def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
             row.save()
 
 
-def _apply_schedule(contract: Contract, options: Sequence[ContractOption], *, today: date) -> list[ContractOption]:
-    """Set the contract's stored dates and values from its term and options.
-
-    Returns the options that have lapsed by `today` (their status is set here;
-    the caller saves them). Nothing is saved.
-    """
-    try:
-        result = contract_schedule(contract, options, today=today)
-    except ValueError as error:
-        raise ValidationError({NON_FIELD_ERRORS: str(error)}) from None
-    lapsed = []
-    for option, effective in zip(options, result.option_statuses, strict=True):
-        if option.status == OptionStatus.AVAILABLE and effective == OptionStatus.LAPSED:
-            option.status = OptionStatus.LAPSED
-            option.decision_note = option.decision_note or (
-                f"Lapsed: not decided by the end of the period before it ({date_format(result.current_end, 'j M Y')})."
+def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field: str = NON_FIELD_ERRORS) -> None:
+    """Refuse facts the rules cannot read on some day: options taken out of
+    order, a decision dated before the start, or a decision on an option that
+    was not the one open on the day it is dated (the rule `_decide` applies).
+    `field` is the one the error is shown against (what the change touched)."""
+    for option in options:
+        if option.decided_on is not None and option.decided_on < contract.start_date:
+            raise ValidationError(
+                {
+                    field: f"Option {option.order} was {option.status} on {_day(option.decided_on)}, "
+                    f"before the contract starts on {_day(contract.start_date)}."
+                }
             )
-            lapsed.append(option)
-    uplift = contract.annual_uplift_percent
-    contract.term = format_term([parse_term(contract.term)[0], *(option.months for option in options)])
-    contract.initial_end_date = result.initial_end
-    contract.current_end_date = result.current_end
-    contract.final_end_date = result.final_end
-    contract.next_decision_deadline = result.next_decision_deadline
-    contract.committed_value = whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift)
-    contract.whole_life_value = whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
-    return lapsed
+    try:
+        _spans_of(contract, options)
+    except ValueError as error:
+        raise ValidationError({field: str(error)}) from None
+    for option in options:
+        if option.status == OptionStatus.AVAILABLE or option.decided_on is None:
+            continue
+        undecided = [ContractOption(order=o.order, months=o.months) if o.order == option.order else o for o in options]
+        on_the_day = contract_schedule(contract, undecided, today=option.decided_on)
+        if option.status == OptionStatus.DECLINED and on_the_day.option_statuses[option.order - 1] in _CLOSED:
+            continue  # closed already by an earlier option declined (rows written that way before)
+        if on_the_day.next_option != option.order:
+            raise ValidationError(
+                {
+                    field: f"Option {option.order} is recorded as {option.status} on "
+                    f"{_day(option.decided_on)}, when it was not the option open for a decision; "
+                    "this change of start or term would contradict that decision."
+                }
+            )
 
 
-_STORED = (
-    "term",
-    "initial_end_date",
-    "current_end_date",
-    "final_end_date",
-    "next_decision_deadline",
-    "committed_value",
-    "whole_life_value",
-)
+def _spans_of(contract: Contract, options: Sequence[ContractOption]) -> list[FigureSpan]:
+    return figure_spans(contract_facts(contract, options), notice_months=settings.OPTION_NOTICE_MONTHS)
 
 
-def _sync(contract: Contract, *, today: date) -> None:
-    """Recompute the stored dates and values from the saved options, saving only what changed."""
-    options = list(contract.options.order_by("order"))
-    before = [getattr(contract, name) for name in _STORED]
-    lapsed = _apply_schedule(contract, options, today=today)
-    for option in lapsed:
-        option.save(update_fields=["status", "decision_note"])
-    if lapsed or before != [getattr(contract, name) for name in _STORED]:
-        contract.save()
-        _store_year_values(contract, options)
-
-
-def _store_year_values(contract: Contract, options: Sequence[ContractOption]) -> None:
-    """Replace the contract's value per financial year (what the whole-life value covers)."""
-    included = parse_term(contract.term)[0] + sum(
-        option.months for option in options if option.status in (OptionStatus.EXERCISED, OptionStatus.AVAILABLE)
+def _insert_figures(pairs: Sequence[tuple[Contract, list[FigureSpan]]]) -> None:
+    rows = ContractFigures.objects.bulk_create(
+        [
+            ContractFigures(
+                contract=contract,
+                valid_from=span.valid_from,
+                valid_to=span.valid_to,
+                current_end_date=span.current_end,
+                final_end_date=span.final_end,
+                next_option=span.next_option,
+                next_decision_deadline=span.next_decision_deadline,
+                options_exercised=span.options_exercised,
+                committed_value=span.committed_value,
+                whole_life_value=span.whole_life_value,
+            )
+            for contract, spans in pairs
+            for span in spans
+        ],
+        batch_size=1000,
     )
-    spread = financial_year_spread(
-        contract.start_date, contract.annual_value, included, uplift_percent=contract.annual_uplift_percent
-    )
-    ContractYearValue.objects.filter(contract=contract).delete()
+    spans = [span for _, contract_spans in pairs for span in contract_spans]
     ContractYearValue.objects.bulk_create(
-        ContractYearValue(contract=contract, financial_year=year, amount=amount) for year, amount in spread.items()
+        (
+            ContractYearValue(figures=row, financial_year=year, amount=amount)
+            for row, span in zip(rows, spans, strict=True)
+            for year, amount in span.year_values
+        ),
+        batch_size=1000,
     )
+
+
+def _store_figures(contract: Contract, options: Sequence[ContractOption]) -> None:
+    """Rewrite the figures kept for SQL, for every span of days, from the facts.
+
+    With `figures_store_many`, the only writer of `ContractFigures`,
+    `ContractYearValue` and `Contract.initial_end_date`; it changes no fact.
+    """
+    spans = _spans_of(contract, options)
+    initial_end = spans[0].initial_end
+    if contract.initial_end_date != initial_end:
+        contract.initial_end_date = initial_end
+        Contract.objects.filter(pk=contract.pk).update(initial_end_date=initial_end)
+    ContractFigures.objects.filter(contract=contract).delete()
+    _insert_figures([(contract, spans)])
+
+
+def initial_end_of(contract: Contract, options: Sequence[ContractOption]) -> date:
+    """The end of the initial term, for a contract not yet saved (`figures_store_many`)."""
+    return contract_schedule(contract, options, today=contract.start_date).initial_end
+
+
+def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOption]]]) -> None:
+    """Write the figures of contracts saved in bulk with their options (the
+    benchmark's generator), by the same functions as every service: their
+    `initial_end_date` must come from `initial_end_of`."""
+    pairs = []
+    for contract, options in contracts:
+        spans = _spans_of(contract, options)
+        if contract.initial_end_date != spans[0].initial_end:
+            raise ValueError(f"{contract.reference}: initial_end_date must come from initial_end_of().")
+        pairs.append((contract, spans))
+    _insert_figures(pairs)
+
+
+def _day(day: date) -> str:
+    return date_format(day, "j M Y")
+
+
+def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -> bool:
+    """Whether the stored spans are exactly what the facts give (the daily check)."""
+    spans = _spans_of(contract, options)
+    wanted = [
+        (
+            span.valid_from,
+            span.valid_to,
+            span.current_end,
+            span.final_end,
+            span.next_option,
+            span.next_decision_deadline,
+            span.options_exercised,
+            span.committed_value,
+            span.whole_life_value,
+            span.year_values,
+        )
+        for span in spans
+    ]
+    stored = [
+        (
+            row.valid_from,
+            row.valid_to,
+            row.current_end_date,
+            row.final_end_date,
+            row.next_option,
+            row.next_decision_deadline,
+            row.options_exercised,
+            row.committed_value,
+            row.whole_life_value,
+            tuple((value.financial_year, value.amount) for value in row.year_values.all()),
+        )
+        for row in contract.figures.all()
+    ]
+    return contract.initial_end_date == spans[0].initial_end and stored == wanted
 
 
 def _full_clean(contract: Contract) -> None:
@@ -184,7 +283,6 @@ def contract_create(
     notes: str = "",
     funding: Sequence[Share] | None = None,
     options_exercised: int = 0,
-    today: date,
 ) -> Contract:
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
@@ -216,7 +314,8 @@ def contract_create(
         )
         for order, months in enumerate(parts[1:], start=1)
     ]
-    _apply_schedule(contract, options, today=today)
+    _check_facts(contract, options)
+    contract.initial_end_date = initial_end_of(contract, options)
     _full_clean(contract)
     contract.save()
     contract.providers.set(providers)
@@ -224,7 +323,7 @@ def contract_create(
         option.contract = contract
         option.save()
     _set_funding(contract, funding)
-    _store_year_values(contract, options)
+    _store_figures(contract, options)
     return contract
 
 
@@ -281,7 +380,6 @@ def contract_update(
     notes: str,
     funding: Sequence[Share] | None = None,
     options_exercised: int | None = None,
-    today: date,
 ) -> Contract:
     """Change a contract's facts. Every fact is given, so none is reset by omission. A changed term keeps the decisions already recorded
     on the options it still has; an option with a decision cannot be removed.
@@ -331,7 +429,16 @@ def contract_update(
             elif order > options_exercised and option.status == OptionStatus.EXERCISED:
                 _reopen(option)
         kept.append(option)
-    _apply_schedule(contract, kept, today=today)
+    if options_exercised is not None and options_exercised != sum(
+        1 for option in options if option.status == OptionStatus.EXERCISED
+    ):
+        touched = "options_exercised"
+    elif contract.start_date != contract_before["start_date"]:
+        touched = "start_date"
+    else:
+        touched = "term"
+    _check_facts(contract, kept, field=touched)
+    contract.initial_end_date = initial_end_of(contract, kept)
     _full_clean(contract)
     if _changed(contract, contract_before):
         contract.save()
@@ -340,7 +447,7 @@ def contract_update(
     for option in kept:
         if option.pk is None or _changed(option, options_before[option.pk]):
             option.save()
-    _store_year_values(contract, kept)
+    _store_figures(contract, kept)
     if funding is not None:
         _set_funding(contract, funding)
     return contract
@@ -349,34 +456,41 @@ def contract_update(
 def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, decided_on: date, note: str, today: date):
     contract = Contract.objects.select_for_update().get(pk=option.contract_id)
     options = list(contract.options.order_by("order"))
-    current = contract_schedule(contract, options, today=today)
+    target = next(o for o in options if o.pk == option.pk)
     verb = "exercised" if status == OptionStatus.EXERCISED else "declined"
-    if current.next_option != option.order:
-        if current.next_option is None:
-            raise ValidationError("No option on this contract is open for a decision.")
-        raise ValidationError(
-            f"Option {option.order} cannot be {verb}: option {current.next_option} must be decided first."
-        )
     if decided_on > today:
         raise ValidationError({"decided_on": "The decision date cannot be in the future."})
     if decided_on < contract.start_date:
         raise ValidationError({"decided_on": "The decision date cannot be before the contract starts."})
-    target = next(o for o in options if o.pk == option.pk)
+    if target.status != OptionStatus.AVAILABLE:
+        when = f" on {_day(target.decided_on)}" if target.decided_on else ""
+        raise ValidationError(f"Option {target.order} was already {target.status}{when}.")
+    # The option must be the one open for a decision on the day it was decided,
+    # as the facts recorded so far stand on that day.
+    on_the_day = contract_schedule(contract, options, today=decided_on)
+    if on_the_day.next_option != target.order:
+        if on_the_day.next_option is not None:
+            raise ValidationError(
+                f"Option {target.order} cannot be {verb} on {_day(decided_on)}: "
+                f"option {on_the_day.next_option} must be decided first."
+            )
+        lapsed = on_the_day.option_statuses[target.order - 1] == OptionStatus.LAPSED
+        if lapsed:
+            raise ValidationError(
+                {
+                    "decided_on": f"Option {target.order} lapsed on {_day(on_the_day.current_end + _ONE_DAY)}, "
+                    f"the day after the term it would extend ended, so it cannot be {verb} on {_day(decided_on)}."
+                }
+            )
+        raise ValidationError(f"No option on this contract is open for a decision on {_day(decided_on)}.")
     target.status = status
     target.decided_by = decided_by.strip()
     target.decided_on = decided_on
     target.decision_note = note
     target.save()
-    if status == OptionStatus.DECLINED:
-        # Options are taken in order: declining one closes the ones after it.
-        for later in options:
-            if later.order > target.order and later.status == OptionStatus.AVAILABLE:
-                later.status = OptionStatus.DECLINED
-                later.decided_by = target.decided_by
-                later.decided_on = decided_on
-                later.decision_note = f"Closed when option {target.order} was declined."
-                later.save()
-    _sync(contract, today=today)
+    # Declining an option closes the ones after it: that follows from the rule
+    # (contracts.terms), so nothing else is written.
+    _store_figures(contract, options)
     return target
 
 
@@ -418,38 +532,32 @@ def spend_record(*, contract: Contract, financial_year: int, amount: Decimal, no
     record.note = note
     record.full_clean(exclude=["contract"])
     record.save()
-    _store_spend_total(contract)
     return record
 
 
 @transaction.atomic
 def spend_delete(*, record: SpendRecord) -> None:
-    contract = record.contract
     record.delete()
-    _store_spend_total(contract)
-
-
-def _store_spend_total(contract: Contract) -> None:
-    # Kept on the contract so "spend above projection" is a column comparison in SQL.
-    total = contract.spend_records.order_by().aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    Contract.objects.filter(pk=contract.pk).update(spend_total=total)
-    contract.spend_total = total
 
 
 @transaction.atomic
-def contract_refresh(*, contract: Contract, today: date) -> Contract:
-    """Apply lapses due by `today` and recompute the stored dates and values."""
-    _sync(contract, today=today)
-    return contract
+def contract_figures_refresh(*, contract: Contract) -> bool:
+    """Rewrite the contract's stored figures if they are not what its facts give
+    (after a change of the notice-period setting, say). Returns whether they were."""
+    options = list(contract.options.order_by("order"))
+    if figures_are_current(contract, options):
+        return False
+    _store_figures(contract, options)
+    return True
 
 
-def contracts_refresh(*, today: date) -> int:
-    """The daily job: every contract, each in its own transaction."""
-    count = 0
-    for contract in Contract.objects.all().iterator():
-        contract_refresh(contract=contract, today=today)
-        count += 1
-    return count
+def contracts_figures_refresh() -> int:
+    """The daily job: check every contract's stored figures, each in its own
+    transaction. They hold for every day already, so this only repairs."""
+    repaired = 0
+    for contract in Contract.objects.prefetch_related("figures__year_values").iterator(chunk_size=500):
+        repaired += contract_figures_refresh(contract=contract)
+    return repaired
 
 
 def organisation_kind_for(name: str) -> str:

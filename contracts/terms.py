@@ -171,10 +171,16 @@ def periods(start: date, parts: Sequence[int]) -> list[Period]:
 
 
 class OptionStatus(enum.StrEnum):
+    """An option's status on a day. Only the first three are ever recorded:
+    a lapse is a consequence of the date, worked out for each day."""
+
     AVAILABLE = "available"
     EXERCISED = "exercised"
     DECLINED = "declined"
     LAPSED = "lapsed"
+
+
+RECORDED_STATUSES = (OptionStatus.AVAILABLE, OptionStatus.EXERCISED, OptionStatus.DECLINED)
 
 
 class ContractStatus(enum.StrEnum):
@@ -186,7 +192,24 @@ class ContractStatus(enum.StrEnum):
     EXPIRED = "expired"
 
 
-_CLOSED = (OptionStatus.DECLINED, OptionStatus.LAPSED)
+@dataclass(frozen=True)
+class Decision:
+    """What was recorded about one option: exercised or declined on a day, or
+    nothing yet. A decision with no date (a row of an imported register) counts
+    on every day; one with a date counts from that day on."""
+
+    status: OptionStatus = OptionStatus.AVAILABLE
+    decided_on: date | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "status", OptionStatus(self.status))
+        if self.status not in RECORDED_STATUSES:
+            raise ValueError(f"An option cannot be recorded as {self.status}: a lapse follows from the date.")
+
+    def status_on(self, today: date) -> OptionStatus:
+        if self.decided_on is not None and self.decided_on > today:
+            return OptionStatus.AVAILABLE
+        return self.status
 
 
 @dataclass(frozen=True)
@@ -215,6 +238,26 @@ class Schedule:
             raise ValueError(f"This contract has no option {order}.")
         return months_before(self.periods[order - 1].end, self.notice_months)
 
+    @property
+    def included_periods(self) -> tuple[int, ...]:
+        """Indexes into ``periods`` of the initial term and every option exercised or still open."""
+        return (0,) + tuple(
+            i
+            for i, status in enumerate(self.option_statuses, start=1)
+            if status in (OptionStatus.EXERCISED, OptionStatus.AVAILABLE)
+        )
+
+    @property
+    def committed_periods(self) -> tuple[int, ...]:
+        """Indexes into ``periods`` of the initial term and every option exercised."""
+        return (0,) + tuple(
+            i for i, status in enumerate(self.option_statuses, start=1) if status == OptionStatus.EXERCISED
+        )
+
+    @property
+    def options_exercised(self) -> int:
+        return sum(1 for status in self.option_statuses if status == OptionStatus.EXERCISED)
+
 
 def _effective_statuses(
     recorded: Sequence[OptionStatus], all_periods: Sequence[Period], today: date
@@ -223,13 +266,13 @@ def _effective_statuses(
     closed_by = None
     current_end = all_periods[0].end
     for order, status in enumerate(recorded, start=1):
-        if status == OptionStatus.EXERCISED:
-            current_end = all_periods[order].end
-        elif status in _CLOSED:
-            closed_by = closed_by or status
-        elif closed_by is not None:
+        if closed_by is not None:
             # Options are taken in order: one declined or lapsed closes the rest.
             status = closed_by
+        elif status == OptionStatus.EXERCISED:
+            current_end = all_periods[order].end
+        elif status == OptionStatus.DECLINED:
+            closed_by = status
         elif today > current_end:
             # The day after the current end came with no decision on the next option.
             status = closed_by = OptionStatus.LAPSED
@@ -250,28 +293,33 @@ def _check_taken_in_order(recorded: Sequence[OptionStatus]) -> None:
             )
 
 
+def _as_decision(value: "Decision | OptionStatus | str") -> Decision:
+    return value if isinstance(value, Decision) else Decision(OptionStatus(value))
+
+
 def schedule(
     start: date,
     parts: Sequence[int],
-    statuses: Sequence[OptionStatus | str],
+    decisions: Sequence["Decision | OptionStatus | str"],
     *,
     today: date,
     notice_months: int = 6,
 ) -> Schedule:
     """Everything a contract's term says on ``today``.
 
-    ``parts[0]`` is the initial term; ``statuses[i]`` is the recorded status of
-    option ``i + 1``. Recorded statuses are what officers decided; the effective
-    ones also apply the rules that need no decision (closing and lapsing).
+    ``parts[0]`` is the initial term; ``decisions[i]`` is what was recorded about
+    option ``i + 1`` (a bare status means a decision with no date, counting on
+    every day). Only decisions dated on or before ``today`` count; the effective
+    statuses also apply the rules that need no decision (closing and lapsing).
     """
-    if len(statuses) != len(parts) - 1:
+    if len(decisions) != len(parts) - 1:
         raise ValueError(
             f"A term of {len(parts)} parts has {max(len(parts) - 1, 0)} options, "
-            f"but {len(statuses)} option statuses were given."
+            f"but {len(decisions)} option decisions were given."
         )
     if notice_months < 0:
         raise ValueError("The notice period cannot be negative.")
-    recorded = tuple(OptionStatus(status) for status in statuses)
+    recorded = tuple(_as_decision(decision).status_on(today) for decision in decisions)
     _check_taken_in_order(recorded)
 
     all_periods = tuple(periods(start, parts))

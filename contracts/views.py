@@ -88,9 +88,11 @@ def contract_detail(request, pk: int):
             "is_real_today": today == dates.real_today(),
             "timeline": timeline(detail.schedule.periods, detail.schedule.option_statuses, today=today),
             "can_change": can_change,
-            "spend_form": SpendForm(contract=contract, today=today) if can_change else None,
+            "spend_form": (
+                SpendForm(contract=contract, final_end=detail.schedule.final_end, today=today) if can_change else None
+            ),
             # Sections the layers above add: committee decisions, procurement facts.
-            **contract_sections(contract=contract, today=today),
+            **contract_sections(contract=contract, figures=detail.figures, today=today),
         },
     )
 
@@ -105,14 +107,11 @@ def _contract_form_page(request, *, contract: Contract | None):
                 contract = services.contract_create(
                     reference=form.cleaned_data["reference"],
                     funding=funding.shares(),
-                    today=dates.real_today(),
                     **arguments,
                 )
                 messages.success(request, f"Contract {contract.reference} registered.")
             else:
-                services.contract_update(
-                    contract=contract, funding=funding.shares(), today=dates.real_today(), **arguments
-                )
+                services.contract_update(contract=contract, funding=funding.shares(), **arguments)
                 messages.success(request, f"Contract {contract.reference} saved.")
         except ValidationError as error:
             funding_errors: list = []
@@ -142,7 +141,9 @@ def contract_update(request, pk: int):
 def spend_create(request, pk: int):
     contract = get_for_user(request.user, Contract.objects.all(), action="change", pk=pk)
     require(request.user, SpendRecord, "add")
-    form = SpendForm(request.POST, contract=contract, today=dates.real_today())
+    today = dates.real_today()
+    final_end = services.contract_schedule(contract, list(contract.options.order_by("order")), today=today).final_end
+    form = SpendForm(request.POST, contract=contract, final_end=final_end, today=today)
     if form.is_valid():
         try:
             record = services.spend_record(contract=contract, **form.cleaned_data)

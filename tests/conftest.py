@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
 from contracts import services
 from contracts.models import Contract, Organisation, Provider, ServiceArea
+from contracts.querysets import with_figures
 from contracts.regime import legislation_by_date
 
 # A fixed "today" for tests that are not about a particular day.
@@ -59,7 +60,6 @@ class ContractFactory(factory.Factory):
     term = "5+2+2"
     annual_value = Decimal("100000.00")
     options_exercised = 0
-    today = TODAY
 
     @classmethod
     def _create(cls, model_class, **kwargs):
@@ -68,6 +68,18 @@ class ContractFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, **kwargs):
         raise NotImplementedError("Contracts are only made through services.contract_create.")
+
+
+def on(contract: Contract, day: date = TODAY) -> Contract:
+    """The contract with its figures on `day` (current_end_date, status …), as lists read them."""
+    return with_figures(Contract.objects.filter(pk=contract.pk), today=day).get()
+
+
+def required_start(project, day: date = TODAY) -> date | None:
+    """A project's required start as its pages show it on `day`."""
+    from commissioning.projects.selectors import project_queryset, required_start_of
+
+    return required_start_of(project_queryset(today=day).get(pk=project.pk))
 
 
 def _user(django_user_model, username: str, group: str | None):

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
-from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -47,10 +46,10 @@ from contracts.models import (
     ServiceArea,
     SpendRecord,
 )
-from contracts.money import financial_year_of, financial_year_spread, to_money, whole_value
+from contracts.money import financial_year_of, to_money
 from contracts.regime import OLD_REGIMES, split_regime
-from contracts.services import contract_schedule
-from contracts.terms import OptionStatus, Schedule, format_term, months_before, periods
+from contracts.services import contract_schedule, figures_of, figures_store_many, initial_end_of
+from contracts.terms import OptionStatus, format_term, months_before, periods
 
 BATCH = 2000
 
@@ -291,13 +290,6 @@ class _ContractFacts:
     annual_value: Decimal
 
 
-@cache
-def _year_spread(start: date, annual: Decimal, months: int, uplift: Decimal) -> tuple[tuple[int, Decimal], ...]:
-    # Generated contracts repeat a small set of values and start days, so the
-    # exact (and slowest) part of generation is worked out once per combination.
-    return tuple(financial_year_spread(start, annual, months, uplift_percent=uplift).items())
-
-
 # --- the contract register ------------------------------------------------------------------
 
 
@@ -361,28 +353,6 @@ def _option_statuses(rng: random.Random, start: date, parts: Sequence[int], toda
     return statuses
 
 
-def _sync_stored_dates_and_values(contract: Contract, options: list[ContractOption], *, today: date) -> Schedule:
-    """The generator's own copy of what the contract services store: options
-    lapsed on `today`, the end dates, the next decision deadline and the
-    committed and whole-life values, from `contract_schedule`. The values by
-    financial year (`_year_spread`) and `spend_total` are filled in
-    `_contract_batch` from the same figures."""
-    # TODO(issue 8): generate through contracts.services
-    result = contract_schedule(contract, options, today=today)
-    for option, effective in zip(options, result.option_statuses, strict=True):
-        if option.status == OptionStatus.AVAILABLE and effective == OptionStatus.LAPSED:
-            option.status = OptionStatus.LAPSED
-            option.decision_note = "Lapsed: not decided by the end of the period before it."
-    uplift = contract.annual_uplift_percent
-    contract.initial_end_date = result.initial_end
-    contract.current_end_date = result.current_end
-    contract.final_end_date = result.final_end
-    contract.next_decision_deadline = result.next_decision_deadline
-    contract.committed_value = whole_value(contract.annual_value, result.committed_months, uplift_percent=uplift)
-    contract.whole_life_value = whole_value(contract.annual_value, result.included_months, uplift_percent=uplift)
-    return result
-
-
 def _contract_batch(register: _Register, first_number: int, count: int) -> None:
     """`count` contracts with their options, providers, funding, spend and values by year."""
     rng, today = register.rng, register.today
@@ -415,21 +385,25 @@ def _contract_batch(register: _Register, first_number: int, count: int) -> None:
                 zip(parts[1:], _option_statuses(rng, start, parts, today)), start=1
             )
         ]
-        result = _sync_stored_dates_and_values(contract, options, today=today)
+        # Only facts are set here; every figure comes from contracts.figures,
+        # through the services' own functions, as for a contract saved on a page.
+        result = contract_schedule(contract, options, today=today)
         for option in options:
             if option.status in (OptionStatus.EXERCISED, OptionStatus.DECLINED):
                 deadline = result.option_deadline(option.order)
                 option.decided_by = DECISION_MAKER
                 option.decided_on = min(today, max(start, deadline - timedelta(days=rng.randint(0, 90))))
+        contract.initial_end_date = initial_end_of(contract, options)
+        figures = figures_of(contract, options, today=today)
         if rng.random() < 0.7:
-            contract.approved_value = to_money(contract.whole_life_value * Decimal(rng.randint(90, 115)) / 100)
+            contract.approved_value = to_money(figures.whole_life_value * Decimal(rng.randint(90, 115)) / 100)
         providers = {rng.choice(register.providers).pk for _ in range(rng.choice((1, 1, 1, 2, 3)))}
-        built.append((contract, options, providers, result.included_months))
+        built.append((contract, options, providers, figures))
 
     Contract.objects.bulk_create([contract for contract, *_ in built])
-    options, through, shares, spend, year_values = [], [], [], [], []
+    options, through, shares, spend = [], [], [], []
     last_full_year = financial_year_of(today) - 1
-    for contract, contract_options, providers, included in built:
+    for contract, contract_options, providers, figures in built:
         for option in contract_options:
             option.contract = contract
             options.append(option)
@@ -441,10 +415,8 @@ def _contract_batch(register: _Register, first_number: int, count: int) -> None:
         if lead_share < 100:
             partner = rng.choice([p for p in register.partners if p.pk != contract.lead_commissioner_id])
             shares.append(FundingShare(contract=contract, organisation=partner, percent=Decimal(100 - lead_share)))
-        spread = _year_spread(contract.start_date, contract.annual_value, included, contract.annual_uplift_percent)
-        year_values += [ContractYearValue(contract=contract, financial_year=y, amount=a) for y, a in spread]
         # Spend for the last few complete years: mostly near the projection, some above it.
-        for year, amount in spread:
+        for year, amount in figures.year_values.items():
             if last_full_year - 3 <= year <= last_full_year:
                 factor = Decimal(rng.randint(85, 112)) / 100
                 spend.append(SpendRecord(contract=contract, financial_year=year, amount=to_money(amount * factor)))
@@ -452,7 +424,7 @@ def _contract_batch(register: _Register, first_number: int, count: int) -> None:
             _ContractFacts(
                 pk=contract.pk,
                 service_area_id=contract.service_area_id,
-                final_end=contract.final_end_date,
+                final_end=figures.schedule.final_end,
                 annual_value=contract.annual_value,
             )
         )
@@ -461,14 +433,7 @@ def _contract_batch(register: _Register, first_number: int, count: int) -> None:
     Contract.providers.through.objects.bulk_create(through)
     FundingShare.objects.bulk_create(shares)
     _bulk(SpendRecord, spend)
-    _bulk(ContractYearValue, year_values)
-    totals: dict[int, Decimal] = {}
-    for record in spend:
-        totals[record.contract_id] = totals.get(record.contract_id, Decimal("0")) + record.amount
-    contracts = [contract for contract, *_ in built if contract.pk in totals]
-    for contract in contracts:
-        contract.spend_total = totals[contract.pk]
-    Contract.objects.bulk_update(contracts, ["spend_total"], batch_size=BATCH)
+    figures_store_many([(contract, contract_options) for contract, contract_options, *_ in built])
 
 
 def _contracts(register: _Register, sizes: Sizes) -> None:
@@ -791,7 +756,6 @@ def _projects(register: _Register, sizes: Sizes) -> None:
                     (CommissioningProject.Status.CANCELLED, 5),
                 ),
             ),
-            required_start_date=required,
             estimated_annual_value=to_money(annual * Decimal("1.05")),
             estimated_term="5+2+2",
             baseline_annual_cost=annual,
@@ -890,6 +854,5 @@ def generate(
     _contract_links(register, sizes, officer_decisions)
     progress("commissioning projects")
     _projects(register, sizes)
-    _year_spread.cache_clear()
     counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in COUNTED}
     return Generated(seconds=time.perf_counter() - started, counts=counts)

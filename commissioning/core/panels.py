@@ -10,15 +10,18 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-# Name in the page's template context -> provider(contract=..., today=...).
+# Name in the page's template context -> provider(contract=..., figures=..., today=...).
 _contract_sections: dict[str, Callable[..., Any]] = {}
 
 
 def register_contract_section(name: str, provider: Callable[..., Any]) -> None:
-    """Show `provider(contract=..., today=...)` on the contract page as `name`."""
+    """Show `provider(contract=..., figures=..., today=...)` on the contract page as `name`;
+    `figures` are the contract's on `today` (contracts.figures.Figures)."""
     _contract_sections[name] = provider
 
 
-def contract_sections(*, contract, today: date) -> dict[str, Any]:
+def contract_sections(*, contract, figures, today: date) -> dict[str, Any]:
     """Every registered section for `contract` on `today`, by name."""
-    return {name: provider(contract=contract, today=today) for name, provider in _contract_sections.items()}
+    return {
+        name: provider(contract=contract, figures=figures, today=today) for name, provider in _contract_sections.items()
+    }

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Model, OuterRef, Q, Subquery
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -28,8 +28,9 @@ from commissioning.projects.models import CalendarFeed, CommissioningProject
 from commissioning.projects.selectors import pipeline
 from committees import clock
 from committees.models import Action, Meeting
-from contracts.models import Contract, ContractOption
-from contracts.terms import OptionStatus, next_start
+from contracts.models import Contract
+from contracts.querysets import with_figures
+from contracts.terms import next_start
 
 # What the feed covers: recent dates stay visible for a month, and the plan
 # looks two years ahead (the usual lead time of a re-procurement).
@@ -120,20 +121,21 @@ def kinds_for(user) -> frozenset[str]:
     return frozenset(kind for kind in kinds if can(user, KIND_MODELS[kind], "view"))
 
 
-def events_for(user, *, start: date, end: date) -> list[Event]:
-    """What falls due for `user` from `start` to `end` (both included)."""
-    return events_between(kinds_for(user), start=start, end=end)
+def events_for(user, *, start: date, end: date, today: date) -> list[Event]:
+    """What falls due for `user` from `start` to `end` (both included), as the
+    figures stand on `today`."""
+    return events_between(kinds_for(user), start=start, end=end, today=today)
 
 
-def events_between(kinds: Collection[str], *, start: date, end: date) -> list[Event]:
+def events_between(kinds: Collection[str], *, start: date, end: date, today: date) -> list[Event]:
     """Every event of the given kinds from `start` to `end` (both included),
     soonest first. One query per source, whatever the number of rows."""
     kinds = frozenset(kinds)
     events: list[Event] = []
     if kinds & {OPTION_DEADLINE, CONTRACT_END}:
-        events += _contract_events(kinds, start=start, end=end)
+        events += _contract_events(kinds, start=start, end=end, today=today)
     if GATEWAY_DUE in kinds:
-        events += _gateway_events(start=start, end=end)
+        events += _gateway_events(start=start, end=end, today=today)
     if kinds & {MEETING, AGENDA_DEADLINE}:
         events += _meeting_events(kinds, start=start, end=end)
     if ACTION_DUE in kinds:
@@ -141,19 +143,13 @@ def events_between(kinds: Collection[str], *, start: date, end: date) -> list[Ev
     return sorted(events, key=lambda e: (e.on, e.day.time() if e.has_time else time.min, e.summary, e.uid))
 
 
-def _contract_events(kinds: Collection[str], *, start: date, end: date) -> list[Event]:
-    # The stored deadline is that of the first option still available.
-    next_option = (
-        ContractOption.objects.filter(contract=OuterRef("pk"), status=OptionStatus.AVAILABLE)
-        .order_by("order")
-        .values("order")[:1]
-    )
+def _contract_events(kinds: Collection[str], *, start: date, end: date, today: date) -> list[Event]:
     wanted = Q()
     if OPTION_DEADLINE in kinds:
         wanted |= Q(next_decision_deadline__gte=start, next_decision_deadline__lte=end)
     if CONTRACT_END in kinds:
         wanted |= Q(current_end_date__gte=start, current_end_date__lte=end)
-    contracts = Contract.objects.filter(wanted).annotate(next_option=Subquery(next_option)).order_by("reference")
+    contracts = with_figures(Contract.objects.all(), today=today).filter(wanted).order_by("reference")
     events = []
     for contract in contracts:
         deadline = contract.next_decision_deadline
@@ -193,10 +189,10 @@ def _contract_events(kinds: Collection[str], *, start: date, end: date) -> list[
     return events
 
 
-def _gateway_events(*, start: date, end: date) -> list[Event]:
-    # Due dates do not depend on the day asked for; only the statuses do.
+def _gateway_events(*, start: date, end: date, today: date) -> list[Event]:
+    # Due dates count back from the required start as it stands on `today`.
     events = []
-    for summary in pipeline(today=start):
+    for summary in pipeline(today=today):
         project = summary.project
         for gateway_plan in summary.plans:
             due = gateway_plan.due
@@ -210,7 +206,7 @@ def _gateway_events(*, start: date, end: date) -> list[Event]:
                     description=(
                         f"{gateway_plan.rule.name} for {project.title} is due by {_day(due)}, "
                         f"{gateway_plan.rule.lead_months} months before the new service must start "
-                        f"on {_day(project.required_start_date)}."
+                        f"on {_day(project.required_start)}."
                     ),
                     url=project.get_absolute_url(),
                     kind=GATEWAY_DUE,

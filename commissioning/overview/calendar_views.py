@@ -43,8 +43,9 @@ def calendar_feed(request, token: str):
     feed = calendar_feed_by_token(token)
     if feed is None:
         raise Http404("No such calendar.")
-    start, end = feed_window(dates.real_today())
-    events = events_between(kinds_for(feed.user), start=start, end=end)
+    today = dates.real_today()
+    start, end = feed_window(today)
+    events = events_between(kinds_for(feed.user), start=start, end=end, today=today)
     body = build_ics(events, name=_feed_name(feed.user), base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="commissioning.ics"'
@@ -84,7 +85,7 @@ def calendar_page(request):
         webcal_url = "webcal://" + feed_url.split("://", 1)[1]
     kinds = kinds_for(user)
     today = dates.real_today()
-    upcoming = events_between(kinds, start=today, end=today + timedelta(days=PREVIEW_DAYS))[:PREVIEW_LIMIT]
+    upcoming = events_between(kinds, start=today, end=today + timedelta(days=PREVIEW_DAYS), today=today)[:PREVIEW_LIMIT]
     window_start, window_end = feed_window(today)
     return render(
         request,

@@ -1,23 +1,27 @@
 """The managers' dashboard: what expires, what is due, what is at stake.
 
 Every figure is computed for a given `today` with a fixed number of queries,
-whatever the size of the register, and comes with the query string of the
-list behind it, so each number links to exactly the rows it counts.
+whatever the size of the register. Each list is the list page's own selector
+called with the filters of the link under its number, so the number and the
+rows behind the link are the same rows by construction.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 from django.urls import reverse
 
 from commissioning.projects.selectors import ProjectSummary, gateway_summaries
 from committees.models import Action, Delegation
-from contracts.filters import with_status
-from contracts.models import Contract, ContractYearValue
+from committees.selectors import action_list, delegation_list
+from contracts.models import Contract, ContractOption, SpendRecord
 from contracts.money import financial_year_label, financial_year_of, to_money
+from contracts.querysets import with_figures, year_values_on
+from contracts.selectors import contract_list
+from contracts.services import figures_of
 from contracts.terms import period_end
 
 BANDS = (6, 12, 18, 24)
@@ -81,8 +85,10 @@ def expiry_bands(*, today: date) -> ExpiryBands:
     """Contracts ending within 6, 12, 18 and 24 months, cumulative, with their
     annual and remaining value: one query."""
     horizon = period_end(today, BANDS[-1])
-    rows = Contract.objects.filter(current_end_date__gte=today, current_end_date__lte=horizon).values_list(
-        "annual_value", "current_end_date", "next_decision_deadline"
+    rows = (
+        with_figures(Contract.objects.all(), today=today)
+        .filter(current_end_date__gte=today, current_end_date__lte=horizon)
+        .values_list("annual_value", "current_end_date", "next_option")
     )
     by_current = [
         Band(months, url=_contracts_url(today=today, ends_within=months, sort="current_end")) for months in BANDS
@@ -91,20 +97,15 @@ def expiry_bands(*, today: date) -> ExpiryBands:
         Band(months, url=_contracts_url(today=today, final_within=months, sort="current_end")) for months in BANDS
     ]
     limits = [period_end(today, months) for months in BANDS]
-    for annual, end, deadline in rows:
+    for annual, end, next_option in rows:
         remaining = remaining_value(annual, today=today, end=end)
         for band, final_band, limit in zip(by_current, by_final, limits, strict=True):
             if end <= limit:
-                for target in (band, final_band) if deadline is None else (band,):
+                for target in (band, final_band) if next_option is None else (band,):
                     target.count += 1
                     target.annual += annual
                     target.remaining += remaining
     return ExpiryBands(by_current_end=by_current, by_final_end=by_final)
-
-
-def _contract_rows() -> QuerySet[Contract]:
-    # The dashboard shows reference and title only; the downloads add the providers.
-    return Contract.objects.select_related("lead_commissioner", "service_area")
 
 
 def _listing(
@@ -118,57 +119,64 @@ def _listing(
     return Listing(title=title, count=count, rows=rows, url=url, key=key, total=total)
 
 
+# The filters of each contract list on the dashboard: the link under its number
+# carries exactly these, and the rows come from the list page's selector.
+CONTRACT_LISTS = {
+    "decisions_due": {"deadline_within": DECISIONS_WITHIN_DAYS, "sort": "deadline"},
+    "decisions_late": {"flag": "deadline_late", "sort": "deadline"},
+    "over_approved": {"flag": "over_approved"},
+    "spend_over": {"flag": "spend_over"},
+}
+
+
+def contracts_for(key: str, *, today: date) -> QuerySet[Contract]:
+    """The rows of a dashboard contract list: the register's list with the link's filters."""
+    params = {name: str(value) for name, value in CONTRACT_LISTS[key].items()}
+    queryset, _ = contract_list(filters=params, today=today)
+    # The same rows; the cards show no providers, so they are not loaded.
+    return queryset.prefetch_related(None)
+
+
+def contracts_url(key: str, *, today: date) -> str:
+    return _contracts_url(today=today, **CONTRACT_LISTS[key])
+
+
 def decisions_due(*, today: date) -> QuerySet[Contract]:
-    return (
-        with_status(_contract_rows(), today=today)
-        .filter(
-            next_decision_deadline__gte=today,
-            next_decision_deadline__lte=today + timedelta(days=DECISIONS_WITHIN_DAYS),
-        )
-        .order_by("next_decision_deadline", "reference")
-    )
+    return contracts_for("decisions_due", today=today)
 
 
 def decisions_late(*, today: date) -> QuerySet[Contract]:
-    return (
-        with_status(_contract_rows(), today=today)
-        .filter(next_decision_deadline__lt=today, current_end_date__gte=today)
-        .order_by("next_decision_deadline", "reference")
-    )
+    return contracts_for("decisions_late", today=today)
 
 
 def over_approved(*, today: date) -> QuerySet[Contract]:
-    return (
-        with_status(_contract_rows(), today=today)
-        .filter(approved_value__isnull=False, whole_life_value__gt=F("approved_value"))
-        .annotate(overrun=F("whole_life_value") - F("approved_value"))
-        .order_by("-overrun", "reference")
-    )
+    return contracts_for("over_approved", today=today).annotate(overrun=F("whole_life_value") - F("approved_value"))
 
 
 def spend_over(*, today: date) -> QuerySet[Contract]:
-    return (
-        with_status(_contract_rows(), today=today)
-        .filter(spend_total__gt=F("committed_value"))
-        .annotate(overspend=F("spend_total") - F("committed_value"))
-        .order_by("-overspend", "reference")
+    return contracts_for("spend_over", today=today).prefetch_related(
+        Prefetch("options", queryset=ContractOption.objects.order_by("order")),
+        Prefetch("spend_records", queryset=SpendRecord.objects.order_by("financial_year")),
     )
+
+
+def with_overspend(contracts: list[Contract], *, today: date) -> list[Contract]:
+    """Set each row's spend above the projection for the same years (rows from `spend_over`)."""
+    for contract in contracts:
+        figures = figures_of(
+            contract, list(contract.options.all()), today=today, spend=list(contract.spend_records.all())
+        )
+        contract.overspend = figures.spend.variance.amount if figures.spend else None
+    return contracts
 
 
 def overdue_actions(*, today: date) -> QuerySet[Action]:
-    return (
-        Action.objects.filter(status=Action.Status.OPEN, due_on__lt=today)
-        .select_related("resolution_part__item__meeting__committee")
-        .order_by("due_on", "pk")
-    )
+    queryset, _ = action_list(filters={"status": "overdue"}, today=today)
+    return queryset
 
 
 def unused_delegations(*, today: date) -> QuerySet[Delegation]:
-    return (
-        Delegation.objects.filter(officer_decisions__isnull=True)
-        .select_related("resolution_part__item__meeting__committee")
-        .order_by("resolution_part__item__meeting__starts_at", "pk")
-    )
+    return delegation_list(used=False, today=today)
 
 
 def gateways_needing_attention(summaries: list[ProjectSummary]) -> list[tuple[ProjectSummary, object]]:
@@ -185,7 +193,8 @@ def value_by_year(*, today: date) -> list[tuple[str, Decimal]]:
     """Projected value of the register in this and the next four financial years."""
     first = financial_year_of(today)
     totals = dict(
-        ContractYearValue.objects.filter(financial_year__gte=first, financial_year__lt=first + YEARS_AHEAD)
+        year_values_on(today)
+        .filter(financial_year__gte=first, financial_year__lt=first + YEARS_AHEAD)
         .order_by()
         .values_list("financial_year")
         .annotate(total=Sum("amount"))
@@ -199,12 +208,14 @@ def value_by_year(*, today: date) -> list[tuple[str, Decimal]]:
 def value_by_service_area(*, today: date) -> list[tuple[str, Decimal]]:
     """Projected value of the current financial year by service area."""
     year = financial_year_of(today)
+    area = "figures__contract__service_area__name"
     rows = (
-        ContractYearValue.objects.filter(financial_year=year)
-        .values_list("contract__service_area__name")
+        year_values_on(today)
+        .filter(financial_year=year)
+        .values_list(area)
         .annotate(total=Sum("amount"))
-        .order_by("-total", "contract__service_area__name")
-        .values_list("contract__service_area__name", "total")
+        .order_by("-total", area)
+        .values_list(area, "total")
     )
     return list(rows)
 
@@ -216,7 +227,7 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         f"Option decisions due in the next {DECISIONS_WITHIN_DAYS} days",
         "decisions_due",
         decisions_due(today=today),
-        _contracts_url(today=today, deadline_within=DECISIONS_WITHIN_DAYS, sort="deadline"),
+        contracts_url("decisions_due", today=today),
         limit=limit,
         total_field="annual_value",
     )
@@ -224,7 +235,7 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         "Option decisions late",
         "decisions_late",
         decisions_late(today=today),
-        _contracts_url(today=today, flag="deadline_late", sort="deadline"),
+        contracts_url("decisions_late", today=today),
         limit=limit,
         total_field="annual_value",
     )
@@ -255,16 +266,17 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         "Projected above the approved value",
         "over_approved",
         over_approved(today=today),
-        _contracts_url(today=today, flag="over_approved"),
+        contracts_url("over_approved", today=today),
         limit=limit,
     )
     lists["spend_over"] = _listing(
         "Spend above projection",
         "spend_over",
         spend_over(today=today),
-        _contracts_url(today=today, flag="spend_over"),
+        contracts_url("spend_over", today=today),
         limit=limit,
     )
+    with_overspend(lists["spend_over"].rows, today=today)
     board.years = value_by_year(today=today)
     board.by_service_area = value_by_service_area(today=today)
     return board

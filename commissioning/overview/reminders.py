@@ -46,7 +46,7 @@ def _window(today: date, days_ahead: int) -> tuple[date, date]:
 def due_items_for(user, *, today: date, days_ahead: int) -> list[Event]:
     """Everything on the user's calendar from today to `days_ahead` days ahead."""
     start, end = _window(today, days_ahead)
-    return events_for(user, start=start, end=end)
+    return events_for(user, start=start, end=end, today=today)
 
 
 def reminder_recipients():
@@ -94,7 +94,7 @@ def send_reminders(*, today: date, days_ahead: int, connection=None, site_url: s
     if not users:
         return SendResult(0, 0)
     # Every kind once for everyone, then each user's share: the queries do not grow with the users.
-    events = events_between(ALL_KINDS, start=start, end=end)
+    events = events_between(ALL_KINDS, start=start, end=end, today=today)
     already_sent = set(
         ReminderSent.objects.filter(user__in=users, due_on__gte=start, due_on__lte=end).values_list("user_id", "key")
     )

@@ -91,7 +91,7 @@ class ReadMostlyAdmin(SimpleHistoryAdmin):
 
 @admin.register(CommissioningProject)
 class CommissioningProjectAdmin(ReadMostlyAdmin):
-    list_display = ["title", "service_area", "status", "required_start_date", "lead_officer"]
+    list_display = ["title", "service_area", "status", "lead_officer"]
     list_filter = ["status", "service_area"]
     search_fields = ["title", "incumbent_contracts__reference"]
     inlines = [GatewayDecisionInline, StepInline, AppraisedOptionInline, FundingInline]

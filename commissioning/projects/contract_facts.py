@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils.formats import date_format
 
 from commissioning.projects.models import ProcurementThreshold
+from contracts.figures import Figures
 from contracts.models import Contract
 from contracts.money import format_money_short
 from contracts.procurement import (
@@ -74,16 +75,16 @@ class ContractProcurementFacts:
     termination_notice_passed: bool
 
 
-def contract_procurement_facts(*, contract: Contract, today: date) -> ContractProcurementFacts:
-    """One query: the stored thresholds."""
+def contract_procurement_facts(*, contract: Contract, figures: Figures, today: date) -> ContractProcurementFacts:
+    """One query: the stored thresholds. `figures` are the contract's on `today`."""
     thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
     light_touch = contract.route == Contract.Route.LIGHT_TOUCH
     framework = contract.contract_type == Contract.ContractType.FRAMEWORK
     # A registered contract records its law, which it keeps until it ends.
     legislation = contract.legislation
-    value = contract.whole_life_value
+    value = figures.whole_life_value
     notices = act_notices(
-        legislation=legislation, route=contract.route, signed=contract.start_date, ended=contract.current_end_date
+        legislation=legislation, route=contract.route, signed=contract.start_date, ended=figures.schedule.current_end
     )
     return ContractProcurementFacts(
         whole_life_value=value,

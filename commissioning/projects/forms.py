@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.formats import date_format
 
+from commissioning.core.dates import real_today
 from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
@@ -25,6 +26,7 @@ from commissioning.projects.services import ProjectShare
 from committees.models import OfficerDecision, ResolutionPart
 from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm
 from contracts.models import Contract, ServiceArea
+from contracts.querysets import with_figures
 from contracts.terms import TermError, parse_term
 
 # Parts that say something other than "yes": they cannot pass a gateway or authorise a waiver.
@@ -55,6 +57,11 @@ def _money_widget(field: forms.Field) -> None:
 
 
 class ContractChoiceField(forms.ModelMultipleChoiceField):
+    """Contracts labelled with their final end as it stands today (the form sets the queryset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Contract.objects.none(), **kwargs)
+
     def label_from_instance(self, contract: Contract) -> str:
         return f"{contract.reference} {contract.title} (final end {_day(contract.final_end_date)})"
 
@@ -69,14 +76,12 @@ class ProjectForm(forms.ModelForm):
     once a project exists: a new project replaces contracts, it has none of its own yet."""
 
     incumbent_contracts = ContractChoiceField(
-        queryset=Contract.objects.order_by("reference"),
         required=False,
         label="Contracts it replaces",
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="The incumbent contracts. Hold Ctrl (or Cmd) to choose more than one.",
     )
     successor_contracts = ContractChoiceField(
-        queryset=Contract.objects.order_by("reference"),
         required=False,
         label="Contracts it led to",
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -125,6 +130,9 @@ class ProjectForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        for name in ("incumbent_contracts", "successor_contracts"):
+            # Evaluated per form, so the labels carry today's figures.
+            self.fields[name].queryset = with_figures(Contract.objects.order_by("reference"), today=real_today())
         start = self.fields["required_start_date"]
         start.required = False
         start.help_text = (
@@ -133,10 +141,8 @@ class ProjectForm(forms.ModelForm):
         )
         project = self.instance
         if project.pk:
-            if not project.required_start_set_by_hand:
-                # Blank keeps following the incumbents when their end dates move.
-                self.initial["required_start_date"] = None
-                start.help_text += f" Now {_day(project.required_start_date)}, worked out from the incumbents."
+            if getattr(project, "required_start", None) and not project.required_start_by_hand:
+                start.help_text += f" Now {_day(project.required_start)}, worked out from the incumbents."
         else:
             del self.fields["status"]
             del self.fields["successor_contracts"]

@@ -63,9 +63,10 @@ def required_start(final_ends: Sequence[date]) -> date:
     return max(final_ends) + timedelta(days=1)
 
 
-def due_date(required: date, lead_months: int | None) -> date | None:
-    """Counted back on the same day of the month (the last day where it does not exist)."""
-    if lead_months is None:
+def due_date(required: date | None, lead_months: int | None) -> date | None:
+    """Counted back on the same day of the month (the last day where it does not exist).
+    None when the gateway has no lead time or the project no required start."""
+    if lead_months is None or required is None:
         return None
     return months_before(required, lead_months)
 
@@ -94,7 +95,9 @@ def check_lead_times(rules: Sequence[GatewayRule]) -> None:
             )
 
 
-def plan(rules: Sequence[GatewayRule], passed: dict[int, date], *, required: date, today: date) -> list[GatewayPlan]:
+def plan(
+    rules: Sequence[GatewayRule], passed: dict[int, date], *, required: date | None, today: date
+) -> list[GatewayPlan]:
     """Every gateway's due date and status for a project; `passed` maps gateway
     number to the date of the decision that passed it."""
     return [

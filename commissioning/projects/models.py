@@ -72,10 +72,13 @@ class CommissioningProject(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     incumbent_contracts = models.ManyToManyField(Contract, blank=True, related_name="replacing_projects")
     successor_contracts = models.ManyToManyField(Contract, blank=True, related_name="source_projects")
+    # Set by hand only. Empty: the day after the incumbents' latest final end,
+    # worked out for each day from their figures (commissioning.selectors).
     required_start_date = models.DateField(
-        help_text="The day the new service must start: by default the day after the incumbents' latest final end."
+        null=True,
+        blank=True,
+        help_text="The day the new service must start, when it is not the day after the incumbents' latest final end.",
     )
-    required_start_set_by_hand = models.BooleanField(default=False)
     estimated_annual_value = models.DecimalField(**MONEY, null=True, blank=True)
     estimated_term = models.CharField(max_length=60, blank=True, help_text="Such as 5+2+2.")
     # Blank: the law follows the day the procurement starts (PCR 2015 before 24 Feb 2025, then the Act).
@@ -94,7 +97,7 @@ class CommissioningProject(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["required_start_date", "title"]
+        ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title

@@ -11,7 +11,14 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from commissioning.projects.gateways import GatewayPlan, GatewayRule, current_gateway, next_gateway, plan
+from commissioning.projects.gateways import (
+    GatewayPlan,
+    GatewayRule,
+    current_gateway,
+    next_gateway,
+    plan,
+    required_start,
+)
 from commissioning.projects.models import (
     ApprovalRoute,
     CommissioningProject,
@@ -23,10 +30,10 @@ from commissioning.projects.models import (
     Waiver,
 )
 from committees.clock import key_decision_notice_deadline
-from contracts.filters import with_status
 from contracts.models import Contract, Provider
 from contracts.money import saving, split_by_shares, whole_value
 from contracts.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
+from contracts.querysets import with_figures
 from contracts.regime import LEGISLATION_LABELS
 from contracts.terms import TermError, parse_term, period_end
 
@@ -35,10 +42,14 @@ def gateway_rules() -> list[GatewayRule]:
     return [GatewayRule(g.number, g.name, g.lead_months) for g in Gateway.objects.order_by("number")]
 
 
-def _projects() -> QuerySet[CommissioningProject]:
+def _contracts_on(today: date) -> QuerySet[Contract]:
+    return with_figures(Contract.objects.order_by("reference"), today=today)
+
+
+def _projects(*, today: date) -> QuerySet[CommissioningProject]:
     return CommissioningProject.objects.select_related("service_area", "lead_officer").prefetch_related(
-        Prefetch("incumbent_contracts", queryset=Contract.objects.order_by("reference")),
-        Prefetch("successor_contracts", queryset=Contract.objects.order_by("reference")),
+        Prefetch("incumbent_contracts", queryset=_contracts_on(today)),
+        Prefetch("successor_contracts", queryset=_contracts_on(today)),
         Prefetch(
             "gateway_decisions",
             queryset=GatewayDecision.objects.select_related(
@@ -67,9 +78,26 @@ class ProjectSummary:
         return "green"
 
 
+def required_start_of(project: CommissioningProject) -> date | None:
+    """The day the new service must start: set by hand, or the day after the
+    incumbents' latest final end as their figures stand on the day they were
+    loaded for (`incumbent_contracts` prefetched through `with_figures`).
+
+    Also set on the project as `required_start` and `required_start_by_hand`
+    for its pages."""
+    if project.required_start_date is not None:
+        start = project.required_start_date
+    else:
+        ends = [contract.final_end_date for contract in project.incumbent_contracts.all()]
+        start = required_start(ends) if ends else None
+    project.required_start = start
+    project.required_start_by_hand = project.required_start_date is not None
+    return start
+
+
 def project_summary(project: CommissioningProject, rules: list[GatewayRule], *, today: date) -> ProjectSummary:
     passed = {decision.gateway.number: decision.passed_on for decision in project.gateway_decisions.all()}
-    plans = plan(rules, passed, required=project.required_start_date, today=today)
+    plans = plan(rules, passed, required=required_start_of(project), today=today)
     return ProjectSummary(project=project, plans=plans, current=current_gateway(plans), next=next_gateway(plans))
 
 
@@ -78,7 +106,7 @@ def pipeline(*, today: date) -> list[ProjectSummary]:
     rules = gateway_rules()
     summaries = [
         project_summary(project, rules, today=today)
-        for project in _projects().filter(status=CommissioningProject.Status.ACTIVE)
+        for project in _projects(today=today).filter(status=CommissioningProject.Status.ACTIVE)
     ]
     far_future = date.max
     return sorted(summaries, key=lambda s: (s.next.due if s.next else far_future, s.project.title))
@@ -88,7 +116,8 @@ def gateway_summaries(*, today: date) -> list[ProjectSummary]:
     """Active projects with their gateway plans only (no contracts loaded): for the dashboard."""
     rules = gateway_rules()
     projects = CommissioningProject.objects.filter(status=CommissioningProject.Status.ACTIVE).prefetch_related(
-        Prefetch("gateway_decisions", queryset=GatewayDecision.objects.select_related("gateway"))
+        Prefetch("gateway_decisions", queryset=GatewayDecision.objects.select_related("gateway")),
+        Prefetch("incumbent_contracts", queryset=_contracts_on(today).only("pk", "start_date")),
     )
     return [project_summary(project, rules, today=today) for project in projects]
 
@@ -102,14 +131,14 @@ def contracts_needing_project(*, today: date) -> QuerySet[Contract]:
         status=CommissioningProject.Status.ACTIVE, incumbent_contracts=OuterRef("pk")
     )
     return (
-        with_status(
+        with_figures(
             Contract.objects.select_related("service_area", "lead_commissioner").prefetch_related(
                 Prefetch("providers", queryset=Provider.objects.order_by("name"))
             ),
             today=today,
         )
         .filter(current_end_date__gte=today, current_end_date__lte=period_end(today, lead))
-        .filter(Q(next_decision_deadline__isnull=True) | Q(next_decision_deadline__lt=today))
+        .filter(Q(next_option__isnull=True) | Q(option_late=True))
         .exclude(Exists(replaced))
         .order_by("current_end_date", "reference")
     )
@@ -158,8 +187,9 @@ class ProjectDetail:
         return self.summary.project
 
 
-def project_queryset() -> QuerySet[CommissioningProject]:
-    return _projects().prefetch_related(
+def project_queryset(*, today: date) -> QuerySet[CommissioningProject]:
+    """Projects with what their pages show, the contracts' figures as on `today`."""
+    return _projects(today=today).prefetch_related(
         "appraised_options",
         Prefetch("funding_shares__organisation"),
         Prefetch("steps", queryset=ProjectStep.objects.select_related("rule", "resolution_part__item__meeting")),
@@ -170,14 +200,14 @@ def _whole_life_estimate(project: CommissioningProject) -> Decimal | None:
     if project.estimated_annual_value is None or not project.estimated_term:
         return None
     try:
-        months = sum(parse_term(project.estimated_term))
+        parts = parse_term(project.estimated_term)
     except TermError:
         return None
-    return whole_value(project.estimated_annual_value, months)
+    return whole_value(project.estimated_annual_value, parts)
 
 
 def project_detail(*, project: CommissioningProject, today: date) -> ProjectDetail:
-    """`project` must come from `project_queryset()`."""
+    """`project` must come from `project_queryset(today=today)`."""
     summary = project_summary(project, gateway_rules(), today=today)
     estimate = _whole_life_estimate(project)
     councils = {contract.lead_commissioner_id for contract in project.incumbent_contracts.all()}
@@ -253,7 +283,7 @@ def _procurement_start(gateway_1: GatewayPlan | None, project: CommissioningProj
     """The day the procurement starts, for the threshold and the legislation:
     Gateway 1's decision, or its due date."""
     if gateway_1 is None:
-        return project.required_start_date, "the required start"
+        return required_start_of(project), "the required start"
     if gateway_1.passed_on:
         return gateway_1.passed_on, f"{gateway_1.rule.name} passed"
     if gateway_1.due:

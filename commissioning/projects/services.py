@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 
-from commissioning.projects.gateways import required_start
 from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
@@ -27,6 +26,7 @@ from commissioning.projects.models import (
 from committees.models import OfficerDecision, ResolutionPart
 from committees.services import decision_date
 from contracts.models import Contract, Organisation, ServiceArea
+from contracts.services import validate_funding
 from contracts.terms import TermError, parse_term
 
 
@@ -69,26 +69,17 @@ def _check_term(term: str) -> None:
 
 def _set_funding(project: CommissioningProject, funding: Sequence[ProjectShare]) -> None:
     if funding:
-        total = sum((share.percent for share in funding), Decimal("0"))
-        if total != 100:
-            raise ValidationError(
-                {"funding": f"Funding shares must add up to 100%; these add up to {total.normalize():f}%."}
-            )
-        if len({share.organisation.pk for share in funding}) != len(funding):
-            raise ValidationError({"funding": "Each organisation can have only one funding share."})
+        validate_funding(funding)
     project.funding_shares.all().delete()
     for share in funding:
         ProjectFundingShare.objects.create(project=project, organisation=share.organisation, percent=share.percent)
 
 
-def _required_start(incumbents: Sequence[Contract], given: date | None) -> tuple[date, bool]:
-    if given is not None:
-        return given, True
-    if not incumbents:
+def _check_required_start(incumbents: Sequence[Contract], given: date | None) -> None:
+    if given is None and not incumbents:
         raise ValidationError(
             {"required_start_date": "Give the date the new service must start, or choose the contracts it replaces."}
         )
-    return required_start([contract.final_end_date for contract in incumbents]), False
 
 
 @transaction.atomic
@@ -111,13 +102,12 @@ def project_create(
 ) -> CommissioningProject:
     _check_incumbents(None, incumbent_contracts)
     _check_term(estimated_term)
-    start, by_hand = _required_start(incumbent_contracts, required_start_date)
+    _check_required_start(incumbent_contracts, required_start_date)
     project = CommissioningProject(
         title=title.strip(),
         service_area=service_area,
         lead_officer=lead_officer,
-        required_start_date=start,
-        required_start_set_by_hand=by_hand,
+        required_start_date=required_start_date,
         estimated_annual_value=estimated_annual_value,
         estimated_term=estimated_term.strip(),
         legislation=legislation,
@@ -159,13 +149,12 @@ def project_update(
     if status == CommissioningProject.Status.ACTIVE:
         _check_incumbents(project, incumbent_contracts)
     _check_term(estimated_term)
-    start, by_hand = _required_start(incumbent_contracts, required_start_date)
+    _check_required_start(incumbent_contracts, required_start_date)
     project.title = title.strip()
     project.service_area = service_area
     project.status = status
     project.lead_officer = lead_officer
-    project.required_start_date = start
-    project.required_start_set_by_hand = by_hand
+    project.required_start_date = required_start_date
     project.estimated_annual_value = estimated_annual_value
     project.estimated_term = estimated_term.strip()
     project.legislation = legislation

@@ -45,6 +45,7 @@ from contracts.forms import add_service_errors
 from contracts.models import Contract
 from contracts.money import financial_year_label
 from contracts.procurement import act_notices
+from contracts.querysets import with_figures
 from contracts.terms import TermError, parse_term, periods
 
 
@@ -113,7 +114,7 @@ def pipeline_page(request):
 def project_list(request):
     require(request.user, CommissioningProject)
     today = dates.as_of(request)
-    filterset = ProjectFilter(request.GET, queryset=selectors.project_queryset())
+    filterset = ProjectFilter(request.GET, queryset=selectors.project_queryset(today=dates.as_of(request)))
     page = page_of(request, filterset.qs)
     rules = selectors.gateway_rules()
     # Plans for the rows on this page only.
@@ -144,7 +145,9 @@ def _project_form_page(request, *, project: CommissioningProject | None):
         contract_pk = request.GET.get("contract", "")
         if contract_pk.isdigit():
             from_contract = get_for_user(
-                request.user, Contract.objects.prefetch_related("funding_shares"), pk=int(contract_pk)
+                request.user,
+                with_figures(Contract.objects.prefetch_related("funding_shares"), today=dates.real_today()),
+                pk=int(contract_pk),
             )
             contract_initial, funding_initial = project_initial_from_contract(from_contract)
             initial.update(contract_initial)
@@ -253,14 +256,14 @@ LANE_TOP = 62  # room above the lanes for the start and today labels
 PLOT_LEFT, PLOT_RIGHT = 110, 975  # the lane names sit left of the plot
 
 
-def _gateway_timeline(rows: list[GatewayRow], *, required: date, today: date) -> GatewayTimeline | None:
+def _gateway_timeline(rows: list[GatewayRow], *, required: date | None, today: date) -> GatewayTimeline | None:
     """Where each gateway's due date and decision fall, from 1 January of the
     first year shown to 1 January after the last, for a server-drawn SVG."""
     shown = [row for row in rows if row.plan.due or row.plan.passed_on]
     if not shown:
         return None
     # Today is always on the picture, so how late or how close things are can be seen.
-    days = [d for row in shown for d in (row.plan.due, row.plan.passed_on) if d is not None] + [required, today]
+    days = [d for row in shown for d in (row.plan.due, row.plan.passed_on, required) if d is not None] + [today]
     first = date(min(days).year, 1, 1)
     last = date(max(days).year + 1, 1, 1)
     span = (last - first).days
@@ -281,7 +284,7 @@ def _gateway_timeline(rows: list[GatewayRow], *, required: date, today: date) ->
     return GatewayTimeline(
         lanes=lanes,
         ticks=[Tick(x(date(year, 1, 1)), str(year)) for year in range(first.year, last.year + 1)],
-        start=Marker(x(required), required),
+        start=Marker(x(required), required) if required else None,
         today=Marker(x(today), today),
         top=LANE_TOP - 24,
         bottom=bottom,
@@ -300,8 +303,8 @@ def _project_notices(project: CommissioningProject, *, legislation: str | None) 
     """The Procurement Act 2023 notices: for the new contract only if it falls under the Act,
     and for each contract it replaces only if that one was procured under the Act."""
     notices = []
-    start = project.required_start_date
-    new = act_notices(legislation=legislation, route=project.route, signed=start, ended=start)
+    start = project.required_start
+    new = act_notices(legislation=legislation, route=project.route, signed=start, ended=start) if start else None
     if new is not None:
         light_touch = project.route == Contract.Route.LIGHT_TOUCH
         notices.append(
@@ -364,7 +367,7 @@ def _project_page(
         "detail": detail,
         "summary": summary,
         "rows": rows,
-        "timeline": _gateway_timeline(rows, required=project.required_start_date, today=today),
+        "timeline": _gateway_timeline(rows, required=project.required_start, today=today),
         "today": today,
         "is_real_today": today == dates.real_today(),
         "can_change": can_change,
@@ -400,12 +403,12 @@ def _project_page(
 
 
 def project_detail(request, pk: int):
-    project = get_for_user(request.user, selectors.project_queryset(), pk=pk)
+    project = get_for_user(request.user, selectors.project_queryset(today=dates.as_of(request)), pk=pk)
     return _project_page(request, project)
 
 
 def _project_to_change(request, pk: int, model) -> CommissioningProject:
-    project = get_for_user(request.user, selectors.project_queryset(), action="change", pk=pk)
+    project = get_for_user(request.user, selectors.project_queryset(today=dates.as_of(request)), action="change", pk=pk)
     require(request.user, model, "add")
     return project
 

@@ -5,22 +5,9 @@ from django.db import migrations, models
 
 
 def fill_year_values(apps, schema_editor):
-    # Pure arithmetic from contracts.money and contracts.terms: safe to use here.
-    from contracts.money import financial_year_spread
-    from contracts.terms import parse_term
-
-    Contract = apps.get_model("contracts", "Contract")
-    ContractYearValue = apps.get_model("contracts", "ContractYearValue")
-    for contract in Contract.objects.prefetch_related("options"):
-        included = parse_term(contract.term)[0] + sum(
-            option.months for option in contract.options.all() if option.status in ("exercised", "available")
-        )
-        spread = financial_year_spread(
-            contract.start_date, contract.annual_value, included, uplift_percent=contract.annual_uplift_percent
-        )
-        ContractYearValue.objects.bulk_create(
-            ContractYearValue(contract=contract, financial_year=year, amount=amount) for year, amount in spread.items()
-        )
+    # Superseded: 0006_figures_by_day rebuilds the values per span of days from
+    # contracts.figures, so nothing is filled here.
+    pass
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from contracts.money import format_money, format_money_short
+from contracts.money import financial_year_label, format_money, format_money_short
 
 register = template.Library()
 
@@ -61,3 +61,12 @@ def status_badge(status) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def join_years(years) -> str:
+    """2022/23, 2023/24 and 2024/25."""
+    labels = [financial_year_label(year) for year in years]
+    if len(labels) < 2:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]

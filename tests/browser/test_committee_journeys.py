@@ -17,7 +17,7 @@ from commissioning.core.roles import CLERKS
 from committees import services
 from committees.models import Action, Committee, Delegation, Meeting, OfficerDecision, ResolutionPart
 from contracts.models import Contract
-from tests.conftest import ContractFactory, OrganisationFactory
+from tests.conftest import ContractFactory, OrganisationFactory, on
 
 PASSWORD = "a-long-test-password"
 DEMO_PASSWORD = "commissioning-demo"
@@ -376,5 +376,4 @@ def test_officer_exercises_an_option_with_its_authority(page, login, screenshot)
 
     link = contract.decision_links.get(option__order=1)
     assert link.officer_decision == decision
-    contract.refresh_from_db()
-    assert contract.current_end_date == date(2031, 9, 30)
+    assert on(contract).current_end_date == date(2031, 9, 30)

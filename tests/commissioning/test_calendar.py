@@ -94,7 +94,7 @@ def window():
 
 def test_an_officer_sees_contract_dates_gateways_and_actions(register, officer):
     contract, project, action = register["contract"], register["project"], register["action"]
-    events = by_uid(events_for(officer, start=window()[0], end=window()[1]))
+    events = by_uid(events_for(officer, start=window()[0], end=window()[1], today=TODAY))
 
     assert set(events) == {
         f"option-deadline-{contract.pk}-1@commissioning",
@@ -118,7 +118,7 @@ def test_an_officer_sees_contract_dates_gateways_and_actions(register, officer):
 
 def test_a_clerk_sees_meetings_agenda_deadlines_and_actions(register, clerk):
     meeting, action = register["meeting"], register["action"]
-    events = by_uid(events_for(clerk, start=window()[0], end=window()[1]))
+    events = by_uid(events_for(clerk, start=window()[0], end=window()[1], today=TODAY))
 
     held = action.resolution_part.item.meeting  # 4 Nov 2026: inside the month the feed looks back
     assert set(events) == {
@@ -140,16 +140,16 @@ def test_a_clerk_sees_meetings_agenda_deadlines_and_actions(register, clerk):
 
 def test_a_manager_sees_everything_and_a_user_without_a_role_nothing(register, manager, officer, clerk, nobody):
     start, end = window()
-    everything = {e.uid for e in events_for(manager, start=start, end=end)}
-    assert everything == {e.uid for e in events_for(officer, start=start, end=end)} | {
-        e.uid for e in events_for(clerk, start=start, end=end)
+    everything = {e.uid for e in events_for(manager, start=start, end=end, today=TODAY)}
+    assert everything == {e.uid for e in events_for(officer, start=start, end=end, today=TODAY)} | {
+        e.uid for e in events_for(clerk, start=start, end=end, today=TODAY)
     }
     assert len(everything) == 7
-    assert events_for(nobody, start=start, end=end) == []
+    assert events_for(nobody, start=start, end=end, today=TODAY) == []
 
 
 def test_events_come_soonest_first(register, manager):
-    events = events_for(manager, start=window()[0], end=window()[1])
+    events = events_for(manager, start=window()[0], end=window()[1], today=TODAY)
     assert [e.on for e in events] == sorted(e.on for e in events)
     assert events[0].on == date(2026, 11, 4)
 
@@ -160,20 +160,20 @@ def test_dates_outside_the_window_are_left_out(officer, clerk):
     ContractFactory(reference="FAR", start_date=date(2024, 10, 1), term="5+2+2")  # option deadline 30 Mar 2029
     ContractFactory(reference="GONE", start_date=date(2023, 10, 22), term="3")  # ended 21 Oct 2026
     meeting_on(london(2026, 10, 22))
-    assert events_for(officer, start=start, end=end) == []
-    assert events_for(clerk, start=start, end=end) == []
+    assert events_for(officer, start=start, end=end, today=TODAY) == []
+    assert events_for(clerk, start=start, end=end, today=TODAY) == []
 
 
 def test_cancelled_meetings_and_published_agendas_are_left_out(clerk):
     meeting_on(london(2027, 2, 3), status="cancelled")
     published = meeting_on(london(2027, 3, 3), agenda_published_on=date(2027, 2, 22))
-    events = events_for(clerk, start=window()[0], end=window()[1])
+    events = events_for(clerk, start=window()[0], end=window()[1], today=TODAY)
     assert [e.uid for e in events] == [f"meeting-{published.pk}@commissioning"]
 
 
 def test_done_actions_and_passed_gateways_are_left_out(register, officer):
     committee_services.action_set_status(action=register["action"], status="done", today=TODAY)
-    kinds = {e.kind for e in events_for(officer, start=window()[0], end=window()[1])}
+    kinds = {e.kind for e in events_for(officer, start=window()[0], end=window()[1], today=TODAY)}
     assert kinds == {"option_deadline", "contract_end", "gateway_due"}
 
 
@@ -183,7 +183,7 @@ def test_the_number_of_queries_does_not_grow_with_the_dates(register, manager):
     def count() -> tuple[int, int]:
         user = type(manager).objects.get(pk=manager.pk)  # no permissions cached
         with CaptureQueriesContext(connection) as captured:
-            found = len(events_for(user, start=start, end=end))
+            found = len(events_for(user, start=start, end=end, today=TODAY))
         return found, len(captured.captured_queries)
 
     found, queries = count()

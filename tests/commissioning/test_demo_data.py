@@ -12,7 +12,7 @@ from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
 from contracts import services
 from contracts.demo import REGISTER_REFERENCES
 from contracts.models import Contract, ContractOption, SpendRecord
-from tests.conftest import TODAY, ContractFactory
+from tests.conftest import TODAY, ContractFactory, on
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,8 @@ def load(today: str = "2026-11-22") -> str:
 
 
 def contract(reference: str) -> Contract:
-    return Contract.objects.get(reference=reference)
+    """The contract with its figures as on TODAY."""
+    return on(Contract.objects.get(reference=reference))
 
 
 def snapshot() -> dict[str, list[dict]]:

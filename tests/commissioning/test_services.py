@@ -4,10 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from commissioning.projects import services
+from commissioning.projects import selectors, services
 from commissioning.projects.models import CommissioningProject, Gateway, GatewayDecision
+from commissioning.projects.selectors import gateway_rules, project_summary
 from committees import services as committee_services
-from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ServiceAreaFactory
+from contracts import services as contract_services
+from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ServiceAreaFactory, on, required_start
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +30,38 @@ def _project(incumbents, **extra):
 
 def test_the_required_start_defaults_to_the_day_after_the_incumbents_end(incumbents):
     project = _project(incumbents)
-    assert project.required_start_date == date(2024, 10, 1)
-    assert not project.required_start_set_by_hand
+    assert CommissioningProject.objects.get(pk=project.pk).required_start_date is None  # not a stored copy
+    assert required_start(project) == date(2024, 10, 1)
+
+
+def test_the_required_start_follows_the_incumbents_from_the_day_they_change():
+    # 5+2+2 from 1 Oct 2024: the service must start after the final end, 30 Sep 2033,
+    # until option 1 is declined on 3 Mar 2029; from that day the contract ends 30 Sep 2029.
+    incumbent = ContractFactory(reference="SAH", start_date=date(2024, 10, 1), term="5+2+2")
+    project = _project([incumbent])
+    contract_services.option_decline(
+        option=incumbent.options.get(order=1),
+        decided_by="Chief Officer",
+        decided_on=date(2029, 3, 3),
+        today=date(2029, 3, 3),
+    )
+    assert required_start(project, date(2029, 3, 2)) == date(2033, 10, 1)
+    assert required_start(project, date(2029, 3, 3)) == date(2029, 10, 1)
+    plans = {
+        p.rule.number: p
+        for p in project_summary(
+            selectors.project_queryset(today=date(2029, 3, 3)).get(pk=project.pk),
+            gateway_rules(),
+            today=date(2029, 3, 3),
+        ).plans
+    }
+    assert plans[2].due == date(2029, 4, 1)  # six months before 1 Oct 2029
+
+
+def test_a_required_start_set_by_hand_is_kept(incumbents):
+    project = _project(incumbents, required_start_date=date(2025, 1, 1))
+    assert CommissioningProject.objects.get(pk=project.pk).required_start_date == date(2025, 1, 1)
+    assert required_start(project) == date(2025, 1, 1)
 
 
 def test_a_contract_already_replaced_by_a_live_project_is_refused(incumbents):
@@ -92,10 +124,10 @@ def test_the_pipeline_lists_contracts_with_nothing_left_open_and_no_project(incu
     _project(incumbents[:1])
     assert [c.reference for c in contracts_needing_project(today=date(2023, 1, 1))] == ["SELICB-AMH-RSA-2019"]
     # A contract with an option still open and not late is not listed; one whose deadline passed is.
-    open_option = ContractFactory(reference="OPEN", start_date=date(2021, 4, 1), term="2+1", today=date(2022, 1, 1))
+    open_option = ContractFactory(reference="OPEN", start_date=date(2021, 4, 1), term="2+1")
     assert "OPEN" not in [c.reference for c in contracts_needing_project(today=date(2022, 9, 1))]
     assert "OPEN" in [c.reference for c in contracts_needing_project(today=date(2022, 10, 1))]
-    assert open_option.next_decision_deadline == date(2022, 9, 30)
+    assert on(open_option, date(2022, 10, 1)).next_decision_deadline == date(2022, 9, 30)
 
 
 def test_pipeline_queries_do_not_grow_with_projects(django_assert_max_num_queries):

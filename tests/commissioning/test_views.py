@@ -24,8 +24,29 @@ from commissioning.projects.models import (
 from committees import services as committee_services
 from committees.models import Report
 from contracts.models import Contract
-from contracts.services import Share
-from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
+from contracts.selectors import contract_detail, contract_queryset_for_detail
+from contracts.services import Share, figures_of
+from tests.conftest import (
+    TODAY,
+    ContractFactory,
+    OrganisationFactory,
+    ProviderFactory,
+    ServiceAreaFactory,
+    required_start,
+)
+
+
+def _procurement_facts(contract):
+    figures = figures_of(contract, list(contract.options.all()), today=TODAY)
+    return contract_procurement_facts(contract=contract, figures=figures, today=TODAY)
+
+
+def _procurement_html(contract, facts):
+    detail = contract_detail(contract=contract_queryset_for_detail().get(pk=contract.pk), today=TODAY)
+    return render_to_string(
+        "contracts/_procurement.html", {"contract": contract, "detail": detail, "procurement_facts": facts}
+    )
+
 
 pytestmark = pytest.mark.django_db
 
@@ -258,8 +279,8 @@ def test_starting_a_project_from_a_contract_prefills_it(request, client_for, rol
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == project.get_absolute_url()
     assert list(project.incumbent_contracts.all()) == [contract]
-    assert project.required_start_date == date(2024, 10, 1)
-    assert not project.required_start_set_by_hand
+    assert project.required_start_date is None
+    assert required_start(project) == date(2024, 10, 1)
     assert sorted(project.funding_shares.values_list("percent", flat=True)) == [Decimal("50.00"), Decimal("50.00")]
 
 
@@ -331,7 +352,8 @@ def test_editing_a_project_adds_its_successor_and_keeps_following_the_incumbents
     assert response.status_code == HTTPStatus.FOUND
     project.refresh_from_db()
     assert list(project.successor_contracts.all()) == [successor]
-    assert project.required_start_date == date(2024, 10, 1)
+    assert project.required_start_date is None
+    assert required_start(project) == date(2024, 10, 1)
     assert project.baseline_year == 2022
 
 
@@ -344,7 +366,7 @@ def _page(client, project, **params):
 
 def test_the_project_page_back_plans_the_gateways(client_for, officer):
     project = support_at_home()
-    assert project.required_start_date == date(2024, 10, 1)
+    assert required_start(project) == date(2024, 10, 1)
     response = _page(client_for(officer), project)
     rows = {row.plan.rule.number: row for row in response.context["rows"]}
     assert rows[0].plan.due == date(2022, 10, 1)
@@ -809,7 +831,7 @@ def test_the_contract_procurement_facts_for_support_at_home():
         legislation=Contract.Legislation.PCR_2015,
         route=Contract.Route.LIGHT_TOUCH,
     )
-    facts = contract_procurement_facts(contract=contract, today=TODAY)
+    facts = _procurement_facts(contract)
     assert facts.threshold.amount == Decimal("663540.00")
     assert facts.above_light_touch_threshold is True
     assert facts.kpi_duty is False
@@ -819,7 +841,7 @@ def test_the_contract_procurement_facts_for_support_at_home():
     )
     assert facts.under_procurement_act is False
     assert facts.notices is None
-    html = render_to_string("contracts/_procurement.html", {"contract": contract, "procurement_facts": facts})
+    html = _procurement_html(contract, facts)
     for text in ["£663,540.00", "above the threshold", "<strong>No</strong>", "Procured under: Public Contracts"]:
         assert text in html, text
     for text in ["Contract details notice", "Contract termination notice", "29 Jan 2025", "30 Oct 2029"]:
@@ -835,14 +857,14 @@ def test_the_same_contract_under_the_act_owes_the_notices_but_no_kpi_duty():
         legislation=Contract.Legislation.PA_2023,
         route=Contract.Route.LIGHT_TOUCH,
     )
-    facts = contract_procurement_facts(contract=contract, today=TODAY)
+    facts = _procurement_facts(contract)
     assert facts.kpi_duty is False
     assert facts.kpi_duty_reason == "Light touch contracts are exempt from the Procurement Act 2023 KPI duty."
     assert facts.notices.details_days == 120
     assert facts.notices.details_due == date(2025, 1, 29)
     assert facts.notices.termination_due == date(2029, 10, 30)
     assert facts.details_notice_passed is True and facts.termination_notice_passed is False
-    html = render_to_string("contracts/_procurement.html", {"contract": contract, "procurement_facts": facts})
+    html = _procurement_html(contract, facts)
     for text in ["29 Jan 2025", "120 days after signing (light touch)", "30 Oct 2029", "counted here from the start"]:
         assert text in html, text
 
@@ -856,7 +878,7 @@ def test_the_kpi_duty_applies_to_a_large_contract_under_the_procurement_act():
         route=Contract.Route.OPEN_TENDER,
         providers=[ProviderFactory()],
     )
-    facts = contract_procurement_facts(contract=contract, today=TODAY)
+    facts = _procurement_facts(contract)
     assert facts.kpi_duty is True
     assert "at least 3 KPIs" in facts.kpi_duty_reason
     assert facts.notices.details_due == date(2025, 7, 1)  # 30 days
@@ -868,7 +890,7 @@ def test_the_kpi_duty_applies_to_a_large_contract_under_the_procurement_act():
         route=Contract.Route.OPEN_TENDER,
         contract_type=Contract.ContractType.FRAMEWORK,
     )
-    assert contract_procurement_facts(contract=framework, today=TODAY).kpi_duty is False
+    assert _procurement_facts(framework).kpi_duty is False
 
 
 # --- query counts ----------------------------------------------------------------------------------

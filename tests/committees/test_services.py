@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from committees import services
 from committees.authority import authority_choices, authority_from_choice, contract_decisions
 from committees.models import Action, AgendaItem, Committee, ContractLink, Delegation, Report, ResolutionPart
-from tests.conftest import TODAY, ContractFactory, OrganisationFactory
+from tests.conftest import TODAY, ContractFactory, OrganisationFactory, on
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -131,8 +131,7 @@ def test_an_officer_decision_under_the_delegation_authorises_an_option(pds, exec
         authority=authority_from_choice(f"officer:{decision.pk}"),
         today=TODAY,
     )
-    support_at_home.refresh_from_db()
-    assert support_at_home.current_end_date == date(2031, 9, 30)
+    assert on(support_at_home).current_end_date == date(2031, 9, 30)
     link = contract_decisions(contract=support_at_home).for_option(option.pk)
     assert link.officer_decision == decision
     assert link.officer_decision.delegation.resolution_part == delegate

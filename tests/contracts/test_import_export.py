@@ -10,7 +10,8 @@ from django.db import IntegrityError
 from contracts.csv_format import EXPORT_COLUMNS, IMPORT_COLUMNS
 from contracts.importing import parse_money, parse_row
 from contracts.models import Contract, Organisation, Provider
-from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory
+from contracts.querysets import with_figures
+from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory, on
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +92,17 @@ def test_it_imports_the_seed_cases(csv_file):
         ("London Borough of Bromley", Decimal("50.00")),
         ("South East London ICB", Decimal("50.00")),
     ]
-    assert (support.final_end_date, support.whole_life_value) == (date(2033, 9, 30), Decimal("23940000.00"))
+    assert (on(support).final_end_date, on(support).whole_life_value) == (date(2033, 9, 30), Decimal("23940000.00"))
     assert list(support.options.values_list("status", flat=True)) == ["available", "available"]
 
     nottingham = Contract.objects.get(reference="NCC-ILSS")
     assert sorted(p.name for p in nottingham.providers.all()) == ["Framework Provider A", "Framework Provider B"]
     assert nottingham.contract_type == "framework"
     assert list(nottingham.options.values_list("status", flat=True)) == ["exercised", "exercised"]
-    assert nottingham.committed_value == Decimal("5988073.00")
+    # Exercised in the register with no decision date: they count on every day.
+    assert list(nottingham.options.values_list("decided_on", flat=True)) == [None, None]
+    assert on(nottingham).committed_value == Decimal("5988073.00")
+    assert on(nottingham, date(2019, 7, 1)).committed_value == Decimal("5988073.00")
     # No funding column: the lead commissioner pays it all.
     assert list(nottingham.funding_shares.values_list("organisation__name", "percent")) == [
         ("Nottingham City Council", Decimal("100.00"))
@@ -106,7 +110,7 @@ def test_it_imports_the_seed_cases(csv_file):
 
     mhfss = Contract.objects.get(reference="LBB-MHFSS")
     assert mhfss.start_date == date(2019, 10, 1)
-    assert mhfss.current_end_date == date(2024, 9, 30)
+    assert on(mhfss).current_end_date == date(2024, 9, 30)
     assert mhfss.approved_value is None
     # "London Borough of Bromley" was matched, not made twice.
     assert Organisation.objects.filter(name__iexact="London Borough of Bromley").count() == 1
@@ -176,7 +180,7 @@ def test_it_sets_options_exercised_on_update(csv_file):
 
     contract = Contract.objects.get(reference="NCC-ILSS")
     assert list(contract.options.values_list("status", flat=True)) == ["exercised", "exercised"]
-    assert contract.current_end_date == date(2026, 6, 30)
+    assert on(contract).current_end_date == date(2026, 6, 30)
 
 
 def test_a_dry_run_saves_nothing(csv_file):
@@ -195,7 +199,7 @@ def test_a_dry_run_saves_nothing(csv_file):
         ({"start_date": "31/02/2025"}, "start_date 31/02/2025 is not a real date"),
         ({"start_date": "2025.02.01"}, "start_date 2025.02.01 is not a date: write it as YYYY-MM-DD or DD/MM/YYYY"),
         ({"term": "5+two"}, 'term: Cannot read the term "5+two": write it like 5+2+2 or 18m+6m.'),
-        ({"funding": "A Council:50; B ICB:40"}, "funding shares add up to 90%, not 100%"),
+        ({"funding": "A Council:50; B ICB:40"}, "Funding shares must add up to 100%; these add up to 90%."),
         ({"funding": "A Council 100"}, 'funding "A Council 100" is not written as Organisation:percent'),
         ({"annual_value": "-5"}, "annual_value -5 is negative: it must be £0.00 or more"),
         ({"approved_value": "-£1,000"}, "approved_value -£1,000 is negative: it must be £0.00 or more"),
@@ -359,6 +363,119 @@ def test_export_as_of_a_later_day_lapses_the_open_option(csv_file):
     assert exported("2024-09-30")["SAH-2024"]["status"] == "not_started"
 
 
+def _figures(row: dict[str, str]) -> tuple[str, ...]:
+    return (
+        row["status"],
+        row["options_exercised"],
+        row["current_end_date"],
+        row["final_end_date"],
+        row["next_decision_deadline"],
+        row["committed_value"],
+        row["whole_life_value"],
+    )
+
+
+def test_export_as_of_a_day_counts_only_the_facts_dated_on_or_before_it():
+    from contracts.services import option_decline, option_exercise
+
+    # DOMAIN.md: 3+1+1 from 1 Oct 2023, nothing decided; it lapses on 1 Oct 2026.
+    ContractFactory(reference="A-LAPSE", start_date=date(2023, 10, 1), term="3+1+1", annual_value=Decimal("120000"))
+    # DOMAIN.md: 1+1+1 from 31 Mar 2026, option 1 exercised on 20 Nov 2026 (recorded on 22 Nov).
+    exercised = ContractFactory(
+        reference="B-EXERCISE", start_date=date(2026, 3, 31), term="1+1+1", annual_value=Decimal("120000")
+    )
+    option_exercise(
+        option=exercised.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 11, 20), today=TODAY
+    )
+    # Support@home, option 1 declined on 1 Jun 2026.
+    declined = ContractFactory(
+        reference="C-DECLINE", start_date=date(2024, 10, 1), term="5+2+2", annual_value=Decimal("2660000")
+    )
+    option_decline(
+        option=declined.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 6, 1), today=TODAY
+    )
+
+    assert _figures(exported("2026-09-30")["A-LAPSE"]) == (
+        "live",
+        "0",
+        "2026-09-30",
+        "2028-09-30",
+        "2026-03-30",
+        "360000.00",
+        "600000.00",
+    )
+    assert _figures(exported("2026-10-01")["A-LAPSE"]) == (
+        "expired",
+        "0",
+        "2026-09-30",
+        "2026-09-30",
+        "",
+        "360000.00",
+        "360000.00",
+    )
+    assert _figures(exported("2026-11-19")["B-EXERCISE"]) == (
+        "live",
+        "0",
+        "2027-03-30",
+        "2029-03-30",
+        "2026-09-30",
+        "120000.00",
+        "360000.00",
+    )
+    assert _figures(exported("2026-11-20")["B-EXERCISE"]) == (
+        "live",
+        "1",
+        "2028-03-30",
+        "2029-03-30",
+        "2027-09-30",
+        "240000.00",
+        "360000.00",
+    )
+    assert _figures(exported("2026-05-31")["C-DECLINE"]) == (
+        "live",
+        "0",
+        "2029-09-30",
+        "2033-09-30",
+        "2029-03-30",
+        "13300000.00",
+        "23940000.00",
+    )
+    assert _figures(exported("2026-06-01")["C-DECLINE"]) == (
+        "final_term",
+        "0",
+        "2029-09-30",
+        "2029-09-30",
+        "",
+        "13300000.00",
+        "13300000.00",
+    )
+
+
+def test_export_as_of_a_day_agrees_with_the_list_for_that_day():
+    from contracts.services import option_exercise
+
+    ContractFactory(reference="A-LAPSE", start_date=date(2023, 10, 1), term="3+1+1", annual_value=Decimal("120000"))
+    exercised = ContractFactory(
+        reference="B-EXERCISE", start_date=date(2026, 3, 31), term="1+1+1", annual_value=Decimal("120000")
+    )
+    option_exercise(
+        option=exercised.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 11, 20), today=TODAY
+    )
+    for day in (date(2026, 3, 30), date(2026, 9, 30), date(2026, 10, 1), date(2026, 11, 19), date(2026, 11, 20)):
+        rows = exported(day.isoformat())
+        for contract in with_figures(Contract.objects.all(), today=day):
+            row = rows[contract.reference]
+            assert _figures(row) == (
+                contract.status,
+                str(contract.options_exercised),
+                contract.current_end_date.isoformat(),
+                contract.final_end_date.isoformat(),
+                contract.next_decision_deadline.isoformat() if contract.next_decision_deadline else "",
+                f"{contract.committed_value:.2f}",
+                f"{contract.whole_life_value:.2f}",
+            ), (day, contract.reference)
+
+
 def test_export_writes_a_file_in_reference_order(csv_file, tmp_path, django_assert_max_num_queries):
     import_seeds(csv_file)
     path = tmp_path / "out.csv"
@@ -402,16 +519,22 @@ def test_export_then_import_changes_nothing(csv_file, tmp_path):
         "route",
         "term",
         "start_date",
+        "annual_value",
+        "approved_value",
         "current_end_date",
         "final_end_date",
         "committed_value",
         "whole_life_value",
     ]
-    before = list(Contract.objects.values_list(*columns))
+
+    def register():
+        return list(with_figures(Contract.objects.all(), today=TODAY).values_list(*columns))
+
+    before = register()
 
     assert run_import(str(first)) == "Imported 4 contracts: 0 created, 4 updated."
 
-    assert list(Contract.objects.values_list(*columns)) == before
+    assert register() == before
     second = tmp_path / "second.csv"
     call_command("export_contracts", str(second), "--as-of", "2026-11-22", stdout=io.StringIO())
     assert second.read_bytes() == first.read_bytes()
@@ -423,7 +546,8 @@ def test_it_moves_a_contract_start_past_its_old_end(csv_file):
     run_import(csv_file(MHFSS))
 
     contract = Contract.objects.get(reference="LBB-MHFSS")
-    assert (contract.start_date, contract.current_end_date) == (date(2019, 10, 1), date(2024, 9, 30))
+    assert (contract.start_date, on(contract).current_end_date) == (date(2019, 10, 1), date(2024, 9, 30))
+    assert contract.initial_end_date == date(2022, 9, 30)
 
 
 def test_a_row_the_database_refuses_is_reported_not_raised(csv_file, monkeypatch):
@@ -478,3 +602,20 @@ def test_a_header_with_both_the_old_and_the_new_regime_columns_is_refused(csv_fi
     message, lines = failed_import(csv_file(header=HEADER + ",procurement_regime"))
 
     assert "the header has unknown column procurement_regime" in message + "\n".join(lines)
+
+
+def test_an_import_that_contradicts_a_dated_decision_is_reported_not_raised(csv_file):
+    from contracts.services import option_exercise
+
+    contract = ContractFactory(reference="NCC-ILSS", start_date=date(2019, 7, 1), term="3+2+2")
+    option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2022, 5, 3), today=TODAY
+    )
+
+    message, reported = failed_import(csv_file(NOTTINGHAM_ILSS))
+
+    assert reported and reported[0].startswith("Line 2 (ref NCC-ILSS)")
+    assert list(contract.options.values_list("status", "decided_on")) == [
+        ("exercised", date(2022, 5, 3)),
+        ("available", None),
+    ]

@@ -15,6 +15,7 @@ from contracts.money import (
     format_money_short,
     monthly_values,
     period_value,
+    period_values,
     saving,
     split_by_shares,
     to_money,
@@ -83,15 +84,11 @@ def test_an_exact_half_penny_rounds_up_despite_the_twelfths():
 
 
 def test_nottingham_whole_life_value_is_what_seed_003_approved():
-    months = sum(parse_term("3+2+2"))
-
-    assert whole_value(Decimal("855439"), months) == Decimal("5988073.00")
+    assert whole_value(Decimal("855439"), parse_term("3+2+2")) == Decimal("5988073.00")
 
 
 def test_support_at_home_whole_life_value_is_23_94_million():
-    months = sum(parse_term("5+2+2"))
-
-    assert whole_value(Decimal("2660000"), months) == Decimal("23940000.00")
+    assert whole_value(Decimal("2660000"), parse_term("5+2+2")) == Decimal("23940000.00")
 
 
 def test_committed_value_counts_only_the_initial_term_and_exercised_options():
@@ -102,8 +99,10 @@ def test_committed_value_counts_only_the_initial_term_and_exercised_options():
         today=date(2030, 1, 1),
     )
 
-    assert whole_value(Decimal("2660000"), term.committed_months) == Decimal("18620000.00")
-    assert whole_value(Decimal("2660000"), term.included_months) == Decimal("23940000.00")
+    parts = parse_term("5+2+2")
+    assert term.committed_periods == (0, 1)
+    assert whole_value(Decimal("2660000"), [parts[i] for i in term.committed_periods]) == Decimal("18620000.00")
+    assert whole_value(Decimal("2660000"), [parts[i] for i in term.included_periods]) == Decimal("23940000.00")
 
 
 def test_a_declined_option_drops_out_of_the_whole_life_value():
@@ -114,11 +113,34 @@ def test_a_declined_option_drops_out_of_the_whole_life_value():
         today=date(2030, 1, 1),
     )
 
-    assert whole_value(Decimal("2660000"), term.included_months) == Decimal("18620000.00")
+    parts = parse_term("5+2+2")
+    assert term.included_periods == (0, 1)
+    assert whole_value(Decimal("2660000"), [parts[i] for i in term.included_periods]) == Decimal("18620000.00")
 
 
 def test_mhfss_projection_over_3_plus_2_is_1_595_000():
-    assert whole_value(Decimal("319000"), sum(parse_term("3+2"))) == Decimal("1595000.00")
+    assert whole_value(Decimal("319000"), parse_term("3+2")) == Decimal("1595000.00")
+
+
+def test_18m_6m_whole_value_is_the_sum_of_its_rounded_period_values():
+    # DOMAIN.md, "Money": the parts a page shows always add up.
+    assert period_values(Decimal("333333.33"), parse_term("18m+6m")) == (Decimal("500000.00"), Decimal("166666.67"))
+    assert whole_value(Decimal("333333.33"), parse_term("18m+6m")) == Decimal("666666.67")
+    # Worked out over all 24 months at once it would be a penny less.
+    assert period_value(Decimal("333333.33"), 24) == Decimal("666666.66")
+
+
+def test_whole_value_of_a_prefix_of_the_term_is_the_committed_value():
+    assert whole_value(Decimal("333333.33"), (18,)) == Decimal("500000.00")
+    assert whole_value(Decimal("2660000"), ()) == Decimal("0.00")
+
+
+def test_period_values_count_the_uplift_from_the_contract_start():
+    # 1+1 at £1,200 with 10% uplift: the option is contract year 2.
+    assert period_values(Decimal("1200"), (12, 12), uplift_percent=Decimal("10")) == (
+        Decimal("1200.00"),
+        Decimal("1320.00"),
+    )
 
 
 def test_monthly_values_are_a_twelfth_of_the_annual_value():
@@ -143,7 +165,8 @@ def test_an_option_starting_in_month_60_uses_contract_year_5():
 
 
 def test_whole_value_with_an_uplift():
-    assert whole_value(Decimal("1200"), 24, uplift_percent=Decimal("3")) == Decimal("2436.00")
+    assert whole_value(Decimal("1200"), (24,), uplift_percent=Decimal("3")) == Decimal("2436.00")
+    assert whole_value(Decimal("1200"), (12, 12), uplift_percent=Decimal("3")) == Decimal("2436.00")
     assert period_value(Decimal("1200"), 12, uplift_percent=Decimal("3"), first_month_index=12) == Decimal("1236.00")
 
 
@@ -157,7 +180,7 @@ def test_period_value_is_the_rounded_sum_of_monthly_values():
 
 def test_values_refuse_floats():
     with pytest.raises(TypeError):
-        whole_value(2660000.0, 60)
+        whole_value(2660000.0, (60,))
     with pytest.raises(TypeError):
         period_value(Decimal("2660000"), 60, uplift_percent=2.5)
 
@@ -173,7 +196,7 @@ def test_support_at_home_projection_is_540_000_over_the_approved_value():
 
 
 def test_mhfss_spend_is_295_000_above_projection():
-    projected = whole_value(Decimal("319000"), 60)
+    projected = whole_value(Decimal("319000"), (36, 24))
 
     result = variance(Decimal("1890000"), projected)
 
@@ -226,7 +249,7 @@ def test_financial_years_run_from_1_april_to_31_march(d, year):
 
 
 def test_support_at_home_initial_term_spread_over_financial_years():
-    spread = financial_year_spread(date(2024, 10, 1), Decimal("2660000"), 60)
+    spread = financial_year_spread(date(2024, 10, 1), Decimal("2660000"), (60,))
 
     assert spread == {
         2024: Decimal("1330000.00"),
@@ -240,7 +263,7 @@ def test_support_at_home_initial_term_spread_over_financial_years():
 
 
 def test_nottingham_whole_life_spread_over_financial_years():
-    spread = financial_year_spread(date(2019, 7, 1), Decimal("855439"), 84)
+    spread = financial_year_spread(date(2019, 7, 1), Decimal("855439"), (36, 24, 24))
 
     assert spread == {
         2019: Decimal("641579.25"),
@@ -255,9 +278,32 @@ def test_nottingham_whole_life_spread_over_financial_years():
     assert sum(spread.values()) == Decimal("5988073.00")
 
 
+def test_months_are_counted_from_each_periods_own_start():
+    # DOMAIN.md: 1m+1m+1m from 31 Jan 2025 at £12,000 a year. The second period
+    # starts on 1 March, so no period lends days to a year it does not touch.
+    spread = financial_year_spread(date(2025, 1, 31), Decimal("12000"), parse_term("1m+1m+1m"))
+
+    assert spread == {2024: Decimal("2000.00"), 2025: Decimal("1000.00")}
+    assert sum(spread.values()) == whole_value(Decimal("12000"), (1, 1, 1)) == Decimal("3000.00")
+
+
+def test_the_spread_of_the_first_periods_leaves_the_later_ones_out():
+    # Support@home with option 1 declined: only the initial term is spread.
+    initial = financial_year_spread(date(2024, 10, 1), Decimal("2660000"), (60,))
+    whole_life = financial_year_spread(date(2024, 10, 1), Decimal("2660000"), (60, 24, 24))
+
+    assert max(initial) == 2029
+    assert initial[2029] == Decimal("1330000.00")
+    assert whole_life[2029] == Decimal("2660000.00")
+    assert max(whole_life) == 2033
+    assert {year: whole_life[year] for year in initial if year < 2029} == {
+        year: amount for year, amount in initial.items() if year < 2029
+    }
+
+
 def test_a_month_crossing_31_march_is_split_by_days():
     # Month 3 runs 15 March to 14 April 2025: 17 of its 31 days are in 2024/25.
-    spread = financial_year_spread(date(2025, 1, 15), Decimal("1200"), 3)
+    spread = financial_year_spread(date(2025, 1, 15), Decimal("1200"), (3,))
 
     assert spread == {2024: Decimal("254.84"), 2025: Decimal("45.16")}
 
@@ -266,35 +312,36 @@ def test_the_last_year_takes_the_rounding_remainder():
     # £0.02 a year for three months is exactly half a penny, so a penny in all.
     # On their own 2024/25 (£0.0042...) and 2025/26 (£0.0008...) both round to
     # nothing; the last year takes the penny so the years add up to the whole.
-    spread = financial_year_spread(date(2025, 1, 15), Decimal("0.02"), 3)
+    spread = financial_year_spread(date(2025, 1, 15), Decimal("0.02"), (3,))
 
     assert spread == {2024: Decimal("0.00"), 2025: Decimal("0.01")}
-    assert sum(spread.values()) == whole_value(Decimal("0.02"), 3) == Decimal("0.01")
+    assert sum(spread.values()) == whole_value(Decimal("0.02"), (3,)) == Decimal("0.01")
 
 
 def test_a_spread_with_an_uplift_adds_up_to_the_uplifted_whole():
-    spread = financial_year_spread(date(2025, 1, 15), Decimal("1200"), 14, uplift_percent=Decimal("3"))
+    spread = financial_year_spread(date(2025, 1, 15), Decimal("1200"), (14,), uplift_percent=Decimal("3"))
 
     assert spread == {2024: Decimal("254.84"), 2025: Decimal("1151.16")}
 
 
 def test_a_spread_of_no_months_is_empty():
-    assert financial_year_spread(date(2025, 1, 15), Decimal("1200"), 0) == {}
+    assert financial_year_spread(date(2025, 1, 15), Decimal("1200"), ()) == {}
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),
     amounts,
-    st.integers(min_value=0, max_value=150),
+    st.lists(st.integers(min_value=1, max_value=40), min_size=0, max_size=4),
     uplifts,
 )
-def test_financial_years_add_up_to_the_whole_value_exactly(start, annual, months, uplift):
-    spread = financial_year_spread(start, annual, months, uplift_percent=uplift)
+def test_financial_years_add_up_to_the_whole_value_exactly(start, annual, parts, uplift):
+    spread = financial_year_spread(start, annual, parts, uplift_percent=uplift)
 
-    whole = whole_value(annual, months, uplift_percent=uplift)
+    whole = whole_value(annual, parts, uplift_percent=uplift)
+    assert whole == sum(period_values(annual, parts, uplift_percent=uplift), Decimal("0.00"))
     assert sum(spread.values(), Decimal("0.00")) == whole
-    if months:
+    if parts:
         assert list(spread) == list(range(min(spread), max(spread) + 1))
     assert all(value.as_tuple().exponent == -2 for value in spread.values())
 
@@ -356,7 +403,7 @@ def test_shares_must_each_be_positive_and_add_up_to_100(percents):
 
 
 def test_it_says_what_the_shares_add_up_to():
-    with pytest.raises(ValueError, match="add up to exactly 100%: these add up to 99.99%"):
+    with pytest.raises(ValueError, match="add up to 100%; these add up to 99.99%"):
         split_by_shares(Decimal("100"), [Decimal("50"), Decimal("49.99")])
 
 

@@ -1,11 +1,19 @@
+"""`manage.py refresh_contracts`: the daily check of the figures kept for SQL.
+
+A lapse is a consequence of the day, not a fact written by the job: the stored
+spans already hold the figures of every day, so the job only repairs spans
+that differ from the facts.
+"""
+
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from contracts.models import Contract
-from tests.conftest import ContractFactory
+from contracts.models import ContractFigures, ContractOption
+from tests.conftest import ContractFactory, on
 
 pytestmark = pytest.mark.django_db
 
@@ -16,47 +24,59 @@ def refresh(*args: str) -> str:
     return out.getvalue()
 
 
-def mhfss_before_its_first_end():
+def mhfss():
     # 3+2 from 1 Oct 2019: the initial term ends 30 Sep 2022 (docs/domain.md, Bromley MHFSS).
-    return ContractFactory(start_date=date(2019, 10, 1), term="3+2", annual_value=319000, today=date(2022, 6, 1))
+    return ContractFactory(start_date=date(2019, 10, 1), term="3+2", annual_value=Decimal("319000"))
 
 
-def test_it_lapses_an_option_once_the_current_end_has_passed():
-    contract = mhfss_before_its_first_end()
-    assert contract.final_end_date == date(2024, 9, 30)
-    assert contract.next_decision_deadline == date(2022, 3, 30)
+def test_an_option_lapses_on_the_day_after_the_current_end_without_any_job_running():
+    contract = mhfss()
 
-    assert refresh("--today", "2022-10-01") == "Refreshed 1 contract.\n"
+    last_day = on(contract, date(2022, 9, 30))
+    day_after = on(contract, date(2022, 10, 1))
 
-    contract = Contract.objects.get(pk=contract.pk)
-    option = contract.options.get()
-    assert option.status == "lapsed"
-    assert option.decision_note == "Lapsed: not decided by the end of the period before it (30 Sep 2022)."
-    assert contract.current_end_date == date(2022, 9, 30)
-    assert contract.final_end_date == contract.current_end_date
-    assert contract.next_decision_deadline is None
-    assert contract.whole_life_value == contract.committed_value == 957000
-
-
-def test_it_leaves_the_option_open_on_the_last_day_of_the_period():
-    contract = mhfss_before_its_first_end()
-
-    refresh("--today", "2022-09-30")
-
-    contract = Contract.objects.get(pk=contract.pk)
-    assert contract.options.get().status == "available"
-    assert contract.final_end_date == date(2024, 9, 30)
-    assert contract.next_decision_deadline == date(2022, 3, 30)
-    assert contract.whole_life_value == 1595000
+    assert (last_day.status, last_day.final_end_date, last_day.next_decision_deadline) == (
+        "live",
+        date(2024, 9, 30),
+        date(2022, 3, 30),
+    )
+    assert last_day.option_late is True
+    assert last_day.whole_life_value == Decimal("1595000.00")
+    assert (day_after.status, day_after.current_end_date, day_after.final_end_date) == (
+        "expired",
+        date(2022, 9, 30),
+        date(2022, 9, 30),
+    )
+    assert day_after.next_decision_deadline is None
+    assert not day_after.option_late
+    assert day_after.whole_life_value == day_after.committed_value == Decimal("957000.00")
+    # Nothing was written: the lapse is not a recorded fact.
+    assert list(ContractOption.objects.values_list("status", "decided_on", "decision_note")) == [
+        ("available", None, "")
+    ]
 
 
-def test_it_counts_every_contract():
+def test_the_job_changes_nothing_when_the_figures_are_current():
     for _ in range(3):
         ContractFactory()
+    rows = list(ContractFigures.objects.values_list("pk", "valid_from", "valid_to"))
 
-    assert refresh("--today", "2026-11-22") == "Refreshed 3 contracts.\n"
+    assert refresh() == "Checked the figures of every contract; rewrote those of 0 contracts.\n"
+
+    assert list(ContractFigures.objects.values_list("pk", "valid_from", "valid_to")) == rows
 
 
-def test_it_rejects_a_date_it_cannot_read():
-    with pytest.raises(CommandError, match="'2022-13-01' is not a date: write it as YYYY-MM-DD"):
-        refresh("--today", "2022-13-01")
+def test_the_job_rewrites_figures_that_differ_from_the_facts():
+    contract = mhfss()
+    ContractFactory()
+    ContractFigures.objects.filter(contract=contract).delete()
+
+    assert refresh() == "Checked the figures of every contract; rewrote those of 1 contract.\n"
+
+    assert on(contract, date(2022, 9, 30)).final_end_date == date(2024, 9, 30)
+    assert on(contract, date(2022, 10, 1)).final_end_date == date(2022, 9, 30)
+
+
+def test_the_job_no_longer_takes_a_day():
+    with pytest.raises(CommandError, match="--today"):
+        refresh("--today", "2022-10-01")

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from contracts.money import financial_year_label, financial_year_of
 from contracts.terms import (
     ContractStatus,
+    Decision,
     OptionStatus,
     Period,
     TermError,
@@ -352,9 +353,17 @@ def test_declining_an_option_closes_the_ones_after_it():
 
 
 def test_a_lapsed_option_closes_the_ones_after_it_as_lapsed():
-    result = support_at_home((LAPSED, AVAILABLE), today=date(2029, 9, 1))
+    # Nothing decided: option 1 lapses the day after the initial term ends, and closes option 2 with it.
+    result = support_at_home((AVAILABLE, AVAILABLE), today=date(2029, 10, 1))
 
     assert result.option_statuses == (LAPSED, LAPSED)
+
+
+def test_a_lapse_cannot_be_recorded():
+    with pytest.raises(ValueError, match="a lapse follows from the date"):
+        support_at_home((LAPSED, AVAILABLE), today=date(2029, 9, 1))
+    with pytest.raises(ValueError, match="a lapse follows from the date"):
+        Decision(LAPSED, date(2029, 10, 1))
 
 
 def test_declining_a_later_option_keeps_the_earlier_one_open():
@@ -487,7 +496,7 @@ def recorded_options(draw):
     exercised = draw(st.integers(min_value=0, max_value=options))
     rest = draw(
         st.lists(
-            st.sampled_from([AVAILABLE, DECLINED, LAPSED]),
+            st.sampled_from([AVAILABLE, DECLINED]),
             min_size=options - exercised,
             max_size=options - exercised,
         )
@@ -517,3 +526,93 @@ def test_schedule_dates_and_statuses_hang_together(start, recorded, days_from_st
     if today > result.current_end:
         assert result.status == "expired"
         assert AVAILABLE not in effective
+
+
+# Facts and figures "as of" a day (DOMAIN.md): decisions count from their date, lapse follows from the day.
+
+
+def three_plus_one_plus_one(today, decisions=(AVAILABLE, AVAILABLE)):
+    return schedule(date(2023, 10, 1), parse_term("3+1+1"), decisions, today=today)
+
+
+def test_3_1_1_with_nothing_decided_is_live_and_late_on_the_last_day_of_its_initial_term():
+    result = three_plus_one_plus_one(date(2026, 9, 30))
+
+    assert result.option_statuses == (AVAILABLE, AVAILABLE)
+    assert result.current_end == date(2026, 9, 30)
+    assert result.final_end == date(2028, 9, 30)
+    assert result.next_option == 1
+    assert result.next_decision_deadline == date(2026, 3, 30)
+    assert result.next_option_late is True
+    assert result.status == ContractStatus.LIVE
+
+
+def test_3_1_1_with_nothing_decided_has_lapsed_and_expired_the_day_after():
+    result = three_plus_one_plus_one(date(2026, 10, 1))
+
+    assert result.option_statuses == (LAPSED, LAPSED)
+    assert result.current_end == result.final_end == date(2026, 9, 30)
+    assert result.next_option is None
+    assert result.next_decision_deadline is None
+    assert result.next_option_late is False
+    assert result.status == ContractStatus.EXPIRED
+
+
+def test_an_option_lapsed_later_is_still_open_on_every_earlier_day():
+    for day in (date(2023, 10, 1), date(2025, 1, 1), date(2026, 3, 30), date(2026, 3, 31)):
+        assert three_plus_one_plus_one(day).option_statuses == (AVAILABLE, AVAILABLE)
+
+
+def one_plus_one_plus_one(today, decided_on=date(2026, 11, 20)):
+    return schedule(date(2026, 3, 31), parse_term("1+1+1"), (Decision(EXERCISED, decided_on), AVAILABLE), today=today)
+
+
+def test_an_exercise_does_not_count_the_day_before_it_was_decided():
+    result = one_plus_one_plus_one(date(2026, 11, 19))
+
+    assert result.option_statuses == (AVAILABLE, AVAILABLE)
+    assert result.current_end == date(2027, 3, 30)
+    assert result.final_end == date(2029, 3, 30)
+    assert result.next_option == 1
+    assert result.options_exercised == 0
+    assert result.committed_periods == (0,)
+
+
+def test_an_exercise_counts_from_the_day_it_was_decided():
+    result = one_plus_one_plus_one(date(2026, 11, 20))
+
+    assert result.option_statuses == (EXERCISED, AVAILABLE)
+    assert result.current_end == date(2028, 3, 30)
+    assert result.next_option == 2
+    assert result.next_decision_deadline == date(2027, 9, 30)
+    assert result.options_exercised == 1
+    assert result.committed_periods == (0, 1)
+    assert result.included_periods == (0, 1, 2)
+
+
+def test_an_exercise_with_no_date_counts_on_every_day():
+    for day in (date(1990, 1, 1), date(2026, 3, 30), date(2026, 11, 19), date(2040, 1, 1)):
+        result = schedule(date(2026, 3, 31), parse_term("1+1+1"), (Decision(EXERCISED), AVAILABLE), today=day)
+        assert result.option_statuses[0] == EXERCISED
+        assert result.options_exercised == 1
+
+
+def test_a_bare_status_is_a_decision_with_no_date():
+    bare = schedule(date(2026, 3, 31), (12, 12), ("exercised",), today=date(2020, 1, 1))
+    undated = schedule(date(2026, 3, 31), (12, 12), (Decision("exercised", None),), today=date(2020, 1, 1))
+
+    assert bare == undated
+    assert bare.current_end == date(2028, 3, 30)
+
+
+def test_a_decline_dated_later_leaves_the_option_open_until_then():
+    decline = (Decision(DECLINED, date(2028, 1, 10)), AVAILABLE)
+
+    before = support_at_home(decline, today=date(2028, 1, 9))
+    on_the_day = support_at_home(decline, today=date(2028, 1, 10))
+
+    assert before.option_statuses == (AVAILABLE, AVAILABLE)
+    assert before.final_end == date(2033, 9, 30)
+    assert on_the_day.option_statuses == (DECLINED, DECLINED)
+    assert on_the_day.final_end == date(2029, 9, 30)
+    assert on_the_day.included_periods == (0,)

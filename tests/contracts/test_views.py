@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from contracts.models import Contract, ContractOption, FundingShare, SpendRecord
-from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
+from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory, on
 
 pytestmark = pytest.mark.django_db
 
@@ -387,8 +387,13 @@ def test_it_registers_a_contract(client_for, officer):
     contract = Contract.objects.get(reference="NEW-1")
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == contract.get_absolute_url()
-    assert contract.final_end_date == date(2033, 9, 30)
-    assert contract.whole_life_value == Decimal("23940000.00")
+    assert (contract.start_date, contract.term, contract.annual_value) == (
+        date(2024, 10, 1),
+        "5+2+2",
+        Decimal("2660000.00"),
+    )
+    assert on(contract).final_end_date == date(2033, 9, 30)
+    assert on(contract).whole_life_value == Decimal("23940000.00")
     assert list(contract.funding_shares.values_list("percent", flat=True)) == [Decimal("100.00")]
 
 
@@ -491,9 +496,12 @@ def test_it_edits_a_contract_and_keeps_decisions(client_for, officer):
     assert response.status_code == HTTPStatus.FOUND
     contract.refresh_from_db()
     assert contract.term == "3+2+1"
-    # The new option 2 would have had to be taken by 30 Sep 2024, so on 22 Nov 2026 it has lapsed.
-    assert list(contract.options.values_list("order", "status")) == [(1, "exercised"), (2, "lapsed")]
-    assert contract.current_end_date == contract.final_end_date == date(2024, 9, 30)
+    # The new option 2 would have had to be taken by 30 Sep 2024, so on 22 Nov 2026 it has lapsed:
+    # that follows from the day, so it is stored as still available.
+    assert list(contract.options.values_list("order", "status")) == [(1, "exercised"), (2, "available")]
+    assert on(contract).current_end_date == on(contract).final_end_date == date(2024, 9, 30)
+    assert on(contract).status == "expired"
+    assert on(contract, date(2024, 9, 30)).final_end_date == date(2025, 9, 30)
     assert contract.annual_value == Decimal("120000.00")
 
 
@@ -505,10 +513,11 @@ def test_exercising_an_option_moves_the_current_end(client_for, officer):
     assert "1 Oct 2029 – 30 Sep 2031" in page
     response = client.post(url, {"decided_by": "Chief Officer", "decided_on": "2026-11-01", "note": "KPIs met"})
     assert response.status_code == HTTPStatus.FOUND
-    contract.refresh_from_db()
-    assert contract.current_end_date == date(2031, 9, 30)
-    assert contract.next_decision_deadline == date(2031, 3, 30)
-    assert contract.committed_value == Decimal("18620000.00")
+    figures = on(contract)
+    assert figures.current_end_date == date(2031, 9, 30)
+    assert figures.next_decision_deadline == date(2031, 3, 30)
+    assert figures.committed_value == Decimal("18620000.00")
+    assert on(contract, date(2026, 10, 31)).current_end_date == date(2029, 9, 30)
     option = contract.options.get(order=1)
     assert (option.status, option.decided_by, option.decided_on) == ("exercised", "Chief Officer", date(2026, 11, 1))
 
@@ -519,11 +528,14 @@ def test_declining_an_option_closes_the_later_ones(client_for, officer):
         reverse("committees:option_decline", args=[contract.pk, 1]),
         {"decided_by": "Chief Officer", "decided_on": "2026-11-01"},
     )
-    contract.refresh_from_db()
-    assert list(contract.options.values_list("status", flat=True)) == ["declined", "declined"]
-    assert contract.final_end_date == date(2029, 9, 30)
-    assert contract.whole_life_value == Decimal("13300000.00")
-    assert contract.next_decision_deadline is None
+    # Only the decision is stored; the rule closes option 2.
+    assert list(contract.options.values_list("status", flat=True)) == ["declined", "available"]
+    figures = on(contract)
+    assert figures.final_end_date == date(2029, 9, 30)
+    assert figures.whole_life_value == Decimal("13300000.00")
+    assert figures.next_decision_deadline is None
+    assert figures.status == "final_term"
+    assert on(contract, date(2026, 10, 31)).final_end_date == date(2033, 9, 30)
 
 
 def test_an_option_cannot_be_taken_out_of_order(client_for, officer):
@@ -574,14 +586,14 @@ def test_the_list_filters_what_needs_attention(client_for, officer):
     from contracts.services import spend_record
 
     support_at_home()  # £23.94m projected against £23.4m approved; option 1 due 30 Mar 2029
-    late = ContractFactory(reference="LATE", start_date=date(2024, 4, 1), term="3+1", today=date(2024, 5, 1))
+    late = ContractFactory(reference="LATE", start_date=date(2024, 4, 1), term="3+1")
     ending = ContractFactory(
         reference="ENDING", start_date=date(2024, 4, 1), term="3"
     )  # ends 31 Mar 2027, nothing open
     spent = ContractFactory(reference="SPENT", start_date=date(2024, 4, 1), term="3", annual_value=Decimal("1000"))
     spend_record(contract=spent, financial_year=2024, amount=Decimal("3000.01"))
     client = client_for(officer)
-    assert late.next_decision_deadline == date(2026, 9, 30)
+    assert on(late).next_decision_deadline == date(2026, 9, 30)
     assert _references(_list(client, flag="deadline_late")) == ["LATE"]
     assert _references(_list(client, flag="over_approved")) == ["LBB-SAH-2024"]
     assert _references(_list(client, flag="spend_over")) == ["SPENT"]
@@ -589,7 +601,7 @@ def test_the_list_filters_what_needs_attention(client_for, officer):
     assert _references(_list(client, ends_within=6)) == ["ENDING", "LATE", "SPENT"]
     assert _references(_list(client, deadline_within=90)) == []
     assert _references(_list(client, deadline_within=365 * 3)) == ["LBB-SAH-2024"]
-    assert ending.final_end_date == date(2027, 3, 31)
+    assert on(ending).final_end_date == date(2027, 3, 31)
 
 
 @pytest.mark.parametrize(
@@ -599,7 +611,8 @@ def test_the_list_filters_what_needs_attention(client_for, officer):
         ("description", "A new description.", "A new description."),
         ("notes", "A note.", "A note."),
         ("contract_type", "framework", "framework"),
-        ("procurement_regime", "pa_2023", "pa_2023"),
+        ("legislation", "pa_2023", "pa_2023"),
+        ("route", "open_tender", "open_tender"),
         ("approved_value", "24000000", Decimal("24000000.00")),
     ],
 )
@@ -620,3 +633,78 @@ def test_editing_one_field_alone_saves_it(client_for, officer, field, posted, st
     response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
     assert response.status_code == HTTPStatus.FOUND
     assert getattr(Contract.objects.get(pk=contract.pk), field) == stored
+
+
+@pytest.mark.parametrize(
+    ("as_of", "final_end", "whole_life", "status", "option_statuses"),
+    [
+        # DOMAIN.md: 3+1+1 from 1 Oct 2023, nothing decided.
+        ("2026-09-30", "30 Sep 2028", Decimal("600000.00"), "live", ["available", "available"]),
+        ("2026-10-01", "30 Sep 2026", Decimal("360000.00"), "expired", ["lapsed", "lapsed"]),
+    ],
+)
+def test_the_contract_page_shows_only_the_figures_of_its_day(
+    client_for, officer, as_of, final_end, whole_life, status, option_statuses
+):
+    contract = ContractFactory(start_date=date(2023, 10, 1), term="3+1+1", annual_value=Decimal("120000"))
+    response = client_for(officer).get(reverse("contracts:contract_detail", args=[contract.pk]), {"as_of": as_of})
+    html = response.content.decode()
+    detail = response.context["detail"]
+    assert detail.status == status
+    assert [str(row.effective_status) for row in detail.options] == option_statuses
+    assert f'id="final-end">{final_end}' in html
+    assert detail.figures.whole_life_value == whole_life
+    assert f"<strong>£{whole_life:,.2f}</strong>" in html
+    # The financial-year rows add up to the whole-life value printed for the same day.
+    assert sum(row.projected for row in detail.years) == whole_life
+
+
+def test_the_contract_page_counts_a_decision_only_from_its_date(client_for, officer):
+    from contracts.services import option_exercise
+
+    contract = ContractFactory(start_date=date(2026, 3, 31), term="1+1+1", annual_value=Decimal("120000"))
+    option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 11, 20), today=TODAY
+    )
+    client = client_for(officer)
+    url = reverse("contracts:contract_detail", args=[contract.pk])
+
+    before = client.get(url, {"as_of": "2026-11-19"})
+    after = client.get(url, {"as_of": "2026-11-20"})
+
+    assert 'id="current-end"><strong>30 Mar 2027</strong>' in before.content.decode()
+    assert 'id="current-end"><strong>30 Mar 2028</strong>' in after.content.decode()
+    assert before.context["detail"].options[0].decision_counts is False
+    assert after.context["detail"].options[0].decision_counts is True
+    assert str(before.context["detail"].options[0].effective_status) == "available"
+    assert str(after.context["detail"].options[0].effective_status) == "exercised"
+    assert before.context["detail"].figures.committed_value == Decimal("120000.00")
+    assert after.context["detail"].figures.committed_value == Decimal("240000.00")
+
+
+def test_an_exercise_dated_before_the_lapse_can_be_posted_after_it(client_for, officer):
+    # 3+1+1 from 1 Oct 2023: on 22 Nov 2026 option 1 has lapsed (1 Oct 2026), but it was signed on 15 Sep.
+    contract = ContractFactory(start_date=date(2023, 10, 1), term="3+1+1")
+    url = reverse("committees:option_exercise", args=[contract.pk, 1])
+
+    response = client_for(officer).post(url, {"decided_by": "Chief Officer", "decided_on": "2026-09-15"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    option = contract.options.get(order=1)
+    assert (option.status, option.decided_by, option.decided_on) == ("exercised", "Chief Officer", date(2026, 9, 15))
+    assert on(contract).status == "live"
+    assert on(contract).current_end_date == date(2027, 9, 30)
+
+
+def test_the_option_page_offers_a_late_record_of_a_decision_taken_before_the_lapse(client_for, officer):
+    contract = ContractFactory(start_date=date(2023, 10, 1), term="3+1+1")
+    client = client_for(officer)
+    url = reverse("committees:option_exercise", args=[contract.pk, 1])
+
+    page = client.get(url).content.decode()
+    refused = client.post(url, {"decided_by": "Chief Officer", "decided_on": "2026-10-01"})
+
+    assert 'name="decided_on"' in page
+    assert refused.status_code == HTTPStatus.OK
+    assert "Option 1 lapsed on 1 Oct 2026" in refused.content.decode()
+    assert contract.options.get(order=1).status == "available"

@@ -1,31 +1,20 @@
-"""`manage.py refresh_contracts [--today YYYY-MM-DD]`: the daily job.
+"""`manage.py refresh_contracts`: the daily check of the figures kept for SQL.
 
-Lapses the options whose period ended without a decision and recomputes every
-contract's stored dates and values, so lists that filter on them stay right.
+The stored figures cover every day already (a lapse is worked out from the
+date, never recorded), so nothing needs doing as days pass. This checks each
+contract's stored spans against its facts and rewrites any that differ, such as
+after a change of the OPTION_NOTICE_MONTHS setting.
 """
 
-from datetime import date
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandParser
-
-from commissioning.core.dates import real_today
-from commissioning.core.management import iso_date
-from contracts.services import contracts_refresh
+from contracts.services import contracts_figures_refresh
 
 
 class Command(BaseCommand):
-    help = "Apply lapsed options and recompute the stored dates and values of every contract."
+    help = "Check every contract's stored figures against its facts and rewrite any that differ."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--today",
-            type=iso_date,
-            default=None,
-            metavar="YYYY-MM-DD",
-            help="The day to refresh the contracts for. Default: today.",
-        )
-
-    def handle(self, *args, today: date | None, **options) -> None:
-        count = contracts_refresh(today=today or real_today())
-        noun = "contract" if count == 1 else "contracts"
-        self.stdout.write(f"Refreshed {count} {noun}.")
+    def handle(self, *args, **options) -> None:
+        repaired = contracts_figures_refresh()
+        noun = "contract" if repaired == 1 else "contracts"
+        self.stdout.write(f"Checked the figures of every contract; rewrote those of {repaired} {noun}.")

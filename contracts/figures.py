@@ -1,0 +1,207 @@
+"""A contract's figures on a day, computed from its facts: the one place.
+
+Facts are what officers record: the start, the term, the annual value and
+uplift, each option decision with its date, the approved value, funding shares
+and spend per financial year. Every figure a page, an export or a filter shows
+for a day D (period dates, option statuses including lapse, deadlines, current
+and final end, status, committed and whole-life values, the financial-year
+spread, the funding split, projected against approved, spend against
+projection) comes from ``contract_figures(facts, today=D)``, using only the
+facts dated on or before D.
+
+``figure_spans`` cuts time into the spans over which the figures SQL filters
+and sorts on stay the same; the register stores them (``ContractFigures``) so
+that a list "as of" any day is a query, and a property test holds the stored
+spans equal to this function. No Django here.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from contracts.money import (
+    Variance,
+    financial_year_spread,
+    period_values,
+    split_by_shares,
+    variance,
+)
+from contracts.terms import Decision, Schedule, schedule
+
+_ONE_DAY = timedelta(days=1)
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    start: date
+    parts: tuple[int, ...]  # months of the initial term, then of each option
+    decisions: tuple[Decision, ...]  # one per option, in order
+    annual_value: Decimal
+    uplift_percent: Decimal = Decimal("0")
+    approved_value: Decimal | None = None
+    funding_percents: tuple[Decimal, ...] = ()
+    spend: Mapping[int, Decimal] = field(default_factory=dict)  # financial year -> actual spend
+
+
+@dataclass(frozen=True)
+class SpendComparison:
+    """Spend set against the projection for the same years only: the years
+    with spend recorded, or that have ended, by the day."""
+
+    years: tuple[int, ...]
+    spent: Decimal
+    projected: Decimal
+    variance: Variance
+    years_over: tuple[int, ...]  # a single year above its own projection is flagged too
+
+    @property
+    def is_over(self) -> bool:
+        return bool(self.years_over) or self.variance.is_over
+
+
+@dataclass(frozen=True)
+class Figures:
+    today: date
+    schedule: Schedule
+    period_values: tuple[Decimal, ...]  # every period of the term, taken or not
+    committed_value: Decimal
+    whole_life_value: Decimal
+    year_values: dict[int, Decimal]  # what the whole-life value covers, by financial year
+    approved_variance: Variance | None
+    spend_by_year: dict[int, Decimal]  # spend recorded for the years begun by the day
+    spend: SpendComparison | None
+    funding_annual: tuple[Decimal, ...]  # the annual value split by the funding shares
+    funding_whole_life: tuple[Decimal, ...]
+
+    @property
+    def initial_value(self) -> Decimal:
+        return self.period_values[0]
+
+
+def _spend_on(facts: ContractFacts, today: date) -> dict[int, Decimal]:
+    # A year's spend cannot be known before the year begins.
+    return {year: amount for year, amount in sorted(facts.spend.items()) if date(year, 4, 1) <= today}
+
+
+def _compare_spend(spend: Mapping[int, Decimal], year_values: Mapping[int, Decimal], today: date):
+    if not spend:
+        return None
+    ended = {year for year in year_values if date(year + 1, 3, 31) < today}
+    years = tuple(sorted(set(spend) | ended))
+    spent = sum((spend.get(year, ZERO) for year in years), ZERO)
+    projected = sum((year_values.get(year, ZERO) for year in years), ZERO)
+    over = tuple(year for year in years if spend.get(year, ZERO) > year_values.get(year, ZERO))
+    return SpendComparison(
+        years=years, spent=spent, projected=projected, variance=variance(spent, projected), years_over=over
+    )
+
+
+def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -> Figures:
+    """Every figure of the contract on ``today``, from the facts dated on or before it."""
+    result = schedule(facts.start, facts.parts, facts.decisions, today=today, notice_months=notice_months)
+    values = period_values(facts.annual_value, facts.parts, uplift_percent=facts.uplift_percent)
+    included = result.included_periods
+    committed_value = sum((values[i] for i in result.committed_periods), ZERO)
+    whole_life_value = sum((values[i] for i in included), ZERO)
+    # Included periods are always the first ones: options are taken in order.
+    year_values = financial_year_spread(
+        facts.start,
+        facts.annual_value,
+        facts.parts[: len(included)],
+        uplift_percent=facts.uplift_percent,
+    )
+    percents = list(facts.funding_percents)
+    spend = _spend_on(facts, today)
+    return Figures(
+        today=today,
+        schedule=result,
+        period_values=values,
+        committed_value=committed_value,
+        whole_life_value=whole_life_value,
+        year_values=year_values,
+        approved_variance=(
+            variance(whole_life_value, facts.approved_value) if facts.approved_value is not None else None
+        ),
+        spend_by_year=spend,
+        spend=_compare_spend(spend, year_values, today),
+        funding_annual=tuple(split_by_shares(facts.annual_value, percents)) if percents else (),
+        funding_whole_life=tuple(split_by_shares(whole_life_value, percents)) if percents else (),
+    )
+
+
+@dataclass(frozen=True)
+class FigureSpan:
+    """Days ``valid_from`` to ``valid_to`` (inclusive) over which the figures
+    kept for SQL are the same. Status and lateness are not kept: they follow
+    from these dates and the day, in SQL as in ``terms.schedule``."""
+
+    valid_from: date
+    valid_to: date
+    initial_end: date
+    current_end: date
+    final_end: date
+    next_option: int | None
+    next_decision_deadline: date | None
+    options_exercised: int
+    committed_value: Decimal
+    whole_life_value: Decimal
+    year_values: tuple[tuple[int, Decimal], ...]
+
+    def kept(self) -> tuple:
+        return (
+            self.current_end,
+            self.final_end,
+            self.next_option,
+            self.next_decision_deadline,
+            self.options_exercised,
+            self.committed_value,
+            self.whole_life_value,
+            self.year_values,
+        )
+
+
+def _span_from(figures: Figures, valid_from: date, valid_to: date) -> FigureSpan:
+    result = figures.schedule
+    return FigureSpan(
+        valid_from=valid_from,
+        valid_to=valid_to,
+        initial_end=result.initial_end,
+        current_end=result.current_end,
+        final_end=result.final_end,
+        next_option=result.next_option,
+        next_decision_deadline=result.next_decision_deadline,
+        options_exercised=result.options_exercised,
+        committed_value=figures.committed_value,
+        whole_life_value=figures.whole_life_value,
+        year_values=tuple(figures.year_values.items()),
+    )
+
+
+def figure_spans(facts: ContractFacts, *, notice_months: int) -> list[FigureSpan]:
+    """The figures kept for SQL, for every day from ``date.min`` to ``date.max``.
+
+    They change only on the day a dated decision starts to count and on the
+    day an open option lapses (the day after the current end), so the figures
+    are worked out by ``contract_figures`` on each such day.
+    """
+    decision_days = sorted({d.decided_on for d in facts.decisions if d.decided_on is not None})
+    spans: list[FigureSpan] = []
+    day = date.min
+    while True:
+        figures = contract_figures(facts, today=day, notice_months=notice_months)
+        candidates = [d for d in decision_days if d > day]
+        result = figures.schedule
+        if result.next_option is not None and result.current_end < date.max:
+            candidates.append(result.current_end + _ONE_DAY)
+        following = min(candidates, default=None)
+        valid_to = following - _ONE_DAY if following else date.max
+        span = _span_from(figures, day, valid_to)
+        if spans and spans[-1].kept() == span.kept():
+            spans[-1] = _span_from(figures, spans[-1].valid_from, valid_to)
+        else:
+            spans.append(span)
+        if following is None:
+            return spans
+        day = following

@@ -1,0 +1,89 @@
+"""Contracts with their figures for a day, in SQL.
+
+`with_figures` joins each contract to its stored span of days holding `today`
+(`ContractFigures`, written only from `contracts.figures.figure_spans`) and
+names the figures as the pages use them. Status, lateness and spend against
+projection follow from those figures and the day by the same rules as
+`contracts.terms.schedule` and `contracts.figures.contract_figures`; property
+tests hold the two equal.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from contracts.models import Contract, ContractYearValue, SpendRecord
+from contracts.money import financial_year_of
+
+FIGURES = (
+    "current_end_date",
+    "final_end_date",
+    "next_option",
+    "next_decision_deadline",
+    "options_exercised",
+    "committed_value",
+    "whole_life_value",
+)
+
+
+def _status(today: date) -> Case:
+    Status = Contract.Status
+    return Case(
+        When(start_date__gt=today, then=Value(Status.NOT_STARTED)),
+        When(current_end_date__lt=today, then=Value(Status.EXPIRED)),
+        When(next_option__isnull=True, then=Value(Status.FINAL_TERM)),
+        default=Value(Status.LIVE),
+    )
+
+
+def year_values_on(today: date) -> QuerySet[ContractYearValue]:
+    """The value per financial year of every contract, as the figures stand on `today`."""
+    return ContractYearValue.objects.filter(figures__valid_from__lte=today, figures__valid_to__gte=today)
+
+
+def spend_over_projection(today: date) -> Exists:
+    """A year whose recorded spend (for a year begun by `today`) is above its projection on `today`."""
+    projected = year_values_on(today).filter(
+        figures__contract=OuterRef("contract"), financial_year=OuterRef("financial_year")
+    )
+    return Exists(
+        SpendRecord.objects.filter(contract=OuterRef("pk"), financial_year__lte=financial_year_of(today))
+        .annotate(
+            projected=Coalesce(
+                Subquery(projected.values("amount")[:1]), Value(Decimal("0")), output_field=DecimalField()
+            )
+        )
+        .filter(amount__gt=F("projected"))
+    )
+
+
+def with_figures(queryset: QuerySet[Contract], *, today: date) -> QuerySet[Contract]:
+    """Each contract with its figures on `today`: the columns named in FIGURES,
+    `status`, `option_late` (the next option's decision deadline has passed)
+    and `spend_over` (a year's spend above its projection)."""
+    queryset = queryset.filter(figures__valid_from__lte=today, figures__valid_to__gte=today).annotate(
+        **{name: F(f"figures__{name}") for name in FIGURES}
+    )
+    return queryset.annotate(
+        status=_status(today),
+        # IS NOT NULL first, so a contract with no option open is false, never NULL.
+        option_late=ExpressionWrapper(
+            Q(next_decision_deadline__isnull=False, next_decision_deadline__lt=today), output_field=BooleanField()
+        ),
+        spend_over=spend_over_projection(today),
+    )
