@@ -197,7 +197,7 @@ def test_a_dry_run_saves_nothing(csv_file):
         ({"start_date": "31/02/2025"}, "start_date 31/02/2025 is not a real date"),
         ({"start_date": "2025.02.01"}, "start_date 2025.02.01 is not a date: write it as YYYY-MM-DD or DD/MM/YYYY"),
         ({"term": "5+two"}, 'term: Cannot read the term "5+two": write it like 5+2+2 or 18m+6m.'),
-        ({"funding": "A Council:50; B ICB:40"}, "funding shares add up to 90%, not 100%"),
+        ({"funding": "A Council:50; B ICB:40"}, "Funding shares must add up to 100%; these add up to 90%."),
         ({"funding": "A Council 100"}, 'funding "A Council 100" is not written as Organisation:percent'),
         ({"annual_value": "-5"}, "annual_value -5 is negative: it must be £0.00 or more"),
         ({"approved_value": "-£1,000"}, "approved_value -£1,000 is negative: it must be £0.00 or more"),
