@@ -132,7 +132,7 @@ def test_the_figures_in_sql_are_the_figures_of_the_function_on_every_day(contrac
         ), day
         # The rules SQL applies itself agree with the pure ones.
         assert row.status == str(schedule.status), day
-        assert bool(row.option_late) == schedule.next_option_late, day
+        assert row.option_late is schedule.next_option_late, day
         assert row.spend_over == (expected.spend is not None and expected.spend.is_over), day
         years = dict(year_values_on(day).filter(figures__contract=contract).values_list("financial_year", "amount"))
         assert years == expected.year_values, day
@@ -161,3 +161,29 @@ def test_option_late_is_false_not_null_when_no_option_is_open():
 
     assert on(contract, day).option_late is False
     assert with_figures(Contract.objects.filter(pk=contract.pk), today=day).filter(option_late=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("spend", "over"),
+    [
+        # Two years of spend equal to those two years' projection: not over, whatever the whole life is.
+        ({2024: "1330000", 2025: "2660000"}, False),
+        # One year above its own projection is flagged, though the total is under.
+        ({2024: "1400000", 2025: "2000000"}, True),
+        # A year not yet begun on the day does not count.
+        ({2024: "1330000", 2027: "9999999"}, False),
+    ],
+)
+def test_spend_over_in_sql_compares_the_same_years_only(spend, over):
+    contract = ContractFactory(start_date=date(2024, 10, 1), term="5+2+2", annual_value=Decimal("2660000"))
+    for year, amount in spend.items():
+        services.spend_record(contract=contract, financial_year=year, amount=Decimal(amount))
+    day = date(2026, 11, 22)
+    facts = services.contract_facts(
+        contract, list(contract.options.order_by("order")), spend=list(contract.spend_records.all())
+    )
+
+    assert on(contract, day).spend_over is over
+    assert contract_figures(facts, today=day, notice_months=6).spend.is_over is over
+    flagged = with_figures(Contract.objects.all(), today=day).filter(spend_over=True)
+    assert list(flagged.values_list("pk", flat=True)) == ([contract.pk] if over else [])

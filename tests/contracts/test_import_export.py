@@ -619,3 +619,27 @@ def test_an_import_that_contradicts_a_dated_decision_is_reported_not_raised(csv_
         ("exercised", date(2022, 5, 3)),
         ("available", None),
     ]
+
+
+@pytest.mark.xfail(
+    reason="the importer reads options_exercised as of the day it runs: re-importing an export made "
+    "--as-of a day before a dated exercise reopens the option (contract_update _reopen), losing the "
+    "recorded decision and its date",
+    strict=True,
+)
+def test_importing_an_earlier_export_keeps_decisions_dated_after_it(tmp_path):
+    from contracts.services import option_exercise
+
+    contract = ContractFactory(reference="B-EXERCISE", start_date=date(2026, 3, 31), term="1+1+1")
+    option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 11, 20), today=TODAY
+    )
+    earlier = tmp_path / "earlier.csv"
+    call_command("export_contracts", str(earlier), "--as-of", "2026-11-19", stdout=io.StringIO())
+
+    run_import(str(earlier))
+
+    assert list(contract.options.values_list("order", "status", "decided_on")) == [
+        (1, "exercised", date(2026, 11, 20)),
+        (2, "available", None),
+    ]

@@ -403,7 +403,7 @@ def test_shares_must_each_be_positive_and_add_up_to_100(percents):
 
 
 def test_it_says_what_the_shares_add_up_to():
-    with pytest.raises(ValueError, match="add up to 100%; these add up to 99.99%"):
+    with pytest.raises(ValueError, match="must add up to 100%; these add up to 99.99%"):
         split_by_shares(Decimal("100"), [Decimal("50"), Decimal("49.99")])
 
 

@@ -48,7 +48,7 @@ def test_an_option_lapses_on_the_day_after_the_current_end_without_any_job_runni
         date(2022, 9, 30),
     )
     assert day_after.next_decision_deadline is None
-    assert not day_after.option_late
+    assert day_after.option_late is False
     assert day_after.whole_life_value == day_after.committed_value == Decimal("957000.00")
     # Nothing was written: the lapse is not a recorded fact.
     assert list(ContractOption.objects.values_list("status", "decided_on", "decision_note")) == [
