@@ -150,6 +150,11 @@ class Contract(models.Model):
         **MONEY, default=Decimal("0"), editable=False, help_text="The spend recorded, all years."
     )
 
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from commissioning import dates
 from commissioning.contract_facts import contract_procurement_facts
+from commissioning.core.versioning import StaleEdit
 from commissioning.permissions import can, get_for_user, require
 from committees import services as committee_services
 from committees.authority import authority_choices, authority_from_choice, contract_decisions
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, export_row
-from contracts.forms import ContractForm, OptionDecisionForm, SpendForm, add_service_errors, funding_formset
+from contracts.forms import OptionDecisionForm, SpendForm, add_service_errors, contract_form, funding_formset
 from contracts.models import Contract, ContractOption, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.selectors import (
@@ -107,7 +108,7 @@ def contract_detail(request, pk: int):
 
 
 def _contract_form_page(request, *, contract: Contract | None):
-    form = ContractForm(request.POST or None, instance=contract)
+    form = contract_form(request.POST or None, contract=contract)
     funding = funding_formset(data=request.POST or None, contract=contract)
     if request.method == "POST" and form.is_valid() & funding.is_valid():
         arguments = form.service_arguments()
@@ -122,9 +123,15 @@ def _contract_form_page(request, *, contract: Contract | None):
                 messages.success(request, f"Contract {contract.reference} registered.")
             else:
                 services.contract_update(
-                    contract=contract, funding=funding.shares(), today=dates.real_today(), **arguments
+                    contract=contract,
+                    funding=funding.shares(),
+                    today=dates.real_today(),
+                    version=form.read_version,
+                    **arguments,
                 )
                 messages.success(request, f"Contract {contract.reference} saved.")
+        except StaleEdit:
+            form.refuse_as_stale(contract_form(contract=Contract.objects.get(pk=contract.pk)), noun="contract")
         except ValidationError as error:
             funding_errors: list = []
             add_service_errors(form, error, extra_targets={"funding": funding_errors})

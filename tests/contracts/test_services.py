@@ -32,7 +32,7 @@ def test_lowering_options_exercised_reopens_an_option_without_its_old_decision()
     contract = ContractFactory(start_date=date(2024, 10, 1), term="5+2+2", options_exercised=1)
     option = contract.options.get(order=1)
     assert option.decision_note == "Recorded as exercised when the contract was registered."
-    services.contract_update(
+    contract = services.contract_update(
         contract=contract,
         **_facts(contract),
         options_exercised=0,
