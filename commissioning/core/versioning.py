@@ -171,15 +171,35 @@ class VersionedFormMixin:
             None,
             ValidationError(
                 f"Someone else saved this {noun} while you were editing it{what}. "
-                "Your changes are below; check them and save again.",
+                "Your changes are below, with their new values in the fields you had not changed; "
+                "check them and save again.",
                 code="stale",
             ),
         )
         data = self.data.copy()
+        if read is not None:
+            # A field the user left as it was shows its new value, so saving
+            # again cannot put back what the other person changed.
+            for name in self._untouched(read):
+                if read.get(name) != now.get(name):
+                    value = now.get(name)
+                    if isinstance(value, list):
+                        data.setlist(self.add_prefix(name), value)
+                    else:
+                        data[self.add_prefix(name)] = value
         data[self.add_prefix(VERSION_FIELD)] = current.initial_version
         data[self.add_prefix(READ_VALUES_FIELD)] = signing.dumps(now, salt=_SALT)
         self.data = data
         return changed
+
+    def _untouched(self, read: dict[str, Any]) -> list[str]:
+        """The fields whose submitted value is the one the form was read with."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return [
+            name
+            for name in self.editable_fields()
+            if name in cleaned and _plain(self.fields[name].prepare_value(cleaned[name])) == read.get(name)
+        ]
 
     @property
     def initial_version(self) -> int | None:
