@@ -141,3 +141,17 @@ def test_a_form_read_after_the_last_save_is_not_stale(people):
         assert a.post(edit.post_url(report), data).status_code == HTTPStatus.FOUND
     assert _value(edit, report, "title") == "Second title"
     assert _value(edit, report, "version") == report.version + 2
+
+
+def test_a_correction_in_the_admin_makes_a_form_read_before_it_stale(rf, django_user_model):
+    from django.contrib import admin
+
+    from committees.models import Meeting
+
+    edit = next(edit for edit in EDIT_FORMS if edit.name == "meeting")
+    meeting = edit.make()
+    meeting.venue = "Council Chamber"
+    request = rf.post("/")
+    request.user = django_user_model.objects.create_superuser(username="admin", password="pw")
+    admin.site._registry[Meeting].save_model(request, meeting, None, change=True)
+    assert Meeting.objects.get(pk=meeting.pk).version == 2

@@ -75,6 +75,15 @@ def save_or_refuse(instance: models.Model, *, refusal: ValidationError) -> model
     return instance
 
 
+class VersionedAdminMixin:
+    """A correction made in the admin is a save too: a form read before it is stale."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 # --- forms -------------------------------------------------------------------------------
 
 
