@@ -155,3 +155,28 @@ def test_a_correction_in_the_admin_makes_a_form_read_before_it_stale(rf, django_
     request.user = django_user_model.objects.create_superuser(username="admin", password="pw")
     admin.site._registry[Meeting].save_model(request, meeting, None, change=True)
     assert Meeting.objects.get(pk=meeting.pk).version == 2
+
+
+def test_a_meeting_moved_meanwhile_shows_its_new_time_in_summer_time(people):
+    from datetime import date
+
+    from tests.committees.factories import MeetingFactory, at
+
+    edit = next(edit for edit in EDIT_FORMS if edit.name == "meeting")
+    meeting = MeetingFactory(starts_at=at(date(2023, 7, 12)), venue="Bromley Civic Centre")
+    a, b = people("clerk")
+    _, data_a = _open(a, edit, meeting)
+    _, data_b = _open(b, edit, meeting)
+    assert data_a["starts_at"] == ["2023-07-12T19:00"]
+    data_a["starts_at"] = ["2023-07-12T18:30"]
+    assert a.post(edit.post_url(meeting), data_a).status_code == HTTPStatus.FOUND
+    data_b["venue"] = ["Council Chamber"]
+
+    response = b.post(edit.post_url(meeting), data_b)
+
+    assert "while you were editing it: Date and time changed." in response.content.decode()
+    shown = browser_form(response.content.decode(), action=edit.action(meeting))
+    assert (shown["starts_at"], shown["venue"]) == (["2023-07-12T18:30"], ["Council Chamber"])
+    assert b.post(edit.post_url(meeting), shown).status_code == HTTPStatus.FOUND
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.venue) == (at(date(2023, 7, 12), 18, 30), "Council Chamber")

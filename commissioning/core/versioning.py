@@ -16,6 +16,7 @@ that refusal into the form error the checks would have given.
 This module knows no domain app: services and forms of every app use it.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -95,6 +96,8 @@ def _plain(value: Any) -> Any:
         return sorted(str(_plain(item)) for item in value)
     if isinstance(value, models.Model):
         return str(value.pk)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()  # the same moment, however it was read
     return str(value)
 
 
@@ -191,9 +194,9 @@ class VersionedFormMixin:
             # again cannot put back what the other person changed.
             for name in self._untouched(read):
                 if read.get(name) != now.get(name):
-                    value = now.get(name)
-                    if isinstance(value, list):
-                        data.setlist(self.add_prefix(name), value)
+                    value = current[name].value()  # as the form would show it
+                    if isinstance(value, list | tuple):
+                        data.setlist(self.add_prefix(name), list(value))
                     else:
                         data[self.add_prefix(name)] = value
         data[self.add_prefix(VERSION_FIELD)] = current.initial_version
