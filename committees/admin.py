@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.core.versioning import VersionedAdminMixin
 from committees.models import (
     Action,
     AgendaItem,
@@ -27,7 +28,7 @@ class CommitteeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["committee", "starts_at", "status", "agenda_published_on", "decisions_published_on"]
     list_filter = ["status", "committee"]
     date_hierarchy = "starts_at"
@@ -40,7 +41,7 @@ class ReportFileInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "title", "council", "kind", "gateway_number", "report_date"]
     list_filter = ["kind", "council"]
     search_fields = ["reference", "title", "author"]
@@ -49,7 +50,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "meeting", "report"]
     search_fields = ["title", "number", "report__reference"]
     raw_id_fields = ["meeting", "report"]

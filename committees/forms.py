@@ -5,6 +5,7 @@ these forms through `add_errors`."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from commissioning.core.versioning import VersionedFormMixin
 from committees import services
 from committees.models import (
     AgendaItem,
@@ -62,7 +63,7 @@ class CommitteeForm(forms.Form):
     kind = forms.ChoiceField(choices=Committee.Kind.choices)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(VersionedFormMixin, forms.Form):
     starts_at = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
     venue = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.SCHEDULED)
@@ -85,7 +86,7 @@ class MeetingForm(forms.Form):
             name: getattr(meeting, name)
             for name in ("starts_at", "venue", "status", "agenda_published_on", "decisions_published_on")
         }
-        return cls(data, initial=initial, **kwargs)
+        return cls(data, initial=initial, version=meeting.version, **kwargs)
 
 
 class MinutesApprovalForm(forms.Form):
@@ -95,7 +96,7 @@ class MinutesApprovalForm(forms.Form):
 # --- reports -----------------------------------------------------------------------------------
 
 
-class ReportForm(forms.Form):
+class ReportForm(VersionedFormMixin, forms.Form):
     council = forms.ModelChoiceField(queryset=Organisation.objects.filter(kind=Organisation.Kind.COUNCIL))
     reference = forms.CharField(max_length=60, help_text='Such as ACH22-035, CS17121 or Document "D".')
     title = forms.CharField(max_length=300)
@@ -135,6 +136,7 @@ class ReportForm(forms.Form):
             initial["council"] = report.council_id
             initial["contracts"] = [contract.pk for contract in report.contracts.all()]
             kwargs.setdefault("initial", initial)
+            kwargs.setdefault("version", report.version)
         super().__init__(*args, **kwargs)
         self.fields["contracts"].label_from_instance = lambda contract: f"{contract.reference} {contract.title}"
         if report is not None:
@@ -155,7 +157,7 @@ class ReportFileForm(forms.Form):
 # --- the meeting page: items, parts, actions -------------------------------------------------------
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(VersionedFormMixin, forms.Form):
     number = forms.CharField(max_length=12, help_text='As the agenda numbers it, such as "79" or "5a".')
     title = forms.CharField(max_length=300)
     report = forms.ModelChoiceField(queryset=Report.objects.select_related("council"), required=False)
@@ -167,6 +169,7 @@ class AgendaItemForm(forms.Form):
                 "initial",
                 {"number": item.number, "title": item.title, "report": item.report_id, "minutes": item.minutes},
             )
+            kwargs.setdefault("version", item.version)
         super().__init__(*args, **kwargs)
         _offer(self.fields["report"], report_choices, blank="No report")
 

@@ -68,6 +68,11 @@ class Meeting(models.Model):
         related_name="approved_minutes_of",
         help_text="The meeting that approved these minutes.",
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
 
     history = HistoricalRecords()
 
@@ -117,6 +122,11 @@ class Report(models.Model):
         max_length=20, blank=True, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
     )
     contracts = models.ManyToManyField(Contract, blank=True, related_name="reports")
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
 
     history = HistoricalRecords(m2m_fields=[contracts])
 
@@ -166,6 +176,11 @@ class AgendaItem(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
     minutes = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
 
     history = HistoricalRecords()
 

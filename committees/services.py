@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from commissioning.core import versioning
 from committees.models import (
     Action,
     AgendaItem,
@@ -35,10 +36,14 @@ def _day(value: date) -> str:
     return date_format(value, "j M Y")
 
 
-def _saved(instance):
+def _saved(instance, *, refusal: ValidationError | None = None):
+    """Validate and save. `refusal` is the error for a uniqueness rule that
+    full_clean checked but a concurrent save broke before this one."""
     instance.full_clean()
-    instance.save()
-    return instance
+    if refusal is None:
+        instance.save()
+        return instance
+    return versioning.save_or_refuse(instance, refusal=refusal)
 
 
 # --- committees and meetings ---------------------------------------------------
@@ -46,7 +51,10 @@ def _saved(instance):
 
 @transaction.atomic
 def committee_create(*, council: Organisation, name: str, kind: str) -> Committee:
-    return _saved(Committee(council=council, name=" ".join(name.split()), kind=kind))
+    return _saved(
+        Committee(council=council, name=" ".join(name.split()), kind=kind),
+        refusal=ValidationError({"name": "This council already has a committee with this name."}),
+    )
 
 
 @transaction.atomic
@@ -79,7 +87,11 @@ def meeting_update(
     status: str,
     agenda_published_on: date | None,
     decisions_published_on: date | None,
+    version: int | None = None,
 ) -> Meeting:
+    """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    meeting = versioning.lock_for_update(Meeting, pk=meeting.pk, version=version)
+    meeting.version += 1
     return _meeting_save(
         meeting,
         starts_at=starts_at,
@@ -117,6 +129,8 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting) -> Meeting:
 
 # --- reports ------------------------------------------------------------------
 
+DUPLICATE_REPORT = "This council already has a report with this reference."
+
 
 @transaction.atomic
 def report_create(
@@ -150,7 +164,10 @@ def report_create(
 
 
 @transaction.atomic
-def report_update(*, report: Report, **values) -> Report:
+def report_update(*, report: Report, version: int | None = None, **values) -> Report:
+    """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    report = versioning.lock_for_update(Report, pk=report.pk, version=version)
+    report.version += 1
     return _report_save(report, **values)
 
 
@@ -165,8 +182,8 @@ def _report_save(report: Report, *, contracts: Sequence[Contract], **values) -> 
         report.exempt_paragraph = ""
     if Report.objects.filter(council=report.council, reference=report.reference).exclude(pk=report.pk).exists():
         # Said next to the field; the database's unique constraint is the backstop.
-        raise ValidationError({"reference": "This council already has a report with this reference."})
-    _saved(report)
+        raise ValidationError({"reference": DUPLICATE_REPORT})
+    _saved(report, refusal=ValidationError({"reference": DUPLICATE_REPORT}))
     report.contracts.set(contracts)
     return report
 
@@ -188,14 +205,22 @@ def agenda_item_add(
     item = AgendaItem(
         meeting=meeting, number=number.strip(), title=title.strip(), report=report, minutes=minutes, position=last + 1
     )
-    return _saved(item)
+    return _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, number: str, title: str, report: Report | None, minutes: str) -> AgendaItem:
+def agenda_item_update(
+    *, item: AgendaItem, number: str, title: str, report: Report | None, minutes: str, version: int | None = None
+) -> AgendaItem:
+    """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    item = versioning.lock_for_update(AgendaItem, pk=item.pk, version=version)
     _check_report_council(item.meeting, report)
     item.number, item.title, item.report, item.minutes = number.strip(), title.strip(), report, minutes
-    return _saved(item)
+    item.version += 1
+    return _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
+
+
+DUPLICATE_ITEM = "This meeting already has an item with this number."
 
 
 def _check_report_council(meeting: Meeting, report: Report | None) -> None:
@@ -268,7 +293,8 @@ def resolution_part_add(
             takes_up=takes_up,
             is_key_decision=is_key_decision,
             is_urgent=is_urgent,
-        )
+        ),
+        refusal=ValidationError({"number": f"Item {item.number} already has a part {number.strip()}."}),
     )
     if delegation is not None:
         if delegation.expires_on and delegation.expires_on < meeting.date:

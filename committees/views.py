@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.core import dates
 from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import page_of, query_without
 from committees import calendar_grid, services
 from committees.forms import (
@@ -246,10 +247,12 @@ def _back_to(meeting: Meeting, anchor: str = ""):
 @require_POST
 def meeting_update(request, pk: int):
     meeting = get_for_user(request.user, Meeting.objects.select_related("committee"), action="change", pk=pk)
-    form = MeetingForm(request.POST)
+    form = MeetingForm.for_meeting(meeting, request.POST)
     if form.is_valid():
         try:
-            services.meeting_update(meeting=meeting, **form.cleaned_data)
+            services.meeting_update(meeting=meeting, version=form.read_version, **form.fields_data())
+        except StaleEdit:
+            form.refuse_as_stale(MeetingForm.for_meeting(Meeting.objects.get(pk=meeting.pk)), noun="meeting")
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -302,11 +305,14 @@ def item_update(request, pk: int):
         request.user, AgendaItem.objects.select_related("meeting__committee__council"), action="change", pk=pk
     )
     choices = meeting_form_choices(meeting=item.meeting)
-    form = AgendaItemForm(request.POST, report_choices=choices.reports, prefix=f"item-{item.pk}")
+    form = AgendaItemForm(request.POST, report_choices=choices.reports, item=item, prefix=f"item-{item.pk}")
     number = item.number
     if form.is_valid():
         try:
-            services.agenda_item_update(item=item, **form.cleaned_data)
+            services.agenda_item_update(item=item, version=form.read_version, **form.fields_data())
+        except StaleEdit:
+            current = AgendaItem.objects.get(pk=item.pk)
+            form.refuse_as_stale(AgendaItemForm(report_choices=choices.reports, item=current), noun="item")
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -426,12 +432,12 @@ def _report_form_page(request, *, report: Report | None):
                 report = services.report_create(council=form.cleaned_data["council"], **form.service_arguments())
                 messages.success(request, f"Report {report.reference} added.")
             else:
-                services.report_update(report=report, **form.service_arguments())
+                report = services.report_update(report=report, version=form.read_version, **form.service_arguments())
                 messages.success(request, f"Report {report.reference} saved.")
+        except StaleEdit:
+            form.refuse_as_stale(ReportForm(report=Report.objects.get(pk=report.pk)), noun="report")
         except ValidationError as error:
             add_errors(form, error)
-            if report is not None:
-                report.refresh_from_db()  # the service set the rejected values on it
         else:
             return redirect(report)
     return render(request, "committees/report_form.html", {"form": form, "report": report})

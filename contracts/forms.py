@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from commissioning.core.versioning import VersionedFormMixin
 from contracts.models import Contract, FundingShare, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
 from contracts.services import Share, validate_funding
@@ -29,7 +30,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, *, extra_ta
             form.add_error(None, errors)
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(VersionedFormMixin, forms.ModelForm):
     options_exercised = forms.IntegerField(
         label="Options already exercised",
         min_value=0,
@@ -158,13 +159,25 @@ class BaseFundingFormSet(forms.BaseFormSet):
         ]
 
 
+def _funding_rows(contract: Contract | None) -> list[dict]:
+    if contract is None or not contract.pk:
+        return []
+    return [
+        {"organisation": share.organisation_id, "percent": share.percent}
+        for share in FundingShare.objects.filter(contract=contract)
+    ]
+
+
+def contract_form(data=None, *, contract: Contract | None = None) -> ContractForm:
+    """The register or edit form; editing, it remembers the version and the values it showed."""
+    if contract is None or not contract.pk:
+        return ContractForm(data)
+    funding = [f"{row['organisation']}: {row['percent']}" for row in _funding_rows(contract)]
+    return ContractForm(data, instance=contract, shown_elsewhere={"Funding": funding})
+
+
 def funding_formset(*, data=None, contract: Contract | None = None) -> BaseFundingFormSet:
-    initial = []
-    if contract is not None and contract.pk:
-        initial = [
-            {"organisation": share.organisation_id, "percent": share.percent}
-            for share in FundingShare.objects.filter(contract=contract)
-        ]
+    initial = _funding_rows(contract)
     formset_class = forms.formset_factory(
         FundingShareForm, formset=BaseFundingFormSet, extra=max(3 - len(initial), 1), max_num=10
     )

@@ -153,6 +153,11 @@ class Contract(models.Model):
     # Does not depend on the day: kept by contracts.services with the spans below.
     initial_end_date = models.DateField(editable=False)
 
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

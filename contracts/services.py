@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 
+from commissioning.core import versioning
 from contracts.figures import ContractFacts, Figures, FigureSpan, contract_figures, figure_spans
 from contracts.models import (
     Contract,
@@ -317,7 +318,11 @@ def contract_create(
     _check_facts(contract, options)
     contract.initial_end_date = initial_end_of(contract, options)
     _full_clean(contract)
-    contract.save()
+    # full_clean saw no other contract with this reference; one registered at
+    # the same moment is refused here, as the same form error.
+    versioning.save_or_refuse(
+        contract, refusal=ValidationError({"reference": "A contract with this reference already exists."})
+    )
     contract.providers.set(providers)
     for option in options:
         option.contract = contract
@@ -380,17 +385,19 @@ def contract_update(
     notes: str,
     funding: Sequence[Share] | None = None,
     options_exercised: int | None = None,
+    version: int | None = None,
 ) -> Contract:
     """Change a contract's facts. Every fact is given, so none is reset by omission. A changed term keeps the decisions already recorded
     on the options it still has; an option with a decision cannot be removed.
-    `options_exercised`, when given, sets how many options (in order) are exercised."""
+    `options_exercised`, when given, sets how many options (in order) are exercised.
+    `version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
     option_parts = parts[1:]
     # Compare with what the database holds, never with the object the caller
     # passed: a bound ModelForm has already copied the posted values onto it,
     # so comparing it with itself would find nothing to save.
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = versioning.lock_for_update(Contract, pk=contract.pk, version=version)
     options = list(contract.options.order_by("order"))
     for option in options[len(option_parts) :]:
         if option.status != OptionStatus.AVAILABLE:
@@ -441,7 +448,11 @@ def contract_update(
     contract.initial_end_date = initial_end_of(contract, kept)
     _full_clean(contract)
     if _changed(contract, contract_before):
+        contract.version += 1
         contract.save()
+    else:
+        # Providers, options or funding may still change below: a form read before this save is stale.
+        versioning.bump_version(Contract, contract)
     contract.providers.set(providers)
     ContractOption.objects.filter(contract=contract, order__gt=len(option_parts)).delete()
     for option in kept:

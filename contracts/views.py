@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 from commissioning.core import dates
 from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import page_of, query_without
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, export_row
-from contracts.forms import ContractForm, SpendForm, add_service_errors, funding_formset
+from contracts.forms import SpendForm, add_service_errors, contract_form, funding_formset
 from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.selectors import (
@@ -98,7 +99,7 @@ def contract_detail(request, pk: int):
 
 
 def _contract_form_page(request, *, contract: Contract | None):
-    form = ContractForm(request.POST or None, instance=contract)
+    form = contract_form(request.POST or None, contract=contract)
     funding = funding_formset(data=request.POST or None, contract=contract)
     if request.method == "POST" and form.is_valid() & funding.is_valid():
         arguments = form.service_arguments()
@@ -111,8 +112,15 @@ def _contract_form_page(request, *, contract: Contract | None):
                 )
                 messages.success(request, f"Contract {contract.reference} registered.")
             else:
-                services.contract_update(contract=contract, funding=funding.shares(), **arguments)
+                services.contract_update(
+                    contract=contract,
+                    funding=funding.shares(),
+                    version=form.read_version,
+                    **arguments,
+                )
                 messages.success(request, f"Contract {contract.reference} saved.")
+        except StaleEdit:
+            form.refuse_as_stale(contract_form(contract=Contract.objects.get(pk=contract.pk)), noun="contract")
         except ValidationError as error:
             funding_errors: list = []
             add_service_errors(form, error, extra_targets={"funding": funding_errors})

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 
 from commissioning.core.dates import real_today
+from commissioning.core.versioning import VersionedFormMixin
 from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
@@ -71,7 +72,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     """A project's own fields. Successor contracts and the status are chosen only
     once a project exists: a new project replaces contracts, it has none of its own yet."""
 
@@ -126,6 +127,7 @@ class ProjectForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        # A blank required start is stored blank: it follows the incumbents.
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -167,6 +169,8 @@ class ProjectForm(forms.ModelForm):
 
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        if self.is_edit:
+            data["version"] = self.read_version
         data["incumbent_contracts"] = list(data["incumbent_contracts"])
         if "successor_contracts" in data:
             data["successor_contracts"] = list(data["successor_contracts"])
@@ -186,6 +190,14 @@ def project_funding_formset(*, data=None, initial: list[dict] | None = None) -> 
         FundingShareForm, formset=ProjectFundingFormSet, extra=max(3 - len(initial), 1), max_num=10
     )
     return formset_class(data=data, initial=initial, prefix="funding")
+
+
+def project_form(data=None, *, project: CommissioningProject | None = None, initial: dict | None = None) -> ProjectForm:
+    """The start or edit form; editing, it remembers the version and the values it showed."""
+    if project is None:
+        return ProjectForm(data, initial=initial or {})
+    funding = [f"{row['organisation']}: {row['percent']}" for row in project_funding_initial(project)]
+    return ProjectForm(data, instance=project, initial=initial or {}, shown_elsewhere={"Funding": funding})
 
 
 def project_funding_initial(project: CommissioningProject) -> list[dict]:

@@ -92,6 +92,11 @@ class CommissioningProject(models.Model):
         null=True, blank=True, help_text="The financial year the baseline comes from: 2018 for 2018/19."
     )
     notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 
+from commissioning.core import versioning
 from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
@@ -41,7 +42,13 @@ def _day(value: date) -> str:
 
 
 def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence[Contract]) -> None:
-    """A contract is replaced by one active project at a time."""
+    """A contract is replaced by one active project at a time.
+
+    The incumbents stay locked until the caller's transaction ends, so two
+    projects saved at the same moment for the same contract take turns: the
+    second one waits, then sees the first and is refused. (A database
+    constraint cannot reach across the many-to-many table to the status.)"""
+    list(Contract.objects.select_for_update().filter(pk__in=[c.pk for c in incumbents]).order_by("pk"))
     taken = (
         CommissioningProject.objects.filter(
             status=CommissioningProject.Status.ACTIVE, incumbent_contracts__in=incumbents
@@ -144,8 +151,13 @@ def project_update(
     baseline_year: int | None,
     notes: str,
     funding: Sequence[ProjectShare] | None = None,
+    version: int | None = None,
 ) -> CommissioningProject:
-    """`required_start_date` None means: the day after the incumbents' latest final end."""
+    """`required_start_date` None means: the day after the incumbents' latest final end.
+    `version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    # The row as the database holds it, not the form's instance, which already has the posted values.
+    project = versioning.lock_for_update(CommissioningProject, pk=project.pk, version=version)
+    project.version += 1
     if status == CommissioningProject.Status.ACTIVE:
         _check_incumbents(project, incumbent_contracts)
     _check_term(estimated_term)
@@ -221,8 +233,9 @@ def gateway_pass(
     else:
         record.resolution_part = decision
     record.full_clean()
-    record.save()
-    return record
+    return versioning.save_or_refuse(
+        record, refusal=ValidationError({"gateway": "This project has already passed this gateway."})
+    )
 
 
 @transaction.atomic
@@ -239,8 +252,9 @@ def project_step_record(
         raise ValidationError({"done_on": "A step cannot be recorded as done in the future."})
     step = ProjectStep(project=project, rule=rule, resolution_part=resolution_part, done_on=done_on, note=note)
     step.full_clean()
-    step.save()
-    return step
+    return versioning.save_or_refuse(
+        step, refusal=ValidationError({"rule": "This step has already been recorded on this project."})
+    )
 
 
 @transaction.atomic

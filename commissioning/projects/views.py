@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.core import dates
 from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import page_of, query_without
 from commissioning.projects import selectors, services
 from commissioning.projects.contract_facts import kpi_duty_reason
@@ -24,9 +25,9 @@ from commissioning.projects.forms import (
     AppraisedOptionForm,
     DecisionCandidates,
     GatewayPassForm,
-    ProjectForm,
     ProjectStepForm,
     WaiverForm,
+    project_form,
     project_funding_formset,
     project_funding_initial,
     project_initial_from_contract,
@@ -155,7 +156,7 @@ def _project_form_page(request, *, project: CommissioningProject | None):
         funding_initial = project_funding_initial(project)
 
     data = request.POST if request.method == "POST" else None
-    form = ProjectForm(data, instance=project, initial=initial)
+    form = project_form(data, project=project, initial=initial)
     # Rows posted back are read as they are: compared with an initial value, an
     # unchanged pre-filled row would count as empty.
     funding = project_funding_formset(data=data, initial=funding_initial if data is None else None)
@@ -168,6 +169,9 @@ def _project_form_page(request, *, project: CommissioningProject | None):
             else:
                 services.project_update(project=project, funding=funding.project_shares(), **arguments)
                 messages.success(request, f"Project “{project.title}” saved.")
+        except StaleEdit:
+            current = CommissioningProject.objects.get(pk=project.pk)
+            form.refuse_as_stale(project_form(project=current), noun="project")
         except ValidationError as error:
             funding_errors: list = []
             add_service_errors(form, error, extra_targets={"funding": funding_errors})

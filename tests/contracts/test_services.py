@@ -39,7 +39,7 @@ def test_lowering_options_exercised_reopens_an_option_without_its_old_decision()
     assert option.decided_on is None
     # Registered as exercised with no decision date: it counts on every day, even before the start.
     assert on(contract, date(2020, 1, 1)).current_end_date == on(contract).current_end_date == date(2031, 9, 30)
-    services.contract_update(
+    contract = services.contract_update(
         contract=contract,
         **_facts(contract),
         options_exercised=0,

@@ -1,0 +1,309 @@
+"""Every edit form of the app, as a browser sees it.
+
+`EDIT_FORMS` lists each form that edits a record, with how to make a record,
+which page shows the form and where it posts. `browser_form` reads a form's
+values from the rendered page, as a browser would post them untouched, so
+the tests change exactly one thing at a time.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from html.parser import HTMLParser
+
+from django import forms
+from django.db import models
+from django.urls import reverse
+
+from commissioning.projects import services as project_services
+from commissioning.projects.forms import ProjectForm
+from commissioning.projects.models import CommissioningProject
+from committees.forms import AgendaItemForm, MeetingForm, ReportForm
+from committees.models import AgendaItem, Meeting, Report
+from contracts.forms import ContractForm
+from contracts.models import Contract
+from contracts.services import Share
+from tests.committees.factories import AgendaItemFactory, MeetingFactory, ReportFactory, at
+from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
+
+# --- reading a form from a page -------------------------------------------------------------
+
+
+class _FormsParser(HTMLParser):
+    """The post forms of a page: their action and what a browser would send."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: dict | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {"action": attrs.get("action") or "", "data": {}}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        data = self._form["data"]
+        if tag == "input" and "name" in attrs and "disabled" not in attrs:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "reset", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                data.setdefault(attrs["name"], [])
+                return
+            data.setdefault(attrs["name"], []).append(attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select" and "disabled" not in attrs:
+            self._select = {"name": attrs["name"], "multiple": "multiple" in attrs, "first": None, "chosen": []}
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select["first"] is None:
+                self._select["first"] = value
+            if "selected" in attrs:
+                self._select["chosen"].append(value)
+        elif tag == "textarea" and "disabled" not in attrs:
+            self._textarea = attrs["name"]
+            self._text = []
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if self._form is None:
+            return
+        if tag == "select" and self._select is not None:
+            chosen = self._select["chosen"]
+            if not chosen and not self._select["multiple"] and self._select["first"] is not None:
+                chosen = [self._select["first"]]  # a browser sends the first option
+            self._form["data"][self._select["name"]] = chosen
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            text = "".join(self._text)
+            # The HTML parser drops nothing: a browser drops one newline after <textarea>.
+            text = text[1:] if text.startswith("\n") else text
+            self._form["data"][self._textarea] = [text.replace("\n", "\r\n")]
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+
+def browser_form(html: str, *, action: str) -> dict[str, list[str]]:
+    """What a browser would post from the form on `html` that posts to `action`
+    (a form without an action posts to its own page: pass "")."""
+    parser = _FormsParser()
+    parser.feed(html)
+    found = [form["data"] for form in parser.forms if form["action"].split("#")[0] == action]
+    assert len(found) == 1, f"{len(found)} forms post to {action!r}"
+    return found[0]
+
+
+# --- the edit forms ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditForm:
+    name: str
+    form_class: type[forms.BaseForm]
+    model: type[models.Model]
+    role: str  # the user fixture that may edit
+    noun: str  # as the stale message names the record
+    make: Callable[[], models.Model]
+    page: Callable[[models.Model], str]  # the page that shows the form
+    action: Callable[[models.Model], str]  # where the form posts; "" for its own page
+    form_on: Callable[[dict, models.Model], forms.BaseForm]  # the form in the page's context
+    prefix: Callable[[models.Model], str] = lambda record: ""
+
+    def post_url(self, record) -> str:
+        return self.action(record) or self.page(record)
+
+
+def _contract() -> Contract:
+    bromley = OrganisationFactory(name="London Borough of Bromley")
+    icb = OrganisationFactory(name="South East London ICB", kind="icb")
+    OrganisationFactory(name="London Borough of Lewisham")
+    ServiceAreaFactory(name="Learning disability")
+    ProviderFactory(name="Certitude")
+    return ContractFactory(
+        reference="LBB-SAH-2024",
+        title="Support at home",
+        description="Home care in the borough.",
+        notes="Retendered in 2024.",
+        service_area=ServiceAreaFactory(name="Mental health"),
+        lead_commissioner=bromley,
+        providers=[ProviderFactory(name="Hestia Housing and Support")],
+        start_date=date(2024, 10, 1),
+        term="5+2+2",
+        annual_value=Decimal("2660000"),
+        annual_uplift_percent=Decimal("2.5"),
+        approved_value=Decimal("23400000"),
+        funding=[Share(bromley, Decimal("50")), Share(icb, Decimal("50"))],
+    )
+
+
+def _report() -> Report:
+    ContractFactory(reference="LBB-DP-2023", title="Direct payments support")
+    return ReportFactory(
+        reference="ACH22-035",
+        title="Gateway 1: support at home",
+        kind=Report.Kind.GATEWAY,
+        gateway_number=1,
+        author="Head of Commissioning",
+        author_role="Commissioning",
+        report_date=date(2022, 11, 1),
+        is_exempt=True,
+        exempt_paragraph="3",
+        contracts=[ContractFactory(reference="LBB-SAH-2024", title="Support at home")],
+    )
+
+
+def _meeting() -> Meeting:
+    return MeetingFactory(
+        starts_at=at(date(2022, 11, 30)),
+        venue="Bromley Civic Centre",
+        agenda_published_on=date(2022, 11, 22),
+        decisions_published_on=date(2022, 12, 2),
+    )
+
+
+def _item() -> AgendaItem:
+    meeting = _meeting()
+    ReportFactory(council=meeting.committee.council, reference="ACH22-036")
+    return AgendaItemFactory(meeting=meeting, number="7", title="Support at home", minutes="Noted.")
+
+
+def _project() -> CommissioningProject:
+    from django.contrib.auth import get_user_model
+
+    lead = get_user_model().objects.create_user(username="lead", first_name="Ada", last_name="Lead")
+    incumbent = ContractFactory(reference="LBB-SAH-2024", title="Support at home")
+    ContractFactory(reference="LBB-DP-2023", title="Direct payments support")
+    ServiceAreaFactory(name="Learning disability")
+    return project_services.project_create(
+        title="Re-commissioning support at home",
+        service_area=ServiceAreaFactory(name="Mental health"),
+        incumbent_contracts=[incumbent],
+        lead_officer=lead,
+        estimated_annual_value=Decimal("2700000"),
+        estimated_term="5+2",
+        baseline_annual_cost=Decimal("2660000"),
+        baseline_year=2024,
+        notes="Co-production with people who draw on care.",
+    )
+
+
+EDIT_FORMS = [
+    EditForm(
+        name="contract",
+        form_class=ContractForm,
+        model=Contract,
+        role="officer",
+        noun="contract",
+        make=_contract,
+        page=lambda c: reverse("contracts:contract_update", args=[c.pk]),
+        action=lambda c: "",
+        form_on=lambda context, c: context["form"],
+    ),
+    EditForm(
+        name="report",
+        form_class=ReportForm,
+        model=Report,
+        role="clerk",
+        noun="report",
+        make=_report,
+        page=lambda r: reverse("committees:report_update", args=[r.pk]),
+        action=lambda r: "",
+        form_on=lambda context, r: context["form"],
+    ),
+    EditForm(
+        name="meeting",
+        form_class=MeetingForm,
+        model=Meeting,
+        role="clerk",
+        noun="meeting",
+        make=_meeting,
+        page=lambda m: reverse("committees:meeting_detail", args=[m.pk]),
+        action=lambda m: reverse("committees:meeting_update", args=[m.pk]),
+        form_on=lambda context, m: context["meeting_form"],
+    ),
+    EditForm(
+        name="agenda item",
+        form_class=AgendaItemForm,
+        model=AgendaItem,
+        role="clerk",
+        noun="item",
+        make=_item,
+        page=lambda i: reverse("committees:meeting_detail", args=[i.meeting_id]),
+        action=lambda i: reverse("committees:item_update", args=[i.pk]),
+        form_on=lambda context, i: next(p.edit_form for p in context["panels"] if p.item.pk == i.pk),
+        prefix=lambda i: f"item-{i.pk}",
+    ),
+    EditForm(
+        name="project",
+        form_class=ProjectForm,
+        model=CommissioningProject,
+        role="officer",
+        noun="project",
+        make=_project,
+        page=lambda p: reverse("commissioning:project_update", args=[p.pk]),
+        action=lambda p: "",
+        form_on=lambda context, p: context["form"],
+    ),
+]
+
+
+# --- one other value for a field -------------------------------------------------------------
+
+# Fields whose text must parse: a value that does.
+OTHER_TEXT = {"term": "5+2+1", "estimated_term": "3+1"}
+
+
+def other_value(name: str, field: forms.Field, current: list[str]) -> list[str]:
+    """A valid value for `field` other than `current`, as a browser would post it."""
+    now = current[0] if current else ""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        choices = [str(value) for value, _ in field.choices if str(value)]
+        extra = next(value for value in choices if value not in current)
+        return [*current, extra]
+    if isinstance(field, forms.ChoiceField):  # ModelChoiceField is one too
+        choices = [str(value) for value, _ in field.choices if str(value)]
+        return [next(value for value in choices if value != now)]
+    if isinstance(field, forms.BooleanField):
+        return [] if now == "on" else ["on"]
+    if isinstance(field, forms.DateTimeField):
+        hour = int(now[11:13])
+        return [f"{now[:11]}{hour - 1:02d}{now[13:]}"]
+    if isinstance(field, forms.DateField):
+        return [str(date.fromisoformat(now).replace(day=2 if now[8:] != "02" else 3))] if now else ["2031-04-01"]
+    if isinstance(field, forms.DecimalField):
+        return [str(Decimal(now or "0") + 1)]
+    if isinstance(field, forms.IntegerField):
+        return [str(int(now) + 1)] if now else [str(field.min_value or 1)]
+    if name in OTHER_TEXT:
+        assert now != OTHER_TEXT[name]
+        return [OTHER_TEXT[name]]
+    return [f"{now} (changed)" if now else "Changed"]
+
+
+def stored(form_field: forms.Field, record: models.Model, name: str):
+    """The record's value for a form field, comparable with what the field cleans."""
+    value = getattr(record, name)
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return sorted(item.pk for item in value.all())
+    if isinstance(form_field, forms.ModelChoiceField):
+        return value.pk if value is not None else None
+    return value
+
+
+def cleaned(form_field: forms.Field, posted: list[str]):
+    """What the field makes of the posted value, comparable with `stored`."""
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return sorted(item.pk for item in form_field.clean(posted))
+    value = form_field.clean(posted[0] if posted else None)
+    if isinstance(form_field, forms.ModelChoiceField):
+        return value.pk if value is not None else None
+    return value
