@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet, Sum
 from django.urls import reverse
 
 from commissioning.selectors import ProjectSummary, gateway_summaries
+from committees import decisions
 from committees.models import Action, Delegation
 from contracts.filters import with_status
 from contracts.models import Contract, ContractYearValue
@@ -165,7 +166,7 @@ def overdue_actions(*, today: date) -> QuerySet[Action]:
 
 def unused_delegations(*, today: date) -> QuerySet[Delegation]:
     return (
-        Delegation.objects.filter(officer_decisions__isnull=True)
+        Delegation.objects.filter(~decisions.delegation_is_used())
         .select_related("resolution_part__item__meeting__committee")
         .order_by("resolution_part__item__meeting__starts_at", "pk")
     )

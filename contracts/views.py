@@ -13,7 +13,13 @@ from commissioning import dates
 from commissioning.contract_facts import contract_procurement_facts
 from commissioning.permissions import can, get_for_user, require
 from committees import services as committee_services
-from committees.authority import authority_choices, authority_from_choice, contract_decisions
+from committees.authority import (
+    authority_choices,
+    authority_from_choice,
+    contract_decisions,
+    open_call_ins,
+    option_early_action,
+)
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, export_row
 from contracts.forms import ContractForm, OptionDecisionForm, SpendForm, add_service_errors, funding_formset
@@ -166,11 +172,15 @@ def option_decide(request, pk: int, order: int, decision: str):
                 decided_on=data["decided_on"],
                 note=data["note"],
                 authority=authority_from_choice(data["authority"]),
+                replace_authority=data["replace_authority"],
                 today=today,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            early = option_early_action(option=option)
+            if early:
+                messages.warning(request, early)
             contract.refresh_from_db()
             if decision == "exercise":
                 messages.success(
@@ -193,6 +203,7 @@ def option_decide(request, pk: int, order: int, decision: str):
             "decision": decision,
             "form": form,
             "is_open": row.is_next,
+            "call_in_warnings": open_call_ins(contract=contract, today=today) if row.is_next else [],
         },
     )
 
