@@ -337,6 +337,10 @@ def decision_date(decision: ResolutionPart | OfficerDecision) -> date:
     return decision.item.meeting.date
 
 
+# Decisions recorded in the register; a lapse is not a decision but a consequence of the date.
+_DECIDED = frozenset({OptionStatus.EXERCISED, OptionStatus.DECLINED})
+
+
 def _describe(decision: ResolutionPart | OfficerDecision) -> str:
     if isinstance(decision, OfficerDecision):
         return f"the officer decision of {_day(decision.decided_on)} by {decision.decision_maker}"
@@ -386,10 +390,13 @@ def _link_add(
         if same is not None:
             return same  # already recorded: recording it again changes nothing
         superseded = [link for link in current if not _carries_out(decision, link)]
-        # `decided_here`: the register decision was made by the same request (option_decide).
-        already_decided = not decided_here and option.status != OptionStatus.AVAILABLE
+        option.refresh_from_db(fields=["status", "decided_on"])
+        # `decided_here`: the register decision was made by the same call (option_decide).
+        already_decided = not decided_here and option.status in _DECIDED
         if (superseded or already_decided) and not replace_authority:
-            raise ValidationError({"replace_authority": _already_recorded(option, superseded)})
+            raise ValidationError(
+                {"replace_authority": _already_recorded(option, superseded, decided_here=decided_here)}
+            )
     link = ContractLink(contract=contract, effect=effect, option=option)
     if isinstance(decision, OfficerDecision):
         link.officer_decision = decision
@@ -403,16 +410,16 @@ def _link_add(
     return link
 
 
-def _already_recorded(option: ContractOption, current: list[ContractLink]) -> str:
+def _already_recorded(option: ContractOption, current: list[ContractLink], *, decided_here: bool) -> str:
     name = f"Option {option.order} of {option.contract.reference}"
-    if option.status != OptionStatus.AVAILABLE:
+    if option.status in _DECIDED and not decided_here:
         when = f" on {_day(option.decided_on)}" if option.decided_on else ""
         what = f"{name} was already {option.status}{when}"
     else:
         what = f"{name} already has a decision recorded"
     if current:
         what += ", authorised by " + "; ".join(_describe(link.decision) for link in current)
-    elif option.status != OptionStatus.AVAILABLE:
+    elif option.status in _DECIDED and not decided_here:
         what += ", with no authorising decision recorded"
     return (
         f"{what}. Tick “Replace the recorded authority” to record this decision as its authority; "
