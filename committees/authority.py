@@ -6,11 +6,15 @@ decision used and the resolution that made it. Query counts are fixed.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from committees import clock, decisions
+from committees.decisions import Power
 from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
-from contracts.models import Contract
+from committees.selectors import part_call_in, working_days
+from contracts.models import Contract, ContractOption
 
 _PART_PATH = "resolution_part__item__meeting__committee"
 _DELEGATING_PART_PATH = "officer_decision__delegation__resolution_part__item__meeting__committee"
@@ -29,6 +33,8 @@ def contract_decision_links(*, contract: Contract) -> QuerySet[ContractLink]:
             "resolution_part__delegation",
             _DELEGATING_PART_PATH,
             "officer_decision__delegation__resolution_part__takes_up__item__meeting__committee",
+            "superseded_by__resolution_part__item__meeting__committee",
+            "superseded_by__officer_decision",
         )
         .prefetch_related(
             Prefetch(
@@ -48,16 +54,96 @@ def contract_decision_links(*, contract: Contract) -> QuerySet[ContractLink]:
 class DecisionsOnContract:
     links: list[ContractLink]
     authority_of_option: dict[int, ContractLink]  # option pk -> the link that exercised or declined it
+    # option pk -> "Exercised on 2 Dec 2022, before the call-in period of the Executive's decision ended on 9 Dec 2022."
+    early_action_of_option: dict[int, str]
 
     def for_option(self, option_pk: int) -> ContractLink | None:
         return self.authority_of_option.get(option_pk)
 
 
+OPTION_EFFECTS = frozenset({ContractLink.Effect.EXERCISE_OPTION, ContractLink.Effect.DECLINE_OPTION})
+
+
 def contract_decisions(*, contract: Contract) -> DecisionsOnContract:
     links = sorted(contract_decision_links(contract=contract), key=_link_date)
-    option_effects = {ContractLink.Effect.EXERCISE_OPTION, ContractLink.Effect.DECLINE_OPTION}
-    authority = {link.option_id: link for link in links if link.effect in option_effects and link.option_id}
-    return DecisionsOnContract(links=links, authority_of_option=authority)
+    # Oldest first, so the latest decision still in force is the authority; one
+    # replaced on confirmation stays in `links` with its `superseded_by`.
+    authority = {
+        link.option_id: link
+        for link in links
+        if link.effect in OPTION_EFFECTS and link.option_id and link.superseded_by_id is None
+    }
+    days = working_days()
+    early = {}
+    for option_pk, link in authority.items():
+        found = early_action(link, days=days)
+        if found is not None:
+            early[option_pk] = found.message(_verb(link.effect))
+    return DecisionsOnContract(links=links, authority_of_option=authority, early_action_of_option=early)
+
+
+def _verb(effect: str) -> str:
+    return "Exercised" if effect == ContractLink.Effect.EXERCISE_OPTION else "Declined"
+
+
+def authorising_part(decision: ResolutionPart | OfficerDecision) -> ResolutionPart | None:
+    """The resolution part whose call-in matters for acting on `decision`: the part
+    itself, or the part that made the delegation an officer decision was taken under."""
+    if isinstance(decision, ResolutionPart):
+        return decision
+    if decision.delegation_id is not None:
+        return decision.delegation.resolution_part
+    return None
+
+
+def early_action_for(
+    decision: ResolutionPart | OfficerDecision | None, *, acted_on: date | None, days: clock.WorkingDays
+) -> decisions.EarlyAction | None:
+    """Whether acting on `acted_on` under `decision` came before its call-in ended."""
+    part = authorising_part(decision) if decision is not None else None
+    if part is None or acted_on is None:
+        return None
+    return decisions.acted_before_call_in_ended(
+        acted_on=acted_on, call_in=part_call_in(part, days=days), decision_maker=part.item.meeting.committee.name
+    )
+
+
+def early_action(link: ContractLink, *, days: clock.WorkingDays) -> decisions.EarlyAction | None:
+    option = link.option
+    return early_action_for(link.decision, acted_on=option.decided_on if option else None, days=days)
+
+
+def option_early_action(*, option: ContractOption) -> str:
+    """The warning for an option decided before its authority's call-in ended, or ""."""
+    link = (
+        ContractLink.objects.filter(option=option, effect__in=OPTION_EFFECTS, superseded_by__isnull=True)
+        .select_related("option", _PART_PATH, _DELEGATING_PART_PATH)
+        .order_by("-pk")
+        .first()
+    )
+    found = early_action(link, days=working_days()) if link else None
+    return found.message(_verb(link.effect)) if found else ""
+
+
+def open_call_ins(*, contract: Contract, today: date) -> list[str]:
+    """For the option decision form: the decisions that could authorise it whose
+    call-in period has not yet ended on `today`."""
+    parts, officer_decisions = authority_candidates(contract=contract)
+    days = working_days()
+    seen, warnings = set(), []
+    for part in [*parts, *(authorising_part(decision) for decision in officer_decisions)]:
+        if part is None or part.pk in seen:
+            continue
+        seen.add(part.pk)
+        found = decisions.acted_before_call_in_ended(
+            acted_on=today, call_in=part_call_in(part, days=days), decision_maker=part.item.meeting.committee.name
+        )
+        if found is not None:
+            warnings.append(
+                f"The call-in period of {_part_label(part)} ends on {_day(found.call_in_ends)}: "
+                "an option decided under it before then is flagged on the contract."
+            )
+    return warnings
 
 
 def _link_date(link: ContractLink):
@@ -71,16 +157,17 @@ def authority_candidates(*, contract: Contract) -> tuple[list[ResolutionPart], l
     resolution parts and officer decisions already linked to it, and officer
     decisions taken under a delegation made by a part linked to it."""
     parts = list(
-        ResolutionPart.objects.filter(contract_links__contract=contract)
-        .exclude(kind__in=[ResolutionPart.Kind.NOTE, ResolutionPart.Kind.RECOMMEND, ResolutionPart.Kind.REJECT])
-        .select_related("item__meeting__committee")
+        ResolutionPart.objects.filter(
+            decisions.authorising_parts(Power.DECIDE_OPTION), contract_links__contract=contract
+        )
+        .select_related("item__meeting__committee", "delegation")
         .distinct()
         .order_by("item__meeting__starts_at", "position")
     )
     delegations = Delegation.objects.filter(resolution_part__contract_links__contract=contract)
     officer_decisions = list(
         OfficerDecision.objects.filter(Q(contract_links__contract=contract) | Q(delegation__in=delegations))
-        .select_related("delegation")
+        .select_related("delegation__resolution_part__item__meeting__committee")
         .distinct()
         .order_by("decided_on", "pk")
     )
@@ -90,18 +177,28 @@ def authority_candidates(*, contract: Contract) -> tuple[list[ResolutionPart], l
 def authority_choices(*, contract: Contract) -> list[tuple[str, str]]:
     parts, officer_decisions = authority_candidates(contract=contract)
     choices = [("", "No decision recorded (the option will be flagged)")]
+    choices += [(f"part:{part.pk}", _part_choice(part)) for part in parts]
     choices += [
-        (
-            f"part:{part.pk}",
-            f"{part.item.meeting.committee}, {part.item.meeting.date:%d %b %Y}, item {part.item.number} ({part.number})",
-        )
-        for part in parts
-    ]
-    choices += [
-        (f"officer:{decision.pk}", f"Officer decision, {decision.decision_maker}, {decision.decided_on:%d %b %Y}")
+        (f"officer:{decision.pk}", f"Officer decision, {decision.decision_maker}, {_day(decision.decided_on)}")
         for decision in officer_decisions
     ]
     return choices
+
+
+def _part_label(part: ResolutionPart) -> str:
+    meeting = part.item.meeting
+    return f"{meeting.committee}, {_day(meeting.date)}, item {part.item.number} ({part.number})"
+
+
+def _part_choice(part: ResolutionPart) -> str:
+    delegation = getattr(part, "delegation", None)
+    if delegation is None:
+        return _part_label(part)
+    return f"{_part_label(part)}: the delegation to {delegation.to_whom} (records the officer decision under it)"
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
 
 
 def authority_from_choice(value: str) -> ResolutionPart | OfficerDecision | None:
@@ -112,4 +209,8 @@ def authority_from_choice(value: str) -> ResolutionPart | OfficerDecision | None
     model = {"part": ResolutionPart, "officer": OfficerDecision}.get(kind)
     if model is None:
         return None
-    return model.objects.select_related().filter(pk=int(pk)).first()
+    related = {
+        "part": ("item__meeting__committee",),
+        "officer": ("delegation__resolution_part__item__meeting__committee",),
+    }[kind]
+    return model.objects.select_related(*related).filter(pk=int(pk)).first()

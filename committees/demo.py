@@ -603,6 +603,9 @@ class _Demo:
                 self.working_days.add(option.decided_on, DECISIONS_PUBLISHED_AFTER_WORKING_DAYS)
             ),
             links=[services.LinkInput(contract=contract, effect=Effect.EXERCISE_OPTION, option=option)],
+            # The register decided the option with no authority recorded; like a clerk
+            # entering the minutes later, the demo confirms this decision as its authority.
+            replace_authority=True,
         )
 
 

@@ -221,6 +221,12 @@ class ResolutionPartForm(forms.Form):
     option_order = forms.IntegerField(
         label="Option", min_value=1, required=False, help_text="For exercising or declining: the option's number."
     )
+    replace_authority = forms.BooleanField(
+        label="Replace the recorded authority",
+        required=False,
+        help_text="For an option already decided or already authorised by another decision: record this decision "
+        "as its authority instead. The earlier one stays in the history.",
+    )
 
     DELEGATION_FIELDS = ("to_whom", "in_consultation_with", "scope", "condition", "expires_on")
     ACTION_FIELDS = ("action_text", "action_owner", "action_due_on")
@@ -290,6 +296,7 @@ class ResolutionPartForm(forms.Form):
             "delegation": delegation,
             "actions": actions,
             "links": links,
+            "replace_authority": data["replace_authority"],
         }
 
 
@@ -314,12 +321,23 @@ class OfficerDecisionForm(forms.Form):
     option_order = forms.IntegerField(
         label="Option", min_value=1, required=False, help_text="For exercising or declining: the option's number."
     )
+    replace_authority = forms.BooleanField(
+        label="Replace the recorded authority",
+        required=False,
+        help_text="For an option already decided or already authorised by another decision: record this decision "
+        "as its authority instead. The earlier one stays in the history.",
+    )
 
     RENAMES = {"option": "option_order"}
 
-    def __init__(self, *args, delegations, **kwargs):
+    def __init__(self, *args, delegations, under_delegation_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegation"].queryset = delegations
+        if under_delegation_only:
+            # Officers record the decisions they take under a delegation; clerks record any.
+            self.fields["delegation"].required = True
+            self.fields["delegation"].empty_label = None
+            self.fields["delegation"].error_messages["required"] = "Choose the delegation the decision was taken under."
         self.fields["delegation"].label_from_instance = self._delegation_label
         self.fields["contract"].label_from_instance = lambda contract: f"{contract.reference} {contract.title}"
 
@@ -354,4 +372,5 @@ class OfficerDecisionForm(forms.Form):
             "delegation": data["delegation"],
             "published_on": data["published_on"],
             "links": links,
+            "replace_authority": data["replace_authority"],
         }

@@ -290,6 +290,12 @@ class OfficerDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
+        permissions = [
+            (
+                "record_without_delegation_officerdecision",
+                "Can record an officer decision not taken under a delegation",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Officer decision of {self.decided_on:%d %b %Y} by {self.decision_maker}"
@@ -344,6 +350,14 @@ class ContractLink(models.Model):
     effect = models.CharField(max_length=20, choices=Effect.choices)
     option = models.ForeignKey(
         ContractOption, on_delete=models.CASCADE, null=True, blank=True, related_name="decision_links"
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="The later decision confirmed as the option's authority instead of this one.",
     )
 
     history = HistoricalRecords()

@@ -10,7 +10,12 @@ from django.utils.formats import date_format
 from commissioning.core import dates
 from commissioning.core.permissions import get_for_user
 from committees import services as committee_services
-from committees.authority import authority_choices, authority_from_choice
+from committees.authority import (
+    authority_choices,
+    authority_from_choice,
+    open_call_ins,
+    option_early_action,
+)
 from contracts import services as contract_services
 from contracts.forms import OptionDecisionForm, add_service_errors
 from contracts.models import ContractOption
@@ -35,11 +40,15 @@ def option_decide(request, pk: int, order: int, decision: str):
                 decided_on=data["decided_on"],
                 note=data["note"],
                 authority=authority_from_choice(data["authority"]),
+                replace_authority=data["replace_authority"],
                 today=today,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            early = option_early_action(option=option)
+            if early:
+                messages.warning(request, early)
             current_end = contract_services.contract_schedule(
                 contract, list(contract.options.order_by("order")), today=today
             ).current_end
@@ -62,5 +71,6 @@ def option_decide(request, pk: int, order: int, decision: str):
             "decision": decision,
             "form": form,
             "is_open": row.is_next or row.lapsed_undecided,
+            "call_in_warnings": open_call_ins(contract=contract, today=today) if row.is_next else [],
         },
     )

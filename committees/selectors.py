@@ -15,7 +15,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -29,7 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from committees import calendar_grid, clock
+from committees import calendar_grid, clock, decisions
 from committees.filters import ActionFilter, ReportFilter
 from committees.models import (
     Action,
@@ -45,11 +44,6 @@ from committees.models import (
     meetings_after,
 )
 from contracts.models import Contract
-
-# Decision makers whose decisions can be called in before they are implemented.
-CALL_IN_COMMITTEES = (Committee.Kind.EXECUTIVE, Committee.Kind.PORTFOLIO_HOLDER)
-# Parts that decide something to implement; noting, recommending and deferring do not.
-CALL_IN_PART_KINDS = (ResolutionPart.Kind.APPROVE, ResolutionPart.Kind.DELEGATE, ResolutionPart.Kind.REJECT)
 
 
 def working_days() -> clock.WorkingDays:
@@ -155,28 +149,37 @@ def _local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
+def _call_in(published: date, *, urgent: bool, days: clock.WorkingDays) -> clock.CallIn:
+    return clock.call_in(published, urgent=urgent, working_days_count=settings.CALL_IN_WORKING_DAYS, working_days=days)
+
+
+def part_call_in(part: ResolutionPart, *, days: clock.WorkingDays) -> clock.CallIn | None:
+    """The call-in period of `part` (with its item, meeting and committee loaded):
+    None when it is not subject to call-in or its decisions are not yet published."""
+    meeting = part.item.meeting
+    subject = decisions.is_subject_to_call_in(committee_kind=meeting.committee.kind, part_kind=part.kind)
+    if not subject or meeting.decisions_published_on is None:
+        return None
+    return _call_in(meeting.decisions_published_on, urgent=part.is_urgent, days=days)
+
+
 def meeting_clock(meeting: Meeting, *, today: date) -> MeetingClock:
     """Every statutory date of a meeting. `meeting` must come from
     `meeting_queryset_for_detail()` (its parts are read from the prefetch)."""
     days = working_days()
     parts = [part for item in meeting.items.all() for part in item.parts.all()]
-    subject = meeting.committee.kind in CALL_IN_COMMITTEES
-    decisions = []
+    subject = meeting.committee.kind in decisions.CALL_IN_COMMITTEES
+    part_clocks = []
     if subject:
         published = meeting.decisions_published_on
         for part in parts:
-            if part.kind not in CALL_IN_PART_KINDS:
+            if not decisions.is_subject_to_call_in(committee_kind=meeting.committee.kind, part_kind=part.kind):
                 continue
             if published is None:
-                decisions.append(PartClock(part=part, call_in=None, call_in_status=None))
+                part_clocks.append(PartClock(part=part, call_in=None, call_in_status=None))
                 continue
-            period = clock.call_in(
-                published,
-                urgent=part.is_urgent,
-                working_days_count=settings.CALL_IN_WORKING_DAYS,
-                working_days=days,
-            )
-            decisions.append(
+            period = _call_in(published, urgent=part.is_urgent, days=days)
+            part_clocks.append(
                 PartClock(part=part, call_in=period, call_in_status=str(clock.call_in_status(period, today=today)))
             )
     key_decisions = [part for part in parts if part.is_key_decision]
@@ -190,7 +193,7 @@ def meeting_clock(meeting: Meeting, *, today: date) -> MeetingClock:
         minutes=minutes_clock(meeting, today=today),
         subject_to_call_in=subject,
         decisions_published_on=meeting.decisions_published_on,
-        decisions=decisions,
+        decisions=part_clocks,
         key_decision_notice_by=notice_by,
         key_decisions=key_decisions,
         agenda_clear_days=settings.AGENDA_CLEAR_WORKING_DAYS,
@@ -480,16 +483,12 @@ def action_list(*, filters, today: date) -> tuple[QuerySet[Action], ActionFilter
     return filterset.qs.order_by("rank", "due_on", "pk"), filterset
 
 
-def _used() -> Exists:
-    return Exists(OfficerDecision.objects.filter(delegation=OuterRef("pk")))
-
-
 def delegation_list(*, used: bool, today: date) -> QuerySet[Delegation]:
     """Delegations not yet used by an officer decision (or, with `used`, those that were)."""
     queryset = (
         Delegation.objects.select_related("resolution_part__item__meeting__committee__council")
         .annotate(
-            is_used=_used(),
+            is_used=decisions.delegation_is_used(),
             is_expired=ExpressionWrapper(Q(expires_on__lt=today), output_field=BooleanField()),
         )
         .filter(is_used=used)
@@ -502,7 +501,10 @@ def delegation_list(*, used: bool, today: date) -> QuerySet[Delegation]:
 
 
 def delegation_counts() -> dict[str, int]:
-    counts = Delegation.objects.aggregate(unused=Count("pk", filter=~Q(_used())), used=Count("pk", filter=Q(_used())))
+    counts = Delegation.objects.aggregate(
+        unused=Count("pk", filter=~Q(decisions.delegation_is_used())),
+        used=Count("pk", filter=Q(decisions.delegation_is_used())),
+    )
     return {"unused": counts["unused"], "used": counts["used"]}
 
 

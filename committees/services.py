@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from commissioning.core import versioning
+from committees import decisions
+from committees.decisions import Power
 from committees.models import (
     Action,
     AgendaItem,
@@ -30,6 +32,7 @@ from committees.models import (
 )
 from contracts import services as contract_services
 from contracts.models import Contract, ContractOption, Organisation
+from contracts.terms import OptionStatus
 
 
 def _day(value: date) -> str:
@@ -266,9 +269,12 @@ def resolution_part_add(
     delegation: DelegationInput | None = None,
     actions: Sequence[ActionInput] = (),
     links: Sequence[LinkInput] = (),
+    replace_authority: bool = False,
 ) -> ResolutionPart:
     """Add a numbered part to what was RESOLVED on `item`, with the delegation,
-    actions and contract links that go with it, all or nothing."""
+    actions and contract links that go with it, all or nothing. A link that
+    exercises or declines an option already decided is refused unless
+    `replace_authority` confirms it (see `contract_link_add`)."""
     if item.meeting_id != meeting.pk:
         raise ValidationError({"item": f"Item {item.number} belongs to another meeting, not this one."})
     if kind == ResolutionPart.Kind.RECOMMEND and recommended_to is None:
@@ -312,7 +318,13 @@ def resolution_part_add(
     for action in actions:
         action_add(part=part, text=action.text, owner=action.owner, due_on=action.due_on)
     for link in links:
-        contract_link_add(decision=part, contract=link.contract, effect=link.effect, option=link.option)
+        _link_add(
+            decision=part,
+            contract=link.contract,
+            effect=link.effect,
+            option=link.option,
+            replace_authority=replace_authority,
+        )
     return part
 
 
@@ -351,6 +363,96 @@ def decision_date(decision: ResolutionPart | OfficerDecision) -> date:
     return decision.item.meeting.date
 
 
+# Decisions recorded in the register; a lapse is not a decision but a consequence of the date.
+_DECIDED = frozenset({OptionStatus.EXERCISED, OptionStatus.DECLINED})
+
+
+def _describe(decision: ResolutionPart | OfficerDecision) -> str:
+    if isinstance(decision, OfficerDecision):
+        return f"the officer decision of {_day(decision.decided_on)} by {decision.decision_maker}"
+    meeting = decision.item.meeting
+    return f"{meeting.committee}, {_day(meeting.date)}, item {decision.item.number} ({decision.number})"
+
+
+def _is_same_decision(link: ContractLink, decision: ResolutionPart | OfficerDecision) -> bool:
+    if isinstance(decision, OfficerDecision):
+        return link.officer_decision_id == decision.pk
+    return link.resolution_part_id == decision.pk
+
+
+def _carries_out(decision: ResolutionPart | OfficerDecision, link: ContractLink) -> bool:
+    """Whether `decision` is the officer decision taken under the delegation made by
+    the part behind `link`: the next step of the same chain, not a replacement."""
+    return (
+        isinstance(decision, OfficerDecision)
+        and decision.delegation_id is not None
+        and link.resolution_part_id is not None
+        and decision.delegation.resolution_part_id == link.resolution_part_id
+    )
+
+
+def _link_add(
+    *,
+    decision: ResolutionPart | OfficerDecision,
+    contract: Contract,
+    effect: str,
+    option: ContractOption | None,
+    replace_authority: bool,
+    decided_here: bool = False,
+) -> ContractLink:
+    if option is not None and option.contract_id != contract.pk:
+        raise ValidationError({"option": f"That option belongs to another contract, not {contract.reference}."})
+    option_effects = {ContractLink.Effect.EXERCISE_OPTION, ContractLink.Effect.DECLINE_OPTION}
+    superseded: list[ContractLink] = []
+    if option is not None and effect in option_effects:
+        if isinstance(decision, ResolutionPart) and not decisions.can_authorise(decision.kind, Power.DECIDE_OPTION):
+            raise ValidationError({"kind": decisions.cannot_authorise_message(decision.kind, Power.DECIDE_OPTION)})
+        current = list(
+            ContractLink.objects.filter(option=option, effect__in=option_effects, superseded_by__isnull=True)
+            .select_related("resolution_part__item__meeting__committee", "officer_decision")
+            .order_by("pk")
+        )
+        same = next((link for link in current if _is_same_decision(link, decision) and link.effect == effect), None)
+        if same is not None:
+            return same  # already recorded: recording it again changes nothing
+        superseded = [link for link in current if not _carries_out(decision, link)]
+        option.refresh_from_db(fields=["status", "decided_on"])
+        # `decided_here`: the register decision was made by the same call (option_decide).
+        already_decided = not decided_here and option.status in _DECIDED
+        if (superseded or already_decided) and not replace_authority:
+            raise ValidationError(
+                {"replace_authority": _already_recorded(option, superseded, decided_here=decided_here)}
+            )
+    link = ContractLink(contract=contract, effect=effect, option=option)
+    if isinstance(decision, OfficerDecision):
+        link.officer_decision = decision
+    else:
+        link.resolution_part = decision
+    _saved(link)
+    for old in superseded:
+        # Kept, with what replaced it, so the history of the option's authority stays on the record.
+        old.superseded_by = link
+        old.save(update_fields=["superseded_by"])
+    return link
+
+
+def _already_recorded(option: ContractOption, current: list[ContractLink], *, decided_here: bool) -> str:
+    name = f"Option {option.order} of {option.contract.reference}"
+    if option.status in _DECIDED and not decided_here:
+        when = f" on {_day(option.decided_on)}" if option.decided_on else ""
+        what = f"{name} was already {option.status}{when}"
+    else:
+        what = f"{name} already has a decision recorded"
+    if current:
+        what += ", authorised by " + "; ".join(_describe(link.decision) for link in current)
+    elif option.status in _DECIDED and not decided_here:
+        what += ", with no authorising decision recorded"
+    return (
+        f"{what}. Tick “Replace the recorded authority” to record this decision as its authority; "
+        "the earlier record is kept in its history."
+    )
+
+
 @transaction.atomic
 def contract_link_add(
     *,
@@ -358,15 +460,15 @@ def contract_link_add(
     contract: Contract,
     effect: str,
     option: ContractOption | None = None,
+    replace_authority: bool = False,
 ) -> ContractLink:
-    if option is not None and option.contract_id != contract.pk:
-        raise ValidationError({"option": f"That option belongs to another contract, not {contract.reference}."})
-    link = ContractLink(contract=contract, effect=effect, option=option)
-    if isinstance(decision, OfficerDecision):
-        link.officer_decision = decision
-    else:
-        link.resolution_part = decision
-    return _saved(link)
+    """Link `decision` to the contract it acts on. Exercising or declining an
+    option that is already decided, or that another decision already authorised,
+    needs `replace_authority`: the earlier link is then kept, marked as
+    superseded by this one, never overwritten."""
+    return _link_add(
+        decision=decision, contract=contract, effect=effect, option=option, replace_authority=replace_authority
+    )
 
 
 @transaction.atomic
@@ -379,9 +481,33 @@ def officer_decision_record(
     delegation: Delegation | None = None,
     published_on: date | None = None,
     links: Sequence[LinkInput] = (),
+    replace_authority: bool = False,
 ) -> OfficerDecision:
+    """Record an officer decision; under a delegation, this is what marks the
+    delegation used."""
     if decided_on > today:
         raise ValidationError({"decided_on": "A decision cannot be dated in the future."})
+    decision = _officer_decision_save(
+        decision_maker=decision_maker,
+        decided_on=decided_on,
+        text=text,
+        delegation=delegation,
+        published_on=published_on,
+    )
+    for link in links:
+        _link_add(
+            decision=decision,
+            contract=link.contract,
+            effect=link.effect,
+            option=link.option,
+            replace_authority=replace_authority,
+        )
+    return decision
+
+
+def _officer_decision_save(
+    *, decision_maker: str, decided_on: date, text: str, delegation: Delegation | None, published_on: date | None
+) -> OfficerDecision:
     if delegation is not None:
         delegated_on = delegation.resolution_part.item.meeting.date
         if decided_on < delegated_on:
@@ -390,7 +516,7 @@ def officer_decision_record(
             )
         if delegation.expires_on and decided_on > delegation.expires_on:
             raise ValidationError({"decided_on": f"The delegation expired on {_day(delegation.expires_on)}."})
-    decision = _saved(
+    return _saved(
         OfficerDecision(
             decision_maker=decision_maker.strip(),
             decided_on=decided_on,
@@ -399,9 +525,6 @@ def officer_decision_record(
             published_on=published_on,
         )
     )
-    for link in links:
-        contract_link_add(decision=decision, contract=link.contract, effect=link.effect, option=link.option)
-    return decision
 
 
 @transaction.atomic
@@ -413,18 +536,43 @@ def option_decide(
     decided_on: date,
     note: str = "",
     authority: ResolutionPart | OfficerDecision | None = None,
+    replace_authority: bool = False,
     today: date,
 ) -> ContractOption:
     """Exercise or decline an option in the register and link the decision that
-    authorised it, together. Without an authority the option is recorded but
-    flagged on the contract as unauthorised."""
+    authorised it, together. Citing a part that delegated records the officer
+    decision taken under that delegation (so the delegation is used) and links
+    it; citing an officer decision links that one. Without an authority the
+    option is recorded but flagged on the contract as unauthorised."""
+    if isinstance(authority, ResolutionPart) and not decisions.can_authorise(authority.kind, Power.DECIDE_OPTION):
+        raise ValidationError({"authority": decisions.cannot_authorise_message(authority.kind, Power.DECIDE_OPTION)})
     if authority is not None and decision_date(authority) > decided_on:
         raise ValidationError(
             {"authority": f"That decision was taken on {_day(decision_date(authority))}, after {_day(decided_on)}."}
         )
+    effect = ContractLink.Effect.EXERCISE_OPTION if exercise else ContractLink.Effect.DECLINE_OPTION
+    delegation = (
+        Delegation.objects.filter(resolution_part=authority).first() if isinstance(authority, ResolutionPart) else None
+    )
+    if delegation is not None:
+        verb = "Exercised" if exercise else "Declined"
+        authority = _officer_decision_save(
+            decision_maker=decided_by,
+            decided_on=decided_on,
+            text=note.strip()
+            or f"{verb} option {option.order} of {option.contract.reference} under the delegation to {delegation.to_whom}.",
+            delegation=delegation,
+            published_on=None,
+        )
     decide = contract_services.option_exercise if exercise else contract_services.option_decline
     option = decide(option=option, decided_by=decided_by, decided_on=decided_on, note=note, today=today)
     if authority is not None:
-        effect = ContractLink.Effect.EXERCISE_OPTION if exercise else ContractLink.Effect.DECLINE_OPTION
-        contract_link_add(decision=authority, contract=option.contract, effect=effect, option=option)
+        _link_add(
+            decision=authority,
+            contract=option.contract,
+            effect=effect,
+            option=option,
+            replace_authority=replace_authority,
+            decided_here=True,
+        )
     return option

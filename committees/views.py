@@ -538,7 +538,12 @@ def officer_decision_create(request):
     if delegation is not None:
         initial["delegation"] = delegation.pk
         initial["decision_maker"] = delegation.to_whom
-    form = OfficerDecisionForm(request.POST or None, delegations=delegations, initial=initial)
+    form = OfficerDecisionForm(
+        request.POST or None,
+        delegations=delegations,
+        initial=initial,
+        under_delegation_only=not can(request.user, OfficerDecision, "record_without_delegation"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.officer_decision_record(today=dates.real_today(), **form.service_arguments())

@@ -197,6 +197,12 @@ class OptionDecisionForm(forms.Form):
     )
     decided_on = forms.DateField(label="Decision date", widget=DATE_WIDGET)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    replace_authority = forms.BooleanField(
+        label="Replace the recorded authority",
+        required=False,
+        help_text="When another decision is already recorded as this option's authority: record this one instead. "
+        "The earlier one stays in the history.",
+    )
 
     def __init__(self, *args, today: date, authority_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

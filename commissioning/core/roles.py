@@ -24,6 +24,13 @@ EDITABLE_APPS = {
     MANAGERS: ("commissioning",),
 }
 
+# Single permissions beyond those apps, as "app_label.codename". Officers record the
+# decisions they take under a delegation (every delegation is to an officer); only
+# clerks record one not taken under a delegation ("committees.record_without_delegation_officerdecision").
+EXTRA_PERMISSIONS = {
+    OFFICERS: ("committees.add_officerdecision",),
+}
+
 
 def roles_sync() -> None:
     for app_config in apps.get_app_configs():
@@ -34,7 +41,11 @@ def roles_sync() -> None:
         editable = Permission.objects.filter(content_type__app_label__in=editable_apps).exclude(
             codename__startswith="view_"
         )
-        group.permissions.set(list(readable) + list(editable))
+        extra = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in (perm.split(".") for perm in EXTRA_PERMISSIONS.get(name, ()))
+        ]
+        group.permissions.set(list(readable) + list(editable) + extra)
 
 
 def role_names(user) -> list[str]:

@@ -24,19 +24,13 @@ from commissioning.projects.models import (
     RequiredStep,
 )
 from commissioning.projects.services import ProjectShare
+from committees import decisions
+from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
 from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm
 from contracts.models import Contract, ServiceArea
 from contracts.querysets import with_figures
 from contracts.terms import TermError, parse_term
-
-# Parts that say something other than "yes": they cannot pass a gateway or authorise a waiver.
-NOT_APPROVING = (
-    ResolutionPart.Kind.NOTE,
-    ResolutionPart.Kind.RECOMMEND,
-    ResolutionPart.Kind.DEFER,
-    ResolutionPart.Kind.REJECT,
-)
 
 
 def _day(value: date) -> str:
@@ -264,7 +258,9 @@ class DecisionCandidates:
         )
 
     def approving_choices(self) -> list:
-        parts = [(f"part:{p.pk}", part_label(p)) for p in self.parts if p.kind not in NOT_APPROVING]
+        parts = [
+            (f"part:{p.pk}", part_label(p)) for p in self.parts if decisions.can_authorise(p.kind, Power.PASS_GATEWAY)
+        ]
         officers = [(f"officer:{d.pk}", officer_label(d)) for d in self.officer_decisions]
         return _grouped(parts, officers)
 
@@ -387,7 +383,7 @@ class WaiverForm(forms.Form):
         _money_widget(self.fields["value"])
         self._parts = {
             str(p.pk): p
-            for p in ResolutionPart.objects.exclude(kind__in=NOT_APPROVING)
+            for p in ResolutionPart.objects.filter(decisions.authorising_parts(Power.APPROVE_WAIVER))
             .select_related("item__meeting__committee", "item__report")
             .order_by("-item__meeting__starts_at", "item__position", "position")
         }

@@ -24,6 +24,8 @@ from commissioning.projects.models import (
     RequiredStep,
     Waiver,
 )
+from committees import decisions
+from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
 from committees.services import decision_date
 from contracts.models import Contract, Organisation, ServiceArea
@@ -216,17 +218,8 @@ def gateway_pass(
     passed_on = decision_date(decision)
     if passed_on > today:
         raise ValidationError({"decision": f"That decision is dated {_day(passed_on)}, in the future."})
-    if isinstance(decision, ResolutionPart) and decision.kind in {
-        ResolutionPart.Kind.NOTE,
-        ResolutionPart.Kind.DEFER,
-        ResolutionPart.Kind.REJECT,
-        ResolutionPart.Kind.RECOMMEND,
-    }:
-        raise ValidationError(
-            {
-                "decision": f"A part that is “{decision.get_kind_display().lower()}” does not pass a gateway: choose the decision that approved it."
-            }
-        )
+    if isinstance(decision, ResolutionPart) and not decisions.can_authorise(decision.kind, Power.PASS_GATEWAY):
+        raise ValidationError({"decision": decisions.cannot_authorise_message(decision.kind, Power.PASS_GATEWAY)})
     record = GatewayDecision(project=project, gateway=gateway, passed_on=passed_on)
     if isinstance(decision, OfficerDecision):
         record.officer_decision = decision
@@ -281,6 +274,10 @@ def waiver_create(
         raise ValidationError({"approved_on": "A waiver cannot be approved in the future."})
     if resolution_part is not None and officer_decision is not None:
         raise ValidationError("A waiver is authorised by a resolution part or an officer decision, not both.")
+    if resolution_part is not None and not decisions.can_authorise(resolution_part.kind, Power.APPROVE_WAIVER):
+        raise ValidationError(
+            {"authority": decisions.cannot_authorise_message(resolution_part.kind, Power.APPROVE_WAIVER)}
+        )
     waiver = Waiver(
         service=service.strip(),
         service_area=service_area,

@@ -359,7 +359,7 @@ def test_officer_exercises_an_option_with_its_authority(page, login, screenshot)
     assert page.locator("#current-end").inner_text() == "30 Sep 2029"
     page.locator("#options tr[data-option='1']").get_by_role("link", name="Exercise").click()
     expect(page.get_by_role("heading", name="Exercise option 1")).to_be_visible()
-    page.get_by_label("Authorising decision").select_option(label="Officer decision, Chief Officer, 02 Nov 2026")
+    page.get_by_label("Authorising decision").select_option(label="Officer decision, Chief Officer, 2 Nov 2026")
     page.get_by_label("Decided by").fill("Chief Officer in consultation with the Portfolio Holder")
     page.get_by_label("Decision date").fill("2026-11-02")
     page.get_by_role("button", name="Exercise option 1").click()

@@ -211,6 +211,8 @@ def _expected(role: str, page: tuple) -> HTTPStatus:
     if role == "nobody":
         # A list says "not allowed"; a record says "not found", so it does not leak that it exists.
         return HTTPStatus.FORBIDDEN if target is None else HTTPStatus.NOT_FOUND
+    if url_name == "officer_decision_create" and role == "officer":
+        return HTTPStatus.OK  # officers record the decisions they take under a delegation
     if page in FORM_PAGES and role != "clerk":
         return HTTPStatus.FORBIDDEN
     return HTTPStatus.OK

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committees', '0001_initial'),
+        ('committees', '0002_decision_chain'),
     ]
 
     operations = [
