@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.formats import date_format
 
+from commissioning import dates
 from commissioning.models import AppraisedOption, CommissioningProject, Gateway, ProjectFundingShare, RequiredStep
 from commissioning.services import ProjectShare
 from committees.models import OfficerDecision, ResolutionPart
@@ -99,6 +100,7 @@ class ProjectForm(forms.ModelForm):
             "baseline_year",
             "notes",
         ]
+        field_classes = {"required_start_date": dates.DateField}
         widgets = {
             "required_start_date": DATE_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -294,7 +296,7 @@ class AppraisedOptionForm(forms.ModelForm):
 
 class ProjectStepForm(forms.Form):
     rule = forms.ChoiceField(label="Required step")
-    done_on = forms.DateField(label="Done on", widget=DATE_WIDGET)
+    done_on = dates.DateField(label="Done on", widget=DATE_WIDGET)
     resolution_part = forms.ChoiceField(label="Resolution that took it", required=False)
     note = forms.CharField(required=False, max_length=250)
 
@@ -332,7 +334,7 @@ class WaiverForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), help_text="Why the service is exempt from tender."
     )
-    start_date = forms.DateField(label="Start", widget=DATE_WIDGET)
+    start_date = dates.DateField(label="Start", widget=DATE_WIDGET)
     term = forms.CharField(
         max_length=60,
         help_text="The initial period and any extension: 18m+6m is 18 months with an option of six more.",
@@ -341,7 +343,7 @@ class WaiverForm(forms.Form):
     approver = forms.CharField(
         max_length=200, help_text="Who approved it, such as the Portfolio Holder for Care Services."
     )
-    approved_on = forms.DateField(label="Approved on", widget=DATE_WIDGET)
+    approved_on = dates.DateField(label="Approved on", widget=DATE_WIDGET)
     authority = forms.ChoiceField(
         label="Authorising decision",
         required=False,

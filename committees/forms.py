@@ -5,6 +5,7 @@ these forms through `add_errors`."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from commissioning import dates
 from committees import services
 from committees.models import (
     AgendaItem,
@@ -63,16 +64,16 @@ class CommitteeForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    starts_at = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
+    starts_at = dates.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
     venue = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.SCHEDULED)
-    agenda_published_on = forms.DateField(
+    agenda_published_on = dates.DateField(
         label="Agenda published on",
         required=False,
         widget=DATE_WIDGET,
         help_text="The day the agenda and reports were published.",
     )
-    decisions_published_on = forms.DateField(
+    decisions_published_on = dates.DateField(
         label="Decisions published on",
         required=False,
         widget=DATE_WIDGET,
@@ -105,7 +106,7 @@ class ReportForm(forms.Form):
     )
     author = forms.CharField(max_length=200, required=False)
     author_role = forms.CharField(label="Author's role", max_length=200, required=False)
-    report_date = forms.DateField(label="Date of the report", required=False, widget=DATE_WIDGET)
+    report_date = dates.DateField(label="Date of the report", required=False, widget=DATE_WIDGET)
     is_exempt = forms.BooleanField(label="Exempt information", required=False)
     exempt_paragraph = forms.CharField(
         max_length=20, required=False, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
@@ -174,7 +175,7 @@ class AgendaItemForm(forms.Form):
 class ActionForm(forms.Form):
     text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(max_length=200, help_text="Such as Strategic Director, Health and Wellbeing.")
-    due_on = forms.DateField(label="Due", widget=DATE_WIDGET)
+    due_on = dates.DateField(label="Due", widget=DATE_WIDGET)
 
 
 class ResolutionPartForm(forms.Form):
@@ -207,11 +208,11 @@ class ResolutionPartForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Such as: on satisfactory achievement of the contract performance indicators.",
     )
-    expires_on = forms.DateField(label="Delegation expires on", required=False, widget=DATE_WIDGET)
+    expires_on = dates.DateField(label="Delegation expires on", required=False, widget=DATE_WIDGET)
     # One action, optional.
     action_text = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     action_owner = forms.CharField(label="Action owner", max_length=200, required=False)
-    action_due_on = forms.DateField(label="Action due", required=False, widget=DATE_WIDGET)
+    action_due_on = dates.DateField(label="Action due", required=False, widget=DATE_WIDGET)
     # One contract link, optional.
     contract = forms.ModelChoiceField(queryset=Contract.objects.all(), required=False, label="Acts on contract")
     effect = forms.ChoiceField(choices=[BLANK, *ContractLink.Effect.choices], required=False)
@@ -301,8 +302,8 @@ class OfficerDecisionForm(forms.Form):
         empty_label="None: not taken under a delegation",
     )
     decision_maker = forms.CharField(max_length=200, help_text="Such as Chief Officer, Adult Social Care.")
-    decided_on = forms.DateField(label="Decision date", widget=DATE_WIDGET)
-    published_on = forms.DateField(label="Published on", required=False, widget=DATE_WIDGET)
+    decided_on = dates.DateField(label="Decision date", widget=DATE_WIDGET)
+    published_on = dates.DateField(label="Published on", required=False, widget=DATE_WIDGET)
     text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 4}))
     contract = forms.ModelChoiceField(
         queryset=Contract.objects.order_by("reference"), required=False, label="Acts on contract", empty_label="None"

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commissioning.dates import DatesInRange
 from contracts.terms import OptionStatus
 
 MONEY = {
@@ -87,7 +88,7 @@ class ServiceArea(models.Model):
         return self.name
 
 
-class Contract(models.Model):
+class Contract(DatesInRange, models.Model):
     class ContractType(models.TextChoices):
         BLOCK = "block", "Block"
         FRAMEWORK = "framework", "Framework"
@@ -188,7 +189,7 @@ class Contract(models.Model):
         return reverse("contracts:contract_detail", args=[self.pk])
 
 
-class ContractOption(models.Model):
+class ContractOption(DatesInRange, models.Model):
     """An option to extend, taken in order after the initial term."""
 
     Status = models.TextChoices("Status", [(s.value, s.value.capitalize()) for s in OptionStatus])

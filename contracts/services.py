@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.formats import date_format
 
+from commissioning import dates
 from contracts.models import (
     Contract,
     ContractOption,
@@ -185,6 +186,7 @@ def contract_create(
     options_exercised: int = 0,
     today: date,
 ) -> Contract:
+    dates.require_in_range(start_date=start_date)
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
     option_count = len(parts) - 1
@@ -283,6 +285,7 @@ def contract_update(
     """Change a contract's facts. Every fact is given, so none is reset by omission. A changed term keeps the decisions already recorded
     on the options it still has; an option with a decision cannot be removed.
     `options_exercised`, when given, sets how many options (in order) are exercised."""
+    dates.require_in_range(start_date=start_date)
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
     option_parts = parts[1:]
@@ -339,6 +342,7 @@ def contract_update(
 
 
 def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, decided_on: date, note: str, today: date):
+    dates.require_in_range(decided_on=decided_on)
     contract = Contract.objects.select_for_update().get(pk=option.contract_id)
     options = list(contract.options.order_by("order"))
     current = contract_schedule(contract, options, today=today)
