@@ -4,6 +4,7 @@ these forms through `add_errors`."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from commissioning import dates
 from committees import services
@@ -45,6 +46,14 @@ def _option(contract: Contract | None, order: int | None, form: forms.Form, fiel
     if option is None:
         form.add_error(field, f"{contract.reference} has no option {order}.")
     return option
+
+
+# What clerks write ("79", "5a", "(ii)", "7.1"), in plain ASCII: "²" or "٣" pass
+# str.isdigit() but not int(), and no minutes number an item that way.
+plain_number = RegexValidator(
+    r"\A[A-Za-z0-9()\[\]. -]+\Z",
+    'Use plain letters, digits and brackets, such as "7", "7a" or "(ii)".',
+)
 
 
 def _part_number(value: str) -> str:
@@ -157,7 +166,9 @@ class ReportFileForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    number = forms.CharField(max_length=12, help_text='As the agenda numbers it, such as "79" or "5a".')
+    number = forms.CharField(
+        max_length=12, validators=[plain_number], help_text='As the agenda numbers it, such as "79" or "5a".'
+    )
     title = forms.CharField(max_length=300)
     report = forms.ModelChoiceField(queryset=Report.objects.select_related("council"), required=False)
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -179,7 +190,9 @@ class ActionForm(forms.Form):
 
 
 class ResolutionPartForm(forms.Form):
-    number = forms.CharField(max_length=12, help_text="As the minutes number it: i, ii or 1, 2.")
+    number = forms.CharField(
+        max_length=12, validators=[plain_number], help_text="As the minutes number it: i, ii or 1, 2."
+    )
     kind = forms.ChoiceField(choices=ResolutionPart.Kind.choices)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     recommended_to = forms.ModelChoiceField(
