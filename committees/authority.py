@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from commissioning import query
 from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
 from contracts.models import Contract
 
@@ -106,10 +107,9 @@ def authority_choices(*, contract: Contract) -> list[tuple[str, str]]:
 
 def authority_from_choice(value: str) -> ResolutionPart | OfficerDecision | None:
     """The decision a choice from `authority_choices` names (None for no decision)."""
-    kind, _, pk = (value or "").partition(":")
-    if not pk.isdigit():
-        return None
+    kind, _, text = (value or "").partition(":")
+    pk = query.plain_id(text)
     model = {"part": ResolutionPart, "officer": OfficerDecision}.get(kind)
-    if model is None:
+    if model is None or pk is None:
         return None
-    return model.objects.select_related().filter(pk=int(pk)).first()
+    return model.objects.select_related().filter(pk=pk).first()
