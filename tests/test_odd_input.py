@@ -7,6 +7,7 @@ stored, and that the pages everyone uses still render afterwards.
 """
 
 import csv
+import importlib
 import io
 import re
 from datetime import date
@@ -14,9 +15,14 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django import forms
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import models
 from django.urls import reverse
 
+from commissioning import dates
 from commissioning import services as project_services
 from commissioning.calendar_feed import calendar_feed_for
 from commissioning.models import CommissioningProject, Gateway, ProjectStep, RequiredStep, Waiver
@@ -603,3 +609,60 @@ def test_after_odd_imports_the_pages_still_render(client, manager):
     contracts_import(rows=_rows(start_date="0001-01-01"), today=TODAY, dry_run=False)
     assert Contract.objects.count() == 0
     assert_pages_still_render(client, manager)
+
+
+# --- no date field escapes the rule ------------------------------------------------------------------
+
+
+def _subclasses(cls) -> set:
+    return {cls, *(grand for sub in cls.__subclasses__() for grand in _subclasses(sub))}
+
+
+APPS = ("contracts", "committees", "commissioning")
+
+
+def test_every_date_field_on_every_form_keeps_to_the_range():
+    for app in APPS:
+        importlib.import_module(f"{app}.forms")  # loaded, so that their forms are found
+    forms_of_the_app = [form for form in _subclasses(forms.BaseForm) if form.__module__.split(".")[0] in APPS]
+    checked = []
+    for form in forms_of_the_app:
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                assert dates.check_in_range in field.validators, f"{form.__name__}.{name}"
+                checked.append(f"{form.__name__}.{name}")
+    assert {"ContractForm.start_date", "ProjectForm.required_start_date", "MeetingForm.starts_at"} <= set(checked)
+    assert len(checked) >= 15  # every date field of the forms today
+
+
+# Dates the app writes itself, never typed: the day a reminder was due, when a feed was revoked.
+NOT_ENTERED = {"ReminderSent", "CalendarFeed"}
+
+
+def test_every_model_holding_an_entered_date_checks_the_range():
+    for model in django_apps.get_models():
+        if model._meta.app_label not in APPS or model.__name__.startswith("Historical"):
+            continue
+        entered = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.DateField) and field.editable
+        ]
+        if entered and model.__name__ not in NOT_ENTERED:
+            assert issubclass(model, dates.DatesInRange), f"{model.__name__}: {entered}"
+
+
+# --- the commands use the same range ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_commands_refuse_days_outside_the_range(day):
+    with pytest.raises(CommandError, match="is not a date between 1 Jan 1990 and 31 Dec 2100"):
+        call_command("export_contracts", "--as-of", day, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="is not a date between 1 Jan 1990 and 31 Dec 2100"):
+        call_command("send_reminders", "--today", day, stdout=io.StringIO())
+
+
+def test_reminders_look_at_most_a_year_ahead():
+    with pytest.raises(CommandError, match="Look at most 366 days ahead"):
+        call_command("send_reminders", "--days", "1000000000", stdout=io.StringIO())
