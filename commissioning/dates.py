@@ -9,8 +9,9 @@ that range overflow the date arithmetic of every page that plans or counts
 date a person or a file can enter, and every "as of" day, must fall between
 EARLIEST_DATE and LATEST_DATE: the forms use `DateField` and `DateTimeField`
 below, the models that hold entered dates use `DatesInRange` (checked by
-`full_clean`, so the services and the admin refuse them too), and the
-importer calls `check_in_range`.
+`full_clean`, so the services and the admin refuse them too), services that
+count from a date first call `require_in_range`, and the importer and the
+commands call `in_range`.
 """
 
 from datetime import date, datetime
@@ -23,7 +24,13 @@ from django.utils import timezone
 
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-RANGE_TEXT = "between 1 Jan 1990 and 31 Dec 2100"
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+RANGE_TEXT = f"between {_day(EARLIEST_DATE)} and {_day(LATEST_DATE)}"
 OUT_OF_RANGE_MESSAGE = f"Enter a date {RANGE_TEXT}."
 
 
@@ -51,15 +58,26 @@ def require_in_range(**values: date | datetime | None) -> None:
 
 
 class DateField(forms.DateField):
-    """A form's date: a real date, inside the range."""
+    """A form's date: a real date, inside the range (which the browser's date
+    picker is told too)."""
 
     default_validators = [check_in_range]
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
 
 
 class DateTimeField(forms.DateTimeField):
     """A form's date and time, with its date inside the range."""
 
     default_validators = [check_in_range]
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "min": f"{EARLIEST_DATE.isoformat()}T00:00",
+            "max": f"{LATEST_DATE.isoformat()}T23:59",
+        }
 
 
 class DatesInRange:

@@ -11,6 +11,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.formats import date_format
 
@@ -138,7 +139,10 @@ class ProjectForm(forms.ModelForm):
             del self.fields["successor_contracts"]
         for name in ("estimated_annual_value", "baseline_annual_cost"):
             _money_widget(self.fields[name])
-        self.fields["baseline_year"].widget.attrs.update({"min": "1990", "max": "2100"})
+        first, last = dates.EARLIEST_DATE.year, dates.LATEST_DATE.year
+        baseline_year = self.fields["baseline_year"]
+        baseline_year.validators += [MinValueValidator(first), MaxValueValidator(last)]
+        baseline_year.widget.attrs.update({"min": first, "max": last})
 
     def clean_estimated_term(self) -> str:
         term = self.cleaned_data["estimated_term"].strip()

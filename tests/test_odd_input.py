@@ -671,3 +671,52 @@ def test_the_commands_refuse_days_outside_the_range(day):
 def test_reminders_look_at_most_a_year_ahead():
     with pytest.raises(CommandError, match="Look at most 366 days ahead"):
         call_command("send_reminders", "--days", "1000000000", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("order", ["9" * 30, "²"])
+def test_an_odd_option_number_on_a_decision_is_a_form_error(client_for, clerk, world, order):
+    before = _counts()
+    response = client_for(clerk).post(
+        reverse("committees:officer_decision_create"),
+        {
+            "decision_maker": "Chief Officer",
+            "decided_on": "2026-11-01",
+            "text": "Odd",
+            "contract": world["contract"].pk,
+            "effect": "exercise_option",
+            "option_order": order,
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("year", ["0", "1989", "2101", "32767"])
+def test_a_baseline_year_outside_the_range_is_refused(client_for, manager, world, year):
+    project = world["project"]
+    data = {
+        "title": project.title,
+        "service_area": project.service_area_id,
+        "lead_officer": "",
+        "status": project.status,
+        "incumbent_contracts": [world["contract"].pk],
+        "successor_contracts": [],
+        "required_start_date": "",
+        "estimated_annual_value": "",
+        "estimated_term": "",
+        "procurement_regime": "light_touch",
+        "contract_type": "block",
+        "baseline_annual_cost": "",
+        "baseline_year": year,
+        "notes": "",
+        "funding-TOTAL_FORMS": "1",
+        "funding-INITIAL_FORMS": "0",
+        "funding-MIN_NUM_FORMS": "0",
+        "funding-MAX_NUM_FORMS": "10",
+        "funding-0-organisation": "",
+        "funding-0-percent": "",
+    }
+    response = client_for(manager).post(reverse("commissioning:project_update", args=[project.pk]), data)
+    assert "Ensure this value is" in _text(response)
+    project.refresh_from_db()
+    assert project.baseline_year is None
