@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from commissioning.core import query
 from committees import clock, decisions
 from committees.decisions import Power
 from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
@@ -203,14 +204,13 @@ def _day(value: date) -> str:
 
 def authority_from_choice(value: str) -> ResolutionPart | OfficerDecision | None:
     """The decision a choice from `authority_choices` names (None for no decision)."""
-    kind, _, pk = (value or "").partition(":")
-    if not pk.isdigit():
-        return None
+    kind, _, text = (value or "").partition(":")
+    pk = query.plain_id(text)
     model = {"part": ResolutionPart, "officer": OfficerDecision}.get(kind)
-    if model is None:
+    if model is None or pk is None:
         return None
     related = {
         "part": ("item__meeting__committee",),
         "officer": ("delegation__resolution_part__item__meeting__committee",),
     }[kind]
-    return model.objects.select_related(*related).filter(pk=int(pk)).first()
+    return model.objects.select_related(*related).filter(pk=pk).first()

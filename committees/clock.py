@@ -90,7 +90,12 @@ class WorkingDays:
         return d.weekday() < _SATURDAY and d not in self._holidays
 
     def _step(self, d: date, n: int, step: timedelta) -> date:
+        edge = date.max if step > timedelta(0) else date.min
         while n:
+            if d == edge:
+                # A record dated at the very end of what `date` holds (entered
+                # before dates were checked): stop there rather than overflow.
+                return d
             d += step
             if self._is_working_day(d):
                 n -= 1
@@ -134,7 +139,7 @@ def key_decision_notice_deadline(decision: date, *, clear_days: int = 28) -> dat
     Decision on Wednesday 30 November 2022 -> notice by Tuesday 1 November 2022."""
     _require_date(decision, "The decision date")
     _require_count(clear_days, "The number of clear days")
-    return decision - timedelta(days=clear_days + 1)
+    return max(decision, date.min + timedelta(days=clear_days + 1)) - timedelta(days=clear_days + 1)
 
 
 def call_in_end(published: date, *, working_days_count: int = 5, working_days: WorkingDays) -> date:

@@ -4,7 +4,9 @@ these forms through `add_errors`."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
+from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
 from committees import services
 from committees.models import (
@@ -47,6 +49,14 @@ def _option(contract: Contract | None, order: int | None, form: forms.Form, fiel
     return option
 
 
+# What clerks write ("79", "5a", "(ii)", "7.1"), in plain ASCII: "²" or "٣" pass
+# str.isdigit() but not int(), and no minutes number an item that way.
+plain_number = RegexValidator(
+    r"\A[A-Za-z0-9()\[\]. -]+\Z",
+    'Use plain letters, digits and brackets, such as "7", "7a" or "(ii)".',
+)
+
+
 def _part_number(value: str) -> str:
     # Minutes print "i.)" and "(1)": keep only what is inside.
     return value.strip().strip(".()").strip()
@@ -64,16 +74,16 @@ class CommitteeForm(forms.Form):
 
 
 class MeetingForm(VersionedFormMixin, forms.Form):
-    starts_at = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
+    starts_at = dates.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
     venue = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.SCHEDULED)
-    agenda_published_on = forms.DateField(
+    agenda_published_on = dates.DateField(
         label="Agenda published on",
         required=False,
         widget=DATE_WIDGET,
         help_text="The day the agenda and reports were published.",
     )
-    decisions_published_on = forms.DateField(
+    decisions_published_on = dates.DateField(
         label="Decisions published on",
         required=False,
         widget=DATE_WIDGET,
@@ -106,7 +116,7 @@ class ReportForm(VersionedFormMixin, forms.Form):
     )
     author = forms.CharField(max_length=200, required=False)
     author_role = forms.CharField(label="Author's role", max_length=200, required=False)
-    report_date = forms.DateField(label="Date of the report", required=False, widget=DATE_WIDGET)
+    report_date = dates.DateField(label="Date of the report", required=False, widget=DATE_WIDGET)
     is_exempt = forms.BooleanField(label="Exempt information", required=False)
     exempt_paragraph = forms.CharField(
         max_length=20, required=False, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
@@ -158,7 +168,9 @@ class ReportFileForm(forms.Form):
 
 
 class AgendaItemForm(VersionedFormMixin, forms.Form):
-    number = forms.CharField(max_length=12, help_text='As the agenda numbers it, such as "79" or "5a".')
+    number = forms.CharField(
+        max_length=12, validators=[plain_number], help_text='As the agenda numbers it, such as "79" or "5a".'
+    )
     title = forms.CharField(max_length=300)
     report = forms.ModelChoiceField(queryset=Report.objects.select_related("council"), required=False)
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -177,11 +189,13 @@ class AgendaItemForm(VersionedFormMixin, forms.Form):
 class ActionForm(forms.Form):
     text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(max_length=200, help_text="Such as Strategic Director, Health and Wellbeing.")
-    due_on = forms.DateField(label="Due", widget=DATE_WIDGET)
+    due_on = dates.DateField(label="Due", widget=DATE_WIDGET)
 
 
 class ResolutionPartForm(forms.Form):
-    number = forms.CharField(max_length=12, help_text="As the minutes number it: i, ii or 1, 2.")
+    number = forms.CharField(
+        max_length=12, validators=[plain_number], help_text="As the minutes number it: i, ii or 1, 2."
+    )
     kind = forms.ChoiceField(choices=ResolutionPart.Kind.choices)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     recommended_to = forms.ModelChoiceField(
@@ -210,11 +224,11 @@ class ResolutionPartForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Such as: on satisfactory achievement of the contract performance indicators.",
     )
-    expires_on = forms.DateField(label="Delegation expires on", required=False, widget=DATE_WIDGET)
+    expires_on = dates.DateField(label="Delegation expires on", required=False, widget=DATE_WIDGET)
     # One action, optional.
     action_text = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     action_owner = forms.CharField(label="Action owner", max_length=200, required=False)
-    action_due_on = forms.DateField(label="Action due", required=False, widget=DATE_WIDGET)
+    action_due_on = dates.DateField(label="Action due", required=False, widget=DATE_WIDGET)
     # One contract link, optional.
     contract = forms.ModelChoiceField(queryset=Contract.objects.all(), required=False, label="Acts on contract")
     effect = forms.ChoiceField(choices=[BLANK, *ContractLink.Effect.choices], required=False)
@@ -311,8 +325,8 @@ class OfficerDecisionForm(forms.Form):
         empty_label="None: not taken under a delegation",
     )
     decision_maker = forms.CharField(max_length=200, help_text="Such as Chief Officer, Adult Social Care.")
-    decided_on = forms.DateField(label="Decision date", widget=DATE_WIDGET)
-    published_on = forms.DateField(label="Published on", required=False, widget=DATE_WIDGET)
+    decided_on = dates.DateField(label="Decision date", widget=DATE_WIDGET)
+    published_on = dates.DateField(label="Published on", required=False, widget=DATE_WIDGET)
     text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 4}))
     contract = forms.ModelChoiceField(
         queryset=Contract.objects.order_by("reference"), required=False, label="Acts on contract", empty_label="None"

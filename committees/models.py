@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commissioning.core.dates import DatesInRange
 from contracts.models import Contract, ContractOption, Organisation
 
 
@@ -44,7 +45,7 @@ class Committee(models.Model):
         return reverse("committees:committee_detail", args=[self.pk])
 
 
-class Meeting(models.Model):
+class Meeting(DatesInRange, models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         HELD = "held", "Held"
@@ -101,7 +102,7 @@ def meetings_after(committee, starts_at) -> models.QuerySet:
     )
 
 
-class Report(models.Model):
+class Report(DatesInRange, models.Model):
     class Kind(models.TextChoices):
         GATEWAY = "gateway", "Gateway"
         CONTRACT_MONITORING = "contract_monitoring", "Contract monitoring"
@@ -260,7 +261,7 @@ class ResolutionPart(models.Model):
         return f"{self.item.meeting.get_absolute_url()}#part-{self.pk}"
 
 
-class Delegation(models.Model):
+class Delegation(DatesInRange, models.Model):
     resolution_part = models.OneToOneField(ResolutionPart, on_delete=models.CASCADE, related_name="delegation")
     to_whom = models.CharField("delegated to", max_length=200)
     in_consultation_with = models.CharField(max_length=200, blank=True)
@@ -277,7 +278,7 @@ class Delegation(models.Model):
         return f"Delegation to {self.to_whom}"
 
 
-class OfficerDecision(models.Model):
+class OfficerDecision(DatesInRange, models.Model):
     decision_maker = models.CharField(max_length=200)
     decided_on = models.DateField()
     text = models.TextField()
@@ -304,7 +305,7 @@ class OfficerDecision(models.Model):
         return reverse("committees:officer_decision_detail", args=[self.pk])
 
 
-class Action(models.Model):
+class Action(DatesInRange, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"

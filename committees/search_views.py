@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from commissioning.core.permissions import require
+from commissioning.core.query import plain_text
 from committees.models import Report
 from committees.search import MAX_QUERY_LENGTH, search
 
@@ -10,7 +11,7 @@ from committees.search import MAX_QUERY_LENGTH, search
 def search_page(request):
     # Signing in is enforced for every page by LoginRequiredMiddleware.
     require(request.user, Report)
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = plain_text(request.GET.get("q"), max_length=MAX_QUERY_LENGTH)
     return render(
         request,
         "committees/search.html",

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from commissioning.core import dates
+from commissioning.core import dates, query
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import page_of, query_without
@@ -175,7 +175,7 @@ class Failure:
 
 
 def _suggested_number(items: list[AgendaItem]) -> str:
-    numbers = [int(item.number) for item in items if item.number.isdigit()]
+    numbers = [number for item in items if (number := query.plain_id(item.number)) is not None]
     return str(max(numbers) + 1) if numbers else ""
 
 
@@ -533,8 +533,8 @@ def officer_decision_create(request):
     require(request.user, OfficerDecision, "add")
     delegations = delegation_choices()
     initial = {"decided_on": dates.real_today()}
-    chosen = request.GET.get("delegation", "")
-    delegation = delegations.filter(pk=chosen).first() if chosen.isdigit() else None
+    chosen = query.plain_id(request.GET.get("delegation"))
+    delegation = delegations.filter(pk=chosen).first() if chosen is not None else None
     if delegation is not None:
         initial["delegation"] = delegation.pk
         initial["decision_maker"] = delegation.to_whom

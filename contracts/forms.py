@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
 from contracts.models import Contract, FundingShare, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
@@ -57,6 +58,7 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             "approved_value",
             "notes",
         ]
+        field_classes = {"start_date": dates.DateField}
         widgets = {
             "start_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -195,7 +197,7 @@ class OptionDecisionForm(forms.Form):
         max_length=200,
         help_text="Who took the decision, e.g. Chief Officer in consultation with the Portfolio Holder.",
     )
-    decided_on = forms.DateField(label="Decision date", widget=DATE_WIDGET)
+    decided_on = dates.DateField(label="Decision date", widget=DATE_WIDGET)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     replace_authority = forms.BooleanField(
         label="Replace the recorded authority",

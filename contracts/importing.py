@@ -10,14 +10,15 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
+from commissioning.core import dates
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, IMPORT_COLUMNS
-from contracts.models import Contract
+from contracts.models import MONEY, Contract
 from contracts.money import check_shares
 from contracts.regime import OLD_REGIMES, split_regime
 from contracts.terms import TermError, parse_term
@@ -28,7 +29,13 @@ _HUNDREDTH = Decimal("0.01")
 
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 _UK_DATE = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# A term has at most ten parts, so a few digits are always enough.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,6}")
+_MONEY = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+_PERCENT = re.compile(r"[0-9]{1,3}(?:\.[0-9]+)?")
+# The largest amount a money column holds (14 digits, 2 of them pence).
+_MOST_MONEY = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - _HUNDREDTH
+_SHOWN_LENGTH = 60
 
 # Service errors name model fields; the file's reader knows the columns.
 _COLUMN_OF_FIELD = {"providers": "provider"}
@@ -116,6 +123,12 @@ _OLD_REGIMES = {
 }
 
 
+def _shown(text: str) -> str:
+    """A value as an error message quotes it: short, and only printable characters."""
+    printable = "".join(character for character in text if character.isprintable())
+    return printable if len(printable) <= _SHOWN_LENGTH else printable[: _SHOWN_LENGTH - 1] + "…"
+
+
 def _required(column: str, text: str) -> str:
     if not text:
         raise CellError(f"{column} is empty")
@@ -129,7 +142,7 @@ def _choice(column: str, text: str, lookup: dict[str, str], values: list[str]) -
     try:
         return lookup[_name(text).lower()]
     except KeyError:
-        raise CellError(f'{column} "{text}" is not one of {allowed}') from None
+        raise CellError(f'{column} "{_shown(text)}" is not one of {allowed}') from None
 
 
 def parse_date(column: str, text: str) -> date:
@@ -138,42 +151,43 @@ def parse_date(column: str, text: str) -> date:
         raise CellError(f"{column} is empty")
     found = _ISO_DATE.fullmatch(text) or _UK_DATE.fullmatch(text)
     if found is None:
-        raise CellError(f"{column} {text} is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")
+        raise CellError(f"{column} {_shown(text)} is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")
     try:
-        return date(int(found["year"]), int(found["month"]), int(found["day"]))
+        day = date(int(found["year"]), int(found["month"]), int(found["day"]))
     except ValueError:
         raise CellError(f"{column} {text} is not a real date") from None
+    if not dates.in_range(day):
+        raise CellError(f"{column} {text} is not a date {dates.RANGE_TEXT}")
+    return day
 
 
 def parse_money(column: str, text: str) -> Decimal:
-    """Pounds: "2660000", "2,660,000.00" or "£2,660,000"; never negative."""
-    cleaned = text.replace("£", "").replace(",", "").replace(" ", "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        amount = None
-    if not cleaned or amount is None or not amount.is_finite():
-        raise CellError(f"{column} {text} is not an amount of money")
-    if amount < 0:
-        raise CellError(f"{column} {text} is negative: it must be £0.00 or more")
+    """Pounds: "2660000", "2,660,000.00" or "£2,660,000"; never negative, never more
+    than the register can hold."""
+    cleaned = text.replace("£", "").replace(" ", "")
+    if cleaned.startswith("-") and _MONEY.fullmatch(cleaned[1:]):
+        raise CellError(f"{column} {_shown(text)} is negative: it must be £0.00 or more")
+    # Plain digits, commas only between thousands: never 1e30, NaN or 1,2,3.
+    if not _MONEY.fullmatch(cleaned):
+        raise CellError(f"{column} {_shown(text)} is not an amount of money")
+    amount = Decimal(cleaned.replace(",", ""))
     if amount != amount.quantize(_HUNDREDTH):
-        raise CellError(f"{column} {text} has more than 2 decimal places")
+        raise CellError(f"{column} {_shown(text)} has more than 2 decimal places")
+    if amount > _MOST_MONEY:
+        raise CellError(f"{column} {_shown(text)} is more than £{_MOST_MONEY:,}")
     return amount
 
 
 def _percent(text: str, part: str) -> Decimal:
     cleaned = text.strip().removesuffix("%").strip()
-    try:
-        percent = Decimal(cleaned)
-    except InvalidOperation:
-        percent = None
-    if percent is None or not percent.is_finite():
-        raise CellError(f'funding share "{part}": {text.strip()} is not a percentage')
+    if not _PERCENT.fullmatch(cleaned):
+        raise CellError(f'funding share "{_shown(part)}": {_shown(text.strip())} is not a percentage')
+    percent = Decimal(cleaned)
     if not 0 < percent <= _HUNDRED:
-        raise CellError(f'funding share "{part}" must be more than 0% and at most 100%')
+        raise CellError(f'funding share "{_shown(part)}" must be more than 0% and at most 100%')
     if percent != percent.quantize(_HUNDREDTH):
         # A share is stored to 2 places; 33.333 would be stored as 33.33.
-        raise CellError(f'funding share "{part}" has more than 2 decimal places')
+        raise CellError(f'funding share "{_shown(part)}" has more than 2 decimal places')
     return percent
 
 
@@ -207,7 +221,7 @@ def _options_exercised(text: str, term_parts: tuple[int, ...] | None, term: str)
     if not text:
         return 0
     if not _WHOLE_NUMBER.fullmatch(text):
-        raise CellError(f"options_exercised {text} is not a whole number")
+        raise CellError(f"options_exercised {_shown(text)} is not a whole number")
     exercised = int(text)
     if exercised < 0:
         raise CellError(f"options_exercised {text} cannot be negative")
@@ -253,6 +267,9 @@ def parse_row(row: Mapping[str | None, object], line: int) -> ParsedRow | list[s
     if shape_errors := _row_shape_errors(row):
         return shape_errors
     values = {column: str(row[column]).strip() for column in _columns_read(row)}
+    # No column can hold one, and PostgreSQL cannot store one in text.
+    if nul := [column for column in values if "\x00" in values[column]]:
+        return [f"{column} contains a NUL character" for column in nul]
     errors: list[str] = []
     parsed: dict[str, object] = {}
 
@@ -451,7 +468,7 @@ def contracts_import(*, rows: Iterable[Mapping], today: date, dry_run: bool) -> 
                 messages += parsed
             elif not messages:
                 messages = _try_save(parsed, today=today, result=result)
-            result.errors += [RowError(line=line, reference=reference, message=message) for message in messages]
+            result.errors += [RowError(line=line, reference=_shown(reference), message=message) for message in messages]
         if result.errors or dry_run:
             transaction.set_rollback(True)
     return result

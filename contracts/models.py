@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commissioning.core.dates import DatesInRange
 from contracts import regime
 
 MONEY = {
@@ -88,7 +89,7 @@ class ServiceArea(models.Model):
         return self.name
 
 
-class Contract(models.Model):
+class Contract(DatesInRange, models.Model):
     class ContractType(models.TextChoices):
         BLOCK = "block", "Block"
         FRAMEWORK = "framework", "Framework"
@@ -187,7 +188,7 @@ class Contract(models.Model):
         return reverse("contracts:contract_detail", args=[self.pk])
 
 
-class ContractOption(models.Model):
+class ContractOption(DatesInRange, models.Model):
     """An option to extend, taken in order after the initial term."""
 
     class Status(models.TextChoices):

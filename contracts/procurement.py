@@ -56,14 +56,19 @@ def kpi_duty_applies(*, value: Decimal, light_touch: bool, framework: bool, legi
     return under_procurement_act(legislation) and value > KPI_DUTY_VALUE and not light_touch and not framework
 
 
+def _days_after(day: date, days: int) -> date:
+    # The last day `date` holds, for a record dated at its very end (from before dates were checked).
+    return day + timedelta(days=days) if day <= date.max - timedelta(days=days) else date.max
+
+
 def contract_details_notice_due(signed: date, *, light_touch: bool) -> date:
     """PA 2023 contract details notice: within 30 days of signing, 120 for light touch."""
-    return signed + timedelta(days=120 if light_touch else 30)
+    return _days_after(signed, 120 if light_touch else 30)
 
 
 def termination_notice_due(ended: date) -> date:
     """PA 2023 contract termination notice: within 30 days of the contract ending, for any reason."""
-    return ended + timedelta(days=30)
+    return _days_after(ended, 30)
 
 
 @dataclass(frozen=True)

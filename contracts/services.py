@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 
-from commissioning.core import versioning
+from commissioning.core import dates, versioning
 from contracts.figures import ContractFacts, Figures, FigureSpan, contract_figures, figure_spans
 from contracts.models import (
     Contract,
@@ -285,6 +285,7 @@ def contract_create(
     funding: Sequence[Share] | None = None,
     options_exercised: int = 0,
 ) -> Contract:
+    dates.require_in_range(start_date=start_date)
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
     option_count = len(parts) - 1
@@ -391,6 +392,7 @@ def contract_update(
     on the options it still has; an option with a decision cannot be removed.
     `options_exercised`, when given, sets how many options (in order) are exercised.
     `version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    dates.require_in_range(start_date=start_date)
     parts = _parse_term_or_error(term)
     _validate_providers(providers)
     option_parts = parts[1:]
@@ -465,6 +467,7 @@ def contract_update(
 
 
 def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, decided_on: date, note: str, today: date):
+    dates.require_in_range(decided_on=decided_on)
     contract = Contract.objects.select_for_update().get(pk=option.contract_id)
     options = list(contract.options.order_by("order"))
     target = next(o for o in options if o.pk == option.pk)

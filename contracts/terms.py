@@ -8,7 +8,7 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 MAX_PARTS = 10
 # A hundred years: no contract is longer, and it keeps the date arithmetic
@@ -118,8 +118,21 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
 
 
 def _last_day_of_month(year: int, month: int) -> int:
+    if year == MAXYEAR and month == 12:
+        return 31
     next_year, next_month = _add_months(year, month, 1)
     return (date(next_year, next_month, 1) - _ONE_DAY).day
+
+
+def _beyond(year: int) -> date | None:
+    """The first or last day `date` can hold, for a year beyond it. Entered dates
+    are kept between 1990 and 2100, but a page must not fail on an older record
+    dated far outside that range."""
+    if year < MINYEAR:
+        return date.min
+    if year > MAXYEAR:
+        return date.max
+    return None
 
 
 def next_start(start: date, months: int) -> date:
@@ -128,10 +141,12 @@ def next_start(start: date, months: int) -> date:
     if months < 0:
         raise ValueError("next_start counts forwards; use months_before to count back.")
     year, month = _add_months(start.year, start.month, months)
+    if edge := _beyond(year):
+        return edge
     if start.day <= _last_day_of_month(year, month):
         return date(year, month, start.day)
     year, month = _add_months(year, month, 1)
-    return date(year, month, 1)
+    return _beyond(year) or date(year, month, 1)
 
 
 def period_end(start: date, months: int) -> date:
@@ -147,7 +162,7 @@ def months_before(d: date, months: int) -> date:
     if months < 0:
         raise ValueError("months_before counts back; use next_start to count forwards.")
     year, month = _add_months(d.year, d.month, -months)
-    return date(year, month, min(d.day, _last_day_of_month(year, month)))
+    return _beyond(year) or date(year, month, min(d.day, _last_day_of_month(year, month)))
 
 
 @dataclass(frozen=True)

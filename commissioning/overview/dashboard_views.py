@@ -47,7 +47,7 @@ def dashboard_export(request, key: str, fmt: str):
     require(request.user, Contract)
     if key not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404("No such download.")
-    today = dates.as_of(request)
+    today = dates.as_of(request, warn=False)
     export = EXPORTS[key]
     header, rows = export.columns, export.rows(today=today)
     filename = f"{key.replace('_', '-')}-{today:%Y-%m-%d}.{fmt}"

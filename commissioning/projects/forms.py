@@ -11,9 +11,11 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.formats import date_format
 
+from commissioning.core import dates
 from commissioning.core.dates import real_today
 from commissioning.core.versioning import VersionedFormMixin
 from commissioning.projects.models import (
@@ -106,6 +108,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             "baseline_year",
             "notes",
         ]
+        field_classes = {"required_start_date": dates.DateField}
         widgets = {
             "required_start_date": DATE_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -150,7 +153,10 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         )
         for name in ("estimated_annual_value", "baseline_annual_cost"):
             _money_widget(self.fields[name])
-        self.fields["baseline_year"].widget.attrs.update({"min": "1990", "max": "2100"})
+        first, last = dates.EARLIEST_DATE.year, dates.LATEST_DATE.year
+        baseline_year = self.fields["baseline_year"]
+        baseline_year.validators += [MinValueValidator(first), MaxValueValidator(last)]
+        baseline_year.widget.attrs.update({"min": first, "max": last})
 
     def clean_estimated_term(self) -> str:
         term = self.cleaned_data["estimated_term"].strip()
@@ -324,7 +330,7 @@ class AppraisedOptionForm(forms.ModelForm):
 
 class ProjectStepForm(forms.Form):
     rule = forms.ChoiceField(label="Required step")
-    done_on = forms.DateField(label="Done on", widget=DATE_WIDGET)
+    done_on = dates.DateField(label="Done on", widget=DATE_WIDGET)
     resolution_part = forms.ChoiceField(label="Resolution that took it", required=False)
     note = forms.CharField(required=False, max_length=250)
 
@@ -362,7 +368,7 @@ class WaiverForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), help_text="Why the service is exempt from tender."
     )
-    start_date = forms.DateField(label="Start", widget=DATE_WIDGET)
+    start_date = dates.DateField(label="Start", widget=DATE_WIDGET)
     term = forms.CharField(
         max_length=60,
         help_text="The initial period and any extension: 18m+6m is 18 months with an option of six more.",
@@ -371,7 +377,7 @@ class WaiverForm(forms.Form):
     approver = forms.CharField(
         max_length=200, help_text="Who approved it, such as the Portfolio Holder for Care Services."
     )
-    approved_on = forms.DateField(label="Approved on", widget=DATE_WIDGET)
+    approved_on = dates.DateField(label="Approved on", widget=DATE_WIDGET)
     authority = forms.ChoiceField(
         label="Authorising decision",
         required=False,

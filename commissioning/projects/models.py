@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commissioning.core.dates import DatesInRange
 from committees.models import Committee, OfficerDecision, ResolutionPart
 from contracts.models import MONEY, Contract, Organisation, ServiceArea
 
@@ -58,7 +59,7 @@ class Gateway(models.Model):
             raise ValidationError({"lead_months": str(error)}) from None
 
 
-class CommissioningProject(models.Model):
+class CommissioningProject(DatesInRange, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
@@ -149,7 +150,7 @@ class ProjectFundingShare(models.Model):
         ]
 
 
-class GatewayDecision(models.Model):
+class GatewayDecision(DatesInRange, models.Model):
     """The decision that passed a project's gateway: a resolution part or an officer decision."""
 
     project = models.ForeignKey(CommissioningProject, on_delete=models.CASCADE, related_name="gateway_decisions")
@@ -249,7 +250,7 @@ class RequiredStep(models.Model):
         return self.name
 
 
-class ProjectStep(models.Model):
+class ProjectStep(DatesInRange, models.Model):
     """A required step a project has taken, with the decision that took it."""
 
     project = models.ForeignKey(CommissioningProject, on_delete=models.CASCADE, related_name="steps")
@@ -264,7 +265,7 @@ class ProjectStep(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "rule"], name="project_step_once")]
 
 
-class ProcurementThreshold(models.Model):
+class ProcurementThreshold(DatesInRange, models.Model):
     class Regime(models.TextChoices):
         LIGHT_TOUCH = "light_touch", "Light touch regime"
 
@@ -282,7 +283,7 @@ class ProcurementThreshold(models.Model):
         return f"{self.get_regime_display()} from {self.applies_from:%d %b %Y}: £{self.amount:,.2f}"
 
 
-class Waiver(models.Model):
+class Waiver(DatesInRange, models.Model):
     """An exemption from tender: why, for how long, and who approved it."""
 
     service = models.CharField(max_length=250, help_text="The service exempted from tender.")

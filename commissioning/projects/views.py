@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from commissioning.core import dates
+from commissioning.core import dates, query
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import page_of, query_without
@@ -143,12 +143,12 @@ def _project_form_page(request, *, project: CommissioningProject | None):
     from_contract = None
     if project is None:
         initial["lead_officer"] = request.user.pk
-        contract_pk = request.GET.get("contract", "")
-        if contract_pk.isdigit():
+        contract_pk = query.plain_id(request.GET.get("contract"))
+        if contract_pk is not None:
             from_contract = get_for_user(
                 request.user,
                 with_figures(Contract.objects.prefetch_related("funding_shares"), today=dates.real_today()),
-                pk=int(contract_pk),
+                pk=contract_pk,
             )
             contract_initial, funding_initial = project_initial_from_contract(from_contract)
             initial.update(contract_initial)
@@ -268,6 +268,8 @@ def _gateway_timeline(rows: list[GatewayRow], *, required: date | None, today: d
         return None
     # Today is always on the picture, so how late or how close things are can be seen.
     days = [d for row in shown for d in (row.plan.due, row.plan.passed_on, required) if d is not None] + [today]
+    if not all(dates.in_range(day) for day in days):
+        return None  # a record dated far outside the range, from before the range was enforced
     first = date(min(days).year, 1, 1)
     last = date(max(days).year + 1, 1, 1)
     span = (last - first).days
@@ -532,9 +534,9 @@ def waiver_list(request):
 def waiver_create(request):
     require(request.user, Waiver, "add")
     initial: dict = {}
-    contract_pk = request.GET.get("contract", "")
-    if contract_pk.isdigit():
-        contract = get_for_user(request.user, Contract.objects.all(), pk=int(contract_pk))
+    contract_pk = query.plain_id(request.GET.get("contract"))
+    if contract_pk is not None:
+        contract = get_for_user(request.user, Contract.objects.all(), pk=contract_pk)
         initial.update(service=contract.title, service_area=contract.service_area_id, contract=contract.pk)
     form = WaiverForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

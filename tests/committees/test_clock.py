@@ -338,3 +338,12 @@ def test_minutes_are_approved_at_the_next_meeting():
 def test_minutes_wait_while_no_later_meeting_is_known():
     assert next_meeting_after(date(2023, 3, 14), [date(2022, 11, 30), date(2023, 3, 14)]) is None
     assert next_meeting_after(date(2023, 3, 14), []) is None
+
+
+def test_counting_stops_at_the_ends_of_what_a_date_can_hold():
+    # Entered dates are kept to 1990-2100; a record from before that rule must not break a page.
+    calendar = WorkingDays(())
+    assert calendar.add(date.max, 5) == date.max
+    assert calendar.subtract(date.min, 5) == date.min
+    assert key_decision_notice_deadline(date.min, clear_days=28) == date.min
+    assert key_decision_notice_deadline(date(1, 2, 1), clear_days=28) == date(1, 1, 3)

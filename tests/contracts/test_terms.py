@@ -284,6 +284,33 @@ def test_months_before_lands_in_the_month_that_many_months_earlier(d, months):
         assert months_before(next_start(d, months), months) == d
 
 
+@pytest.mark.parametrize(
+    ("d", "months", "expected"),
+    [
+        (date.min, 24, date.min),
+        (date(1, 6, 15), 12, date.min),
+        (date(1, 6, 15), 5, date(1, 1, 15)),
+    ],
+)
+def test_months_before_stops_at_the_first_day_a_date_can_hold(d, months, expected):
+    # Entered dates are checked, but a record from before then must not break a page.
+    assert months_before(d, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date.max, 1, date.max),
+        (date(9999, 6, 15), 12, date.max),
+        (date(9999, 12, 31), 0, date(9999, 12, 31)),
+        (date(9999, 11, 30), 1, date(9999, 12, 30)),
+        (date(9999, 10, 31), 1, date(9999, 12, 1)),  # 31 Nov does not exist
+    ],
+)
+def test_next_start_stops_at_the_last_day_a_date_can_hold(start, months, expected):
+    assert next_start(start, months) == expected
+
+
 # Schedules: options, dates and status on a day
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from commissioning.core import dates
 from contracts.csv_format import EXPORT_COLUMNS, export_row
 from contracts.selectors import contract_export_rows
 
@@ -20,9 +21,13 @@ def _as_of(text: str | None) -> date:
     value = text.strip()
     if _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
-            pass  # 2025-02-31: the right shape, but no such day
+            day = None  # 2025-02-31: the right shape, but no such day
+        if day is not None and dates.in_range(day):
+            return day
+        if day is not None:
+            raise CommandError(f"--as-of {text} is not a date {dates.RANGE_TEXT}.")
     raise CommandError(f"--as-of {text} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22.")
 
 

@@ -15,6 +15,9 @@ from commissioning.core import dates
 from commissioning.core.management import iso_date
 from commissioning.overview.reminders import send_reminders
 
+# A year: enough for any reminder, and far from overflowing the date arithmetic.
+MOST_DAYS_AHEAD = 366
+
 
 def whole_days(text: str) -> int:
     try:
@@ -23,6 +26,8 @@ def whole_days(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days.") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"Look at least one day ahead, not {value}.")
+    if value > MOST_DAYS_AHEAD:
+        raise argparse.ArgumentTypeError(f"Look at most {MOST_DAYS_AHEAD} days ahead, not {value}.")
     return value
 
 
