@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commissioning.core.context_processors.roles",
+                "commissioning.projects.context_processors.gateway_rules",
             ],
         },
     },

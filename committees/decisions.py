@@ -87,10 +87,14 @@ def is_subject_to_call_in(*, committee_kind: str, part_kind: str) -> bool:
 # --- delegations ---------------------------------------------------------------------------
 
 
-def delegation_is_used() -> Exists:
+def delegation_is_used(today: date | None = None) -> Exists:
     """A delegation is used once an officer decision has been recorded under it
-    (`committees.services` records one whenever an option is decided under it)."""
-    return Exists(OfficerDecision.objects.filter(delegation=OuterRef("pk")))
+    (`committees.services` records one whenever an option is decided under it);
+    with `today`, by a decision taken on or before that day."""
+    used_by = OfficerDecision.objects.filter(delegation=OuterRef("pk"))
+    if today is not None:
+        used_by = used_by.filter(decided_on__lte=today)
+    return Exists(used_by)
 
 
 # --- acting before call-in ended -----------------------------------------------------------

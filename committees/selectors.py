@@ -468,27 +468,36 @@ def report_queryset_for_detail() -> QuerySet[Report]:
 
 
 def action_list(*, filters, today: date) -> tuple[QuerySet[Action], ActionFilter]:
-    """Overdue first (open and due before today), then open by due date, then done, then cancelled."""
+    """Actions set by `today`: overdue first (still open on that day and due
+    before it), then open by due date, then done, then cancelled. One done after
+    `today` was still open on it."""
     Status = Action.Status
-    queryset = Action.objects.prefetch_related("resolution_part__item__meeting__committee").annotate(
-        rank=Case(
-            When(status=Status.OPEN, due_on__lt=today, then=Value(0)),
-            When(status=Status.OPEN, then=Value(1)),
-            When(status=Status.DONE, then=Value(2)),
-            default=Value(3),
-        ),
-        is_overdue=ExpressionWrapper(Q(status=Status.OPEN, due_on__lt=today), output_field=BooleanField()),
+    open_on_day = Q(status=Status.OPEN) | Q(status=Status.DONE, completed_on__isnull=False, completed_on__gt=today)
+    queryset = (
+        Action.objects.filter(resolution_part__item__meeting__starts_at__date__lte=today)
+        .prefetch_related("resolution_part__item__meeting__committee")
+        .annotate(
+            rank=Case(
+                When(open_on_day & Q(due_on__lt=today), then=Value(0)),
+                When(open_on_day, then=Value(1)),
+                When(status=Status.DONE, then=Value(2)),
+                default=Value(3),
+            ),
+            is_overdue=ExpressionWrapper(open_on_day & Q(due_on__lt=today), output_field=BooleanField()),
+        )
     )
     filterset = ActionFilter(filters, queryset=queryset)
     return filterset.qs.order_by("rank", "due_on", "pk"), filterset
 
 
 def delegation_list(*, used: bool, today: date) -> QuerySet[Delegation]:
-    """Delegations not yet used by an officer decision (or, with `used`, those that were)."""
+    """Delegations given by `today` and not yet used by an officer decision on
+    that day (or, with `used`, those that were)."""
     queryset = (
         Delegation.objects.select_related("resolution_part__item__meeting__committee__council")
+        .filter(resolution_part__item__meeting__starts_at__date__lte=today)
         .annotate(
-            is_used=decisions.delegation_is_used(),
+            is_used=decisions.delegation_is_used(today),
             is_expired=ExpressionWrapper(Q(expires_on__lt=today), output_field=BooleanField()),
         )
         .filter(is_used=used)

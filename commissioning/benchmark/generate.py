@@ -784,7 +784,7 @@ def _projects(register: _Register, sizes: Sizes) -> None:
     _bulk(
         GatewayDecision,
         (
-            GatewayDecision(project=project, gateway=gateway, resolution_part=part, passed_on=day)
+            GatewayDecision(project=project, gateway=gateway, resolution_part=part)
             for project, gateway, (day, part) in passed
         ),
     )

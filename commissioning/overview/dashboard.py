@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import F, Prefetch, QuerySet, Sum
 from django.urls import reverse
 
+from commissioning.projects.gateways import DUE_SOON_DAYS
 from commissioning.projects.selectors import ProjectSummary, gateway_summaries
 from committees.models import Action, Delegation
 from committees.selectors import action_list, delegation_list
@@ -180,7 +181,7 @@ def unused_delegations(*, today: date) -> QuerySet[Delegation]:
 
 
 def gateways_needing_attention(summaries: list[ProjectSummary]) -> list[tuple[ProjectSummary, object]]:
-    """(project, gateway plan) pairs that are overdue or due within 60 days."""
+    """(project, gateway plan) pairs that are overdue or due soon (gateways.DUE_SOON_DAYS)."""
     found = []
     for summary in summaries:
         for gateway_plan in summary.plans:
@@ -242,7 +243,7 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
     summaries = gateway_summaries(today=today)
     attention = gateways_needing_attention(summaries)
     lists["gateways"] = Listing(
-        title="Gateways overdue or due within 60 days",
+        title=f"Gateways overdue or due within {DUE_SOON_DAYS} days",
         key="gateways",
         count=len(attention),
         rows=attention[:limit],

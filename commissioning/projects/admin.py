@@ -61,6 +61,7 @@ class ReadOnlyInline(admin.TabularInline):
 class GatewayDecisionInline(ReadOnlyInline):
     model = GatewayDecision
     fields = ["gateway", "passed_on", "resolution_part", "officer_decision"]
+    readonly_fields = ["passed_on"]
 
 
 class StepInline(ReadOnlyInline):

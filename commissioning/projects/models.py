@@ -6,6 +6,7 @@ decisions that passed them. Gateways, approval routes, required steps and
 procurement thresholds are data a council edits in the admin.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -161,7 +162,6 @@ class GatewayDecision(DatesInRange, models.Model):
     officer_decision = models.ForeignKey(
         OfficerDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="gateway_decisions"
     )
-    passed_on = models.DateField()
 
     history = HistoricalRecords()
 
@@ -184,6 +184,14 @@ class GatewayDecision(DatesInRange, models.Model):
     @property
     def decision(self):
         return self.resolution_part or self.officer_decision
+
+    @property
+    def passed_on(self) -> date:
+        """The day of the decision: its meeting's, or the officer's. Never a copy, so
+        it follows a meeting that moves. Load the decision with select_related."""
+        if self.officer_decision is not None:
+            return self.officer_decision.decided_on
+        return self.resolution_part.item.meeting.date
 
 
 class ApprovalRoute(models.Model):

@@ -96,7 +96,12 @@ def required_start_of(project: CommissioningProject) -> date | None:
 
 
 def project_summary(project: CommissioningProject, rules: list[GatewayRule], *, today: date) -> ProjectSummary:
-    passed = {decision.gateway.number: decision.passed_on for decision in project.gateway_decisions.all()}
+    # A gateway counts as passed from the day of its decision, not before.
+    passed = {
+        decision.gateway.number: decision.passed_on
+        for decision in project.gateway_decisions.all()
+        if decision.passed_on <= today
+    }
     plans = plan(rules, passed, required=required_start_of(project), today=today)
     return ProjectSummary(project=project, plans=plans, current=current_gateway(plans), next=next_gateway(plans))
 
@@ -116,7 +121,12 @@ def gateway_summaries(*, today: date) -> list[ProjectSummary]:
     """Active projects with their gateway plans only (no contracts loaded): for the dashboard."""
     rules = gateway_rules()
     projects = CommissioningProject.objects.filter(status=CommissioningProject.Status.ACTIVE).prefetch_related(
-        Prefetch("gateway_decisions", queryset=GatewayDecision.objects.select_related("gateway")),
+        Prefetch(
+            "gateway_decisions",
+            queryset=GatewayDecision.objects.select_related(
+                "gateway", "resolution_part__item__meeting", "officer_decision"
+            ),
+        ),
         Prefetch("incumbent_contracts", queryset=_contracts_on(today).only("pk", "start_date")),
     )
     return [project_summary(project, rules, today=today) for project in projects]

@@ -220,7 +220,7 @@ def gateway_pass(
         raise ValidationError({"decision": f"That decision is dated {_day(passed_on)}, in the future."})
     if isinstance(decision, ResolutionPart) and not decisions.can_authorise(decision.kind, Power.PASS_GATEWAY):
         raise ValidationError({"decision": decisions.cannot_authorise_message(decision.kind, Power.PASS_GATEWAY)})
-    record = GatewayDecision(project=project, gateway=gateway, passed_on=passed_on)
+    record = GatewayDecision(project=project, gateway=gateway)
     if isinstance(decision, OfficerDecision):
         record.officer_decision = decision
     else:

@@ -158,3 +158,31 @@ def test_the_demo_projects_load_once(demo):
     nottingham = CommissioningProject.objects.get(title__startswith="Independent Living")
     assert nottingham.appraised_options.filter(outcome="rejected").count() == 3
     assert nottingham.baseline_annual_cost - nottingham.estimated_annual_value == Decimal("95049.00")
+
+
+DAYS = [date(2019, 6, 1), date(2022, 1, 1), date(2024, 1, 15), date(2024, 10, 1), DEMO_DAY, date(2029, 6, 1)]
+
+
+def _list_count(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return response.context["page"].paginator.count
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_each_number_is_the_rows_behind_its_link(demo, as_demo, day):
+    # One rule, one place: every list on the dashboard is its list page's own
+    # selector, so the number on the card and the rows behind the link agree on any day.
+    client = as_demo("manager")
+    board = dashboard(today=day)
+    checked = 0
+    for key, listing in board.lists.items():
+        if key == "gateways":
+            continue  # its link is the pipeline, which shows every project
+        assert listing.url.endswith(f"as_of={day.isoformat()}") or f"as_of={day.isoformat()}" in listing.url
+        assert _list_count(client, listing.url) == listing.count, key
+        checked += 1
+    for band in board.expiries.by_current_end + board.expiries.by_final_end:
+        assert _list_count(client, band.url) == band.count, band.url
+        checked += 1
+    assert checked == 6 + 8

@@ -103,6 +103,37 @@ def test_a_gateway_is_passed_on_the_decision_date(incumbents):
         services.gateway_pass(project=project, gateway=Gateway.objects.get(number=1), decision=part, today=TODAY)
 
 
+def test_a_gateway_date_follows_its_meeting_when_the_meeting_moves(incumbents):
+    project = _project(incumbents)
+    part = _executive_part(date(2022, 11, 30))
+    services.gateway_pass(project=project, gateway=Gateway.objects.get(number=1), decision=part, today=TODAY)
+    meeting = part.item.meeting
+    committee_services.meeting_update(
+        meeting=meeting,
+        starts_at=datetime(2022, 12, 7, 19, tzinfo=ZoneInfo("Europe/London")),
+        venue=meeting.venue,
+        status=meeting.status,
+        agenda_published_on=meeting.agenda_published_on,
+        decisions_published_on=meeting.decisions_published_on,
+    )
+    assert GatewayDecision.objects.get(project=project).passed_on == date(2022, 12, 7)
+    summary = project_summary(selectors.project_queryset(today=TODAY).get(pk=project.pk), gateway_rules(), today=TODAY)
+    assert summary.current.rule.number == 1 and summary.current.passed_on == date(2022, 12, 7)
+
+
+def test_a_gateway_counts_as_passed_only_from_the_day_of_its_decision(incumbents):
+    project = _project(incumbents)
+    part = _executive_part(date(2022, 11, 30))
+    services.gateway_pass(project=project, gateway=Gateway.objects.get(number=1), decision=part, today=TODAY)
+
+    def current_on(day):
+        summary = project_summary(selectors.project_queryset(today=day).get(pk=project.pk), gateway_rules(), today=day)
+        return summary.current.rule.number if summary.current else None
+
+    assert current_on(date(2022, 11, 29)) is None
+    assert current_on(date(2022, 11, 30)) == 1
+
+
 def test_lead_times_that_put_gateway_1_before_gateway_0_are_refused():
     gateway_1 = Gateway.objects.get(number=1)
     gateway_1.lead_months = 30

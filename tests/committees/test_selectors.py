@@ -285,3 +285,58 @@ def test_minutes_print_the_report_line_once(executive):
     AgendaItemFactory(meeting=meeting, number="2", report=report, minutes="The Executive considered it again.")
     AgendaItemFactory(meeting=meeting, number="3", report=None)
     assert [entry.report_line for entry in minutes_entries(_detail(meeting))] == ["", "Report ACH22-035", ""]
+
+
+# --- what a day shows: nothing from a later day ------------------------------------------------
+
+
+def test_a_delegation_shows_from_its_meeting_and_is_used_from_its_officer_decision():
+    from committees.selectors import delegation_list
+
+    meeting = MeetingFactory(starts_at=at(date(2022, 11, 30)))
+    part = services.resolution_part_add(
+        meeting=meeting,
+        item=AgendaItemFactory(meeting=meeting),
+        number="iv",
+        kind=ResolutionPart.Kind.DELEGATE,
+        text="Extensions delegated to the Chief Officer.",
+        delegation=services.DelegationInput(to_whom="Chief Officer", scope="Extensions"),
+    )
+    services.officer_decision_record(
+        decision_maker="Chief Officer",
+        decided_on=date(2023, 1, 10),
+        text="Extension approved.",
+        delegation=part.delegation,
+        today=date(2026, 11, 22),
+    )
+
+    def unused(day):
+        return [d.pk for d in delegation_list(used=False, today=day)]
+
+    def used(day):
+        return [d.pk for d in delegation_list(used=True, today=day)]
+
+    assert unused(date(2022, 11, 29)) == used(date(2022, 11, 29)) == []  # not yet given
+    assert unused(date(2022, 11, 30)) == unused(date(2023, 1, 9)) == [part.delegation.pk]
+    assert used(date(2023, 1, 10)) == [part.delegation.pk] and unused(date(2023, 1, 10)) == []
+
+
+def test_an_action_done_later_was_overdue_before_it_was_done():
+    from committees.models import Action
+    from committees.selectors import action_list
+
+    meeting = MeetingFactory(starts_at=at(date(2019, 7, 9)))
+    part = ResolutionPartFactory(item=AgendaItemFactory(meeting=meeting))
+    action = services.action_add(
+        part=part, text="Progress report", owner="Strategic Director", due_on=date(2019, 12, 31)
+    )
+    services.action_set_status(action=action, status=Action.Status.DONE, today=date(2020, 2, 14))
+
+    def overdue(day):
+        queryset, _ = action_list(filters={"status": "overdue"}, today=day)
+        return [a.pk for a in queryset]
+
+    assert overdue(date(2019, 12, 31)) == []
+    assert overdue(date(2020, 1, 1)) == overdue(date(2020, 2, 13)) == [action.pk]
+    assert overdue(date(2020, 2, 14)) == []  # done that day
+    assert action_list(filters={}, today=date(2019, 7, 8))[0].count() == 0  # not yet set
