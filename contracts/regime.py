@@ -1,4 +1,4 @@
-"""Regime: the law a contract was procured under and the route it took (DOMAIN.md "Regime").
+"""Regime: the law a contract was procured under and the route it took (docs/domain.md "Regime").
 
 Plain values and functions, no Django: the models' choices use these values, and
 the migration that split the old single `procurement_regime`, the CSV import

@@ -118,7 +118,9 @@ def as_of(request, *, warn: bool = True) -> date:
         day = None
     if day is None or not in_range(day):
         shown = "".join(character for character in raw[:40] if character.isprintable())
-        if warn:
+        if warn and not getattr(request, "_as_of_warned", False):
+            # Once per request, however many parts of the page ask for the day.
+            request._as_of_warned = True
             messages.warning(request, f'"{shown}" is not a date {RANGE_TEXT}; showing today.', fail_silently=True)
         return real_today()
     return day

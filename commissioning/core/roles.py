@@ -1,8 +1,9 @@
 """The three roles and what each may do.
 
-Roles are Django groups holding model permissions, so the admin can adjust a
-council's set-up without code. `roles_sync` makes the groups match this table
-and runs after every `migrate`.
+Roles are Django groups holding model permissions. `roles_sync` makes the
+groups match this table and runs after every `migrate`, so the table here is
+the one place roles are defined: a change made to these groups in the admin
+does not survive the next migrate. Users are put in groups in the admin.
 """
 
 from django.apps import apps

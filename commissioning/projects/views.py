@@ -115,7 +115,7 @@ def pipeline_page(request):
 def project_list(request):
     require(request.user, CommissioningProject)
     today = dates.as_of(request)
-    filterset = ProjectFilter(request.GET, queryset=selectors.project_queryset(today=dates.as_of(request)))
+    filterset = ProjectFilter(request.GET, queryset=selectors.project_queryset(today=today))
     page = page_of(request, filterset.qs)
     rules = selectors.gateway_rules()
     # Plans for the rows on this page only.

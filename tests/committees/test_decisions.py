@@ -63,7 +63,7 @@ def test_call_in_applies_to_executive_decisions_that_take_effect(committee_kind,
     assert decisions.is_subject_to_call_in(committee_kind=committee_kind, part_kind=part_kind) is subject
 
 
-# --- acting before call-in ended (DOMAIN.md: published Fri 2 Dec 2022 -> ends Fri 9 Dec 2022) -----
+# --- acting before call-in ended (docs/domain.md: published Fri 2 Dec 2022 -> ends Fri 9 Dec 2022) -----
 
 
 def _call_in(published: date, *, urgent: bool = False) -> clock.CallIn:

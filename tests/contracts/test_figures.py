@@ -1,6 +1,6 @@
 """`contracts.figures`: every figure of a contract on a day, from its facts.
 
-The worked examples of DOMAIN.md ("Contract terms", "Facts and figures 'as of'
+The worked examples of docs/domain.md ("Contract terms", "Facts and figures 'as of'
 a day", "Money"), then a property test holding the spans the register stores
 for SQL equal to the function on every day.
 """
@@ -41,7 +41,7 @@ def figures(contract_facts, day):
     return contract_figures(contract_facts, today=day, notice_months=NOTICE)
 
 
-# --- DOMAIN.md: facts and figures "as of" a day ------------------------------------
+# --- docs/domain.md: facts and figures "as of" a day ------------------------------------
 
 
 THREE_PLUS_ONE_PLUS_ONE = facts(date(2023, 10, 1), "3+1+1", annual="120000")
@@ -102,7 +102,7 @@ def test_an_option_exercised_with_no_date_counts_on_every_day():
         assert result.committed_value == Decimal("240000.00")
 
 
-# --- DOMAIN.md: money ----------------------------------------------------------------
+# --- docs/domain.md: money ----------------------------------------------------------------
 
 
 def test_18m_6m_at_333_333_33_is_666_666_67_and_its_parts_add_up():
@@ -172,7 +172,7 @@ def test_nottingham_whole_life_spread_over_financial_years():
     assert result.whole_life_value == result.committed_value == Decimal("5988073.00")
 
 
-# --- DOMAIN.md: spend against projection, the same years only ----------------------------------
+# --- docs/domain.md: spend against projection, the same years only ----------------------------------
 
 
 MHFSS_SPEND = {

@@ -139,7 +139,7 @@ def test_the_figures_in_sql_are_the_figures_of_the_function_on_every_day(contrac
 
 
 def test_sql_status_is_each_status_of_the_function():
-    # DOMAIN.md: 3+1+1 from 1 Oct 2023, nothing decided.
+    # docs/domain.md: 3+1+1 from 1 Oct 2023, nothing decided.
     contract = ContractFactory(start_date=date(2023, 10, 1), term="3+1+1")
 
     assert on(contract, date(2023, 9, 30)).status == "not_started"

@@ -378,9 +378,9 @@ def _figures(row: dict[str, str]) -> tuple[str, ...]:
 def test_export_as_of_a_day_counts_only_the_facts_dated_on_or_before_it():
     from contracts.services import option_decline, option_exercise
 
-    # DOMAIN.md: 3+1+1 from 1 Oct 2023, nothing decided; it lapses on 1 Oct 2026.
+    # docs/domain.md: 3+1+1 from 1 Oct 2023, nothing decided; it lapses on 1 Oct 2026.
     ContractFactory(reference="A-LAPSE", start_date=date(2023, 10, 1), term="3+1+1", annual_value=Decimal("120000"))
-    # DOMAIN.md: 1+1+1 from 31 Mar 2026, option 1 exercised on 20 Nov 2026 (recorded on 22 Nov).
+    # docs/domain.md: 1+1+1 from 31 Mar 2026, option 1 exercised on 20 Nov 2026 (recorded on 22 Nov).
     exercised = ContractFactory(
         reference="B-EXERCISE", start_date=date(2026, 3, 31), term="1+1+1", annual_value=Decimal("120000")
     )

@@ -123,7 +123,7 @@ def test_mhfss_projection_over_3_plus_2_is_1_595_000():
 
 
 def test_18m_6m_whole_value_is_the_sum_of_its_rounded_period_values():
-    # DOMAIN.md, "Money": the parts a page shows always add up.
+    # docs/domain.md, "Money": the parts a page shows always add up.
     assert period_values(Decimal("333333.33"), parse_term("18m+6m")) == (Decimal("500000.00"), Decimal("166666.67"))
     assert whole_value(Decimal("333333.33"), parse_term("18m+6m")) == Decimal("666666.67")
     # Worked out over all 24 months at once it would be a penny less.
@@ -279,7 +279,7 @@ def test_nottingham_whole_life_spread_over_financial_years():
 
 
 def test_months_are_counted_from_each_periods_own_start():
-    # DOMAIN.md: 1m+1m+1m from 31 Jan 2025 at £12,000 a year. The second period
+    # docs/domain.md: 1m+1m+1m from 31 Jan 2025 at £12,000 a year. The second period
     # starts on 1 March, so no period lends days to a year it does not touch.
     spread = financial_year_spread(date(2025, 1, 31), Decimal("12000"), parse_term("1m+1m+1m"))
 

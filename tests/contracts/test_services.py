@@ -213,7 +213,7 @@ def test_the_figures_check_follows_a_change_of_the_notice_period(settings):
 
 
 def three_plus_one_plus_one():
-    # DOMAIN.md: 3+1+1 from 1 Oct 2023; with nothing decided option 1 lapses on 1 Oct 2026.
+    # docs/domain.md: 3+1+1 from 1 Oct 2023; with nothing decided option 1 lapses on 1 Oct 2026.
     return ContractFactory(start_date=date(2023, 10, 1), term="3+1+1", annual_value=Decimal("120000"))
 
 
@@ -317,7 +317,7 @@ def test_an_option_already_decided_is_refused():
 
 
 def test_a_later_option_cannot_be_dated_before_the_earlier_one_was_decided():
-    # 1+1+1 from 31 Mar 2026 (DOMAIN.md): option 1 exercised on 20 Nov 2026.
+    # 1+1+1 from 31 Mar 2026 (docs/domain.md): option 1 exercised on 20 Nov 2026.
     contract = ContractFactory(start_date=date(2026, 3, 31), term="1+1+1")
     first, second = contract.options.order_by("order")
     services.option_exercise(option=first, decided_by="Chief Officer", decided_on=date(2026, 11, 20), today=TODAY)

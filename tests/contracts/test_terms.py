@@ -555,7 +555,7 @@ def test_schedule_dates_and_statuses_hang_together(start, recorded, days_from_st
         assert AVAILABLE not in effective
 
 
-# Facts and figures "as of" a day (DOMAIN.md): decisions count from their date, lapse follows from the day.
+# Facts and figures "as of" a day (docs/domain.md): decisions count from their date, lapse follows from the day.
 
 
 def three_plus_one_plus_one(today, decisions=(AVAILABLE, AVAILABLE)):

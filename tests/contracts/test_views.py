@@ -638,7 +638,7 @@ def test_editing_one_field_alone_saves_it(client_for, officer, field, posted, st
 @pytest.mark.parametrize(
     ("as_of", "final_end", "whole_life", "status", "option_statuses"),
     [
-        # DOMAIN.md: 3+1+1 from 1 Oct 2023, nothing decided.
+        # docs/domain.md: 3+1+1 from 1 Oct 2023, nothing decided.
         ("2026-09-30", "30 Sep 2028", Decimal("600000.00"), "live", ["available", "available"]),
         ("2026-10-01", "30 Sep 2026", Decimal("360000.00"), "expired", ["lapsed", "lapsed"]),
     ],
