@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from commissioning.projects.gateways import due_date, required_start
 from commissioning.projects.models import CommissioningProject, Gateway, GatewayDecision
+from committees import decisions
+from committees.decisions import Power
 from committees.models import (
     Action,
     AgendaItem,
@@ -694,14 +696,19 @@ def _contract_links(register: _Register, sizes: Sizes, officer_decisions: list[O
         for part, _ in register.parts
         if part.kind in (ResolutionPart.Kind.APPROVE, ResolutionPart.Kind.DELEGATE, ResolutionPart.Kind.NOTE)
     ]
+    # Only what the one rule lets authorise an option is its authority (committees.decisions).
+    authorising = [part for part in parts if decisions.can_authorise(part.kind, Power.DECIDE_OPTION)]
     if not parts:
         return
     rows = []
+    # Each exercised option has at most one authority recorded.
+    unauthorised = list(register.exercised_options)
+    rng.shuffle(unauthorised)
     for n in range(sizes.contract_links):
         effect = _weighted(rng, LINK_EFFECTS)
         option_id = None
-        if effect == ContractLink.Effect.EXERCISE_OPTION and register.exercised_options:
-            contract_id, option_id = rng.choice(register.exercised_options)
+        if effect == ContractLink.Effect.EXERCISE_OPTION and unauthorised and authorising:
+            contract_id, option_id = unauthorised.pop()
         else:
             effect = ContractLink.Effect.NOTE_MONITORING if effect == ContractLink.Effect.EXERCISE_OPTION else effect
             contract_id = rng.choice(register.contracts).pk
@@ -709,7 +716,7 @@ def _contract_links(register: _Register, sizes: Sizes, officer_decisions: list[O
         if officer_decisions and n % 5 == 0:
             link.officer_decision = rng.choice(officer_decisions)
         else:
-            link.resolution_part = rng.choice(parts)
+            link.resolution_part = rng.choice(authorising if option_id else parts)
         rows.append(link)
     _bulk(ContractLink, rows)
 

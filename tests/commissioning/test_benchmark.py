@@ -155,3 +155,17 @@ def test_the_command_rejects_sizes_that_make_no_sense():
         call_command(
             "benchmark", "--in-place", "--parts", "0", "--actions", "5", stdout=io.StringIO(), stderr=io.StringIO()
         )
+
+
+def test_options_are_authorised_only_by_what_may_authorise_them_and_once(generated):
+    from committees.decisions import Power, can_authorise
+    from committees.models import ContractLink
+
+    links = list(
+        ContractLink.objects.filter(effect=ContractLink.Effect.EXERCISE_OPTION).select_related("resolution_part")
+    )
+    assert links
+    for link in links:
+        assert link.resolution_part is None or can_authorise(link.resolution_part.kind, Power.DECIDE_OPTION)
+    options = [link.option_id for link in links]
+    assert len(options) == len(set(options))
