@@ -58,9 +58,6 @@ class DecisionsOnContract:
     # option pk -> "Exercised on 2 Dec 2022, before the call-in period of the Executive's decision ended on 9 Dec 2022."
     early_action_of_option: dict[int, str]
 
-    def for_option(self, option_pk: int) -> ContractLink | None:
-        return self.authority_of_option.get(option_pk)
-
 
 OPTION_EFFECTS = frozenset({ContractLink.Effect.EXERCISE_OPTION, ContractLink.Effect.DECLINE_OPTION})
 

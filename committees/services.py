@@ -274,7 +274,7 @@ def resolution_part_add(
     """Add a numbered part to what was RESOLVED on `item`, with the delegation,
     actions and contract links that go with it, all or nothing. A link that
     exercises or declines an option already decided is refused unless
-    `replace_authority` confirms it (see `contract_link_add`)."""
+    `replace_authority` confirms it (see `_link_add`)."""
     if item.meeting_id != meeting.pk:
         raise ValidationError({"item": f"Item {item.number} belongs to another meeting, not this one."})
     if kind == ResolutionPart.Kind.RECOMMEND and recommended_to is None:
@@ -450,24 +450,6 @@ def _already_recorded(option: ContractOption, current: list[ContractLink], *, de
     return (
         f"{what}. Tick “Replace the recorded authority” to record this decision as its authority; "
         "the earlier record is kept in its history."
-    )
-
-
-@transaction.atomic
-def contract_link_add(
-    *,
-    decision: ResolutionPart | OfficerDecision,
-    contract: Contract,
-    effect: str,
-    option: ContractOption | None = None,
-    replace_authority: bool = False,
-) -> ContractLink:
-    """Link `decision` to the contract it acts on. Exercising or declining an
-    option that is already decided, or that another decision already authorised,
-    needs `replace_authority`: the earlier link is then kept, marked as
-    superseded by this one, never overwritten."""
-    return _link_add(
-        decision=decision, contract=contract, effect=effect, option=option, replace_authority=replace_authority
     )
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
-from contracts.models import Contract, FundingShare, Organisation, Provider
+from contracts.models import Contract, FundingShare, Organisation
 from contracts.money import financial_year_label, financial_year_of
 from contracts.services import Share, validate_funding
 from contracts.terms import TermError, parse_term
@@ -238,9 +238,3 @@ class SpendForm(forms.Form):
         current = financial_year_of(today)
         self.fields["financial_year"].initial = min(max(current, first), last)
         self.fields["amount"].widget.attrs.update({"step": "0.01", "min": "0"})
-
-
-class ProviderForm(forms.ModelForm):
-    class Meta:
-        model = Provider
-        fields = ["name", "companies_house_number", "charity_number", "is_sme", "is_vcse"]

@@ -550,11 +550,6 @@ def spend_record(*, contract: Contract, financial_year: int, amount: Decimal, no
 
 
 @transaction.atomic
-def spend_delete(*, record: SpendRecord) -> None:
-    record.delete()
-
-
-@transaction.atomic
 def contract_figures_refresh(*, contract: Contract) -> bool:
     """Rewrite the contract's stored figures if they are not what its facts give
     (after a change of the notice-period setting, say). Returns whether they were."""
