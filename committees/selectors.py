@@ -63,10 +63,6 @@ class AgendaClock:
     # "not_recorded" (meeting passed with no publication date) or "cancelled".
     state: str
 
-    @property
-    def is_late(self) -> bool:
-        return self.state in {"late", "overdue"}
-
 
 @dataclass(frozen=True)
 class MinutesClock:
