@@ -11,6 +11,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 
 from commissioning.core import query
+from commissioning.core.formatting import format_day
 from committees import clock, decisions
 from committees.decisions import Power
 from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
@@ -138,7 +139,7 @@ def open_call_ins(*, contract: Contract, today: date) -> list[str]:
         )
         if found is not None:
             warnings.append(
-                f"The call-in period of {_part_label(part)} ends on {_day(found.call_in_ends)}: "
+                f"The call-in period of {_part_label(part)} ends on {format_day(found.call_in_ends)}: "
                 "an option decided under it before then is flagged on the contract."
             )
     return warnings
@@ -177,7 +178,7 @@ def authority_choices(*, contract: Contract) -> list[tuple[str, str]]:
     choices = [("", "No decision recorded (the option will be flagged)")]
     choices += [(f"part:{part.pk}", _part_choice(part)) for part in parts]
     choices += [
-        (f"officer:{decision.pk}", f"Officer decision, {decision.decision_maker}, {_day(decision.decided_on)}")
+        (f"officer:{decision.pk}", f"Officer decision, {decision.decision_maker}, {format_day(decision.decided_on)}")
         for decision in officer_decisions
     ]
     return choices
@@ -185,7 +186,7 @@ def authority_choices(*, contract: Contract) -> list[tuple[str, str]]:
 
 def _part_label(part: ResolutionPart) -> str:
     meeting = part.item.meeting
-    return f"{meeting.committee}, {_day(meeting.date)}, item {part.item.number} ({part.number})"
+    return f"{meeting.committee}, {format_day(meeting.date)}, item {part.item.number} ({part.number})"
 
 
 def _part_choice(part: ResolutionPart) -> str:
@@ -193,10 +194,6 @@ def _part_choice(part: ResolutionPart) -> str:
     if delegation is None:
         return _part_label(part)
     return f"{_part_label(part)}: the delegation to {delegation.to_whom} (records the officer decision under it)"
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 def authority_from_choice(value: str) -> ResolutionPart | OfficerDecision | None:

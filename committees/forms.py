@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from commissioning.core import dates
+from commissioning.core.formatting import format_day
 from commissioning.core.versioning import VersionedFormMixin
 from committees import services
 from committees.models import (
@@ -360,7 +361,7 @@ class OfficerDecisionForm(forms.Form):
         part = delegation.resolution_part
         meeting = part.item.meeting
         return (
-            f"To {delegation.to_whom}: {meeting.committee.name}, {meeting.date.day} {meeting.date:%b %Y}, "
+            f"To {delegation.to_whom}: {meeting.committee.name}, {format_day(meeting.date)}, "
             f"item {part.item.number} ({part.number})"
         )
 

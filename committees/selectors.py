@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from commissioning.core.formatting import format_day
 from committees import calendar_grid, clock, decisions
 from committees.filters import ActionFilter, ReportFilter
 from committees.models import (
@@ -363,10 +364,6 @@ class MeetingFormChoices:
     contracts: list[tuple[int, str]]
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
 def _clip(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -393,7 +390,7 @@ def meeting_form_choices(*, meeting: Meeting) -> MeetingFormChoices:
             (
                 part.pk,
                 _clip(
-                    f"{part.item.meeting.committee.name}, {_day(part.item.meeting.date)}, "
+                    f"{part.item.meeting.committee.name}, {format_day(part.item.meeting.date)}, "
                     f"item {part.item.number} ({part.number}): {part.text}",
                     110,
                 ),

@@ -3,11 +3,11 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates, query
+from commissioning.core.formatting import format_day
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import page_of, query_without
@@ -65,11 +65,6 @@ from committees.selectors import (
 from committees.selectors import (
     report_list as select_report_list,
 )
-
-
-def _day(value) -> str:
-    return date_format(value, "j M Y")
-
 
 # --- committees ------------------------------------------------------------------------------
 
@@ -131,7 +126,7 @@ def meeting_create(request, pk: int):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"Meeting of {_day(meeting.date)} added. Add its agenda items below.")
+            messages.success(request, f"Meeting of {format_day(meeting.date)} added. Add its agenda items below.")
             return redirect(meeting)
     return render(request, "committees/meeting_form.html", {"form": form, "committee": committee})
 
@@ -274,7 +269,7 @@ def minutes_approve(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Minutes recorded as approved at the meeting of {_day(at_meeting.date)}.")
+        messages.success(request, f"Minutes recorded as approved at the meeting of {format_day(at_meeting.date)}.")
     return _back_to(meeting, "clock")
 
 
@@ -373,7 +368,7 @@ def action_done(request, pk: int):
     )
     if action.status == Action.Status.OPEN:
         services.action_set_status(action=action, status=Action.Status.DONE, today=dates.real_today())
-        messages.success(request, f"Action marked done on {_day(action.completed_on)}.")
+        messages.success(request, f"Action marked done on {format_day(action.completed_on)}.")
     else:
         messages.info(request, f"That action was already {action.get_status_display().lower()}.")
     target = request.POST.get("next", "")
@@ -550,6 +545,6 @@ def officer_decision_create(request):
         except ValidationError as error:
             add_errors(form, error, renames=OfficerDecisionForm.RENAMES)
         else:
-            messages.success(request, f"Officer decision of {_day(decision.decided_on)} recorded.")
+            messages.success(request, f"Officer decision of {format_day(decision.decided_on)} recorded.")
             return redirect(decision)
     return render(request, "committees/officer_decision_form.html", {"form": form, "delegation": delegation})

@@ -14,9 +14,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 
 from commissioning.core import dates, versioning
+from commissioning.core.formatting import format_day
 from contracts.figures import ContractFacts, Figures, FigureSpan, contract_figures, figure_spans
 from contracts.models import (
     Contract,
@@ -121,8 +121,8 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
         if option.decided_on is not None and option.decided_on < contract.start_date:
             raise ValidationError(
                 {
-                    field: f"Option {option.order} was {option.status} on {_day(option.decided_on)}, "
-                    f"before the contract starts on {_day(contract.start_date)}."
+                    field: f"Option {option.order} was {option.status} on {format_day(option.decided_on)}, "
+                    f"before the contract starts on {format_day(contract.start_date)}."
                 }
             )
     try:
@@ -140,7 +140,7 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
             raise ValidationError(
                 {
                     field: f"Option {option.order} is recorded as {option.status} on "
-                    f"{_day(option.decided_on)}, when it was not the option open for a decision; "
+                    f"{format_day(option.decided_on)}, when it was not the option open for a decision; "
                     "this change of start or term would contradict that decision."
                 }
             )
@@ -212,10 +212,6 @@ def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOpti
             raise ValueError(f"{contract.reference}: initial_end_date must come from initial_end_of().")
         pairs.append((contract, spans))
     _insert_figures(pairs)
-
-
-def _day(day: date) -> str:
-    return date_format(day, "j M Y")
 
 
 def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -> bool:
@@ -477,7 +473,7 @@ def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, de
     if decided_on < contract.start_date:
         raise ValidationError({"decided_on": "The decision date cannot be before the contract starts."})
     if target.status != OptionStatus.AVAILABLE:
-        when = f" on {_day(target.decided_on)}" if target.decided_on else ""
+        when = f" on {format_day(target.decided_on)}" if target.decided_on else ""
         raise ValidationError(f"Option {target.order} was already {target.status}{when}.")
     # The option must be the one open for a decision on the day it was decided,
     # as the facts recorded so far stand on that day.
@@ -485,18 +481,18 @@ def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, de
     if on_the_day.next_option != target.order:
         if on_the_day.next_option is not None:
             raise ValidationError(
-                f"Option {target.order} cannot be {verb} on {_day(decided_on)}: "
+                f"Option {target.order} cannot be {verb} on {format_day(decided_on)}: "
                 f"option {on_the_day.next_option} must be decided first."
             )
         lapsed = on_the_day.option_statuses[target.order - 1] == OptionStatus.LAPSED
         if lapsed:
             raise ValidationError(
                 {
-                    "decided_on": f"Option {target.order} lapsed on {_day(on_the_day.current_end + _ONE_DAY)}, "
-                    f"the day after the term it would extend ended, so it cannot be {verb} on {_day(decided_on)}."
+                    "decided_on": f"Option {target.order} lapsed on {format_day(on_the_day.current_end + _ONE_DAY)}, "
+                    f"the day after the term it would extend ended, so it cannot be {verb} on {format_day(decided_on)}."
                 }
             )
-        raise ValidationError(f"No option on this contract is open for a decision on {_day(decided_on)}.")
+        raise ValidationError(f"No option on this contract is open for a decision on {format_day(decided_on)}.")
     target.status = status
     target.decided_by = decided_by.strip()
     target.decided_on = decided_on

@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils.formats import date_format
 
 from commissioning.core import dates
 from commissioning.core.dates import real_today
+from commissioning.core.formatting import format_day
 from commissioning.core.versioning import VersionedFormMixin
 from commissioning.projects.models import (
     AppraisedOption,
@@ -35,18 +35,14 @@ from contracts.querysets import with_figures
 from contracts.terms import TermError, parse_term
 
 
-def _day(value: date) -> str:
-    return date_format(value, "j M Y")
-
-
 def part_label(part: ResolutionPart) -> str:
     meeting = part.item.meeting
     report = f", report {part.item.report.reference}" if part.item.report_id else ""
-    return f"{meeting.committee}, {_day(meeting.date)}, item {part.item.number} ({part.number}){report}: {part.get_kind_display()}"
+    return f"{meeting.committee}, {format_day(meeting.date)}, item {part.item.number} ({part.number}){report}: {part.get_kind_display()}"
 
 
 def officer_label(decision: OfficerDecision) -> str:
-    return f"Officer decision, {decision.decision_maker}, {_day(decision.decided_on)}"
+    return f"Officer decision, {decision.decision_maker}, {format_day(decision.decided_on)}"
 
 
 def _money_widget(field: forms.Field) -> None:
@@ -60,7 +56,7 @@ class ContractChoiceField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Contract.objects.none(), **kwargs)
 
     def label_from_instance(self, contract: Contract) -> str:
-        return f"{contract.reference} {contract.title} (final end {_day(contract.final_end_date)})"
+        return f"{contract.reference} {contract.title} (final end {format_day(contract.final_end_date)})"
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -141,7 +137,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         project = self.instance
         if project.pk:
             if getattr(project, "required_start", None) and not project.required_start_by_hand:
-                start.help_text += f" Now {_day(project.required_start)}, worked out from the incumbents."
+                start.help_text += f" Now {format_day(project.required_start)}, worked out from the incumbents."
         else:
             del self.fields["status"]
             del self.fields["successor_contracts"]

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 
 from commissioning.core import versioning
+from commissioning.core.formatting import format_day
 from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
@@ -37,10 +37,6 @@ from contracts.terms import TermError, parse_term
 class ProjectShare:
     organisation: Organisation
     percent: Decimal
-
-
-def _day(value: date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence[Contract]) -> None:
@@ -217,7 +213,7 @@ def gateway_pass(
     """Record the decision that passed `gateway`; the date passed is the decision's."""
     passed_on = decision_date(decision)
     if passed_on > today:
-        raise ValidationError({"decision": f"That decision is dated {_day(passed_on)}, in the future."})
+        raise ValidationError({"decision": f"That decision is dated {format_day(passed_on)}, in the future."})
     if isinstance(decision, ResolutionPart) and not decisions.can_authorise(decision.kind, Power.PASS_GATEWAY):
         raise ValidationError({"decision": decisions.cannot_authorise_message(decision.kind, Power.PASS_GATEWAY)})
     record = GatewayDecision(project=project, gateway=gateway, passed_on=passed_on)
