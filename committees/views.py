@@ -77,6 +77,7 @@ def committee_list(request):
         "committees/committee_list.html",
         {
             "page": page_of(request, select_committee_list(today=today)),
+            "query_without_page": query_without(request, "page"),
             "today": today,
             "can_add": can(request.user, Committee, "add"),
         },
@@ -110,6 +111,7 @@ def committee_detail(request, pk: int):
             "today": today,
             "upcoming": meeting_rows(upcoming, today=today),
             "page": page,
+            "query_without_page": query_without(request, "page"),
             "past": meeting_rows(page.object_list, today=today),
             "can_add_meeting": can(request.user, Meeting, "add"),
         },

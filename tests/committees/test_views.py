@@ -657,6 +657,18 @@ def test_the_committee_page_lists_upcoming_and_past_meetings(client_for, clerk, 
     assert "Add a meeting" in html
 
 
+def test_the_pages_of_past_meetings_keep_the_day_asked_for(client_for, clerk, executive, settings):
+    settings.PAGE_SIZE = 1
+    for day in (date(2025, 1, 8), date(2025, 2, 5)):
+        MeetingFactory(committee=executive, starts_at=at(day), status=Meeting.Status.HELD)
+    html = _html(client_for(clerk).get(executive.get_absolute_url() + "?as_of=2026-06-01&page=1"))
+    assert 'href="?as_of=2026-06-01&amp;page=2">Next</a>' in html
+    CommitteeFactory(council=executive.council, name="Health and Wellbeing Board")
+    html = _html(client_for(clerk).get(reverse("committees:committee_list") + "?as_of=2026-06-01"))
+    assert "Showing 1–1 of 2" in html
+    assert 'href="?as_of=2026-06-01&amp;page=2">Next</a>' in html
+
+
 def test_the_clerk_creates_a_committee_and_a_meeting(client_for, clerk, bromley):
     client = client_for(clerk)
     response = client.post(
