@@ -15,16 +15,20 @@ from contracts.terms import TermError, parse_term
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError, *, extra_targets: dict | None = None) -> None:
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, *, formsets: dict[str, forms.BaseFormSet] | None = None
+) -> None:
     """Put a service's ValidationError on the form: on the field it names when the
-    form has that field (or on `extra_targets[field]`), otherwise at the top."""
-    targets = extra_targets or {}
+    form has that field, at the top of `formsets[field]` when it names one of those
+    (the funding rows, say), otherwise at the top of the form. The formsets must
+    have been validated already."""
+    formsets = formsets or {}
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        if field in targets:
-            targets[field].append(errors)
+        if field in formsets:
+            formsets[field]._non_form_errors.extend(errors)
         elif field in form.fields and field != NON_FIELD_ERRORS:
             form.add_error(field, errors)
         else:

@@ -122,10 +122,7 @@ def _contract_form_page(request, *, contract: Contract | None):
         except StaleEdit:
             form.refuse_as_stale(contract_form(contract=Contract.objects.get(pk=contract.pk)), noun="contract")
         except ValidationError as error:
-            funding_errors: list = []
-            add_service_errors(form, error, extra_targets={"funding": funding_errors})
-            for errors in funding_errors:
-                funding._non_form_errors.extend(errors)
+            add_service_errors(form, error, formsets={"funding": funding})
         else:
             return redirect(contract)
     return render(

@@ -168,10 +168,7 @@ def _project_form_page(request, *, project: CommissioningProject | None):
             current = CommissioningProject.objects.get(pk=project.pk)
             form.refuse_as_stale(project_form(project=current), noun="project")
         except ValidationError as error:
-            funding_errors: list = []
-            add_service_errors(form, error, extra_targets={"funding": funding_errors})
-            for errors in funding_errors:
-                funding._non_form_errors.extend(errors)
+            add_service_errors(form, error, formsets={"funding": funding})
         else:
             return redirect(project)
     return render(
