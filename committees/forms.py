@@ -41,13 +41,19 @@ def _offer(field: forms.ModelChoiceField, choices: list[tuple[int, str]], *, bla
     field.choices = [("", blank), *choices]
 
 
-def _option(contract: Contract | None, order: int | None, form: forms.Form, field: str) -> ContractOption | None:
-    if contract is None or order is None:
-        return None
-    option = ContractOption.objects.filter(contract=contract, order=order).first()
-    if option is None:
-        form.add_error(field, f"{contract.reference} has no option {order}.")
-    return option
+def _clean_contract_link(form: forms.Form, cleaned: dict) -> None:
+    """The contract a decision acts on, what it does to it and, for an option,
+    which one (its `option_order`, found as `cleaned["option"]`), checked together."""
+    contract, effect, order = cleaned.get("contract"), cleaned.get("effect"), cleaned.get("option_order")
+    if contract and not effect:
+        form.add_error("effect", "Say what the decision does to the contract.")
+    if (effect or order) and not contract and "contract" not in form.errors:
+        form.add_error("contract", "Choose the contract the decision acts on.")
+    cleaned["option"] = None
+    if contract is not None and order is not None:
+        cleaned["option"] = ContractOption.objects.filter(contract=contract, order=order).first()
+        if cleaned["option"] is None:
+            form.add_error("option_order", f"{contract.reference} has no option {order}.")
 
 
 # What clerks write ("79", "5a", "(ii)", "7.1"), in plain ASCII: "²" or "٣" pass
@@ -273,12 +279,7 @@ class ResolutionPartForm(forms.Form):
             for name in self.ACTION_FIELDS:
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, "An action needs its text, its owner and a due date.")
-        contract, effect = cleaned.get("contract"), cleaned.get("effect")
-        if contract and not effect:
-            self.add_error("effect", "Say what the decision does to the contract.")
-        if (effect or cleaned.get("option_order")) and not contract and "contract" not in self.errors:
-            self.add_error("contract", "Choose the contract the decision acts on.")
-        cleaned["option"] = _option(contract, cleaned.get("option_order"), self, "option_order")
+        _clean_contract_link(self, cleaned)
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -367,12 +368,7 @@ class OfficerDecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        contract, effect = cleaned.get("contract"), cleaned.get("effect")
-        if contract and not effect:
-            self.add_error("effect", "Say what the decision does to the contract.")
-        if (effect or cleaned.get("option_order")) and not contract and "contract" not in self.errors:
-            self.add_error("contract", "Choose the contract the decision acts on.")
-        cleaned["option"] = _option(contract, cleaned.get("option_order"), self, "option_order")
+        _clean_contract_link(self, cleaned)
         return cleaned
 
     def service_arguments(self) -> dict:
