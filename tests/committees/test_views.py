@@ -604,6 +604,25 @@ def test_an_option_that_does_not_exist_is_refused(client_for, clerk, chain, cont
     assert not ResolutionPart.objects.filter(item=item, number="iv").exists()
 
 
+@pytest.mark.parametrize(
+    "link, message",
+    [
+        ({"effect": ""}, "Say what the decision does to the contract."),
+        ({"contract": ""}, "Choose the contract the decision acts on."),
+        ({"contract": "", "effect": "", "option_order": "1"}, "Choose the contract the decision acts on."),
+    ],
+)
+def test_a_half_given_contract_link_is_refused(client_for, clerk, chain, contract, link, message):
+    item = chain["exec_item"]
+    data = {"contract": contract.pk, "effect": "exercise_option", "option_order": "1", **link}
+    response = client_for(clerk).post(
+        reverse("committees:part_create", args=[chain["exec_meeting"].pk, item.pk]),
+        _part_data(item, number="iv", kind="approve", text="Exercise.", **data),
+    )
+    assert message in _html(response)
+    assert not ResolutionPart.objects.filter(item=item, number="iv").exists()
+
+
 def test_the_clerk_updates_the_meeting_details(client_for, clerk, chain):
     meeting = chain["exec_meeting"]
     client = client_for(clerk)
