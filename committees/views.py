@@ -10,7 +10,7 @@ from commissioning.core import dates, query
 from commissioning.core.formatting import format_day
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import page_of, query_without
+from commissioning.core.web import is_filtered, page_of, query_without
 from committees import calendar_grid, services
 from committees.forms import (
     ActionForm,
@@ -393,7 +393,7 @@ def report_list(request):
             "page": page_of(request, queryset),
             "filterset": filterset,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filtered": is_filtered(request),
             "can_add": can(request.user, Report, "add"),
         },
     )
@@ -481,7 +481,7 @@ def action_list(request):
             "filterset": filterset,
             "today": today,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
+            "filtered": is_filtered(request),
             "can_change": can(request.user, Action, "change"),
         },
     )

@@ -17,7 +17,7 @@ from commissioning.core import dates, query
 from commissioning.core.formatting import format_day
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import page_of, query_without
+from commissioning.core.web import is_filtered, page_of, query_without
 from commissioning.projects import selectors, services
 from commissioning.projects.contract_facts import kpi_duty_reason
 from commissioning.projects.filters import ProjectFilter, WaiverFilter, with_waiver_number
@@ -123,7 +123,7 @@ def project_list(request):
             "filterset": filterset,
             "today": today,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
+            "filtered": is_filtered(request),
             "can_add": can(request.user, CommissioningProject, "add"),
         },
     )
@@ -517,7 +517,7 @@ def waiver_list(request):
             "page": page,
             "filterset": filterset,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
+            "filtered": is_filtered(request),
             "can_add": can(request.user, Waiver, "add"),
         },
     )
