@@ -35,6 +35,16 @@ def add_service_errors(
             form.add_error(None, errors)
 
 
+def checked_term(term: str) -> str:
+    """For a form's `clean_<term field>`: `term` when `parse_term` reads it, else
+    the reason it cannot, as the field's error."""
+    try:
+        parse_term(term)
+    except TermError as error:
+        raise ValidationError(str(error)) from None
+    return term
+
+
 class ContractForm(VersionedFormMixin, forms.ModelForm):
     options_exercised = forms.IntegerField(
         label="Options already exercised",
@@ -94,12 +104,7 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
 
     def clean_term(self) -> str:
-        term = self.cleaned_data["term"]
-        try:
-            parse_term(term)
-        except TermError as error:
-            raise ValidationError(str(error)) from None
-        return term
+        return checked_term(self.cleaned_data["term"])
 
     def clean(self):
         cleaned = super().clean()

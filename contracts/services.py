@@ -80,11 +80,12 @@ def contract_schedule(contract: Contract, options: Sequence[ContractOption], *, 
     return figures_of(contract, options, today=today).schedule
 
 
-def _parse_term_or_error(term: str) -> tuple[int, ...]:
+def parse_term_or_error(term: str, *, field: str = "term") -> tuple[int, ...]:
+    """`parse_term` for a service: a term it cannot read is a ValidationError keyed by `field`."""
     try:
         return parse_term(term)
     except TermError as error:
-        raise ValidationError({"term": str(error)}) from None
+        raise ValidationError({field: str(error)}) from None
 
 
 def validate_funding(shares: Sequence[Share]) -> None:
@@ -282,7 +283,7 @@ def contract_create(
     options_exercised: int = 0,
 ) -> Contract:
     dates.require_in_range(start_date=start_date)
-    parts = _parse_term_or_error(term)
+    parts = parse_term_or_error(term)
     _validate_providers(providers)
     option_count = len(parts) - 1
     if not 0 <= options_exercised <= option_count:
@@ -389,7 +390,7 @@ def contract_update(
     `options_exercised`, when given, sets how many options (in order) are exercised.
     `version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
     dates.require_in_range(start_date=start_date)
-    parts = _parse_term_or_error(term)
+    parts = parse_term_or_error(term)
     _validate_providers(providers)
     option_parts = parts[1:]
     # Compare with what the database holds, never with the object the caller

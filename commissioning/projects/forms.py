@@ -29,10 +29,9 @@ from commissioning.projects.services import ProjectShare
 from committees import decisions
 from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
-from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm
+from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm, checked_term
 from contracts.models import Contract, ServiceArea
 from contracts.querysets import with_figures
-from contracts.terms import TermError, parse_term
 
 
 def part_label(part: ResolutionPart) -> str:
@@ -156,12 +155,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_estimated_term(self) -> str:
         term = self.cleaned_data["estimated_term"].strip()
-        if term:
-            try:
-                parse_term(term)
-            except TermError as error:
-                raise ValidationError(str(error)) from None
-        return term
+        return checked_term(term) if term else term
 
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
@@ -398,12 +392,7 @@ class WaiverForm(forms.Form):
         self.fields["authority"].choices = choices
 
     def clean_term(self) -> str:
-        term = self.cleaned_data["term"].strip()
-        try:
-            parse_term(term)
-        except TermError as error:
-            raise ValidationError(str(error)) from None
-        return term
+        return checked_term(self.cleaned_data["term"].strip())
 
     def service_arguments(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if name != "authority"}

@@ -29,8 +29,7 @@ from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
 from committees.services import decision_date
 from contracts.models import Contract, Organisation, ServiceArea
-from contracts.services import validate_funding
-from contracts.terms import TermError, parse_term
+from contracts.services import parse_term_or_error, validate_funding
 
 
 @dataclass(frozen=True)
@@ -66,10 +65,7 @@ def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence
 
 def _check_term(term: str) -> None:
     if term:
-        try:
-            parse_term(term)
-        except TermError as error:
-            raise ValidationError({"estimated_term": str(error)}) from None
+        parse_term_or_error(term, field="estimated_term")
 
 
 def _set_funding(project: CommissioningProject, funding: Sequence[ProjectShare]) -> None:
@@ -262,10 +258,7 @@ def waiver_create(
     resolution_part: ResolutionPart | None = None,
     officer_decision: OfficerDecision | None = None,
 ) -> Waiver:
-    try:
-        parse_term(term)
-    except TermError as error:
-        raise ValidationError({"term": str(error)}) from None
+    parse_term_or_error(term)
     if approved_on > today:
         raise ValidationError({"approved_on": "A waiver cannot be approved in the future."})
     if resolution_part is not None and officer_decision is not None:
