@@ -15,9 +15,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from commissioning.overview.calendar_feed import calendar_feed_for
-from commissioning.projects.models import CommissioningProject, Gateway, ProjectStep, RequiredStep, Waiver
-from commissioning.overview.reminders import send_reminders
 from django import forms
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
@@ -25,8 +22,11 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.urls import reverse
 
-from commissioning.projects import services as project_services
 from commissioning.core import dates
+from commissioning.overview.calendar_feed import calendar_feed_for
+from commissioning.overview.reminders import send_reminders
+from commissioning.projects import services as project_services
+from commissioning.projects.models import CommissioningProject, Gateway, ProjectStep, RequiredStep, Waiver
 from committees import services as committee_services
 from committees.models import Action, AgendaItem, Committee, Meeting, OfficerDecision, Report, ResolutionPart
 from contracts import services as contract_services
