@@ -11,6 +11,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 
 from commissioning.core import query
+from commissioning.core.formatting import format_day
 from committees import clock, decisions
 from committees.decisions import Power
 from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
@@ -57,9 +58,6 @@ class DecisionsOnContract:
     authority_of_option: dict[int, ContractLink]  # option pk -> the link that exercised or declined it
     # option pk -> "Exercised on 2 Dec 2022, before the call-in period of the Executive's decision ended on 9 Dec 2022."
     early_action_of_option: dict[int, str]
-
-    def for_option(self, option_pk: int) -> ContractLink | None:
-        return self.authority_of_option.get(option_pk)
 
 
 OPTION_EFFECTS = frozenset({ContractLink.Effect.EXERCISE_OPTION, ContractLink.Effect.DECLINE_OPTION})
@@ -141,7 +139,7 @@ def open_call_ins(*, contract: Contract, today: date) -> list[str]:
         )
         if found is not None:
             warnings.append(
-                f"The call-in period of {_part_label(part)} ends on {_day(found.call_in_ends)}: "
+                f"The call-in period of {_part_label(part)} ends on {format_day(found.call_in_ends)}: "
                 "an option decided under it before then is flagged on the contract."
             )
     return warnings
@@ -180,7 +178,7 @@ def authority_choices(*, contract: Contract) -> list[tuple[str, str]]:
     choices = [("", "No decision recorded (the option will be flagged)")]
     choices += [(f"part:{part.pk}", _part_choice(part)) for part in parts]
     choices += [
-        (f"officer:{decision.pk}", f"Officer decision, {decision.decision_maker}, {_day(decision.decided_on)}")
+        (f"officer:{decision.pk}", f"Officer decision, {decision.decision_maker}, {format_day(decision.decided_on)}")
         for decision in officer_decisions
     ]
     return choices
@@ -188,7 +186,7 @@ def authority_choices(*, contract: Contract) -> list[tuple[str, str]]:
 
 def _part_label(part: ResolutionPart) -> str:
     meeting = part.item.meeting
-    return f"{meeting.committee}, {_day(meeting.date)}, item {part.item.number} ({part.number})"
+    return f"{meeting.committee}, {format_day(meeting.date)}, item {part.item.number} ({part.number})"
 
 
 def _part_choice(part: ResolutionPart) -> str:
@@ -196,10 +194,6 @@ def _part_choice(part: ResolutionPart) -> str:
     if delegation is None:
         return _part_label(part)
     return f"{_part_label(part)}: the delegation to {delegation.to_whom} (records the officer decision under it)"
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 def authority_from_choice(value: str) -> ResolutionPart | OfficerDecision | None:

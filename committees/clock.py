@@ -73,19 +73,6 @@ class WorkingDays:
         _require_date(d, "The day")
         return self._step(d, _require_count(n, "The number of working days"), -_ONE_DAY)
 
-    def between(self, a: date, b: date) -> int:
-        """How many working days fall strictly between ``a`` and ``b`` (``a <= b``)."""
-        _require_date(a, "The first day")
-        _require_date(b, "The second day")
-        if b < a:
-            raise ValueError(f"Cannot count working days from {a} back to {b}: put the earlier day first.")
-        count = 0
-        d = a + _ONE_DAY
-        while d < b:
-            count += self._is_working_day(d)
-            d += _ONE_DAY
-        return count
-
     def _is_working_day(self, d: date) -> bool:
         return d.weekday() < _SATURDAY and d not in self._holidays
 
@@ -155,17 +142,6 @@ def call_in_end(published: date, *, working_days_count: int = 5, working_days: W
     return working_days.add(published, working_days_count)
 
 
-def first_implementation_day(
-    published: date, *, urgent: bool = False, working_days_count: int = 5, working_days: WorkingDays
-) -> date:
-    """The first day a decision may be implemented: the day of publication for
-    an urgent decision (exempt from call-in), otherwise the first working day
-    after the call-in period ends."""
-    return call_in(
-        published, urgent=urgent, working_days_count=working_days_count, working_days=working_days
-    ).first_implementation_day
-
-
 class CallInStatus(enum.StrEnum):
     """Where a decision stands in its call-in; members compare equal to their strings."""
 
@@ -207,11 +183,3 @@ def call_in_status(call_in: CallIn, *, today: date) -> CallInStatus:
     if today <= call_in.ends:
         return CallInStatus.OPEN
     return CallInStatus.ENDED
-
-
-def next_meeting_after(meeting: date, later_meetings: Iterable[date]) -> date | None:
-    """The day a meeting's minutes are due for approval: the next meeting of the
-    same committee, i.e. the earliest of ``later_meetings`` strictly after
-    ``meeting`` (None while no later meeting is known). A second meeting on the
-    same day does not count."""
-    return min((d for d in later_meetings if d > meeting), default=None)

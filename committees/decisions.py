@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
+from commissioning.core.formatting import format_day
 from committees import clock
 from committees.models import Committee, OfficerDecision, ResolutionPart
 
@@ -113,8 +114,8 @@ class EarlyAction:
         maker = self.decision_maker
         article = "" if maker.lower().startswith("the ") else "the "
         return (
-            f"{verb} on {_day(self.acted_on)}, before the call-in period of {article}"
-            f"{maker}'s decision ended on {_day(self.call_in_ends)}."
+            f"{verb} on {format_day(self.acted_on)}, before the call-in period of {article}"
+            f"{maker}'s decision ended on {format_day(self.call_in_ends)}."
         )
 
 
@@ -128,7 +129,3 @@ def acted_before_call_in_ended(
     if call_in is None or call_in.urgent or acted_on > call_in.ends:
         return None
     return EarlyAction(acted_on=acted_on, call_in_ends=call_in.ends, decision_maker=decision_maker)
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from commissioning.core import dates
+from commissioning.core.formatting import format_day
 from commissioning.core.versioning import VersionedFormMixin
 from committees import services
 from committees.models import (
@@ -40,13 +41,36 @@ def _offer(field: forms.ModelChoiceField, choices: list[tuple[int, str]], *, bla
     field.choices = [("", blank), *choices]
 
 
-def _option(contract: Contract | None, order: int | None, form: forms.Form, field: str) -> ContractOption | None:
-    if contract is None or order is None:
-        return None
-    option = ContractOption.objects.filter(contract=contract, order=order).first()
-    if option is None:
-        form.add_error(field, f"{contract.reference} has no option {order}.")
-    return option
+class ContractLinkFields(forms.Form):
+    """The optional link from a decision to the contract it acts on: what it does
+    to it and, for an option, which one. A form using it declares its own
+    `contract` field (each offers the contracts its own way) and calls
+    `check_contract_link` from its `clean`."""
+
+    effect = forms.ChoiceField(choices=[BLANK, *ContractLink.Effect.choices], required=False)
+    option_order = forms.IntegerField(
+        label="Option", min_value=1, required=False, help_text="For exercising or declining: the option's number."
+    )
+    replace_authority = forms.BooleanField(
+        label="Replace the recorded authority",
+        required=False,
+        help_text="For an option already decided or already authorised by another decision: record this decision "
+        "as its authority instead. The earlier one stays in the history.",
+    )
+
+    def check_contract_link(self, cleaned: dict) -> None:
+        """The contract, the effect and the option checked together; the option
+        found is `cleaned["option"]`."""
+        contract, effect, order = cleaned.get("contract"), cleaned.get("effect"), cleaned.get("option_order")
+        if contract and not effect:
+            self.add_error("effect", "Say what the decision does to the contract.")
+        if (effect or order) and not contract and "contract" not in self.errors:
+            self.add_error("contract", "Choose the contract the decision acts on.")
+        cleaned["option"] = None
+        if contract is not None and order is not None:
+            cleaned["option"] = ContractOption.objects.filter(contract=contract, order=order).first()
+            if cleaned["option"] is None:
+                self.add_error("option_order", f"{contract.reference} has no option {order}.")
 
 
 # What clerks write ("79", "5a", "(ii)", "7.1"), in plain ASCII: "²" or "٣" pass
@@ -192,7 +216,7 @@ class ActionForm(forms.Form):
     due_on = dates.DateField(label="Due", widget=DATE_WIDGET)
 
 
-class ResolutionPartForm(forms.Form):
+class ResolutionPartForm(ContractLinkFields):
     number = forms.CharField(
         max_length=12, validators=[plain_number], help_text="As the minutes number it: i, ii or 1, 2."
     )
@@ -231,16 +255,6 @@ class ResolutionPartForm(forms.Form):
     action_due_on = dates.DateField(label="Action due", required=False, widget=DATE_WIDGET)
     # One contract link, optional.
     contract = forms.ModelChoiceField(queryset=Contract.objects.all(), required=False, label="Acts on contract")
-    effect = forms.ChoiceField(choices=[BLANK, *ContractLink.Effect.choices], required=False)
-    option_order = forms.IntegerField(
-        label="Option", min_value=1, required=False, help_text="For exercising or declining: the option's number."
-    )
-    replace_authority = forms.BooleanField(
-        label="Replace the recorded authority",
-        required=False,
-        help_text="For an option already decided or already authorised by another decision: record this decision "
-        "as its authority instead. The earlier one stays in the history.",
-    )
 
     DELEGATION_FIELDS = ("to_whom", "in_consultation_with", "scope", "condition", "expires_on")
     ACTION_FIELDS = ("action_text", "action_owner", "action_due_on")
@@ -272,12 +286,7 @@ class ResolutionPartForm(forms.Form):
             for name in self.ACTION_FIELDS:
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, "An action needs its text, its owner and a due date.")
-        contract, effect = cleaned.get("contract"), cleaned.get("effect")
-        if contract and not effect:
-            self.add_error("effect", "Say what the decision does to the contract.")
-        if (effect or cleaned.get("option_order")) and not contract and "contract" not in self.errors:
-            self.add_error("contract", "Choose the contract the decision acts on.")
-        cleaned["option"] = _option(contract, cleaned.get("option_order"), self, "option_order")
+        self.check_contract_link(cleaned)
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -317,7 +326,7 @@ class ResolutionPartForm(forms.Form):
 # --- officer decisions ----------------------------------------------------------------------------
 
 
-class OfficerDecisionForm(forms.Form):
+class OfficerDecisionForm(ContractLinkFields):
     delegation = forms.ModelChoiceField(
         queryset=Delegation.objects.none(),
         required=False,
@@ -330,16 +339,6 @@ class OfficerDecisionForm(forms.Form):
     text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 4}))
     contract = forms.ModelChoiceField(
         queryset=Contract.objects.order_by("reference"), required=False, label="Acts on contract", empty_label="None"
-    )
-    effect = forms.ChoiceField(choices=[BLANK, *ContractLink.Effect.choices], required=False)
-    option_order = forms.IntegerField(
-        label="Option", min_value=1, required=False, help_text="For exercising or declining: the option's number."
-    )
-    replace_authority = forms.BooleanField(
-        label="Replace the recorded authority",
-        required=False,
-        help_text="For an option already decided or already authorised by another decision: record this decision "
-        "as its authority instead. The earlier one stays in the history.",
     )
 
     RENAMES = {"option": "option_order"}
@@ -360,18 +359,13 @@ class OfficerDecisionForm(forms.Form):
         part = delegation.resolution_part
         meeting = part.item.meeting
         return (
-            f"To {delegation.to_whom}: {meeting.committee.name}, {meeting.date.day} {meeting.date:%b %Y}, "
+            f"To {delegation.to_whom}: {meeting.committee.name}, {format_day(meeting.date)}, "
             f"item {part.item.number} ({part.number})"
         )
 
     def clean(self):
         cleaned = super().clean()
-        contract, effect = cleaned.get("contract"), cleaned.get("effect")
-        if contract and not effect:
-            self.add_error("effect", "Say what the decision does to the contract.")
-        if (effect or cleaned.get("option_order")) and not contract and "contract" not in self.errors:
-            self.add_error("contract", "Choose the contract the decision acts on.")
-        cleaned["option"] = _option(contract, cleaned.get("option_order"), self, "option_order")
+        self.check_contract_link(cleaned)
         return cleaned
 
     def service_arguments(self) -> dict:

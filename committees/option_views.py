@@ -5,9 +5,9 @@ page lives here rather than in contracts, which must not import committees."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 
 from commissioning.core import dates
+from commissioning.core.formatting import format_day
 from commissioning.core.permissions import get_for_user
 from committees import services as committee_services
 from committees.authority import (
@@ -54,12 +54,10 @@ def option_decide(request, pk: int, order: int, decision: str):
             ).current_end
             if decision == "exercise":
                 messages.success(
-                    request, f"Option {order} exercised. The contract now runs to {date_format(current_end, 'j M Y')}."
+                    request, f"Option {order} exercised. The contract now runs to {format_day(current_end)}."
                 )
             else:
-                messages.success(
-                    request, f"Option {order} declined. The contract ends on {date_format(current_end, 'j M Y')}."
-                )
+                messages.success(request, f"Option {order} declined. The contract ends on {format_day(current_end)}.")
             return redirect(contract)
     return render(
         request,

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from commissioning.core.formatting import format_day
 from committees import calendar_grid, clock, decisions
 from committees.filters import ActionFilter, ReportFilter
 from committees.models import (
@@ -62,10 +63,6 @@ class AgendaClock:
     # still ahead), "overdue" (not yet, deadline passed, meeting still ahead),
     # "not_recorded" (meeting passed with no publication date) or "cancelled".
     state: str
-
-    @property
-    def is_late(self) -> bool:
-        return self.state in {"late", "overdue"}
 
 
 @dataclass(frozen=True)
@@ -367,10 +364,6 @@ class MeetingFormChoices:
     contracts: list[tuple[int, str]]
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
 def _clip(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -397,7 +390,7 @@ def meeting_form_choices(*, meeting: Meeting) -> MeetingFormChoices:
             (
                 part.pk,
                 _clip(
-                    f"{part.item.meeting.committee.name}, {_day(part.item.meeting.date)}, "
+                    f"{part.item.meeting.committee.name}, {format_day(part.item.meeting.date)}, "
                     f"item {part.item.number} ({part.number}): {part.text}",
                     110,
                 ),

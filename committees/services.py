@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from commissioning.core import versioning
+from commissioning.core.formatting import format_day
 from committees import decisions
 from committees.decisions import Power
 from committees.models import (
@@ -33,10 +33,6 @@ from committees.models import (
 from contracts import services as contract_services
 from contracts.models import Contract, ContractOption, Organisation
 from contracts.terms import OptionStatus
-
-
-def _day(value: date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _saved(instance, *, refusal: ValidationError | None = None):
@@ -274,7 +270,7 @@ def resolution_part_add(
     """Add a numbered part to what was RESOLVED on `item`, with the delegation,
     actions and contract links that go with it, all or nothing. A link that
     exercises or declines an option already decided is refused unless
-    `replace_authority` confirms it (see `contract_link_add`)."""
+    `replace_authority` confirms it (see `_link_add`)."""
     if item.meeting_id != meeting.pk:
         raise ValidationError({"item": f"Item {item.number} belongs to another meeting, not this one."})
     if kind == ResolutionPart.Kind.RECOMMEND and recommended_to is None:
@@ -343,7 +339,7 @@ def _check_takes_up(meeting: Meeting, recommendation: ResolutionPart) -> None:
 def action_add(*, part: ResolutionPart, text: str, owner: str, due_on: date) -> Action:
     meeting_day = part.item.meeting.date
     if due_on < meeting_day:
-        raise ValidationError({"due_on": f"An action cannot be due before its meeting ({_day(meeting_day)})."})
+        raise ValidationError({"due_on": f"An action cannot be due before its meeting ({format_day(meeting_day)})."})
     return _saved(Action(resolution_part=part, text=text.strip(), owner=owner.strip(), due_on=due_on))
 
 
@@ -369,9 +365,9 @@ _DECIDED = frozenset({OptionStatus.EXERCISED, OptionStatus.DECLINED})
 
 def _describe(decision: ResolutionPart | OfficerDecision) -> str:
     if isinstance(decision, OfficerDecision):
-        return f"the officer decision of {_day(decision.decided_on)} by {decision.decision_maker}"
+        return f"the officer decision of {format_day(decision.decided_on)} by {decision.decision_maker}"
     meeting = decision.item.meeting
-    return f"{meeting.committee}, {_day(meeting.date)}, item {decision.item.number} ({decision.number})"
+    return f"{meeting.committee}, {format_day(meeting.date)}, item {decision.item.number} ({decision.number})"
 
 
 def _is_same_decision(link: ContractLink, decision: ResolutionPart | OfficerDecision) -> bool:
@@ -439,7 +435,7 @@ def _link_add(
 def _already_recorded(option: ContractOption, current: list[ContractLink], *, decided_here: bool) -> str:
     name = f"Option {option.order} of {option.contract.reference}"
     if option.status in _DECIDED and not decided_here:
-        when = f" on {_day(option.decided_on)}" if option.decided_on else ""
+        when = f" on {format_day(option.decided_on)}" if option.decided_on else ""
         what = f"{name} was already {option.status}{when}"
     else:
         what = f"{name} already has a decision recorded"
@@ -450,24 +446,6 @@ def _already_recorded(option: ContractOption, current: list[ContractLink], *, de
     return (
         f"{what}. Tick “Replace the recorded authority” to record this decision as its authority; "
         "the earlier record is kept in its history."
-    )
-
-
-@transaction.atomic
-def contract_link_add(
-    *,
-    decision: ResolutionPart | OfficerDecision,
-    contract: Contract,
-    effect: str,
-    option: ContractOption | None = None,
-    replace_authority: bool = False,
-) -> ContractLink:
-    """Link `decision` to the contract it acts on. Exercising or declining an
-    option that is already decided, or that another decision already authorised,
-    needs `replace_authority`: the earlier link is then kept, marked as
-    superseded by this one, never overwritten."""
-    return _link_add(
-        decision=decision, contract=contract, effect=effect, option=option, replace_authority=replace_authority
     )
 
 
@@ -512,10 +490,10 @@ def _officer_decision_save(
         delegated_on = delegation.resolution_part.item.meeting.date
         if decided_on < delegated_on:
             raise ValidationError(
-                {"decided_on": f"The delegation was only made on {_day(delegated_on)}, after this decision."}
+                {"decided_on": f"The delegation was only made on {format_day(delegated_on)}, after this decision."}
             )
         if delegation.expires_on and decided_on > delegation.expires_on:
-            raise ValidationError({"decided_on": f"The delegation expired on {_day(delegation.expires_on)}."})
+            raise ValidationError({"decided_on": f"The delegation expired on {format_day(delegation.expires_on)}."})
     return _saved(
         OfficerDecision(
             decision_maker=decision_maker.strip(),
@@ -548,7 +526,9 @@ def option_decide(
         raise ValidationError({"authority": decisions.cannot_authorise_message(authority.kind, Power.DECIDE_OPTION)})
     if authority is not None and decision_date(authority) > decided_on:
         raise ValidationError(
-            {"authority": f"That decision was taken on {_day(decision_date(authority))}, after {_day(decided_on)}."}
+            {
+                "authority": f"That decision was taken on {format_day(decision_date(authority))}, after {format_day(decided_on)}."
+            }
         )
     effect = ContractLink.Effect.EXERCISE_OPTION if exercise else ContractLink.Effect.DECLINE_OPTION
     delegation = (

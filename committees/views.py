@@ -3,14 +3,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates, query
+from commissioning.core.formatting import format_day
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import page_of, query_without
+from commissioning.core.web import is_filtered, page_of, query_without
 from committees import calendar_grid, services
 from committees.forms import (
     ActionForm,
@@ -66,11 +66,6 @@ from committees.selectors import (
     report_list as select_report_list,
 )
 
-
-def _day(value) -> str:
-    return date_format(value, "j M Y")
-
-
 # --- committees ------------------------------------------------------------------------------
 
 
@@ -82,6 +77,7 @@ def committee_list(request):
         "committees/committee_list.html",
         {
             "page": page_of(request, select_committee_list(today=today)),
+            "query_without_page": query_without(request, "page"),
             "today": today,
             "can_add": can(request.user, Committee, "add"),
         },
@@ -115,6 +111,7 @@ def committee_detail(request, pk: int):
             "today": today,
             "upcoming": meeting_rows(upcoming, today=today),
             "page": page,
+            "query_without_page": query_without(request, "page"),
             "past": meeting_rows(page.object_list, today=today),
             "can_add_meeting": can(request.user, Meeting, "add"),
         },
@@ -131,7 +128,7 @@ def meeting_create(request, pk: int):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"Meeting of {_day(meeting.date)} added. Add its agenda items below.")
+            messages.success(request, f"Meeting of {format_day(meeting.date)} added. Add its agenda items below.")
             return redirect(meeting)
     return render(request, "committees/meeting_form.html", {"form": form, "committee": committee})
 
@@ -274,7 +271,7 @@ def minutes_approve(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Minutes recorded as approved at the meeting of {_day(at_meeting.date)}.")
+        messages.success(request, f"Minutes recorded as approved at the meeting of {format_day(at_meeting.date)}.")
     return _back_to(meeting, "clock")
 
 
@@ -373,7 +370,7 @@ def action_done(request, pk: int):
     )
     if action.status == Action.Status.OPEN:
         services.action_set_status(action=action, status=Action.Status.DONE, today=dates.real_today())
-        messages.success(request, f"Action marked done on {_day(action.completed_on)}.")
+        messages.success(request, f"Action marked done on {format_day(action.completed_on)}.")
     else:
         messages.info(request, f"That action was already {action.get_status_display().lower()}.")
     target = request.POST.get("next", "")
@@ -396,7 +393,7 @@ def report_list(request):
             "page": page_of(request, queryset),
             "filterset": filterset,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filtered": is_filtered(request),
             "can_add": can(request.user, Report, "add"),
         },
     )
@@ -484,7 +481,7 @@ def action_list(request):
             "filterset": filterset,
             "today": today,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
+            "filtered": is_filtered(request),
             "can_change": can(request.user, Action, "change"),
         },
     )
@@ -550,6 +547,6 @@ def officer_decision_create(request):
         except ValidationError as error:
             add_errors(form, error, renames=OfficerDecisionForm.RENAMES)
         else:
-            messages.success(request, f"Officer decision of {_day(decision.decided_on)} recorded.")
+            messages.success(request, f"Officer decision of {format_day(decision.decided_on)} recorded.")
             return redirect(decision)
     return render(request, "committees/officer_decision_form.html", {"form": form, "delegation": delegation})

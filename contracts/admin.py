@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.core.admin import ReadMostlyAdmin, ReadOnlyInline
 from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, ServiceArea, SpendRecord
 
 
@@ -23,17 +24,6 @@ class ServiceAreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class OptionInline(ReadOnlyInline):
     model = ContractOption
     fields = ["order", "months", "status", "decided_by", "decided_on"]
@@ -50,7 +40,7 @@ class SpendInline(ReadOnlyInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(ReadMostlyAdmin):
     """Read-only here: contracts change through the register's pages, whose
     services keep dates, options and funding consistent."""
 
@@ -58,9 +48,3 @@ class ContractAdmin(SimpleHistoryAdmin):
     list_filter = ["service_area", "legislation", "route", "contract_type"]
     search_fields = ["reference", "title"]
     inlines = [OptionInline, FundingInline, SpendInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
-from contracts.models import Contract, FundingShare, Organisation, Provider
+from contracts.models import Contract, FundingShare, Organisation
 from contracts.money import financial_year_label, financial_year_of
 from contracts.services import Share, validate_funding
 from contracts.terms import TermError, parse_term
@@ -15,20 +15,34 @@ from contracts.terms import TermError, parse_term
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError, *, extra_targets: dict | None = None) -> None:
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, *, formsets: dict[str, forms.BaseFormSet] | None = None
+) -> None:
     """Put a service's ValidationError on the form: on the field it names when the
-    form has that field (or on `extra_targets[field]`), otherwise at the top."""
-    targets = extra_targets or {}
+    form has that field, at the top of `formsets[field]` when it names one of those
+    (the funding rows, say), otherwise at the top of the form. The formsets must
+    have been validated already."""
+    formsets = formsets or {}
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        if field in targets:
-            targets[field].append(errors)
+        if field in formsets:
+            formsets[field]._non_form_errors.extend(errors)
         elif field in form.fields and field != NON_FIELD_ERRORS:
             form.add_error(field, errors)
         else:
             form.add_error(None, errors)
+
+
+def checked_term(term: str) -> str:
+    """For a form's `clean_<term field>`: `term` when `parse_term` reads it, else
+    the reason it cannot, as the field's error."""
+    try:
+        parse_term(term)
+    except TermError as error:
+        raise ValidationError(str(error)) from None
+    return term
 
 
 class ContractForm(VersionedFormMixin, forms.ModelForm):
@@ -90,12 +104,7 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
 
     def clean_term(self) -> str:
-        term = self.cleaned_data["term"]
-        try:
-            parse_term(term)
-        except TermError as error:
-            raise ValidationError(str(error)) from None
-        return term
+        return checked_term(self.cleaned_data["term"])
 
     def clean(self):
         cleaned = super().clean()
@@ -238,9 +247,3 @@ class SpendForm(forms.Form):
         current = financial_year_of(today)
         self.fields["financial_year"].initial = min(max(current, first), last)
         self.fields["amount"].widget.attrs.update({"step": "0.01", "min": "0"})
-
-
-class ProviderForm(forms.ModelForm):
-    class Meta:
-        model = Provider
-        fields = ["name", "companies_house_number", "charity_number", "is_sme", "is_vcse"]

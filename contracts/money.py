@@ -79,23 +79,6 @@ def _exact_total(annual: Decimal, months: int, uplift_percent: Decimal, first_mo
     return twelfths / 12
 
 
-def monthly_values(
-    annual: Decimal,
-    months: int,
-    *,
-    uplift_percent: Decimal = Decimal(0),
-    first_month_index: int = 0,
-) -> list[Decimal]:
-    """Unrounded value of each contract month: annual / 12, uplifted once per
-    contract year counted from the contract's start (month 60 is in year 5)."""
-    _check_months(months, first_month_index)
-    annual = _as_decimal(annual, what="The annual value")
-    uplift = _as_decimal(uplift_percent, what="The uplift")
-    with localcontext(_CONTEXT):
-        factor = 1 + uplift / _HUNDRED
-        return [annual * factor ** ((first_month_index + i) // 12) / 12 for i in range(months)]
-
-
 def period_value(
     annual: Decimal,
     months: int,
@@ -103,7 +86,9 @@ def period_value(
     uplift_percent: Decimal = Decimal(0),
     first_month_index: int = 0,
 ) -> Decimal:
-    """The sum of ``monthly_values`` rounded to the penny (worked out exactly)."""
+    """The value of ``months`` contract months from month ``first_month_index``
+    (each annual / 12, uplifted once per contract year counted from the
+    contract's start: month 60 is in year 5), summed exactly and rounded to the penny."""
     return _fraction_to_money(_exact_total(annual, months, uplift_percent, first_month_index))
 
 

@@ -15,7 +15,6 @@ from contracts import regime
 from contracts.regime import PROCUREMENT_ACT_COMMENCEMENT
 
 __all__ = ["PROCUREMENT_ACT_COMMENCEMENT"]  # re-exported for the pages that explain the rule
-PROVIDER_SELECTION_REGIME_START = date(2024, 1, 1)
 KPI_DUTY_VALUE = Decimal("5000000")
 
 

@@ -90,16 +90,8 @@ class ContractDetail:
         return self.figures.schedule
 
     @property
-    def initial_period(self) -> Period:
-        return self.figures.schedule.periods[0]
-
-    @property
     def status(self) -> str:
         return str(self.figures.schedule.status)
-
-    @property
-    def status_label(self) -> str:
-        return Contract.Status(self.figures.schedule.status).label
 
 
 def contract_queryset_for_detail() -> QuerySet[Contract]:

@@ -14,9 +14,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 
 from commissioning.core import dates, versioning
+from commissioning.core.formatting import format_day
 from contracts.figures import ContractFacts, Figures, FigureSpan, contract_figures, figure_spans
 from contracts.models import (
     Contract,
@@ -80,11 +80,12 @@ def contract_schedule(contract: Contract, options: Sequence[ContractOption], *, 
     return figures_of(contract, options, today=today).schedule
 
 
-def _parse_term_or_error(term: str) -> tuple[int, ...]:
+def parse_term_or_error(term: str, *, field: str = "term") -> tuple[int, ...]:
+    """`parse_term` for a service: a term it cannot read is a ValidationError keyed by `field`."""
     try:
         return parse_term(term)
     except TermError as error:
-        raise ValidationError({"term": str(error)}) from None
+        raise ValidationError({field: str(error)}) from None
 
 
 def validate_funding(shares: Sequence[Share]) -> None:
@@ -121,8 +122,8 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
         if option.decided_on is not None and option.decided_on < contract.start_date:
             raise ValidationError(
                 {
-                    field: f"Option {option.order} was {option.status} on {_day(option.decided_on)}, "
-                    f"before the contract starts on {_day(contract.start_date)}."
+                    field: f"Option {option.order} was {option.status} on {format_day(option.decided_on)}, "
+                    f"before the contract starts on {format_day(contract.start_date)}."
                 }
             )
     try:
@@ -140,7 +141,7 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
             raise ValidationError(
                 {
                     field: f"Option {option.order} is recorded as {option.status} on "
-                    f"{_day(option.decided_on)}, when it was not the option open for a decision; "
+                    f"{format_day(option.decided_on)}, when it was not the option open for a decision; "
                     "this change of start or term would contradict that decision."
                 }
             )
@@ -214,10 +215,6 @@ def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOpti
     _insert_figures(pairs)
 
 
-def _day(day: date) -> str:
-    return date_format(day, "j M Y")
-
-
 def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -> bool:
     """Whether the stored spans are exactly what the facts give (the daily check)."""
     spans = _spans_of(contract, options)
@@ -286,7 +283,7 @@ def contract_create(
     options_exercised: int = 0,
 ) -> Contract:
     dates.require_in_range(start_date=start_date)
-    parts = _parse_term_or_error(term)
+    parts = parse_term_or_error(term)
     _validate_providers(providers)
     option_count = len(parts) - 1
     if not 0 <= options_exercised <= option_count:
@@ -393,7 +390,7 @@ def contract_update(
     `options_exercised`, when given, sets how many options (in order) are exercised.
     `version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
     dates.require_in_range(start_date=start_date)
-    parts = _parse_term_or_error(term)
+    parts = parse_term_or_error(term)
     _validate_providers(providers)
     option_parts = parts[1:]
     # Compare with what the database holds, never with the object the caller
@@ -477,7 +474,7 @@ def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, de
     if decided_on < contract.start_date:
         raise ValidationError({"decided_on": "The decision date cannot be before the contract starts."})
     if target.status != OptionStatus.AVAILABLE:
-        when = f" on {_day(target.decided_on)}" if target.decided_on else ""
+        when = f" on {format_day(target.decided_on)}" if target.decided_on else ""
         raise ValidationError(f"Option {target.order} was already {target.status}{when}.")
     # The option must be the one open for a decision on the day it was decided,
     # as the facts recorded so far stand on that day.
@@ -485,18 +482,18 @@ def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, de
     if on_the_day.next_option != target.order:
         if on_the_day.next_option is not None:
             raise ValidationError(
-                f"Option {target.order} cannot be {verb} on {_day(decided_on)}: "
+                f"Option {target.order} cannot be {verb} on {format_day(decided_on)}: "
                 f"option {on_the_day.next_option} must be decided first."
             )
         lapsed = on_the_day.option_statuses[target.order - 1] == OptionStatus.LAPSED
         if lapsed:
             raise ValidationError(
                 {
-                    "decided_on": f"Option {target.order} lapsed on {_day(on_the_day.current_end + _ONE_DAY)}, "
-                    f"the day after the term it would extend ended, so it cannot be {verb} on {_day(decided_on)}."
+                    "decided_on": f"Option {target.order} lapsed on {format_day(on_the_day.current_end + _ONE_DAY)}, "
+                    f"the day after the term it would extend ended, so it cannot be {verb} on {format_day(decided_on)}."
                 }
             )
-        raise ValidationError(f"No option on this contract is open for a decision on {_day(decided_on)}.")
+        raise ValidationError(f"No option on this contract is open for a decision on {format_day(decided_on)}.")
     target.status = status
     target.decided_by = decided_by.strip()
     target.decided_on = decided_on
@@ -547,11 +544,6 @@ def spend_record(*, contract: Contract, financial_year: int, amount: Decimal, no
     record.full_clean(exclude=["contract"])
     record.save()
     return record
-
-
-@transaction.atomic
-def spend_delete(*, record: SpendRecord) -> None:
-    record.delete()
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from commissioning.core import dates
 from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import page_of, query_without
+from commissioning.core.web import is_filtered, page_of, query_without
 from contracts import services
 from contracts.csv_format import EXPORT_COLUMNS, export_row
 from contracts.forms import SpendForm, add_service_errors, contract_form, funding_formset
@@ -56,7 +56,7 @@ def contract_list(request):
             "query_without_sort": query_without(request, "page", "sort"),
             "query": query_without(request),
             "can_add": can(request.user, Contract, "add"),
-            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "sort", "as_of"}),
+            "filtered": is_filtered(request),
         },
     )
 
@@ -122,10 +122,7 @@ def _contract_form_page(request, *, contract: Contract | None):
         except StaleEdit:
             form.refuse_as_stale(contract_form(contract=Contract.objects.get(pk=contract.pk)), noun="contract")
         except ValidationError as error:
-            funding_errors: list = []
-            add_service_errors(form, error, extra_targets={"funding": funding_errors})
-            for errors in funding_errors:
-                funding._non_form_errors.extend(errors)
+            add_service_errors(form, error, formsets={"funding": funding})
         else:
             return redirect(contract)
     return render(

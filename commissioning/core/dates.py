@@ -22,15 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from commissioning.core.formatting import format_day
+
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
-RANGE_TEXT = f"between {_day(EARLIEST_DATE)} and {_day(LATEST_DATE)}"
+RANGE_TEXT = f"between {format_day(EARLIEST_DATE)} and {format_day(LATEST_DATE)}"
 OUT_OF_RANGE_MESSAGE = f"Enter a date {RANGE_TEXT}."
 
 

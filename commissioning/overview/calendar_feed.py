@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from commissioning.core.formatting import format_day
 from commissioning.core.permissions import can
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS, role_names
 from commissioning.projects.models import CalendarFeed, CommissioningProject
@@ -101,10 +102,6 @@ def _uid(*parts: object) -> str:
     return "-".join(str(part) for part in parts) + f"@{UID_DOMAIN}"
 
 
-def _day(value: date) -> str:
-    return date_format(value, "j M Y")
-
-
 def feed_window(today: date) -> tuple[date, date]:
     return today - timedelta(days=FEED_DAYS_BEHIND), next_start(today, FEED_MONTHS_AHEAD)
 
@@ -162,7 +159,7 @@ def _contract_events(kinds: Collection[str], *, start: date, end: date, today: d
                     summary=f"Option decision due: {contract.reference} option {contract.next_option}",
                     description=(
                         f"{contract.reference} {contract.title}: decide option {contract.next_option} by "
-                        f"{_day(deadline)}. The current term ends on {_day(contract.current_end_date)}."
+                        f"{format_day(deadline)}. The current term ends on {format_day(contract.current_end_date)}."
                     ),
                     url=url,
                     kind=OPTION_DEADLINE,
@@ -170,7 +167,7 @@ def _contract_events(kinds: Collection[str], *, start: date, end: date, today: d
             )
         if CONTRACT_END in kinds and start <= contract.current_end_date <= end:
             after = (
-                f"Option {contract.next_option} is still open (decide by {_day(deadline)})."
+                f"Option {contract.next_option} is still open (decide by {format_day(deadline)})."
                 if deadline is not None
                 else "No option is left to extend it."
             )
@@ -180,7 +177,7 @@ def _contract_events(kinds: Collection[str], *, start: date, end: date, today: d
                     day=contract.current_end_date,
                     summary=f"Contract ends: {contract.reference} {contract.title}",
                     description=(
-                        f"{contract.reference} {contract.title} ends on {_day(contract.current_end_date)}. {after}"
+                        f"{contract.reference} {contract.title} ends on {format_day(contract.current_end_date)}. {after}"
                     ),
                     url=url,
                     kind=CONTRACT_END,
@@ -204,9 +201,9 @@ def _gateway_events(*, start: date, end: date, today: date) -> list[Event]:
                     day=due,
                     summary=f"{gateway_plan.rule.name} due: {project.title}",
                     description=(
-                        f"{gateway_plan.rule.name} for {project.title} is due by {_day(due)}, "
+                        f"{gateway_plan.rule.name} for {project.title} is due by {format_day(due)}, "
                         f"{gateway_plan.rule.lead_months} months before the new service must start "
-                        f"on {_day(project.required_start)}."
+                        f"on {format_day(project.required_start)}."
                     ),
                     url=project.get_absolute_url(),
                     kind=GATEWAY_DUE,
@@ -257,10 +254,10 @@ def _meeting_events(kinds: Collection[str], *, start: date, end: date) -> list[E
                     Event(
                         uid=_uid("agenda-deadline", meeting.pk),
                         day=deadline,
-                        summary=f"Agenda publication deadline: {committee.name}, {_day(meeting_day)}",
+                        summary=f"Agenda publication deadline: {committee.name}, {format_day(meeting_day)}",
                         description=(
-                            f"Publish the agenda and reports for {committee.name} on {_day(meeting_day)} by "
-                            f"{_day(deadline)}, to leave {clear_days} clear working days before the meeting "
+                            f"Publish the agenda and reports for {committee.name} on {format_day(meeting_day)} by "
+                            f"{format_day(deadline)}, to leave {clear_days} clear working days before the meeting "
                             "(Local Government Act 1972 s100B)."
                         ),
                         url=url,
@@ -287,7 +284,7 @@ def _action_events(*, start: date, end: date) -> list[Event]:
                 summary=f"Action due: {Truncator(' '.join(action.text.split())).chars(80)}",
                 description=(
                     f"{action.text}\nOwner: {action.owner}.\nFrom {meeting.committee.name}, "
-                    f"{_day(meeting.date)}, item {part.item.number} ({part.number})."
+                    f"{format_day(meeting.date)}, item {part.item.number} ({part.number})."
                 ),
                 url=part.get_absolute_url(),
                 kind=ACTION_DUE,

@@ -25,6 +25,7 @@ from commissioning.overview.calendar_feed import (
     calendar_feed_renew,
     calendar_feed_revoke,
     events_between,
+    events_for,
     feed_window,
     kinds_for,
 )
@@ -45,7 +46,7 @@ def calendar_feed(request, token: str):
         raise Http404("No such calendar.")
     today = dates.real_today()
     start, end = feed_window(today)
-    events = events_between(kinds_for(feed.user), start=start, end=end, today=today)
+    events = events_for(feed.user, start=start, end=end, today=today)
     body = build_ics(events, name=_feed_name(feed.user), base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="commissioning.ics"'

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
-from commissioning.overview.calendar_feed import ALL_KINDS, Event, absolute_url, events_between, events_for, kinds_for
+from commissioning.overview.calendar_feed import ALL_KINDS, Event, absolute_url, events_between, kinds_for
 from commissioning.projects.models import ReminderSent
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,6 @@ def _window(today: date, days_ahead: int) -> tuple[date, date]:
     if days_ahead < 1:
         raise ValueError(f"Reminders look at least one day ahead, not {days_ahead}.")
     return today, today + timedelta(days=days_ahead)
-
-
-def due_items_for(user, *, today: date, days_ahead: int) -> list[Event]:
-    """Everything on the user's calendar from today to `days_ahead` days ahead."""
-    start, end = _window(today, days_ahead)
-    return events_for(user, start=start, end=end, today=today)
 
 
 def reminder_recipients():

@@ -5,6 +5,7 @@ their own pages, whose services keep the rules."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.core.admin import ReadMostlyAdmin, ReadOnlyInline
 from commissioning.projects.models import (
     AppraisedOption,
     ApprovalRoute,
@@ -47,17 +48,6 @@ class ProcurementThresholdAdmin(admin.ModelAdmin):
     list_filter = ["regime"]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class GatewayDecisionInline(ReadOnlyInline):
     model = GatewayDecision
     fields = ["gateway", "passed_on", "resolution_part", "officer_decision"]
@@ -79,19 +69,11 @@ class FundingInline(ReadOnlyInline):
     fields = ["organisation", "percent"]
 
 
-class ReadMostlyAdmin(SimpleHistoryAdmin):
-    """Read and delete only: adding and changing go through the app's pages,
-    whose services check the rules (one active project per incumbent, terms that parse, dates not in the future)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CommissioningProject)
 class CommissioningProjectAdmin(ReadMostlyAdmin):
+    """Changed on the project pages, whose services keep one active project per
+    incumbent contract, terms that parse and no step dated in the future."""
+
     list_display = ["title", "service_area", "status", "lead_officer"]
     list_filter = ["status", "service_area"]
     search_fields = ["title", "incumbent_contracts__reference"]

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format
-
+from commissioning.core.formatting import format_day
 from commissioning.projects.models import ProcurementThreshold
 from contracts.figures import Figures
 from contracts.models import Contract
@@ -42,7 +41,7 @@ def kpi_duty_reason(*, value: Decimal, light_touch: bool, framework: bool, legis
             )
         return (
             "Not procured under the Procurement Act 2023 (procurements started before "
-            f"{date_format(PROCUREMENT_ACT_COMMENCEMENT, 'j M Y')} fall under the Public Contracts Regulations 2015)."
+            f"{format_day(PROCUREMENT_ACT_COMMENCEMENT)} fall under the Public Contracts Regulations 2015)."
         )
     if light_touch:
         return "Light touch contracts are exempt from the Procurement Act 2023 KPI duty."

@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils.formats import date_format
 
 from commissioning.core import dates
 from commissioning.core.dates import real_today
+from commissioning.core.formatting import format_day
 from commissioning.core.versioning import VersionedFormMixin
 from commissioning.projects.models import (
     AppraisedOption,
@@ -29,24 +29,19 @@ from commissioning.projects.services import ProjectShare
 from committees import decisions
 from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
-from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm
+from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm, checked_term
 from contracts.models import Contract, ServiceArea
 from contracts.querysets import with_figures
-from contracts.terms import TermError, parse_term
-
-
-def _day(value: date) -> str:
-    return date_format(value, "j M Y")
 
 
 def part_label(part: ResolutionPart) -> str:
     meeting = part.item.meeting
     report = f", report {part.item.report.reference}" if part.item.report_id else ""
-    return f"{meeting.committee}, {_day(meeting.date)}, item {part.item.number} ({part.number}){report}: {part.get_kind_display()}"
+    return f"{meeting.committee}, {format_day(meeting.date)}, item {part.item.number} ({part.number}){report}: {part.get_kind_display()}"
 
 
 def officer_label(decision: OfficerDecision) -> str:
-    return f"Officer decision, {decision.decision_maker}, {_day(decision.decided_on)}"
+    return f"Officer decision, {decision.decision_maker}, {format_day(decision.decided_on)}"
 
 
 def _money_widget(field: forms.Field) -> None:
@@ -60,7 +55,7 @@ class ContractChoiceField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Contract.objects.none(), **kwargs)
 
     def label_from_instance(self, contract: Contract) -> str:
-        return f"{contract.reference} {contract.title} (final end {_day(contract.final_end_date)})"
+        return f"{contract.reference} {contract.title} (final end {format_day(contract.final_end_date)})"
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -141,7 +136,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         project = self.instance
         if project.pk:
             if getattr(project, "required_start", None) and not project.required_start_by_hand:
-                start.help_text += f" Now {_day(project.required_start)}, worked out from the incumbents."
+                start.help_text += f" Now {format_day(project.required_start)}, worked out from the incumbents."
         else:
             del self.fields["status"]
             del self.fields["successor_contracts"]
@@ -160,12 +155,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_estimated_term(self) -> str:
         term = self.cleaned_data["estimated_term"].strip()
-        if term:
-            try:
-                parse_term(term)
-            except TermError as error:
-                raise ValidationError(str(error)) from None
-        return term
+        return checked_term(term) if term else term
 
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
@@ -402,12 +392,7 @@ class WaiverForm(forms.Form):
         self.fields["authority"].choices = choices
 
     def clean_term(self) -> str:
-        term = self.cleaned_data["term"].strip()
-        try:
-            parse_term(term)
-        except TermError as error:
-            raise ValidationError(str(error)) from None
-        return term
+        return checked_term(self.cleaned_data["term"].strip())
 
     def service_arguments(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if name != "authority"}

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 
 from commissioning.core import versioning
+from commissioning.core.formatting import format_day
 from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
@@ -29,18 +29,13 @@ from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
 from committees.services import decision_date
 from contracts.models import Contract, Organisation, ServiceArea
-from contracts.services import validate_funding
-from contracts.terms import TermError, parse_term
+from contracts.services import parse_term_or_error, validate_funding
 
 
 @dataclass(frozen=True)
 class ProjectShare:
     organisation: Organisation
     percent: Decimal
-
-
-def _day(value: date) -> str:
-    return date_format(value, "j M Y")
 
 
 def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence[Contract]) -> None:
@@ -70,10 +65,7 @@ def _check_incumbents(project: CommissioningProject | None, incumbents: Sequence
 
 def _check_term(term: str) -> None:
     if term:
-        try:
-            parse_term(term)
-        except TermError as error:
-            raise ValidationError({"estimated_term": str(error)}) from None
+        parse_term_or_error(term, field="estimated_term")
 
 
 def _set_funding(project: CommissioningProject, funding: Sequence[ProjectShare]) -> None:
@@ -217,7 +209,7 @@ def gateway_pass(
     """Record the decision that passed `gateway`; the date passed is the decision's."""
     passed_on = decision_date(decision)
     if passed_on > today:
-        raise ValidationError({"decision": f"That decision is dated {_day(passed_on)}, in the future."})
+        raise ValidationError({"decision": f"That decision is dated {format_day(passed_on)}, in the future."})
     if isinstance(decision, ResolutionPart) and not decisions.can_authorise(decision.kind, Power.PASS_GATEWAY):
         raise ValidationError({"decision": decisions.cannot_authorise_message(decision.kind, Power.PASS_GATEWAY)})
     record = GatewayDecision(project=project, gateway=gateway)
@@ -266,10 +258,7 @@ def waiver_create(
     resolution_part: ResolutionPart | None = None,
     officer_decision: OfficerDecision | None = None,
 ) -> Waiver:
-    try:
-        parse_term(term)
-    except TermError as error:
-        raise ValidationError({"term": str(error)}) from None
+    parse_term_or_error(term)
     if approved_on > today:
         raise ValidationError({"approved_on": "A waiver cannot be approved in the future."})
     if resolution_part is not None and officer_decision is not None:

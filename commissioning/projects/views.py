@@ -11,13 +11,13 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates, query
+from commissioning.core.formatting import format_day
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import page_of, query_without
+from commissioning.core.web import is_filtered, page_of, query_without
 from commissioning.projects import selectors, services
 from commissioning.projects.contract_facts import kpi_duty_reason
 from commissioning.projects.filters import ProjectFilter, WaiverFilter, with_waiver_number
@@ -48,11 +48,6 @@ from contracts.money import financial_year_label
 from contracts.procurement import act_notices
 from contracts.querysets import with_figures
 from contracts.terms import TermError, parse_term, periods
-
-
-def _day(value: date) -> str:
-    return date_format(value, "j M Y")
-
 
 # --- the pipeline --------------------------------------------------------------------------
 
@@ -128,7 +123,7 @@ def project_list(request):
             "filterset": filterset,
             "today": today,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
+            "filtered": is_filtered(request),
             "can_add": can(request.user, CommissioningProject, "add"),
         },
     )
@@ -173,10 +168,7 @@ def _project_form_page(request, *, project: CommissioningProject | None):
             current = CommissioningProject.objects.get(pk=project.pk)
             form.refuse_as_stale(project_form(project=current), noun="project")
         except ValidationError as error:
-            funding_errors: list = []
-            add_service_errors(form, error, extra_targets={"funding": funding_errors})
-            for errors in funding_errors:
-                funding._non_form_errors.extend(errors)
+            add_service_errors(form, error, formsets={"funding": funding})
         else:
             return redirect(project)
     return render(
@@ -319,7 +311,7 @@ def _project_notices(project: CommissioningProject, *, legislation: str | None) 
                 due=new.details_due,
                 basis=(
                     f"{new.details_days} days after signing{' (light touch)' if light_touch else ''}; "
-                    f"shown for a contract signed on the required start, {_day(start)}"
+                    f"shown for a contract signed on the required start, {format_day(start)}"
                 ),
             )
         )
@@ -335,7 +327,7 @@ def _project_notices(project: CommissioningProject, *, legislation: str | None) 
                 Notice(
                     what=f"Contract termination notice for {contract.reference}",
                     due=old.termination_due,
-                    basis=f"30 days after it ends on {_day(contract.current_end_date)} (its current end)",
+                    basis=f"30 days after it ends on {format_day(contract.current_end_date)} (its current end)",
                 )
             )
     return notices
@@ -439,7 +431,7 @@ def gateway_pass(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{record.gateway.name} recorded as passed on {_day(record.passed_on)}.")
+            messages.success(request, f"{record.gateway.name} recorded as passed on {format_day(record.passed_on)}.")
             return redirect(f"{project.get_absolute_url()}#gateways")
     return _project_page(
         request,
@@ -467,7 +459,7 @@ def project_step_add(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"“{step.rule.name}” recorded as done on {_day(step.done_on)}.")
+            messages.success(request, f"“{step.rule.name}” recorded as done on {format_day(step.done_on)}.")
             return redirect(f"{project.get_absolute_url()}#steps")
     return _project_page(
         request, project, step_form=form, failure="The step was not recorded.", failure_anchor="step-form"
@@ -525,7 +517,7 @@ def waiver_list(request):
             "page": page,
             "filterset": filterset,
             "query_without_page": query_without(request, "page"),
-            "filtered": any(v for k, v in request.GET.items() if k not in {"page", "as_of"}),
+            "filtered": is_filtered(request),
             "can_add": can(request.user, Waiver, "add"),
         },
     )

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from commissioning.core.roles import OFFICERS
 from commissioning.overview import reminders
-from commissioning.overview.reminders import due_items_for, reminder_subject, send_reminders
+from commissioning.overview.reminders import reminder_subject, send_reminders
 from commissioning.projects.models import ReminderSent
 from committees import services as committee_services
 from tests.commissioning.test_calendar import action_due, london, meeting_on
@@ -151,11 +151,7 @@ def test_users_without_an_email_a_role_or_an_account_get_nothing(due_soon, offic
 
 
 def test_only_the_days_ahead_are_counted(due_soon, officer):
-    assert [item.on for item in due_items_for(officer, today=TODAY, days_ahead=8)] == [
-        date(2026, 11, 30)
-    ]  # to 30 Nov, both included
-
-    result = run(days_ahead=8)
+    result = run(days_ahead=8)  # to 30 Nov, both included
 
     assert (result.emails_sent, result.items_sent) == (1, 1)
     assert mail.outbox[0].subject == "1 thing falls due in the next 8 days"

@@ -96,7 +96,7 @@ def test_citing_the_delegating_part_records_the_officer_decision_and_uses_the_de
     assert (option.status, option.decided_on) == ("exercised", date(2022, 12, 20))
     assert list(selectors.delegation_list(used=True, today=THEN)) == [delegate.delegation]
     assert list(selectors.delegation_list(used=False, today=THEN)) == []
-    assert contract_decisions(contract=contract).for_option(option.pk) == link
+    assert contract_decisions(contract=contract).authority_of_option.get(option.pk) == link
 
 
 def test_without_a_note_the_officer_decision_says_what_it_did(contract, delegate):
@@ -175,7 +175,7 @@ def test_the_officer_decision_under_a_linked_delegation_carries_it_out_rather_th
     part_link, officer_link = ContractLink.objects.filter(option=option).order_by("pk")
     assert part_link.resolution_part == delegate and part_link.superseded_by is None
     assert officer_link.officer_decision.delegation == delegate.delegation
-    assert contract_decisions(contract=contract).for_option(option.pk) == officer_link
+    assert contract_decisions(contract=contract).authority_of_option.get(option.pk) == officer_link
 
 
 def test_citing_the_part_already_recorded_as_the_authority_links_it_once(contract, exec_item):
@@ -230,7 +230,7 @@ def test_a_later_resolution_on_a_decided_option_needs_confirmation(contract, del
     first.refresh_from_db()
     new = ContractLink.objects.get(resolution_part=part)
     assert first.superseded_by == new  # kept, with what replaced it
-    assert contract_decisions(contract=contract).for_option(option.pk) == new
+    assert contract_decisions(contract=contract).authority_of_option.get(option.pk) == new
     assert first in contract_decisions(contract=contract).links
 
 
@@ -240,7 +240,7 @@ def test_an_option_decided_with_no_authority_also_asks_before_a_resolution_is_li
     with pytest.raises(ValidationError, match="with no authorising decision recorded"):
         _later_part(later_item, option)
     _later_part(later_item, option, replace_authority=True)
-    assert contract_decisions(contract=contract).for_option(option.pk).resolution_part.item == later_item
+    assert contract_decisions(contract=contract).authority_of_option.get(option.pk).resolution_part.item == later_item
 
 
 def test_an_officer_decision_on_an_authorised_option_needs_confirmation_too(contract, approve, delegate):

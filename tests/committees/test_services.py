@@ -132,7 +132,7 @@ def test_an_officer_decision_under_the_delegation_authorises_an_option(pds, exec
         today=TODAY,
     )
     assert on(support_at_home).current_end_date == date(2031, 9, 30)
-    link = contract_decisions(contract=support_at_home).for_option(option.pk)
+    link = contract_decisions(contract=support_at_home).authority_of_option.get(option.pk)
     assert link.officer_decision == decision
     assert link.officer_decision.delegation.resolution_part == delegate
     assert list(delegate.delegation.officer_decisions.all()) == [decision]
@@ -143,7 +143,7 @@ def test_an_option_exercised_without_authority_has_no_link(support_at_home):
     services.option_decide(
         option=option, exercise=True, decided_by="Someone", decided_on=date(2026, 11, 2), today=TODAY
     )
-    assert contract_decisions(contract=support_at_home).for_option(option.pk) is None
+    assert contract_decisions(contract=support_at_home).authority_of_option.get(option.pk) is None
     assert option.decision_links.count() == 0
 
 

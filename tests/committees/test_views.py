@@ -604,6 +604,25 @@ def test_an_option_that_does_not_exist_is_refused(client_for, clerk, chain, cont
     assert not ResolutionPart.objects.filter(item=item, number="iv").exists()
 
 
+@pytest.mark.parametrize(
+    "link, message",
+    [
+        ({"effect": ""}, "Say what the decision does to the contract."),
+        ({"contract": ""}, "Choose the contract the decision acts on."),
+        ({"contract": "", "effect": "", "option_order": "1"}, "Choose the contract the decision acts on."),
+    ],
+)
+def test_a_half_given_contract_link_is_refused(client_for, clerk, chain, contract, link, message):
+    item = chain["exec_item"]
+    data = {"contract": contract.pk, "effect": "exercise_option", "option_order": "1", **link}
+    response = client_for(clerk).post(
+        reverse("committees:part_create", args=[chain["exec_meeting"].pk, item.pk]),
+        _part_data(item, number="iv", kind="approve", text="Exercise.", **data),
+    )
+    assert message in _html(response)
+    assert not ResolutionPart.objects.filter(item=item, number="iv").exists()
+
+
 def test_the_clerk_updates_the_meeting_details(client_for, clerk, chain):
     meeting = chain["exec_meeting"]
     client = client_for(clerk)
@@ -655,6 +674,18 @@ def test_the_committee_page_lists_upcoming_and_past_meetings(client_for, clerk, 
     assert "Published late, 23 Nov 2022" in html
     assert "Due by 1 Dec 2026" in html
     assert "Add a meeting" in html
+
+
+def test_the_pages_of_past_meetings_keep_the_day_asked_for(client_for, clerk, executive, settings):
+    settings.PAGE_SIZE = 1
+    for day in (date(2025, 1, 8), date(2025, 2, 5)):
+        MeetingFactory(committee=executive, starts_at=at(day), status=Meeting.Status.HELD)
+    html = _html(client_for(clerk).get(executive.get_absolute_url() + "?as_of=2026-06-01&page=1"))
+    assert 'href="?as_of=2026-06-01&amp;page=2">Next</a>' in html
+    CommitteeFactory(council=executive.council, name="Health and Wellbeing Board")
+    html = _html(client_for(clerk).get(reverse("committees:committee_list") + "?as_of=2026-06-01"))
+    assert "Showing 1–1 of 2" in html
+    assert 'href="?as_of=2026-06-01&amp;page=2">Next</a>' in html
 
 
 def test_the_clerk_creates_a_committee_and_a_meeting(client_for, clerk, bromley):

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +14,6 @@ from contracts.money import (
     financial_year_spread,
     format_money,
     format_money_short,
-    monthly_values,
     period_value,
     period_values,
     saving,
@@ -143,25 +143,26 @@ def test_period_values_count_the_uplift_from_the_contract_start():
     )
 
 
-def test_monthly_values_are_a_twelfth_of_the_annual_value():
-    values = monthly_values(Decimal("1200"), 3)
-
-    assert values == [Decimal("100")] * 3
+def test_a_month_is_a_twelfth_of_the_annual_value():
+    assert period_value(Decimal("1200"), 3) == Decimal("300.00")
 
 
 def test_an_uplift_compounds_per_contract_year_from_the_start():
-    values = monthly_values(Decimal("1200"), 26, uplift_percent=Decimal("10"))
-
-    assert values[:12] == [Decimal("100")] * 12
-    assert values[12:24] == [Decimal("110")] * 12
-    assert values[24:] == [Decimal("121")] * 2
+    uplifted = {"uplift_percent": Decimal("10")}
+    assert period_value(Decimal("1200"), 12, **uplifted) == Decimal("1200.00")
+    assert period_value(Decimal("1200"), 12, first_month_index=12, **uplifted) == Decimal("1320.00")
+    assert period_value(Decimal("1200"), 2, first_month_index=24, **uplifted) == Decimal("242.00")
+    assert period_value(Decimal("1200"), 26, **uplifted) == Decimal("2762.00")
 
 
 def test_an_option_starting_in_month_60_uses_contract_year_5():
-    values = monthly_values(Decimal("1200"), 24, uplift_percent=Decimal("10"), first_month_index=60)
-
-    assert values[0] == Decimal("100") * Decimal("1.1") ** 5
-    assert values[12] == Decimal("100") * Decimal("1.1") ** 6
+    uplifted = {"uplift_percent": Decimal("10")}
+    assert period_value(Decimal("1200"), 1, first_month_index=60, **uplifted) == to_money(
+        Decimal("100") * Decimal("1.1") ** 5
+    )
+    assert period_value(Decimal("1200"), 1, first_month_index=72, **uplifted) == to_money(
+        Decimal("100") * Decimal("1.1") ** 6
+    )
 
 
 def test_whole_value_with_an_uplift():
@@ -171,10 +172,11 @@ def test_whole_value_with_an_uplift():
 
 
 def test_period_value_is_the_rounded_sum_of_monthly_values():
-    values = monthly_values(Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7)
+    factor = 1 + Fraction(Decimal("2.5")) / 100
+    values = [Fraction(855439) * factor ** ((7 + month) // 12) / 12 for month in range(30)]
 
     assert period_value(Decimal("855439"), 30, uplift_percent=Decimal("2.5"), first_month_index=7) == to_money(
-        sum(values)
+        Decimal(sum(values).numerator) / Decimal(sum(values).denominator)
     )
 
 

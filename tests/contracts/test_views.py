@@ -708,3 +708,12 @@ def test_the_option_page_offers_a_late_record_of_a_decision_taken_before_the_lap
     assert refused.status_code == HTTPStatus.OK
     assert "Option 1 lapsed on 1 Oct 2026" in refused.content.decode()
     assert contract.options.get(order=1).status == "available"
+
+
+def test_the_admin_shows_contracts_read_only(admin_client):
+    contract = ContractFactory()
+    page = admin_client.get(reverse("admin:contracts_contract_change", args=[contract.pk]))
+    html = page.content.decode()
+    assert page.status_code == HTTPStatus.OK
+    assert 'name="_save"' not in html
+    assert admin_client.get(reverse("admin:contracts_contract_add")).status_code == HTTPStatus.FORBIDDEN
