@@ -11,5 +11,5 @@ class CommitteesConfig(AppConfig):
 
         # The contract page lists the decisions that act on the contract.
         register_contract_section(
-            "decisions", lambda *, contract, figures, today: contract_decisions(contract=contract)
+            "decisions", lambda *, contract, figures, today: contract_decisions(contract=contract, today=today)
         )

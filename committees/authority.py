@@ -17,13 +17,18 @@ from committees.decisions import Power
 from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
 from committees.selectors import part_call_in, working_days
 from contracts.models import Contract, ContractOption
+from contracts.terms import OptionStatus
 
 _PART_PATH = "resolution_part__item__meeting__committee"
 _DELEGATING_PART_PATH = "officer_decision__delegation__resolution_part__item__meeting__committee"
 
 
-def contract_decision_links(*, contract: Contract) -> QuerySet[ContractLink]:
-    """The decisions acting on `contract`, oldest first, each with its chain loaded."""
+def contract_decision_links(*, contract: Contract, today: date | None = None) -> QuerySet[ContractLink]:
+    """The decisions acting on `contract`, oldest first, each with its chain loaded
+    (with `today`, a delegation's uses only up to that day)."""
+    used_by = OfficerDecision.objects.order_by("decided_on")
+    if today is not None:
+        used_by = used_by.filter(decided_on__lte=today)
     return (
         ContractLink.objects.filter(contract=contract)
         .select_related(
@@ -43,10 +48,7 @@ def contract_decision_links(*, contract: Contract) -> QuerySet[ContractLink]:
                 "resolution_part__taken_up_by",
                 queryset=ResolutionPart.objects.select_related("item__meeting__committee"),
             ),
-            Prefetch(
-                "resolution_part__delegation__officer_decisions",
-                queryset=OfficerDecision.objects.order_by("decided_on"),
-            ),
+            Prefetch("resolution_part__delegation__officer_decisions", queryset=used_by),
         )
         .order_by("pk")
     )
@@ -61,16 +63,28 @@ class DecisionsOnContract:
 
 
 OPTION_EFFECTS = frozenset({ContractLink.Effect.EXERCISE_OPTION, ContractLink.Effect.DECLINE_OPTION})
+# Only a link that did what the register records is the option's authority.
+_EFFECT_OF_STATUS = {
+    OptionStatus.EXERCISED: ContractLink.Effect.EXERCISE_OPTION,
+    OptionStatus.DECLINED: ContractLink.Effect.DECLINE_OPTION,
+}
 
 
-def contract_decisions(*, contract: Contract) -> DecisionsOnContract:
-    links = sorted(contract_decision_links(contract=contract), key=_link_date)
+def contract_decisions(*, contract: Contract, today: date | None = None) -> DecisionsOnContract:
+    """The decisions acting on `contract`; with `today`, only those taken by that day."""
+    links = sorted(contract_decision_links(contract=contract, today=today), key=_link_date)
+    if today is not None:
+        links = [link for link in links if _link_date(link)[0] <= today]
     # Oldest first, so the latest decision still in force is the authority; one
     # replaced on confirmation stays in `links` with its `superseded_by`.
     authority = {
         link.option_id: link
         for link in links
-        if link.effect in OPTION_EFFECTS and link.option_id and link.superseded_by_id is None
+        if link.effect in OPTION_EFFECTS
+        and link.option_id
+        and link.superseded_by_id is None
+        and _EFFECT_OF_STATUS.get(link.option.status) == link.effect
+        and (today is None or link.option.decided_on is None or link.option.decided_on <= today)
     }
     days = working_days()
     early = {}

@@ -55,6 +55,7 @@ class SpendComparison:
     projected: Decimal
     variance: Variance
     years_over: tuple[int, ...]  # a single year above its own projection is flagged too
+    excess: Decimal  # what the years over spent above their own projections
 
     @property
     def is_over(self) -> bool:
@@ -93,8 +94,14 @@ def _compare_spend(spend: Mapping[int, Decimal], year_values: Mapping[int, Decim
     spent = sum((spend.get(year, ZERO) for year in years), ZERO)
     projected = sum((year_values.get(year, ZERO) for year in years), ZERO)
     over = tuple(year for year in years if spend.get(year, ZERO) > year_values.get(year, ZERO))
+    excess = sum((spend[year] - year_values.get(year, ZERO) for year in over), ZERO)
     return SpendComparison(
-        years=years, spent=spent, projected=projected, variance=variance(spent, projected), years_over=over
+        years=years,
+        spent=spent,
+        projected=projected,
+        variance=variance(spent, projected),
+        years_over=over,
+        excess=excess,
     )
 
 

@@ -536,6 +536,8 @@ def option_decline(
 @transaction.atomic
 def spend_record(*, contract: Contract, financial_year: int, amount: Decimal, note: str = "") -> SpendRecord:
     """Record (or correct) the actual spend on a contract in one financial year."""
+    # Two people recording the same year at once take turns: the second corrects the first.
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
     record = SpendRecord.objects.filter(contract=contract, financial_year=financial_year).first()
     if record is None:
         record = SpendRecord(contract=contract, financial_year=financial_year)

@@ -162,12 +162,13 @@ def spend_over(*, today: date) -> QuerySet[Contract]:
 
 
 def with_overspend(contracts: list[Contract], *, today: date) -> list[Contract]:
-    """Set each row's spend above the projection for the same years (rows from `spend_over`)."""
+    """Set each row's spend above its projection, added up over the years that
+    were over (rows from `spend_over`, listed for any year over)."""
     for contract in contracts:
         figures = figures_of(
             contract, list(contract.options.all()), today=today, spend=list(contract.spend_records.all())
         )
-        contract.overspend = figures.spend.variance.amount if figures.spend else None
+        contract.overspend = figures.spend.excess if figures.spend else None
     return contracts
 
 

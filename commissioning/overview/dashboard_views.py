@@ -6,6 +6,7 @@ from io import BytesIO
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from commissioning.core import dates
 from commissioning.core.permissions import require
@@ -62,7 +63,8 @@ def dashboard_export(request, key: str, fmt: str):
         sheet.title = export.title[:31]
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            # Control characters (a pasted line break, say) cannot be stored in a worksheet.
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
         buffer = BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

@@ -202,7 +202,9 @@ def project_queryset(*, today: date) -> QuerySet[CommissioningProject]:
     return _projects(today=today).prefetch_related(
         "appraised_options",
         Prefetch("funding_shares__organisation"),
-        Prefetch("steps", queryset=ProjectStep.objects.select_related("rule", "resolution_part__item__meeting")),
+        Prefetch(
+            "steps", queryset=ProjectStep.objects.select_related("rule", "resolution_part__item__meeting__committee")
+        ),
     )
 
 
@@ -222,7 +224,7 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
     estimate = _whole_life_estimate(project)
     councils = {contract.lead_commissioner_id for contract in project.incumbent_contracts.all()}
     plans = {p.rule.number: p for p in summary.plans}
-    done = {step.rule_id: step for step in project.steps.all()}
+    done = {step.rule_id: step for step in project.steps.all() if step.done_on <= today}
     steps = []
     for rule in RequiredStep.objects.select_related("before_gateway", "council"):
         if estimate is None or estimate <= rule.above_value:

@@ -346,7 +346,8 @@ def _project_page(
     today = dates.as_of(request)
     detail = selectors.project_detail(project=project, today=today)
     summary = detail.summary
-    records = {record.gateway.number: record for record in project.gateway_decisions.all()}
+    # Only the decisions taken by the day shown: a later one is not yet a fact on it.
+    records = {record.gateway.number: record for record in project.gateway_decisions.all() if record.passed_on <= today}
     gateways = {gateway.number: gateway for gateway in Gateway.objects.order_by("number")}
     any_gateway = detail.routes.get(-1)
     rows = [

@@ -186,3 +186,11 @@ def test_each_number_is_the_rows_behind_its_link(demo, as_demo, day):
         assert _list_count(client, band.url) == band.count, band.url
         checked += 1
     assert checked == 6 + 8
+
+
+def test_an_excel_download_keeps_a_title_with_a_control_character(as_demo, demo):
+    ContractFactory(reference="CTRL-1", title="Line one\x0bline two", approved_value=Decimal("1"))
+    response = as_demo("manager").get(reverse("dashboard_export", args=["over_approved", "xlsx"]))
+    assert response.status_code == HTTPStatus.OK
+    titles = [row[1] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    assert "Line oneline two" in titles

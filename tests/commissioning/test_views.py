@@ -1002,3 +1002,15 @@ def test_the_admin_shows_projects_and_waivers_read_only(admin_client):
         assert page.status_code == HTTPStatus.OK
         assert 'name="_save"' not in html_of(page)
     assert admin_client.get(reverse("admin:commissioning_commissioningproject_add")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_project_page_for_a_day_names_no_gateway_decision_taken_after_it(client_for, officer):
+    project = support_at_home()
+    pass_gateway(project, 0, date(2022, 6, 29))
+    url = reverse("commissioning:project_detail", args=[project.pk])
+    before = client_for(officer).get(url, {"as_of": "2022-06-28"})
+    on_the_day = client_for(officer).get(url, {"as_of": "2022-06-29"})
+    rows = {row.plan.rule.number: row for row in before.context["rows"]}
+    assert rows[0].record is None and rows[0].plan.passed_on is None
+    rows = {row.plan.rule.number: row for row in on_the_day.context["rows"]}
+    assert rows[0].record is not None and rows[0].plan.passed_on == date(2022, 6, 29)

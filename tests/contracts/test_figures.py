@@ -371,3 +371,20 @@ def test_the_spans_follow_the_notice_period(notice_months, deadline):
 
     assert spans[0].next_decision_deadline == deadline
     assert spans[0].valid_to == date(2029, 9, 30)
+
+
+def test_the_excess_is_what_the_years_over_spent_above_their_own_projections():
+    # £100 a year for two years; 2024/25 £10 over, 2025/26 £50 under: flagged for 2024/25, £10 over in it,
+    # although the two years together are £40 under.
+    facts = ContractFacts(
+        start=date(2024, 4, 1),
+        parts=(24,),
+        decisions=(),
+        annual_value=Decimal("100"),
+        spend={2024: Decimal("110"), 2025: Decimal("50")},
+    )
+    spend = contract_figures(facts, today=date(2026, 6, 1), notice_months=6).spend
+    assert spend.years_over == (2024,)
+    assert spend.excess == Decimal("10.00")
+    assert spend.variance.amount == Decimal("-40.00")
+    assert spend.is_over

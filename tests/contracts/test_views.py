@@ -717,3 +717,19 @@ def test_the_admin_shows_contracts_read_only(admin_client):
     assert page.status_code == HTTPStatus.OK
     assert 'name="_save"' not in html
     assert admin_client.get(reverse("admin:contracts_contract_add")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_page_for_a_day_shows_no_decision_taken_after_it(client_for, officer):
+    from contracts.services import option_exercise
+
+    contract = ContractFactory(reference="LATER", start_date=date(2026, 3, 31), term="1+1+1")
+    option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2026, 11, 20), today=TODAY
+    )
+    url = reverse("contracts:contract_detail", args=[contract.pk])
+    before = client_for(officer).get(url, {"as_of": "2026-11-19"}).content.decode()
+    on_the_day = client_for(officer).get(url, {"as_of": "2026-11-20"}).content.decode()
+    assert "Chief Officer, 20 Nov 2026" not in before
+    assert "No authorising decision recorded" not in before
+    assert "30 Mar 2027" in before  # the current end on 19 Nov
+    assert "Chief Officer, 20 Nov 2026" in on_the_day
