@@ -65,7 +65,7 @@ class ParsedRow:
     funding: tuple[FundingPart, ...]  # empty: the lead commissioner pays it all
     start_date: date
     term: str
-    options_exercised: int
+    options_exercised: int | None  # None: not given (a blank cell keeps what the register holds)
     annual_value: Decimal
     approved_value: Decimal | None
 
@@ -217,9 +217,9 @@ def parse_funding(text: str) -> tuple[FundingPart, ...]:
     return tuple(funding)
 
 
-def _options_exercised(text: str, term_parts: tuple[int, ...] | None, term: str) -> int:
+def _options_exercised(text: str, term_parts: tuple[int, ...] | None, term: str) -> int | None:
     if not text:
-        return 0
+        return None
     if not _WHOLE_NUMBER.fullmatch(text):
         raise CellError(f"options_exercised {_shown(text)} is not a whole number")
     exercised = int(text)
@@ -420,7 +420,7 @@ def _save(row: ParsedRow, *, today: date) -> bool:
     }
     contract = Contract.objects.filter(reference=row.reference).first()
     if contract is None:
-        services.contract_create(reference=row.reference, **facts)
+        services.contract_create(reference=row.reference, **{**facts, "options_exercised": row.options_exercised or 0})
         return True
     # contract_update resets what it is not given; the file has no column for these.
     services.contract_update(

@@ -430,9 +430,21 @@ def contract_update(
         option = by_order.get(order) or ContractOption(contract=contract, order=order)
         option.months = months
         if options_exercised is not None:
-            if order <= options_exercised and option.status != OptionStatus.EXERCISED:
+            wanted = OptionStatus.EXERCISED if order <= options_exercised else OptionStatus.AVAILABLE
+            changes = (option.status == OptionStatus.EXERCISED) != (wanted == OptionStatus.EXERCISED)
+            if changes and option.pk is not None and (option.decided_on or option.status == OptionStatus.DECLINED):
+                # A decision recorded on its own page is a fact with its day: a number of
+                # options exercised (a form, an imported file) never overwrites it.
+                when = f" on {format_day(option.decided_on)}" if option.decided_on else ""
+                raise ValidationError(
+                    {
+                        "options_exercised": f"{options_exercised} options exercised would undo option "
+                        f"{order}, {option.status}{when}; change a decision on the contract's page."
+                    }
+                )
+            if wanted == OptionStatus.EXERCISED and option.status != OptionStatus.EXERCISED:
                 _record_as_exercised(option)
-            elif order > options_exercised and option.status == OptionStatus.EXERCISED:
+            elif wanted == OptionStatus.AVAILABLE and option.status == OptionStatus.EXERCISED:
                 _reopen(option)
         kept.append(option)
     if options_exercised is not None and options_exercised != sum(

@@ -621,13 +621,9 @@ def test_an_import_that_contradicts_a_dated_decision_is_reported_not_raised(csv_
     ]
 
 
-@pytest.mark.xfail(
-    reason="the importer reads options_exercised as of the day it runs: re-importing an export made "
-    "--as-of a day before a dated exercise reopens the option (contract_update _reopen), losing the "
-    "recorded decision and its date",
-    strict=True,
-)
-def test_importing_an_earlier_export_keeps_decisions_dated_after_it(tmp_path):
+def test_importing_an_earlier_export_is_refused_and_keeps_decisions_dated_after_it(tmp_path):
+    # The file has no "as at" date, so a number of options exercised that would
+    # undo a decision recorded with its day is refused, never applied.
     from contracts.services import option_exercise
 
     contract = ContractFactory(reference="B-EXERCISE", start_date=date(2026, 3, 31), term="1+1+1")
@@ -637,9 +633,27 @@ def test_importing_an_earlier_export_keeps_decisions_dated_after_it(tmp_path):
     earlier = tmp_path / "earlier.csv"
     call_command("export_contracts", str(earlier), "--as-of", "2026-11-19", stdout=io.StringIO())
 
-    run_import(str(earlier))
+    message, lines = failed_import(str(earlier))
 
+    assert any("would undo option 1, exercised on 20 Nov 2026" in line for line in lines), lines
     assert list(contract.options.values_list("order", "status", "decided_on")) == [
         (1, "exercised", date(2026, 11, 20)),
+        (2, "available", None),
+    ]
+
+
+def test_a_blank_options_exercised_keeps_the_decisions_recorded(csv_file):
+    from contracts.services import option_exercise
+
+    contract = ContractFactory(reference="NCC-ILSS", start_date=date(2019, 7, 1), term="3+2+2")
+    option_exercise(
+        option=contract.options.get(order=1), decided_by="Chief Officer", decided_on=date(2022, 5, 3), today=TODAY
+    )
+    row = NOTTINGHAM_ILSS.split(",")
+    row[HEADER.split(",").index("options_exercised")] = ""
+    run_import(csv_file(",".join(row)))
+
+    assert list(contract.options.values_list("order", "status", "decided_on")) == [
+        (1, "exercised", date(2022, 5, 3)),
         (2, "available", None),
     ]
