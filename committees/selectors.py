@@ -497,17 +497,20 @@ def delegation_list(*, used: bool, today: date) -> QuerySet[Delegation]:
     )
     if used:
         queryset = queryset.prefetch_related(
-            Prefetch("officer_decisions", queryset=OfficerDecision.objects.order_by("decided_on", "pk"))
+            Prefetch(
+                "officer_decisions",
+                queryset=OfficerDecision.objects.filter(decided_on__lte=today).order_by("decided_on", "pk"),
+            )
         )
     return queryset.order_by(F("expires_on").asc(nulls_last=True), "-resolution_part__item__meeting__starts_at", "pk")
 
 
-def delegation_counts() -> dict[str, int]:
-    counts = Delegation.objects.aggregate(
-        unused=Count("pk", filter=~Q(decisions.delegation_is_used())),
-        used=Count("pk", filter=Q(decisions.delegation_is_used())),
-    )
-    return {"unused": counts["unused"], "used": counts["used"]}
+def delegation_counts(*, today: date) -> dict[str, int]:
+    """How many rows each tab of `delegation_list` holds on `today`."""
+    return {
+        "unused": delegation_list(used=False, today=today).count(),
+        "used": delegation_list(used=True, today=today).count(),
+    }
 
 
 # --- officer decisions -----------------------------------------------------------------------

@@ -497,8 +497,9 @@ def delegation_list(request):
         {
             "page": page_of(request, select_delegation_list(used=used, today=today)),
             "used": used,
-            "counts": delegation_counts(),
+            "counts": delegation_counts(today=today),
             "today": today,
+            "is_real_today": today == dates.real_today(),
             "query_without_page": query_without(request, "page"),
             "can_record": can(request.user, OfficerDecision, "add"),
         },

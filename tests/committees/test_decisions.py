@@ -211,4 +211,4 @@ def test_the_dashboard_and_the_delegation_list_agree_on_unused_delegations(parts
     assert list(dashboard.unused_delegations(today=TODAY)) == []
     assert list(selectors.delegation_list(used=False, today=TODAY)) == []
     assert list(selectors.delegation_list(used=True, today=TODAY)) == [delegation]
-    assert selectors.delegation_counts() == {"unused": 0, "used": 1}
+    assert selectors.delegation_counts(today=TODAY) == {"unused": 0, "used": 1}
