@@ -56,16 +56,20 @@ def year_values_on(today: date) -> QuerySet[ContractYearValue]:
     return ContractYearValue.objects.filter(figures__valid_from__lte=today, figures__valid_to__gte=today)
 
 
-def spend_over_projection(today: date) -> Exists:
-    """A year whose recorded spend (for a year begun by `today`) is above its projection on `today`."""
-    projected = year_values_on(today).filter(
-        figures__contract=OuterRef("contract"), financial_year=OuterRef("financial_year")
+def _spend_over_projection(today: date) -> Exists:
+    """A year whose recorded spend (for a year begun by `today`) is above its
+    projection on `today`. For a queryset carrying `figures_span`, the span of
+    the day (`with_figures`), so each spend year is one index lookup."""
+    projected = ContractYearValue.objects.filter(
+        figures=OuterRef(OuterRef("figures_span")), financial_year=OuterRef("financial_year")
     )
     return Exists(
         SpendRecord.objects.filter(contract=OuterRef("pk"), financial_year__lte=financial_year_of(today))
         .annotate(
             projected=Coalesce(
-                Subquery(projected.values("amount")[:1]), Value(Decimal("0")), output_field=DecimalField()
+                Subquery(projected.order_by().values("amount")[:1]),
+                Value(Decimal("0")),
+                output_field=DecimalField(),
             )
         )
         .filter(amount__gt=F("projected"))
@@ -77,7 +81,7 @@ def with_figures(queryset: QuerySet[Contract], *, today: date) -> QuerySet[Contr
     `status`, `option_late` (the next option's decision deadline has passed)
     and `spend_over` (a year's spend above its projection)."""
     queryset = queryset.filter(figures__valid_from__lte=today, figures__valid_to__gte=today).annotate(
-        **{name: F(f"figures__{name}") for name in FIGURES}
+        figures_span=F("figures__id"), **{name: F(f"figures__{name}") for name in FIGURES}
     )
     return queryset.annotate(
         status=_status(today),
@@ -85,5 +89,5 @@ def with_figures(queryset: QuerySet[Contract], *, today: date) -> QuerySet[Contr
         option_late=ExpressionWrapper(
             Q(next_decision_deadline__isnull=False, next_decision_deadline__lt=today), output_field=BooleanField()
         ),
-        spend_over=spend_over_projection(today),
+        spend_over=_spend_over_projection(today),
     )
