@@ -1,4 +1,16 @@
 from django.apps import AppConfig
+from django.urls import reverse
+
+
+def option_pages(*, contract, figures, today) -> dict[int, dict[str, str]]:
+    """The pages deciding each option of `contract`, by option number."""
+    return {
+        order: {
+            decision: reverse(f"committees:option_{decision}", args=[contract.pk, order])
+            for decision in ("exercise", "decline")
+        }
+        for order in range(1, len(figures.schedule.periods))
+    }
 
 
 class CommitteesConfig(AppConfig):
@@ -9,7 +21,9 @@ class CommitteesConfig(AppConfig):
         from commissioning.core.panels import register_contract_section
         from committees.authority import contract_decisions
 
-        # The contract page lists the decisions that act on the contract.
+        # The contract page lists the decisions that act on the contract, and its
+        # options are decided here, with the decision that authorised them.
         register_contract_section(
             "decisions", lambda *, contract, figures, today: contract_decisions(contract=contract, today=today)
         )
+        register_contract_section("option_pages", option_pages)
