@@ -178,6 +178,7 @@ def test_the_boundary_days_are_accepted(client_for, manager, world):
             "funding-MAX_NUM_FORMS": "10",
             "funding-0-organisation": "",
             "funding-0-percent": "",
+            "version": project.version,
         }
         response = client_for(manager).post(url, data)
         assert response.status_code == HTTPStatus.FOUND, _text(response)

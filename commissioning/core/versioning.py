@@ -21,7 +21,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.forms.utils import pretty_name
 
@@ -119,10 +119,26 @@ class VersionedFormMixin:
         if not self.is_edit:
             return
         shown = self.read_snapshot()
-        self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=version)
+        # Required: an edit posted without the version it was read at (a page
+        # opened before an upgrade, say) cannot be checked, so it is refused too.
+        self.fields[VERSION_FIELD] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            initial=version,
+            error_messages={
+                "required": "This page was opened before it could say which version it shows. Reload it and "
+                "make your changes again."
+            },
+        )
         self.fields[READ_VALUES_FIELD] = forms.CharField(
             widget=forms.HiddenInput, required=False, initial=signing.dumps(shown, salt=_SALT)
         )
+
+    def full_clean(self):
+        super().full_clean()
+        # The version is a hidden field: an error on it is the form's, shown at the top.
+        if self.is_edit and self._errors and VERSION_FIELD in self._errors:
+            errors = self._errors.pop(VERSION_FIELD)
+            self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield")).extend(errors)
 
     def editable_fields(self) -> list[str]:
         """The fields a person can change on this form."""

@@ -347,6 +347,7 @@ def test_editing_a_project_adds_its_successor_and_keeps_following_the_incumbents
             estimated_term="5+2+2",
             baseline_annual_cost="2800000",
             baseline_year="2022",
+            version=project.version,
         ),
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -584,6 +585,7 @@ def test_editing_a_project_stores_its_legislation_and_route(client_for, manager)
             estimated_term="5+2+2",
             legislation="psr",
             route="direct_award",
+            version=project.version,
         ),
     )
     assert response.status_code == HTTPStatus.FOUND

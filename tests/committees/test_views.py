@@ -438,6 +438,7 @@ def test_the_clerk_edits_an_items_minutes(client_for, clerk, chain):
             f"{prefix}-title": item.title,
             f"{prefix}-report": chain["report"].pk,
             f"{prefix}-minutes": "The Executive considered the report.",
+            f"{prefix}-version": item.version,
         },
     )
     assert response.url.endswith(f"#item-{item.pk}")
@@ -632,6 +633,7 @@ def test_the_clerk_updates_the_meeting_details(client_for, clerk, chain):
         "status": "held",
         "agenda_published_on": "2022-11-22",
         "decisions_published_on": "2022-11-29",
+        "version": meeting.version,
     }
     response = client.post(reverse("committees:meeting_update", args=[meeting.pk]), data)
     assert "Decisions cannot be published before the meeting." in _html(response)
@@ -824,6 +826,7 @@ def test_the_clerk_edits_a_report(client_for, clerk, chain, contract):
             "kind": "gateway",
             "gateway_number": "",
             "contracts": [contract.pk],
+            "version": report.version,
         },
     )
     assert "A gateway report needs its gateway number." in _html(response)
@@ -836,6 +839,7 @@ def test_the_clerk_edits_a_report(client_for, clerk, chain, contract):
             "gateway_number": "1",
             "is_exempt": "on",
             "exempt_paragraph": "3",
+            "version": report.version,
         },
     )
     assert response.url == report.get_absolute_url()

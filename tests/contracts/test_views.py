@@ -411,6 +411,7 @@ def test_it_registers_the_legislation_and_the_route_apart(client_for, officer):
 def test_it_edits_the_legislation_and_the_route(client_for, officer):
     contract = ContractFactory(reference="EDIT", start_date=date(2024, 10, 1))
     data = _form_data(reference="EDIT", legislation="pcr_2015", route="call_off")
+    data["version"] = contract.version
     response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
     assert response.status_code == HTTPStatus.FOUND
     assert Contract.objects.filter(pk=contract.pk).values_list("legislation", "route").get() == (
@@ -492,6 +493,7 @@ def test_it_edits_a_contract_and_keeps_decisions(client_for, officer):
     contract = ContractFactory(reference="EDIT", start_date=date(2019, 10, 1), term="3+2", options_exercised=1)
     data = _form_data(reference="EDIT", term="3+2+1", annual_value="120000", start_date="2019-10-01")
     del data["options_exercised"]
+    data["version"] = contract.version
     response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
     assert response.status_code == HTTPStatus.FOUND
     contract.refresh_from_db()
@@ -630,6 +632,7 @@ def test_editing_one_field_alone_saves_it(client_for, officer, field, posted, st
     )
     del data["options_exercised"]
     data[field] = posted
+    data["version"] = contract.version
     response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
     assert response.status_code == HTTPStatus.FOUND
     assert getattr(Contract.objects.get(pk=contract.pk), field) == stored
@@ -733,3 +736,20 @@ def test_the_page_for_a_day_shows_no_decision_taken_after_it(client_for, officer
     assert "No authorising decision recorded" not in before
     assert "30 Mar 2027" in before  # the current end on 19 Nov
     assert "Chief Officer, 20 Nov 2026" in on_the_day
+
+
+def test_an_edit_posted_without_the_version_it_was_read_at_is_refused(client_for, officer):
+    contract = support_at_home()
+    data = _form_data(reference=contract.reference, lead_commissioner=contract.lead_commissioner_id)
+    data.update(
+        {
+            "title": "Renamed",
+            "service_area": contract.service_area_id,
+            "providers": [p.pk for p in contract.providers.all()],
+        }
+    )
+    del data["options_exercised"]
+    response = client_for(officer).post(reverse("contracts:contract_update", args=[contract.pk]), data)
+    assert response.status_code == HTTPStatus.OK
+    assert "Reload it and make your changes again." in response.content.decode()
+    assert Contract.objects.get(pk=contract.pk).title == "Support at home"
