@@ -218,21 +218,7 @@ def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOpti
 def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -> bool:
     """Whether the stored spans are exactly what the facts give (the daily check)."""
     spans = _spans_of(contract, options)
-    wanted = [
-        (
-            span.valid_from,
-            span.valid_to,
-            span.current_end,
-            span.final_end,
-            span.next_option,
-            span.next_decision_deadline,
-            span.options_exercised,
-            span.committed_value,
-            span.whole_life_value,
-            span.year_values,
-        )
-        for span in spans
-    ]
+    wanted = [(span.valid_from, span.valid_to, *span.kept()) for span in spans]
     stored = [
         (
             row.valid_from,
