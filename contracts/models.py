@@ -132,9 +132,25 @@ class Contract(DatesInRange, models.Model):
     route = models.CharField(max_length=20, choices=Route.choices, default=Route.LIGHT_TOUCH)
     lead_commissioner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_contracts")
     providers = models.ManyToManyField(Provider, related_name="contracts")
-    start_date = models.DateField()
-    term = models.CharField(max_length=60, help_text="Years, or months with m: 5+2+2, 3+2, 18m+6m.")
-    annual_value = models.DecimalField(**MONEY)
+    directorate = models.CharField(
+        "directorate or service responsible",
+        max_length=200,
+        blank=True,
+        help_text="As the council's register names it.",
+    )
+    procurement_classification = models.CharField(max_length=200, blank=True)
+    # A register may not know the start, the end or the value: such a contract is
+    # kept, shown with what is missing, and left out of the figures that need it.
+    start_date = models.DateField(null=True, blank=True)
+    term = models.CharField(max_length=60, blank=True, help_text="Years, or months with m: 5+2+2, 3+2, 18m+6m.")
+    end_date = models.DateField(
+        "end date of the initial term",
+        null=True,
+        blank=True,
+        help_text="The last day of the initial term when the contract gives it; blank to count it from the term.",
+    )
+    review_date = models.DateField(null=True, blank=True)
+    annual_value = models.DecimalField(**MONEY, null=True, blank=True)
     annual_uplift_percent = models.DecimalField(
         "annual uplift (%)",
         max_digits=5,
@@ -152,7 +168,7 @@ class Contract(DatesInRange, models.Model):
     notes = models.TextField(blank=True)
 
     # Does not depend on the day: kept by contracts.services with the spans below.
-    initial_end_date = models.DateField(editable=False)
+    initial_end_date = models.DateField(null=True, editable=False)
 
     version = models.PositiveIntegerField(
         default=1,
@@ -167,7 +183,10 @@ class Contract(DatesInRange, models.Model):
     class Meta:
         ordering = ["reference"]
         constraints = [
-            models.CheckConstraint(condition=Q(annual_value__gte=0), name="contract_annual_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(annual_value__isnull=True) | Q(annual_value__gte=0),
+                name="contract_annual_value_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(approved_value__isnull=True) | Q(approved_value__gte=0),
                 name="contract_approved_value_not_negative",
@@ -178,6 +197,10 @@ class Contract(DatesInRange, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(initial_end_date__gte=F("start_date")), name="contract_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="contract_end_date_after_start",
             ),
         ]
 
@@ -199,7 +222,9 @@ class ContractOption(DatesInRange, models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    # An option runs for a number of months, or to a day the contract gives.
+    months = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    end_date = models.DateField(null=True, blank=True, help_text="The option's last day, when given as a date.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.AVAILABLE)
     decided_by = models.CharField(
         max_length=200, blank=True, help_text="Who took the decision, e.g. Chief Officer, Adult Social Care."
@@ -214,6 +239,9 @@ class ContractOption(DatesInRange, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "order"], name="option_order_unique_per_contract"),
             models.CheckConstraint(condition=Q(months__gte=1), name="option_at_least_one_month"),
+            models.CheckConstraint(
+                condition=Q(months__isnull=False) | Q(end_date__isnull=False), name="option_months_or_end_date"
+            ),
             models.CheckConstraint(condition=Q(order__gte=1), name="option_order_from_one"),
         ]
 
@@ -288,8 +316,9 @@ class ContractFigures(models.Model):
     next_option = models.PositiveSmallIntegerField(null=True)
     next_decision_deadline = models.DateField(null=True)
     options_exercised = models.PositiveSmallIntegerField()
-    committed_value = models.DecimalField(max_digits=14, decimal_places=2)
-    whole_life_value = models.DecimalField(max_digits=14, decimal_places=2)
+    # Unknown when the register does not know the value.
+    committed_value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    whole_life_value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
 
     class Meta:
         ordering = ["contract", "valid_from"]
