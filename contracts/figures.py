@@ -13,6 +13,11 @@ facts dated on or before D.
 and sorts on stay the same; the register stores them (``ContractFigures``) so
 that a list "as of" any day is a query, and a property test holds the stored
 spans equal to this function. No Django here.
+
+A register may not know a contract's start, the end of its initial term or its
+value (``missing_facts``). With no dates there are no figures at all
+(``contract_figures`` gives None, ``figure_spans`` no span); with dates but no
+value, the dates and statuses are worked out and every money figure is None.
 """
 
 from collections.abc import Mapping
@@ -27,7 +32,7 @@ from contracts.money import (
     split_by_shares,
     variance,
 )
-from contracts.terms import Decision, Schedule, schedule
+from contracts.terms import Decision, Part, Schedule, schedule
 
 _ONE_DAY = timedelta(days=1)
 ZERO = Decimal("0.00")
@@ -35,14 +40,40 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class ContractFacts:
-    start: date
-    parts: tuple[int, ...]  # months of the initial term, then of each option
+    start: date | None  # None when the register does not know it
+    # The initial term, then each option: months or the last day (``terms.Part``).
+    # The initial term is None when neither a term nor an end date is known.
+    parts: tuple[Part | None, ...]
     decisions: tuple[Decision, ...]  # one per option, in order
-    annual_value: Decimal
+    annual_value: Decimal | None
     uplift_percent: Decimal = Decimal("0")
     approved_value: Decimal | None = None
     funding_percents: tuple[Decimal, ...] = ()
     spend: Mapping[int, Decimal] = field(default_factory=dict)  # financial year -> actual spend
+
+
+START_DATE = "start date"
+END_DATE = "end date"
+VALUE = "value"
+
+
+def missing_facts(facts: ContractFacts) -> tuple[str, ...]:
+    """What the register does not know about a contract, of the start date,
+    the end date (no term and no end of the initial term) and the value. A
+    contract missing any is incomplete: left out of the figures that need it."""
+    missing = []
+    if facts.start is None:
+        missing.append(START_DATE)
+    if not facts.parts or facts.parts[0] is None:
+        missing.append(END_DATE)
+    if facts.annual_value is None:
+        missing.append(VALUE)
+    return tuple(missing)
+
+
+def has_dates(facts: ContractFacts) -> bool:
+    """Whether the contract's periods can be worked out: its start and the end of its initial term are known."""
+    return not {START_DATE, END_DATE} & set(missing_facts(facts))
 
 
 @dataclass(frozen=True)
@@ -66,9 +97,11 @@ class SpendComparison:
 class Figures:
     today: date
     schedule: Schedule
-    period_values: tuple[Decimal, ...]  # every period of the term, taken or not
-    committed_value: Decimal
-    whole_life_value: Decimal
+    # Every period of the term, taken or not. The money figures are None, and
+    # there are no year values, when the register does not know the value.
+    period_values: tuple[Decimal | None, ...]
+    committed_value: Decimal | None
+    whole_life_value: Decimal | None
     year_values: dict[int, Decimal]  # what the whole-life value covers, by financial year
     approved_variance: Variance | None
     spend_by_year: dict[int, Decimal]  # spend recorded for the years begun by the day
@@ -77,8 +110,12 @@ class Figures:
     funding_whole_life: tuple[Decimal, ...]
 
     @property
-    def initial_value(self) -> Decimal:
+    def initial_value(self) -> Decimal | None:
         return self.period_values[0]
+
+    @property
+    def value_known(self) -> bool:
+        return self.whole_life_value is not None
 
 
 def _spend_on(facts: ContractFacts, today: date) -> dict[int, Decimal]:
@@ -105,10 +142,30 @@ def _compare_spend(spend: Mapping[int, Decimal], year_values: Mapping[int, Decim
     )
 
 
-def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -> Figures:
-    """Every figure of the contract on ``today``, from the facts dated on or before it."""
+def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -> Figures | None:
+    """Every figure of the contract on ``today``, from the facts dated on or
+    before it; None when its dates are not known (``has_dates``)."""
+    if not has_dates(facts):
+        return None
     result = schedule(facts.start, facts.parts, facts.decisions, today=today, notice_months=notice_months)
-    values = period_values(facts.annual_value, facts.parts, uplift_percent=facts.uplift_percent)
+    spend = _spend_on(facts, today)
+    if facts.annual_value is None:
+        return Figures(
+            today=today,
+            schedule=result,
+            period_values=tuple(None for _ in result.periods),
+            committed_value=None,
+            whole_life_value=None,
+            year_values={},
+            approved_variance=None,
+            spend_by_year=spend,
+            spend=None,
+            funding_annual=(),
+            funding_whole_life=(),
+        )
+    values = period_values(
+        facts.annual_value, [period.months for period in result.periods], uplift_percent=facts.uplift_percent
+    )
     included = result.included_periods
     committed_value = sum((values[i] for i in result.committed_periods), ZERO)
     whole_life_value = sum((values[i] for i in included), ZERO)
@@ -120,7 +177,6 @@ def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -
         uplift_percent=facts.uplift_percent,
     )
     percents = list(facts.funding_percents)
-    spend = _spend_on(facts, today)
     return Figures(
         today=today,
         schedule=result,
@@ -152,8 +208,8 @@ class FigureSpan:
     next_option: int | None
     next_decision_deadline: date | None
     options_exercised: int
-    committed_value: Decimal
-    whole_life_value: Decimal
+    committed_value: Decimal | None  # None when the value is not known
+    whole_life_value: Decimal | None
     year_values: tuple[tuple[int, Decimal], ...]
 
     def kept(self) -> tuple:
@@ -191,8 +247,11 @@ def figure_spans(facts: ContractFacts, *, notice_months: int) -> list[FigureSpan
 
     They change only on the day a dated decision starts to count and on the
     day an open option lapses (the day after the current end), so the figures
-    are worked out by ``contract_figures`` on each such day.
+    are worked out by ``contract_figures`` on each such day. A contract whose
+    dates are not known has no span: it is in no figure that needs a date.
     """
+    if not has_dates(facts):
+        return []
     decision_days = sorted({d.decided_on for d in facts.decisions if d.decided_on is not None})
     spans: list[FigureSpan] = []
     day = date.min

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
 
-from contracts.terms import next_start
+from contracts.terms import Part, next_start, periods
 
 PENNY = Decimal("0.01")
 _PERCENT_PLACES = Decimal("0.1")
@@ -21,6 +21,8 @@ _HUNDRED = Decimal(100)
 # Ample for any council budget and for compounding an uplift over decades.
 _CONTEXT = Context(prec=60)
 _ONE_DAY = timedelta(days=1)
+# How far either side of the rounded quotient `annual_value_for` looks.
+_SEARCH_PENNIES = 5
 
 
 def _as_decimal(value: Decimal | int | str, *, what: str = "An amount") -> Decimal:
@@ -57,17 +59,28 @@ def _uplift_factor(uplift_percent: Decimal | int | str) -> Fraction:
     return 1 + Fraction(uplift) / 100
 
 
-def _check_months(months: int, first_month_index: int = 0) -> None:
+# A length in months: whole, or with the part-month of a period given by its last day.
+Months = int | Fraction
+
+
+def _check_months(months: Months, first_month_index: Months = 0) -> None:
     if months < 0:
         raise ValueError("The number of months cannot be negative.")
     if first_month_index < 0:
         raise ValueError("The first month index cannot be negative.")
 
 
-def _exact_total(annual: Decimal, months: int, uplift_percent: Decimal, first_month_index: int) -> Fraction:
+def _exact_total(annual: Decimal, months: Months, uplift_percent: Decimal, first_month_index: Months) -> Fraction:
     _check_months(months, first_month_index)
     annual_exact = Fraction(_as_decimal(annual, what="The annual value"))
-    factor = _uplift_factor(uplift_percent)
+    return _exact_stretch(annual_exact, _uplift_factor(uplift_percent), first_month_index, months)
+
+
+def _exact_stretch(annual_exact: Fraction, factor: Fraction, first_month_index: Months, months: Months) -> Fraction:
+    """The exact value of ``months`` from ``first_month_index`` (both counted in
+    months from the contract's start, either may hold a part-month): annual / 12
+    a month, uplifted once per contract year, so a stretch crossing a contract
+    anniversary is priced at each year's rate."""
     twelfths = Fraction(0)
     month = first_month_index
     end = first_month_index + months
@@ -81,22 +94,27 @@ def _exact_total(annual: Decimal, months: int, uplift_percent: Decimal, first_mo
 
 def period_value(
     annual: Decimal,
-    months: int,
+    months: Months,
     *,
     uplift_percent: Decimal = Decimal(0),
-    first_month_index: int = 0,
+    first_month_index: Months = 0,
 ) -> Decimal:
     """The value of ``months`` contract months from month ``first_month_index``
     (each annual / 12, uplifted once per contract year counted from the
-    contract's start: month 60 is in year 5), summed exactly and rounded to the penny."""
+    contract's start: month 60 is in year 5), summed exactly and rounded to the penny.
+
+    A period given by its last day has a part-month (``terms.months_between``):
+    1 Apr 2020 to 15 Aug 2023 is 40 + 15/31 months, so at £120,000 a year it is
+    worth £120,000 × (40 + 15/31) / 12 = £404,838.71."""
     return _fraction_to_money(_exact_total(annual, months, uplift_percent, first_month_index))
 
 
 def period_values(
-    annual: Decimal, parts: Sequence[int], *, uplift_percent: Decimal = Decimal(0)
+    annual: Decimal, parts: Sequence[Months], *, uplift_percent: Decimal = Decimal(0)
 ) -> tuple[Decimal, ...]:
     """The rounded value of each period of a term (initial term, then each
-    option), the uplift counted in contract years from the contract's start."""
+    option) from its length in months (``Period.months``), the uplift counted
+    in contract years from the contract's start."""
     values = []
     first_month_index = 0
     for months in parts:
@@ -105,7 +123,7 @@ def period_values(
     return tuple(values)
 
 
-def whole_value(annual: Decimal, parts: Sequence[int], *, uplift_percent: Decimal = Decimal(0)) -> Decimal:
+def whole_value(annual: Decimal, parts: Sequence[Months], *, uplift_percent: Decimal = Decimal(0)) -> Decimal:
     """The sum of the rounded values of ``parts``, the first periods of a term:
     the committed value with the committed periods, the whole-life value with
     the included ones. Being a sum of rounded parts, the parts a page shows
@@ -150,23 +168,29 @@ def financial_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
-def _period_year_spread(
-    start: date, months: int, month_value_of, first_month_index: int, total: Decimal
-) -> dict[int, Decimal]:
+def _period_year_spread(period, value_of, first_month_index: Months, total: Decimal) -> dict[int, Decimal]:
+    """One period's value by financial year. Month ``i`` runs from
+    ``next_start(period.start, i)`` to the day before the next; a period given
+    by its last day ends in a part-month, worth its share of a whole month by
+    days. A month that crosses 31 March is split by days."""
     exact: dict[int, Fraction] = {}
-    for i in range(months):
-        month_value = month_value_of(first_month_index + i)
-        first = next_start(start, i)
-        last = next_start(start, i + 1) - _ONE_DAY
+    month = 0
+    while month < period.months:
+        first = next_start(period.start, month)
+        after = next_start(period.start, month + 1)
+        length = min(Fraction(1), period.months - month)
+        last = min(after - _ONE_DAY, period.end)
+        month_value = value_of(first_month_index + month, length)
         year, last_year = financial_year_of(first), financial_year_of(last)
         if year == last_year:
             exact[year] = exact.get(year, Fraction(0)) + month_value
-            continue
-        days = (last - first).days + 1
-        days_before_april = (date(last_year, 4, 1) - first).days
-        before = month_value * days_before_april / days
-        exact[year] = exact.get(year, Fraction(0)) + before
-        exact[last_year] = exact.get(last_year, Fraction(0)) + month_value - before
+        else:
+            days = (last - first).days + 1
+            days_before_april = (date(last_year, 4, 1) - first).days
+            before = month_value * days_before_april / days
+            exact[year] = exact.get(year, Fraction(0)) + before
+            exact[last_year] = exact.get(last_year, Fraction(0)) + month_value - before
+        month += 1
     years = sorted(exact)
     spread = {year: _fraction_to_money(exact[year]) for year in years[:-1]}
     if years:
@@ -177,38 +201,65 @@ def _period_year_spread(
 def financial_year_spread(
     start: date,
     annual: Decimal,
-    parts: Sequence[int],
+    parts: Sequence[Part],
     *,
     uplift_percent: Decimal = Decimal(0),
 ) -> dict[int, Decimal]:
     """Value per financial year (keyed by its start year, in order) of ``parts``,
-    the first periods of a term that starts on ``start``.
+    the first periods of a term that starts on ``start`` (each in months or by
+    its last day, as ``terms.periods`` reads them).
 
     Months are counted from each period's own start: month ``i`` of a period
     runs from ``next_start(period_start, i)`` to the day before the next, so a
     period never lends days to a year it does not touch; a month that crosses
-    31 March is split by days. Each period's years are rounded to the penny and
-    its last year takes the remainder, so they add up to the period's value, and
-    all years to ``whole_value`` exactly.
+    31 March is split by days, and so is a period's final part-month. Each
+    period's years are rounded to the penny and its last year takes the
+    remainder, so they add up to the period's value, and all years to
+    ``whole_value`` exactly.
     """
     annual_exact = Fraction(_as_decimal(annual, what="The annual value"))
     factor = _uplift_factor(uplift_percent)
 
-    def month_value_of(contract_month: int) -> Fraction:
-        return annual_exact * factor ** (contract_month // 12) / 12
+    def value_of(first_month_index: Months, months: Months) -> Fraction:
+        return _exact_stretch(annual_exact, factor, first_month_index, months)
 
-    values = period_values(annual, parts, uplift_percent=uplift_percent)
+    if not parts:
+        return {}
+    all_periods = periods(start, parts)
+    values = period_values(annual, [period.months for period in all_periods], uplift_percent=uplift_percent)
     spread: dict[int, Decimal] = {}
-    first_month_index = 0
-    period_start = start
-    for months, total in zip(parts, values):
-        _check_months(months)
-        for year, amount in _period_year_spread(period_start, months, month_value_of, first_month_index, total).items():
+    first_month_index: Months = 0
+    for period, total in zip(all_periods, values):
+        for year, amount in _period_year_spread(period, value_of, first_month_index, total).items():
             spread[year] = spread.get(year, Decimal("0.00")) + amount
-        first_month_index += months
-        if months:
-            period_start = next_start(period_start, months)
+        first_month_index += period.months
     return dict(sorted(spread.items()))
+
+
+def annual_value_for(whole: Decimal, lengths: Sequence[Months], *, uplift_percent: Decimal = Decimal(0)) -> Decimal:
+    """The annual value whose ``whole_value`` over ``lengths`` (the periods'
+    months, ``Period.months``) is exactly ``whole``: for a register that gives
+    a contract's total value rather than its annual value. The rounded quotient
+    is tried first, then the pennies either side of it, nearest first; raises
+    ValueError when no annual value to the penny gives ``whole`` back."""
+    whole = to_money(whole)
+    if whole < 0:
+        raise ValueError("A contract's value cannot be negative.")
+    factor = _uplift_factor(uplift_percent)
+    total_months = sum(lengths, Fraction(0))
+    if total_months <= 0:
+        raise ValueError("A value can be spread only over at least one day.")
+    # The value of an annual £1 over the periods, exactly: every period is linear in the annual value.
+    per_pound = _exact_stretch(Fraction(1), factor, 0, total_months)
+    guess = _fraction_to_money(Fraction(whole) / per_pound)
+    for pennies in sorted(range(-_SEARCH_PENNIES, _SEARCH_PENNIES + 1), key=abs):
+        annual = guess + pennies * PENNY
+        if annual >= 0 and whole_value(annual, lengths, uplift_percent=uplift_percent) == whole:
+            return annual
+    raise ValueError(
+        f"No annual value to the penny gives a whole value of {format_money(whole)} over these periods; "
+        "enter the annual value instead."
+    )
 
 
 def check_shares(shares: Sequence[tuple[str, Decimal]]) -> None:

@@ -6,6 +6,7 @@ it was. After any change to a contract's facts, `_store_figures` rewrites the
 figures kept for SQL from `contracts.figures.figure_spans`: the one writer.
 """
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from django.db import transaction
 
 from commissioning.core import dates, versioning
 from commissioning.core.formatting import format_day
-from contracts.figures import ContractFacts, Figures, FigureSpan, contract_figures, figure_spans
+from contracts.figures import VALUE, ContractFacts, Figures, FigureSpan, contract_figures, figure_spans, missing_facts
 from contracts.models import (
     Contract,
     ContractFigures,
@@ -49,10 +50,13 @@ def contract_facts(
     spend: Sequence[SpendRecord] = (),
     shares: Sequence[FundingShare] = (),
 ) -> ContractFacts:
-    """The recorded facts of a contract, from rows already loaded."""
+    """The recorded facts of a contract, from rows already loaded. The initial
+    term ends on `end_date` when the contract gives it, else by the term's first
+    part; each option runs to its `end_date` when given, else for its months."""
+    initial = contract.end_date or (parse_term(contract.term)[0] if contract.term else None)
     return ContractFacts(
         start=contract.start_date,
-        parts=(parse_term(contract.term)[0], *(option.months for option in options)),
+        parts=(initial, *(option.end_date or option.months for option in options)),
         decisions=tuple(Decision(option.status, option.decided_on) for option in options),
         annual_value=contract.annual_value,
         uplift_percent=contract.annual_uplift_percent,
@@ -69,15 +73,24 @@ def figures_of(
     today: date,
     spend: Sequence[SpendRecord] = (),
     shares: Sequence[FundingShare] = (),
-) -> Figures:
-    """Every figure of the contract on `today`, from the rows given."""
+) -> Figures | None:
+    """Every figure of the contract on `today`, from the rows given; None for a
+    contract whose start or end is not known (`missing_of` says which)."""
     facts = contract_facts(contract, options, spend=spend, shares=shares)
     return contract_figures(facts, today=today, notice_months=settings.OPTION_NOTICE_MONTHS)
 
 
-def contract_schedule(contract: Contract, options: Sequence[ContractOption], *, today: date) -> Schedule:
-    """The contract's periods and dates on `today`, from its term and recorded options."""
-    return figures_of(contract, options, today=today).schedule
+def missing_of(contract: Contract, options: Sequence[ContractOption] = ()) -> tuple[str, ...]:
+    """What the register does not know about the contract ("start date", "end
+    date", "value"): `contracts.figures.missing_facts` of its facts."""
+    return missing_facts(contract_facts(contract, options))
+
+
+def contract_schedule(contract: Contract, options: Sequence[ContractOption], *, today: date) -> Schedule | None:
+    """The contract's periods and dates on `today`, from its term and recorded
+    options; None when its start or end is not known."""
+    figures = figures_of(contract, options, today=today)
+    return figures.schedule if figures is not None else None
 
 
 def parse_term_or_error(term: str, *, field: str = "term") -> tuple[int, ...]:
@@ -114,16 +127,34 @@ def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
 
 
 def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field: str = NON_FIELD_ERRORS) -> None:
-    """Refuse facts the rules cannot read on some day: options taken out of
-    order, a decision dated before the start, or a decision on an option that
-    was not the one open on the day it is dated (the rule `_decide` applies).
+    """Refuse contradictory facts: an end before the start, an option ending
+    no later than the period before it, options taken out of order, a decision
+    dated before the start, or a decision on an option that was not the one
+    open on the day it is dated (the rule `_decide` applies). Facts that are
+    missing are not contradictory: the contract is then incomplete.
     `field` is the one the error is shown against (what the change touched)."""
+    start = contract.start_date
+    if start is not None and contract.end_date is not None and contract.end_date < start:
+        raise ValidationError(
+            {
+                "end_date": f"The initial term cannot end on {format_day(contract.end_date)}, "
+                f"before the contract starts on {format_day(start)}."
+            }
+        )
+    for earlier, later in zip(options, options[1:]):
+        if earlier.end_date and later.end_date and later.end_date <= earlier.end_date:
+            raise ValidationError(
+                {
+                    field: f"Option {later.order} ends on {format_day(later.end_date)}, not after option "
+                    f"{earlier.order}, which ends on {format_day(earlier.end_date)}."
+                }
+            )
     for option in options:
-        if option.decided_on is not None and option.decided_on < contract.start_date:
+        if start is not None and option.decided_on is not None and option.decided_on < start:
             raise ValidationError(
                 {
                     field: f"Option {option.order} was {option.status} on {format_day(option.decided_on)}, "
-                    f"before the contract starts on {format_day(contract.start_date)}."
+                    f"before the contract starts on {format_day(start)}."
                 }
             )
     try:
@@ -133,8 +164,13 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
     for option in options:
         if option.status == OptionStatus.AVAILABLE or option.decided_on is None:
             continue
-        undecided = [ContractOption(order=o.order, months=o.months) if o.order == option.order else o for o in options]
+        undecided = [
+            ContractOption(order=o.order, months=o.months, end_date=o.end_date) if o.order == option.order else o
+            for o in options
+        ]
         on_the_day = contract_schedule(contract, undecided, today=option.decided_on)
+        if on_the_day is None:
+            continue  # dates not known: nothing to hold the decision against yet
         if option.status == OptionStatus.DECLINED and on_the_day.option_statuses[option.order - 1] in _CLOSED:
             continue  # closed already by an earlier option declined (rows written that way before)
         if on_the_day.next_option != option.order:
@@ -189,7 +225,7 @@ def _store_figures(contract: Contract, options: Sequence[ContractOption]) -> Non
     `ContractYearValue` and `Contract.initial_end_date`; it changes no fact.
     """
     spans = _spans_of(contract, options)
-    initial_end = spans[0].initial_end
+    initial_end = _initial_end(spans)
     if contract.initial_end_date != initial_end:
         contract.initial_end_date = initial_end
         Contract.objects.filter(pk=contract.pk).update(initial_end_date=initial_end)
@@ -197,9 +233,14 @@ def _store_figures(contract: Contract, options: Sequence[ContractOption]) -> Non
     _insert_figures([(contract, spans)])
 
 
-def initial_end_of(contract: Contract, options: Sequence[ContractOption]) -> date:
-    """The end of the initial term, for a contract not yet saved (`figures_store_many`)."""
-    return contract_schedule(contract, options, today=contract.start_date).initial_end
+def _initial_end(spans: Sequence[FigureSpan]) -> date | None:
+    return spans[0].initial_end if spans else None
+
+
+def initial_end_of(contract: Contract, options: Sequence[ContractOption]) -> date | None:
+    """The end of the initial term, for a contract not yet saved (`figures_store_many`);
+    None when its start or end is not known."""
+    return _initial_end(_spans_of(contract, options))
 
 
 def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOption]]]) -> None:
@@ -209,7 +250,7 @@ def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOpti
     pairs = []
     for contract, options in contracts:
         spans = _spans_of(contract, options)
-        if contract.initial_end_date != spans[0].initial_end:
+        if contract.initial_end_date != _initial_end(spans):
             raise ValueError(f"{contract.reference}: initial_end_date must come from initial_end_of().")
         pairs.append((contract, spans))
     _insert_figures(pairs)
@@ -234,7 +275,7 @@ def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -
         )
         for row in contract.figures.all()
     ]
-    return contract.initial_end_date == spans[0].initial_end and stored == wanted
+    return contract.initial_end_date == _initial_end(spans) and stored == wanted
 
 
 def _full_clean(contract: Contract) -> None:
@@ -247,6 +288,22 @@ def _validate_providers(providers: Sequence[Provider]) -> None:
         raise ValidationError({"providers": "Choose at least one provider."})
 
 
+def _option_parts(parts: Sequence[int], option_end_dates: Sequence[date]) -> list[tuple[int | None, date | None]]:
+    """(months, end date) of each option: from the term, or from the end dates
+    when the term gives no options."""
+    if parts[1:] and option_end_dates:
+        raise ValidationError({"option_end_dates": "Give the options by the term or by their end dates, not both."})
+    if option_end_dates:
+        dates.require_in_range(**{f"option {n}": d for n, d in enumerate(option_end_dates, start=1)})
+        return [(None, end) for end in option_end_dates]
+    return [(months, None) for months in parts[1:]]
+
+
+def _read_term(term: str) -> tuple[int, ...]:
+    """The parts of a term, or none for a blank term (end unknown, or given by an end date)."""
+    return parse_term_or_error(term) if term.strip() else ()
+
+
 @transaction.atomic
 def contract_create(
     *,
@@ -255,9 +312,9 @@ def contract_create(
     service_area: ServiceArea,
     lead_commissioner: Organisation,
     providers: Sequence[Provider],
-    start_date: date,
+    start_date: date | None,
     term: str,
-    annual_value: Decimal,
+    annual_value: Decimal | None,
     contract_type: str = Contract.ContractType.BLOCK,
     legislation: str = Contract.Legislation.PA_2023,
     route: str = Contract.Route.LIGHT_TOUCH,
@@ -267,11 +324,24 @@ def contract_create(
     notes: str = "",
     funding: Sequence[Share] | None = None,
     options_exercised: int = 0,
+    end_date: date | None = None,
+    review_date: date | None = None,
+    directorate: str = "",
+    procurement_classification: str = "",
+    option_end_dates: Sequence[date] = (),
 ) -> Contract:
-    dates.require_in_range(start_date=start_date)
-    parts = parse_term_or_error(term)
+    """Register a contract. `start_date`, `term` (blank) and `annual_value` may be
+    unknown (None): the contract is then kept as incomplete (`missing_of`) and
+    left out of the figures that need what it lacks. `end_date` is the last day
+    of the initial term when the contract gives it, and wins over the term's
+    first part. `option_end_dates` gives the options by their last days, in
+    order, for a contract whose term gives no options (a register's "extension
+    to 31 Mar 2025"); giving both is refused."""
+    dates.require_in_range(start_date=start_date, end_date=end_date, review_date=review_date)
+    parts = _read_term(term)
     _validate_providers(providers)
-    option_count = len(parts) - 1
+    option_parts = _option_parts(parts, option_end_dates)
+    option_count = len(option_parts)
     if not 0 <= options_exercised <= option_count:
         raise ValidationError({"options_exercised": _too_many_options_message(options_exercised, option_count)})
     contract = Contract(
@@ -283,8 +353,12 @@ def contract_create(
         legislation=legislation,
         route=route,
         lead_commissioner=lead_commissioner,
+        directorate=directorate.strip(),
+        procurement_classification=procurement_classification.strip(),
         start_date=start_date,
-        term=format_term(parts),
+        term=format_term(parts) if parts else "",
+        end_date=end_date,
+        review_date=review_date,
         annual_value=annual_value,
         annual_uplift_percent=annual_uplift_percent,
         approved_value=approved_value,
@@ -294,12 +368,13 @@ def contract_create(
         ContractOption(
             order=order,
             months=months,
+            end_date=option_end,
             status=OptionStatus.EXERCISED if order <= options_exercised else OptionStatus.AVAILABLE,
             decision_note=_REGISTERED_AS_EXERCISED if order <= options_exercised else "",
         )
-        for order, months in enumerate(parts[1:], start=1)
+        for order, (months, option_end) in enumerate(option_parts, start=1)
     ]
-    _check_facts(contract, options)
+    _check_facts(contract, options, field="option_end_dates" if option_end_dates else NON_FIELD_ERRORS)
     contract.initial_end_date = initial_end_of(contract, options)
     _full_clean(contract)
     # full_clean saw no other contract with this reference; one registered at
@@ -349,6 +424,14 @@ def _too_many_options_message(exercised: int, available: int) -> str:
     return f"{exercised} options exercised, but the term has only {available} {noun}."
 
 
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+# The default of `contract_update`'s later facts: keep what is stored.
+KEEP = _Keep.KEEP
+
+
 @transaction.atomic
 def contract_update(
     *,
@@ -357,9 +440,9 @@ def contract_update(
     service_area: ServiceArea,
     lead_commissioner: Organisation,
     providers: Sequence[Provider],
-    start_date: date,
+    start_date: date | None,
     term: str,
-    annual_value: Decimal,
+    annual_value: Decimal | None,
     contract_type: str,
     legislation: str,
     route: str,
@@ -370,20 +453,40 @@ def contract_update(
     funding: Sequence[Share] | None = None,
     options_exercised: int | None = None,
     version: int | None = None,
+    end_date: date | None | _Keep = KEEP,
+    review_date: date | None | _Keep = KEEP,
+    directorate: str | _Keep = KEEP,
+    procurement_classification: str | _Keep = KEEP,
+    option_end_dates: Sequence[date] | _Keep = KEEP,
 ) -> Contract:
     """Change a contract's facts. Every fact is given, so none is reset by omission. A changed term keeps the decisions already recorded
     on the options it still has; an option with a decision cannot be removed.
     `options_exercised`, when given, sets how many options (in order) are exercised.
-    `version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
-    dates.require_in_range(start_date=start_date)
-    parts = parse_term_or_error(term)
+    `version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`.
+
+    Start, term (blank) and value may be None: the contract is then incomplete.
+    The facts after `version` keep what is stored when not given (`KEEP`), so a
+    caller that does not know them (an older import) does not clear them.
+    `option_end_dates` gives the options by their last days when the term gives
+    none; kept, the options already given by end dates stay as they are."""
+    dates.require_in_range(
+        start_date=start_date,
+        end_date=None if end_date is KEEP else end_date,
+        review_date=None if review_date is KEEP else review_date,
+    )
+    parts = _read_term(term)
     _validate_providers(providers)
-    option_parts = parts[1:]
     # Compare with what the database holds, never with the object the caller
     # passed: a bound ModelForm has already copied the posted values onto it,
     # so comparing it with itself would find nothing to save.
     contract = versioning.lock_for_update(Contract, pk=contract.pk, version=version)
     options = list(contract.options.order_by("order"))
+    if option_end_dates is KEEP:
+        by_end_date = [option.end_date for option in options if option.end_date is not None]
+        kept_end_dates = by_end_date if not parts[1:] and len(by_end_date) == len(options) else []
+        option_parts = _option_parts(parts, kept_end_dates)
+    else:
+        option_parts = _option_parts(parts, option_end_dates)
     for option in options[len(option_parts) :]:
         if option.status != OptionStatus.AVAILABLE:
             raise ValidationError(
@@ -401,7 +504,7 @@ def contract_update(
     contract.service_area = service_area
     contract.lead_commissioner = lead_commissioner
     contract.start_date = start_date
-    contract.term = format_term(parts)
+    contract.term = format_term(parts) if parts else ""
     contract.annual_value = annual_value
     contract.contract_type = contract_type
     contract.legislation = legislation
@@ -409,12 +512,21 @@ def contract_update(
     contract.annual_uplift_percent = annual_uplift_percent
     contract.approved_value = approved_value
     contract.notes = notes
+    if end_date is not KEEP:
+        contract.end_date = end_date
+    if review_date is not KEEP:
+        contract.review_date = review_date
+    if directorate is not KEEP:
+        contract.directorate = directorate.strip()
+    if procurement_classification is not KEEP:
+        contract.procurement_classification = procurement_classification.strip()
 
     by_order = {option.order: option for option in options}
     kept = []
-    for order, months in enumerate(option_parts, start=1):
+    for order, (months, option_end) in enumerate(option_parts, start=1):
         option = by_order.get(order) or ContractOption(contract=contract, order=order)
         option.months = months
+        option.end_date = option_end
         if options_exercised is not None:
             wanted = OptionStatus.EXERCISED if order <= options_exercised else OptionStatus.AVAILABLE
             changes = (option.status == OptionStatus.EXERCISED) != (wanted == OptionStatus.EXERCISED)
@@ -439,6 +551,10 @@ def contract_update(
         touched = "options_exercised"
     elif contract.start_date != contract_before["start_date"]:
         touched = "start_date"
+    elif contract.end_date != contract_before["end_date"]:
+        touched = "end_date"
+    elif option_end_dates is not KEEP:
+        touched = "option_end_dates"
     else:
         touched = "term"
     _check_facts(contract, kept, field=touched)
@@ -469,6 +585,12 @@ def _decide(*, option: ContractOption, status: OptionStatus, decided_by: str, de
     verb = "exercised" if status == OptionStatus.EXERCISED else "declined"
     if decided_on > today:
         raise ValidationError({"decided_on": "The decision date cannot be in the future."})
+    missing = [fact for fact in missing_of(contract, options) if fact != VALUE]
+    if missing:
+        raise ValidationError(
+            f"Record the contract's {' and '.join(missing)} before deciding its options: "
+            "without them no option is open on any day."
+        )
     if decided_on < contract.start_date:
         raise ValidationError({"decided_on": "The decision date cannot be before the contract starts."})
     if target.status != OptionStatus.AVAILABLE:

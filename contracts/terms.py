@@ -2,6 +2,11 @@
 
 Pure arithmetic over ``date`` and ``int`` months; no Django here, so every rule
 can be tested exhaustively and every figure reproduced for any "today".
+
+A part of a term (the initial term or an option) is given either as a number
+of months or as its last day (``Part``): a contract may say "to 15 August
+2023" rather than "3 years". Either way each period starts the day after the
+one before it ends.
 """
 
 import enum
@@ -9,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, timedelta
+from fractions import Fraction
 
 MAX_PARTS = 10
 # A hundred years: no contract is longer, and it keeps the date arithmetic
@@ -165,23 +171,94 @@ def months_before(d: date, months: int) -> date:
     return _beyond(year) or date(year, month, min(d.day, _last_day_of_month(year, month)))
 
 
+# A part of a term: its length in whole months, or its last day.
+Part = int | date
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def months_between(start: date, end: date) -> Fraction:
+    """Length in months of the period ``start`` to ``end`` inclusive: the whole
+    months the period rule fits in it, then the days left over as a fraction of
+    the next month's length (1 Apr 2020 to 15 Aug 2023 is 40 + 15/31 months)."""
+    if end < start:
+        raise ValueError(f"A period cannot end on {_day(end)}, before it starts on {_day(start)}.")
+    day_after = end + _ONE_DAY if end < date.max else end
+    whole = max((end.year - start.year) * 12 + end.month - start.month - 1, 0)
+    while next_start(start, whole + 1) <= day_after and next_start(start, whole + 1) < date.max:
+        whole += 1
+    month_start = next_start(start, whole)
+    month_length = (next_start(start, whole + 1) - month_start).days
+    left_over = (day_after - month_start).days
+    if left_over == 0 or month_length == 0:
+        return Fraction(whole)
+    return whole + Fraction(left_over, month_length)
+
+
 @dataclass(frozen=True)
 class Period:
     start: date
     end: date
-    months: int
+    months: int | Fraction  # whole months, or with the part-month of a period given by its last day
+
+    @property
+    def whole_months(self) -> int:
+        return int(self.months)
+
+    @property
+    def extra_days(self) -> int:
+        """Days after the whole months, when the period ends on a given day."""
+        if self.months == self.whole_months:
+            return 0
+        return (self.end - next_start(self.start, self.whole_months)).days + 1
+
+    @property
+    def length_text(self) -> str:
+        """ "24 months", or "40 months and 15 days" for a period ending on a given day."""
+        months = self.whole_months
+        text = f"{months} month" if months == 1 else f"{months} months"
+        days = self.extra_days
+        if not days:
+            return text
+        day_text = "1 day" if days == 1 else f"{days} days"
+        return day_text if months == 0 else f"{text} and {day_text}"
 
 
-def periods(start: date, parts: Sequence[int]) -> list[Period]:
-    """The initial term then each option, each computed from its own start."""
+def _part_name(index: int) -> str:
+    return "The initial term" if index == 0 else f"Option {index}"
+
+
+def periods(start: date, parts: Sequence[Part]) -> list[Period]:
+    """The initial term then each option, each computed from its own start:
+    a part given in months by the period rule, a part given by its last day
+    ending on that day. Raises ValueError for a part that ends before it starts."""
     if not parts:
         raise ValueError("A term needs at least an initial period.")
     result = []
     period_start = start
-    for months in parts:
-        end = period_end(period_start, months)
+    for index, part in enumerate(parts):
+        if isinstance(part, date):
+            if part < period_start:
+                before = (
+                    f"before the contract starts on {_day(start)}"
+                    if index == 0
+                    else f"not after the period before it, which ends on {_day(period_start - _ONE_DAY)}"
+                )
+                raise ValueError(f"{_part_name(index)} ends on {_day(part)}, {before}.")
+            end = part
+            months: int | Fraction = months_between(period_start, end)
+            if months.denominator == 1:
+                months = int(months)
+        else:
+            end = period_end(period_start, part)
+            months = part
         result.append(Period(start=period_start, end=end, months=months))
-        period_start = end + _ONE_DAY
+        if index < len(parts) - 1:
+            if end >= date.max:
+                raise ValueError(f"{_part_name(index)} runs past the last day a date can hold.")
+            period_start = end + _ONE_DAY
     return result
 
 
@@ -243,8 +320,8 @@ class Schedule:
     next_decision_deadline: date | None
     next_option_late: bool
     status: ContractStatus
-    committed_months: int
-    included_months: int
+    committed_months: int | Fraction
+    included_months: int | Fraction
 
     def option_deadline(self, order: int) -> date:
         """Decision deadline of option ``order`` (1-based), assuming the options
@@ -314,7 +391,7 @@ def _as_decision(value: "Decision | OptionStatus | str") -> Decision:
 
 def schedule(
     start: date,
-    parts: Sequence[int],
+    parts: Sequence[Part],
     decisions: Sequence["Decision | OptionStatus | str"],
     *,
     today: date,
@@ -322,7 +399,8 @@ def schedule(
 ) -> Schedule:
     """Everything a contract's term says on ``today``.
 
-    ``parts[0]`` is the initial term; ``decisions[i]`` is what was recorded about
+    ``parts[0]`` is the initial term, each part in months or by its last day
+    (``Part``); ``decisions[i]`` is what was recorded about
     option ``i + 1`` (a bare status means a decision with no date, counting on
     every day). Only decisions dated on or before ``today`` count; the effective
     statuses also apply the rules that need no decision (closing and lapsing).
