@@ -45,6 +45,11 @@ def checked_term(term: str) -> str:
     return term
 
 
+_INCOMPLETE = (
+    "A contract without a start date, an end or a value is kept as incomplete, out of the figures that need it."
+)
+
+
 class ContractForm(VersionedFormMixin, forms.ModelForm):
     options_exercised = forms.IntegerField(
         label="Options already exercised",
@@ -65,16 +70,22 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             "route",
             "lead_commissioner",
             "providers",
+            "directorate",
+            "procurement_classification",
             "start_date",
             "term",
+            "end_date",
+            "review_date",
             "annual_value",
             "annual_uplift_percent",
             "approved_value",
             "notes",
         ]
-        field_classes = {"start_date": dates.DateField}
+        field_classes = {"start_date": dates.DateField, "end_date": dates.DateField, "review_date": dates.DateField}
         widgets = {
             "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "review_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "providers": forms.SelectMultiple(attrs={"size": 6}),
@@ -86,7 +97,13 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
         }
         help_texts = {
             "providers": "Hold Ctrl (or Cmd) to choose more than one.",
-            "annual_value": "The value of one year of the contract, before any uplift.",
+            "start_date": f"Leave blank if not known: the contract is then kept as incomplete. {_INCOMPLETE}",
+            "term": "Years, or months with m: 5+2+2, 3+2, 18m+6m. Leave blank if not known, or if the end date "
+            f"below gives the initial term. {_INCOMPLETE}",
+            "end_date": "The last day of the initial term when the contract gives it; it wins over the term's "
+            "first part. Blank to count it from the term.",
+            "annual_value": "The value of one year of the contract, before any uplift. Leave blank if not known. "
+            + _INCOMPLETE,
         }
 
     def __init__(self, *args, **kwargs):
@@ -104,10 +121,14 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
 
     def clean_term(self) -> str:
-        return checked_term(self.cleaned_data["term"])
+        term = self.cleaned_data["term"]
+        return checked_term(term) if term.strip() else ""
 
     def clean(self):
         cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date cannot be before the start date.")
         term = cleaned.get("term")
         exercised = cleaned.get("options_exercised")
         if term and exercised is not None:

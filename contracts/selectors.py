@@ -14,8 +14,8 @@ from contracts.figures import Figures
 from contracts.filters import ContractFilter
 from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label
-from contracts.querysets import with_figures
-from contracts.services import figures_of
+from contracts.querysets import INCOMPLETE, with_figures
+from contracts.services import figures_of, missing_of
 from contracts.terms import OptionStatus, Period, Schedule
 
 
@@ -44,12 +44,15 @@ def contract_export_rows(*, filters, today: date) -> QuerySet[Contract]:
 
 @dataclass(frozen=True)
 class OptionRow:
+    """One option on the contract page. Period, deadline and value are None when
+    the contract's dates (or, for the value, its value) are not known."""
+
     option: ContractOption
-    period: Period
+    period: Period | None
     effective_status: OptionStatus
     decision_counts: bool  # the recorded decision is dated on or before the day
-    deadline: date
-    value: Decimal
+    deadline: date | None
+    value: Decimal | None
     is_next: bool
     is_late: bool
     # Lapsed with nothing recorded, right after the options taken: a decision
@@ -60,25 +63,28 @@ class OptionRow:
 @dataclass(frozen=True)
 class FundingRow:
     share: FundingShare
-    annual: Decimal
-    whole_life: Decimal
+    annual: Decimal | None  # None when the contract's value is not known
+    whole_life: Decimal | None
 
 
 @dataclass(frozen=True)
 class YearRow:
     year: int
     label: str
-    projected: Decimal
+    projected: Decimal | None  # None when the contract's value is not known
     spent: Decimal | None
     is_over: bool
 
 
 @dataclass(frozen=True)
 class ContractDetail:
-    """Everything the contract page shows, every figure for one day."""
+    """Everything the contract page shows, every figure for one day. `figures`
+    is None when the contract's dates are not known; `missing` says what the
+    register does not know ("start date", "end date", "value")."""
 
     contract: Contract
-    figures: Figures
+    figures: Figures | None
+    missing: tuple[str, ...]
     today: date
     options: list[OptionRow]
     funding: list[FundingRow]
@@ -86,12 +92,16 @@ class ContractDetail:
     spend_records: list[SpendRecord]
 
     @property
-    def schedule(self) -> Schedule:
-        return self.figures.schedule
+    def schedule(self) -> Schedule | None:
+        return self.figures.schedule if self.figures is not None else None
 
     @property
     def status(self) -> str:
-        return str(self.figures.schedule.status)
+        return str(self.figures.schedule.status) if self.figures is not None else ""
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
 
 
 def contract_queryset_for_detail() -> QuerySet[Contract]:
@@ -112,9 +122,61 @@ def contract_detail(*, contract: Contract, today: date) -> ContractDetail:
     shares = list(contract.funding_shares.all())
     spend_records = list(contract.spend_records.all())
     figures = figures_of(contract, options, today=today, spend=spend_records, shares=shares)
-    result = figures.schedule
+    if figures is None:
+        option_rows = [
+            OptionRow(
+                option=option,
+                period=None,
+                effective_status=OptionStatus(option.status),
+                decision_counts=option.decided_on is None or option.decided_on <= today,
+                deadline=None,
+                value=None,
+                is_next=False,
+                is_late=False,
+                lapsed_undecided=False,
+            )
+            for option in options
+        ]
+    else:
+        option_rows = _option_rows(options, figures, today=today)
+    funding = [
+        FundingRow(share=share, annual=annual, whole_life=whole_life)
+        for share, annual, whole_life in zip(shares, *_funding_split(figures, len(shares)), strict=True)
+    ]
+    spent_by_year = {
+        record.financial_year: record.amount for record in spend_records if date(record.financial_year, 4, 1) <= today
+    }
+    year_values = {}
+    over = set()
+    if figures is not None:
+        spent_by_year = figures.spend_by_year
+        year_values = figures.year_values
+        over = set(figures.spend.years_over) if figures.spend else set()
+    years = [
+        YearRow(
+            year=year,
+            label=financial_year_label(year),
+            projected=year_values.get(year, Decimal("0.00")) if year_values else None,
+            spent=spent_by_year.get(year),
+            is_over=year in over,
+        )
+        for year in sorted(set(year_values) | set(spent_by_year))
+    ]
+    return ContractDetail(
+        contract=contract,
+        figures=figures,
+        missing=missing_of(contract, options),
+        today=today,
+        options=option_rows,
+        funding=funding,
+        years=years,
+        spend_records=spend_records,
+    )
 
-    option_rows = [
+
+def _option_rows(options: list[ContractOption], figures: Figures, *, today: date) -> list[OptionRow]:
+    result = figures.schedule
+    return [
         OptionRow(
             option=option,
             period=period,
@@ -132,31 +194,31 @@ def contract_detail(*, contract: Contract, today: date) -> ContractDetail:
             options, result.periods[1:], result.option_statuses, figures.period_values[1:], strict=True
         )
     ]
-    funding = [
-        FundingRow(share=share, annual=annual, whole_life=whole_life)
-        for share, annual, whole_life in zip(shares, figures.funding_annual, figures.funding_whole_life, strict=True)
-    ]
-    spent_by_year = figures.spend_by_year
-    over = set(figures.spend.years_over) if figures.spend else set()
-    years = [
-        YearRow(
-            year=year,
-            label=financial_year_label(year),
-            projected=figures.year_values.get(year, Decimal("0.00")),
-            spent=spent_by_year.get(year),
-            is_over=year in over,
-        )
-        for year in sorted(set(figures.year_values) | set(spent_by_year))
-    ]
-    return ContractDetail(
-        contract=contract,
-        figures=figures,
-        today=today,
-        options=option_rows,
-        funding=funding,
-        years=years,
-        spend_records=spend_records,
-    )
+
+
+def _funding_split(figures: Figures | None, count: int) -> tuple[tuple, tuple]:
+    """Each share's part of the annual and whole-life values; None for each when the value is not known."""
+    if figures is None or not figures.value_known:
+        return (None,) * count, (None,) * count
+    return figures.funding_annual, figures.funding_whole_life
+
+
+def contracts_to_complete() -> QuerySet[Contract]:
+    """Contracts the register does not know enough about (a start date, an end
+    date or a value), by reference: they are left out of the figures that need
+    what they lack. The same rows on any day, since facts are not dated."""
+    return Contract.objects.filter(INCOMPLETE).select_related("service_area", "lead_commissioner").order_by("reference")
+
+
+@dataclass(frozen=True)
+class ToComplete:
+    contract: Contract
+    missing: tuple[str, ...]
+
+
+def to_complete_rows(contracts) -> list[ToComplete]:
+    """What each contract (rows of `contracts_to_complete`) is missing; no query."""
+    return [ToComplete(contract=contract, missing=missing_of(contract)) for contract in contracts]
 
 
 def provider_list() -> QuerySet[Provider]:

@@ -6,6 +6,7 @@ app_name = "contracts"
 
 urlpatterns = [
     path("", views.contract_list, name="contract_list"),
+    path("to-complete/", views.to_complete, name="to_complete"),
     path("export.csv", views.contract_export, name="contract_export"),
     path("new/", views.contract_create, name="contract_create"),
     path("<int:pk>/", views.contract_detail, name="contract_detail"),

@@ -24,7 +24,9 @@ from contracts.selectors import (
     contract_queryset_for_detail,
     contracts_of_organisation,
     contracts_of_provider,
+    contracts_to_complete,
     register_totals,
+    to_complete_rows,
 )
 from contracts.selectors import (
     contract_list as select_contract_list,
@@ -61,6 +63,17 @@ def contract_list(request):
     )
 
 
+def to_complete(request):
+    """Contracts with a start date, an end date or a value still to record."""
+    require(request.user, Contract)
+    page = page_of(request, contracts_to_complete())
+    return render(
+        request,
+        "contracts/to_complete.html",
+        {"page": page, "rows": to_complete_rows(page), "can_change": can(request.user, Contract, "change")},
+    )
+
+
 def contract_export(request):
     """The filtered list as CSV: exactly the rows the list shows, every page."""
     require(request.user, Contract)
@@ -79,6 +92,9 @@ def contract_detail(request, pk: int):
     today = dates.as_of(request)
     detail = select_contract_detail(contract=contract, today=today)
     can_change = can(request.user, Contract, "change")
+    schedule = detail.schedule
+    # The sections above work from complete figures; an incomplete contract shows what it lacks instead.
+    sections = contract_sections(contract=contract, figures=detail.figures, today=today) if detail.is_complete else {}
     return render(
         request,
         "contracts/contract_detail.html",
@@ -87,13 +103,15 @@ def contract_detail(request, pk: int):
             "contract": contract,
             "today": today,
             "is_real_today": today == dates.real_today(),
-            "timeline": timeline(detail.schedule.periods, detail.schedule.option_statuses, today=today),
+            "timeline": timeline(schedule.periods, schedule.option_statuses, today=today) if schedule else None,
             "can_change": can_change,
             "spend_form": (
-                SpendForm(contract=contract, final_end=detail.schedule.final_end, today=today) if can_change else None
+                SpendForm(contract=contract, final_end=schedule.final_end, today=today)
+                if can_change and schedule
+                else None
             ),
             # Sections the layers above add: committee decisions, procurement facts.
-            **contract_sections(contract=contract, figures=detail.figures, today=today),
+            **sections,
         },
     )
 
@@ -147,7 +165,11 @@ def spend_create(request, pk: int):
     contract = get_for_user(request.user, Contract.objects.all(), action="change", pk=pk)
     require(request.user, SpendRecord, "add")
     today = dates.real_today()
-    final_end = services.contract_schedule(contract, list(contract.options.order_by("order")), today=today).final_end
+    schedule = services.contract_schedule(contract, list(contract.options.order_by("order")), today=today)
+    if schedule is None:
+        messages.error(request, "Record the contract's start and end dates before its spend.")
+        return redirect(f"{contract.get_absolute_url()}#spend")
+    final_end = schedule.final_end
     form = SpendForm(request.POST, contract=contract, final_end=final_end, today=today)
     if form.is_valid():
         try:

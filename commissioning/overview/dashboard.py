@@ -21,7 +21,7 @@ from committees.selectors import action_list, delegation_list
 from contracts.models import Contract, ContractOption, SpendRecord
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.querysets import with_figures, year_values_on
-from contracts.selectors import contract_list
+from contracts.selectors import contract_list, contracts_to_complete, to_complete_rows
 from contracts.services import figures_of
 from contracts.terms import period_end
 
@@ -99,13 +99,15 @@ def expiry_bands(*, today: date) -> ExpiryBands:
     ]
     limits = [period_end(today, months) for months in BANDS]
     for annual, end, next_option in rows:
-        remaining = remaining_value(annual, today=today, end=end)
+        # A contract whose value is unknown ends all the same: counted, with no money.
+        remaining = remaining_value(annual, today=today, end=end) if annual is not None else None
         for band, final_band, limit in zip(by_current, by_final, limits, strict=True):
             if end <= limit:
                 for target in (band, final_band) if next_option is None else (band,):
                     target.count += 1
-                    target.annual += annual
-                    target.remaining += remaining
+                    if annual is not None:
+                        target.annual += annual
+                        target.remaining += remaining
     return ExpiryBands(by_current_end=by_current, by_final_end=by_final)
 
 
@@ -279,6 +281,15 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         limit=limit,
     )
     with_overspend(lists["spend_over"].rows, today=today)
+    # Not dated: a contract is incomplete on every day until its facts are recorded.
+    incomplete = contracts_to_complete()
+    lists["incomplete"] = Listing(
+        title="Incomplete contracts",
+        key="incomplete",
+        count=incomplete.count(),
+        rows=to_complete_rows(incomplete[:limit]),
+        url=_url("contracts:to_complete", today=today),
+    )
     board.years = value_by_year(today=today)
     board.by_service_area = value_by_service_area(today=today)
     return board

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from commissioning.overview.dashboard import dashboard, remaining_value
 from commissioning.projects.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
+from contracts import services
 from tests.conftest import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,12 +170,33 @@ def _list_count(client, url: str) -> int:
     return response.context["page"].paginator.count
 
 
+def _incomplete_contracts():
+    """Contracts a council's register holds without a start, an end or a value: one with no
+    dates at all, and one with dates but no value that ends inside the bands, with spend
+    recorded and an approved value, so it would be counted by a money figure if one let it in."""
+    ContractFactory(reference="INC-NO-DATES", start_date=None, term="", annual_value=None, legislation="pa_2023")
+    no_value = ContractFactory(
+        reference="INC-NO-VALUE",
+        start_date=date(2023, 4, 1),
+        term="",
+        end_date=date(2024, 12, 31),
+        option_end_dates=[date(2025, 3, 31)],
+        annual_value=None,
+        approved_value=Decimal("1.00"),
+        legislation="pa_2023",
+    )
+    services.spend_record(contract=no_value, financial_year=2023, amount=Decimal("5000.00"))
+    ContractFactory(reference="INC-NO-START", start_date=None, term="3", legislation="pa_2023")
+
+
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_each_number_is_the_rows_behind_its_link(demo, as_demo, day):
     # One rule, one place: every list on the dashboard is its list page's own
     # selector, so the number on the card and the rows behind the link agree on any day.
+    _incomplete_contracts()
     client = as_demo("manager")
     board = dashboard(today=day)
+    assert board.lists["incomplete"].count == 3
     checked = 0
     for key, listing in board.lists.items():
         if key == "gateways":
@@ -185,7 +207,7 @@ def test_each_number_is_the_rows_behind_its_link(demo, as_demo, day):
     for band in board.expiries.by_current_end + board.expiries.by_final_end:
         assert _list_count(client, band.url) == band.count, band.url
         checked += 1
-    assert checked == 6 + 8
+    assert checked == 7 + 8
 
 
 def test_an_excel_download_keeps_a_title_with_a_control_character(as_demo, demo):
