@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.figures import ContractFacts, contract_figures, figure_spans
+from contracts.figures import ContractFacts, contract_figures, figure_spans, missing_facts
 from contracts.money import whole_value
-from contracts.terms import ContractStatus, Decision, OptionStatus, parse_term
+from contracts.terms import ContractStatus, Decision, OptionStatus, parse_term, period_end
 
 AVAILABLE = OptionStatus.AVAILABLE
 EXERCISED = OptionStatus.EXERCISED
@@ -259,7 +259,17 @@ def test_no_spend_recorded_means_no_comparison():
 @st.composite
 def contract_facts(draw):
     start = draw(st.dates(min_value=date(1995, 1, 1), max_value=date(2045, 12, 31)))
-    parts = tuple(draw(st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=5)))
+    # Each part in months or, as a register may give it, by its last day.
+    parts = []
+    end = start - ONE_DAY
+    for _ in range(draw(st.integers(min_value=1, max_value=5))):
+        if draw(st.booleans()):
+            parts.append(draw(st.integers(min_value=1, max_value=60)))
+            end = period_end(end + ONE_DAY, parts[-1])
+        else:
+            end = end + timedelta(days=draw(st.integers(min_value=1, max_value=1800)))
+            parts.append(end)
+    parts = tuple(parts)
     options = len(parts) - 1
     exercised = draw(st.integers(min_value=0, max_value=options))
     declined = exercised < options and draw(st.booleans())
@@ -270,7 +280,7 @@ def contract_facts(draw):
     days = sorted(
         draw(
             st.lists(
-                st.integers(min_value=-200, max_value=sum(parts) * 31 + 200),
+                st.integers(min_value=-200, max_value=(end - start).days + 200),
                 min_size=decided - undated,
                 max_size=decided - undated,
             )
@@ -281,7 +291,10 @@ def contract_facts(draw):
     if declined:
         decisions.append(Decision(DECLINED, dates[exercised]))
     decisions += [Decision(AVAILABLE)] * (options - len(decisions))
-    annual = draw(st.decimals(min_value=0, max_value=5_000_000, places=2, allow_nan=False, allow_infinity=False))
+    # A register may not know the value: the dates are worked out all the same.
+    annual = draw(
+        st.none() | st.decimals(min_value=0, max_value=5_000_000, places=2, allow_nan=False, allow_infinity=False)
+    )
     uplift = draw(st.sampled_from([Decimal("0"), Decimal("2.5"), Decimal("10")]))
     return ContractFacts(
         start=start, parts=parts, decisions=tuple(decisions), annual_value=annual, uplift_percent=uplift
@@ -336,8 +349,11 @@ def test_the_stored_spans_are_the_figures_of_every_day(contract_facts, offsets):
         result = figures(contract_facts, day)
         assert span.kept() == _kept(result), day
         assert span.initial_end == result.schedule.initial_end
+        if contract_facts.annual_value is None:
+            assert (result.whole_life_value, result.year_values) == (None, {})
+            continue
         assert sum(result.year_values.values(), Decimal("0.00")) == result.whole_life_value
-        included = [contract_facts.parts[i] for i in result.schedule.included_periods]
+        included = [result.schedule.periods[i].months for i in result.schedule.included_periods]
         assert result.whole_life_value == whole_value(
             contract_facts.annual_value, included, uplift_percent=contract_facts.uplift_percent
         )
@@ -388,3 +404,69 @@ def test_the_excess_is_what_the_years_over_spent_above_their_own_projections():
     assert spend.excess == Decimal("10.00")
     assert spend.variance.amount == Decimal("-40.00")
     assert spend.is_over
+
+
+# --- parts given by their last day, and facts a register does not know -------------------------
+
+
+def dated_facts(**changes) -> ContractFacts:
+    """1 Apr 2020 to 15 Aug 2023, then an option to 31 Mar 2025, at £120,000 a year."""
+    values = dict(
+        start=date(2020, 4, 1),
+        parts=(date(2023, 8, 15), date(2025, 3, 31)),
+        decisions=(Decision(AVAILABLE),),
+        annual_value=Decimal("120000"),
+    )
+    return ContractFacts(**{**values, **changes})
+
+
+def test_the_figures_of_a_contract_ending_on_given_days():
+    result = figures(dated_facts(), date(2023, 1, 1))
+    assert result.schedule.current_end == date(2023, 8, 15)
+    assert result.schedule.final_end == date(2025, 3, 31)
+    assert result.schedule.next_decision_deadline == date(2023, 2, 15)
+    assert result.period_values == (Decimal("404838.71"), Decimal("195161.29"))
+    assert result.committed_value == Decimal("404838.71")
+    assert result.whole_life_value == Decimal("600000.00")
+    assert result.year_values == {year: Decimal("120000.00") for year in range(2020, 2025)}
+
+
+@pytest.mark.parametrize(
+    "changes, missing",
+    [
+        ({}, ()),
+        ({"start": None}, ("start date",)),
+        ({"parts": (None, date(2025, 3, 31))}, ("end date",)),
+        ({"parts": ()}, ("end date",)),
+        ({"annual_value": None}, ("value",)),
+        ({"start": None, "parts": (None,), "decisions": (), "annual_value": None}, ("start date", "end date", "value")),
+    ],
+)
+def test_missing_facts_says_what_the_register_does_not_know(changes, missing):
+    assert missing_facts(dated_facts(**changes)) == missing
+
+
+@pytest.mark.parametrize("changes", [{"start": None}, {"parts": (None, date(2025, 3, 31))}])
+def test_a_contract_with_no_dates_has_no_figures_and_no_spans(changes):
+    facts_without_dates = dated_facts(**changes)
+    assert figures(facts_without_dates, date(2023, 1, 1)) is None
+    assert figure_spans(facts_without_dates, notice_months=NOTICE) == []
+
+
+def test_a_contract_with_no_value_has_its_dates_and_no_money_figures():
+    no_value = dated_facts(annual_value=None, approved_value=Decimal("1"), spend={2022: Decimal("500")})
+    result = figures(no_value, date(2023, 1, 1))
+    assert result.schedule.current_end == date(2023, 8, 15)
+    assert result.schedule.next_option == 1
+    assert result.period_values == (None, None)
+    assert (result.committed_value, result.whole_life_value, result.year_values) == (None, None, {})
+    # With no projection there is nothing to be over: neither the approved value nor spend.
+    assert (result.approved_variance, result.spend) == (None, None)
+    assert result.spend_by_year == {2022: Decimal("500")}
+
+    spans = figure_spans(no_value, notice_months=NOTICE)
+    assert [(span.valid_from, span.valid_to, span.current_end) for span in spans] == [
+        (date.min, date(2023, 8, 15), date(2023, 8, 15)),
+        (date(2023, 8, 16), date.max, date(2023, 8, 15)),
+    ]
+    assert all((s.committed_value, s.whole_life_value, s.year_values) == (None, None, ()) for s in spans)

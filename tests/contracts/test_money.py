@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from contracts.money import (
     PENNY,
     Variance,
+    annual_value_for,
     financial_year_label,
     financial_year_of,
     financial_year_spread,
@@ -22,7 +23,7 @@ from contracts.money import (
     variance,
     whole_value,
 )
-from contracts.terms import OptionStatus, parse_term, schedule
+from contracts.terms import OptionStatus, parse_term, period_end, periods, schedule
 
 amounts = st.decimals(
     min_value=Decimal("0"), max_value=Decimal("100000000"), places=2, allow_nan=False, allow_infinity=False
@@ -346,6 +347,114 @@ def test_financial_years_add_up_to_the_whole_value_exactly(start, annual, parts,
     if parts:
         assert list(spread) == list(range(min(spread), max(spread) + 1))
     assert all(value.as_tuple().exponent == -2 for value in spread.values())
+
+
+# A period ending on a given day: whole months, then the days left as part of a month
+
+# Start 1 Apr 2020, initial term to 15 Aug 2023, an option to 31 Mar 2025, £120,000 a year (£10,000 a month).
+PART_MONTH_START = date(2020, 4, 1)
+PART_MONTH_PARTS = (date(2023, 8, 15), date(2025, 3, 31))
+
+
+def part_month_lengths():
+    return [period.months for period in periods(PART_MONTH_START, PART_MONTH_PARTS)]
+
+
+def test_a_part_month_is_worth_its_days_of_that_month():
+    initial, option = period_values(Decimal("120000"), part_month_lengths())
+    # 40 months and 15 days of a 31-day month: 10,000 × (40 + 15/31) = 404,838.709… → £404,838.71.
+    assert initial == Decimal("404838.71")
+    # 19 months and 16 days of a 31-day month: 10,000 × (19 + 16/31) = 195,161.290… → £195,161.29.
+    assert option == Decimal("195161.29")
+    assert whole_value(Decimal("120000"), part_month_lengths()) == Decimal("600000.00")
+
+
+def test_a_part_month_spreads_over_financial_years_by_days():
+    spread = financial_year_spread(PART_MONTH_START, Decimal("120000"), PART_MONTH_PARTS)
+    # 2023/24 holds Apr–Jul 2023 and 1–15 Aug of the initial term (40,000 + 4,838.71), then from the
+    # option 16 Aug 2023 to 15 Mar 2024 (70,000) and 16–31 Mar 2024 of the month to 15 Apr (16/31 of 10,000).
+    assert spread == {
+        2020: Decimal("120000.00"),
+        2021: Decimal("120000.00"),
+        2022: Decimal("120000.00"),
+        2023: Decimal("120000.00"),
+        2024: Decimal("120000.00"),
+    }
+    initial_only = financial_year_spread(PART_MONTH_START, Decimal("120000"), PART_MONTH_PARTS[:1])
+    assert initial_only[2023] == Decimal("44838.71")
+    assert sum(initial_only.values()) == Decimal("404838.71")
+
+
+def test_a_part_month_crossing_31_march_is_split_by_days():
+    # 1 Mar to 10 Apr 2024 is a month (to 31 Mar) and 10 days of the 30-day month of April: 1,200 + 400.
+    spread = financial_year_spread(date(2024, 3, 1), Decimal("14400"), [date(2024, 4, 10)])
+    assert spread == {2023: Decimal("1200.00"), 2024: Decimal("400.00")}
+    # 16 Mar to 5 Apr 2024: 21 days of the 31-day month to 15 Apr, 16 of them in 2023/24.
+    spread = financial_year_spread(date(2024, 3, 16), Decimal("3100"), [date(2024, 4, 5)])
+    assert spread == {2023: Decimal("133.33"), 2024: Decimal("41.67")}
+    assert sum(spread.values()) == period_values(Decimal("3100"), [Fraction(21, 31)])[0] == Decimal("175.00")
+
+
+def test_an_uplift_prices_a_part_month_at_its_contract_years_rate():
+    # 12 months at £12,000, then 15 of 30 days (1 to 15 Apr 2025) at 10% more: 12,000 + 550.
+    assert period_values(Decimal("12000"), [12, Fraction(1, 2)], uplift_percent=Decimal("10")) == (
+        Decimal("12000.00"),
+        Decimal("550.00"),
+    )
+
+
+@st.composite
+def mixed_terms(draw):
+    start = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)))
+    parts = []
+    end = start - timedelta(days=1)
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        if draw(st.booleans()):
+            months = draw(st.integers(min_value=1, max_value=40))
+            parts.append(months)
+            end = period_end(end + timedelta(days=1), months)
+        else:
+            end = end + timedelta(days=draw(st.integers(min_value=1, max_value=1200)))
+            parts.append(end)
+    return start, parts
+
+
+@settings(max_examples=80, deadline=None)
+@given(mixed_terms(), amounts, uplifts)
+def test_years_add_up_to_the_whole_value_with_parts_given_by_their_last_day(case, annual, uplift):
+    start, parts = case
+    lengths = [period.months for period in periods(start, parts)]
+    spread = financial_year_spread(start, annual, parts, uplift_percent=uplift)
+    assert sum(spread.values(), Decimal("0.00")) == whole_value(annual, lengths, uplift_percent=uplift)
+    assert list(spread) == list(range(min(spread), max(spread) + 1))
+    assert all(value.as_tuple().exponent == -2 for value in spread.values())
+
+
+# From a whole-contract value back to the annual value
+
+
+def test_the_annual_value_of_a_whole_value_comes_back_exactly():
+    assert annual_value_for(Decimal("600000"), part_month_lengths()) == Decimal("120000.00")
+    # 18m+6m at £333,333.33 a year is £500,000.00 + £166,666.67. The quotient, £333,333.34 (half of
+    # £666,666.67, rounded up), would give £500,000.01 + £166,666.67: the penny below comes back exactly.
+    assert annual_value_for(Decimal("666666.67"), [18, 6]) == Decimal("333333.33")
+    assert annual_value_for(Decimal("666667.00"), [18, 6]) == Decimal("333333.50")
+
+
+def test_a_whole_value_no_annual_value_gives_is_refused():
+    # Ten years: each penny a year is ten pennies in the whole, so £1,000,000.05 cannot come back.
+    with pytest.raises(ValueError, match="No annual value to the penny gives a whole value of £1,000,000.05"):
+        annual_value_for(Decimal("1000000.05"), [120])
+
+
+@settings(max_examples=150, deadline=None)
+@given(mixed_terms(), amounts, uplifts)
+def test_a_whole_value_round_trips_through_its_annual_value(case, annual, uplift):
+    start, parts = case
+    lengths = [period.months for period in periods(start, parts)]
+    whole = whole_value(annual, lengths, uplift_percent=uplift)
+    found = annual_value_for(whole, lengths, uplift_percent=uplift)
+    assert whole_value(found, lengths, uplift_percent=uplift) == whole
 
 
 # Funding partners

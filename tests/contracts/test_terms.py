@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from contracts.terms import (
     TermError,
     format_term,
     months_before,
+    months_between,
     next_start,
     parse_term,
     period_end,
@@ -643,3 +645,112 @@ def test_a_decline_dated_later_leaves_the_option_open_until_then():
     assert on_the_day.option_statuses == (DECLINED, DECLINED)
     assert on_the_day.final_end == date(2029, 9, 30)
     assert on_the_day.included_periods == (0,)
+
+
+# Parts given by their last day
+
+
+def test_a_period_given_by_its_last_day_counts_whole_months_then_days():
+    # 1 Apr 2020 to 31 Jul 2023 is 40 whole months; 1 to 15 Aug 2023 is 15 days of a 31-day month.
+    assert months_between(date(2020, 4, 1), date(2023, 8, 15)) == 40 + Fraction(15, 31)
+    # 16 Aug 2023 to 15 Mar 2025 is 19 months; 16 to 31 Mar 2025 is 16 days of the month to 15 Apr (31 days).
+    assert months_between(date(2023, 8, 16), date(2025, 3, 31)) == 19 + Fraction(16, 31)
+
+
+def test_a_last_day_on_the_period_rule_is_whole_months():
+    assert months_between(date(2024, 10, 1), date(2029, 9, 30)) == 60
+    # 31 Jan + 1 month starts again on 1 Mar, so 31 Jan to 29 Feb 2020 is one month.
+    assert months_between(date(2020, 1, 31), date(2020, 2, 29)) == 1
+    # One day of the 30 days from 31 Jan to 29 Feb.
+    assert months_between(date(2020, 1, 31), date(2020, 1, 31)) == Fraction(1, 30)
+
+
+def test_a_period_cannot_end_before_it_starts():
+    with pytest.raises(ValueError, match="before it starts"):
+        months_between(date(2024, 1, 2), date(2024, 1, 1))
+
+
+def test_periods_end_on_the_days_given_and_options_start_the_day_after():
+    initial, option = periods(date(2020, 4, 1), [date(2023, 8, 15), date(2025, 3, 31)])
+    assert (initial.start, initial.end, initial.months) == (date(2020, 4, 1), date(2023, 8, 15), 40 + Fraction(15, 31))
+    assert (option.start, option.end) == (date(2023, 8, 16), date(2025, 3, 31))
+    assert initial.length_text == "40 months and 15 days"
+    assert option.length_text == "19 months and 16 days"
+
+
+def test_months_and_last_days_mix_in_one_term():
+    # A 3-year initial term, then an option to 31 Mar 2025.
+    initial, option = periods(date(2020, 4, 1), [36, date(2025, 3, 31)])
+    assert initial.end == date(2023, 3, 31)
+    assert (option.start, option.months, option.length_text) == (date(2023, 4, 1), 24, "24 months")
+
+
+def test_the_schedule_of_a_contract_ending_on_a_given_day():
+    result = schedule(date(2020, 4, 1), [date(2023, 8, 15), date(2025, 3, 31)], [AVAILABLE], today=date(2023, 1, 1))
+    assert result.initial_end == result.current_end == date(2023, 8, 15)
+    assert result.final_end == date(2025, 3, 31)
+    # The decision deadline is still counted back from the current end: 6 months before 15 Aug 2023.
+    assert result.next_decision_deadline == date(2023, 2, 15)
+    assert result.option_deadline(1) == date(2023, 2, 15)
+    assert result.included_months == 60  # 40 15/31 + 19 16/31: the five years to 31 Mar 2025
+    # The option lapses the day after the initial term ends, as with a term in months.
+    lapsed = schedule(date(2020, 4, 1), [date(2023, 8, 15), date(2025, 3, 31)], [AVAILABLE], today=date(2023, 8, 16))
+    assert lapsed.option_statuses == (OptionStatus.LAPSED,)
+    assert lapsed.status == ContractStatus.EXPIRED
+
+
+@pytest.mark.parametrize(
+    "parts, message",
+    [
+        ([date(2020, 3, 31)], "The initial term ends on 31 Mar 2020, before the contract starts on 1 Apr 2020"),
+        (
+            [date(2023, 8, 15), date(2023, 8, 15)],
+            "Option 1 ends on 15 Aug 2023, not after the period before it, which ends on 15 Aug 2023",
+        ),
+        ([12, date(2021, 3, 31)], "Option 1 ends on 31 Mar 2021, not after the period before it"),
+    ],
+)
+def test_a_part_ending_before_it_starts_is_refused(parts, message):
+    with pytest.raises(ValueError, match=message):
+        periods(date(2020, 4, 1), parts)
+
+
+@st.composite
+def mixed_parts(draw):
+    """A start, then parts each in months or as a last day some days after the part before ends."""
+    start = draw(st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)))
+    parts = []
+    end = start - timedelta(days=1)
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        if draw(st.booleans()):
+            months = draw(st.integers(min_value=1, max_value=60))
+            parts.append(months)
+            end = period_end(end + timedelta(days=1), months)
+        else:
+            end = end + timedelta(days=draw(st.integers(min_value=1, max_value=2000)))
+            parts.append(end)
+    return start, parts
+
+
+@given(mixed_parts())
+@settings(max_examples=300)
+def test_periods_given_either_way_tile_with_no_gap_or_overlap(case):
+    start, parts = case
+    result = periods(start, parts)
+    assert result[0].start == start
+    for before, after in zip(result, result[1:]):
+        assert after.start == before.end + timedelta(days=1)
+    for period, part in zip(result, parts):
+        assert period.end == (part if isinstance(part, date) else period_end(period.start, part))
+        # The length is the whole months the period rule fits, plus a part-month under one.
+        whole = int(period.months)
+        if whole:
+            assert period_end(period.start, whole) <= period.end
+        assert period.end < next_start(period.start, whole + 1)
+        assert 0 <= period.months - whole < 1
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2080, 12, 31)), st.integers(min_value=1, max_value=240))
+def test_a_last_day_on_the_period_rule_reads_as_the_same_months(start, months):
+    assert months_between(start, period_end(start, months)) == months
+    assert periods(start, [period_end(start, months)]) == periods(start, [months])
