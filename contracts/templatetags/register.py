@@ -55,7 +55,9 @@ def percent(value) -> str:
 def status_badge(status) -> str:
     if status is None or status == "":
         # No status without dates: a contract the register does not know enough about.
-        return format_html('<span class="badge text-bg-light border" data-status="incomplete">Incomplete</span>')
+        return format_html(
+            '<span class="badge text-bg-light border" data-status="{}">{}</span>', "incomplete", "Incomplete"
+        )
     css, label = _STATUS_CLASSES.get(str(status), ("secondary", str(status)))
     text_class = " text-dark" if css == "warning" else ""
     return format_html('<span class="badge text-bg-{}{}" data-status="{}">{}</span>', css, text_class, status, label)
