@@ -19,7 +19,7 @@ from contracts import services
 from contracts.figures import contract_figures
 from contracts.models import Contract, ContractFigures
 from contracts.querysets import with_figures, year_values_on
-from contracts.terms import format_term
+from contracts.terms import format_term, period_end
 from tests.conftest import ContractFactory, on
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,10 @@ def contracts(draw):
             max_size=options - undated,
         )
     )
-    annual = draw(st.sampled_from([Decimal("0"), Decimal("1000.01"), Decimal("319000"), Decimal("333333.33")]))
+    # A register may not know the value; the dates are kept all the same.
+    annual = draw(st.sampled_from([Decimal("0"), Decimal("1000.01"), Decimal("319000"), Decimal("333333.33"), None]))
+    # And may give the initial term's last day, some days after the term's first part would end.
+    end_days_after = draw(st.none() | st.integers(min_value=-20, max_value=60))
     uplift = draw(st.sampled_from([Decimal("0"), Decimal("2.5")]))
     spend = draw(
         st.dictionaries(
@@ -55,13 +58,17 @@ def contracts(draw):
         )
     )
     offsets = draw(st.lists(st.integers(min_value=-400, max_value=sum(parts) * 31 + 400), min_size=1, max_size=6))
-    return start, parts, undated, dated, annual, uplift, spend, offsets
+    return start, parts, end_days_after, undated, dated, annual, uplift, spend, offsets
 
 
-def _make(start, parts, undated, dated, annual, uplift, spend) -> Contract:
+def _make(start, parts, end_days_after, undated, dated, annual, uplift, spend) -> Contract:
+    end_date = None
+    if end_days_after is not None:
+        end_date = max(period_end(start, parts[0]) + timedelta(days=end_days_after), start)
     contract = ContractFactory(
         start_date=start,
         term=format_term(parts),
+        end_date=end_date,
         annual_value=annual,
         annual_uplift_percent=uplift,
         options_exercised=undated,
@@ -79,7 +86,8 @@ def _make(start, parts, undated, dated, annual, uplift, spend) -> Contract:
         if kind == "decline":
             break
     for year, share in spend.items():
-        services.spend_record(contract=contract, financial_year=year, amount=(annual * share).quantize(Decimal("0.01")))
+        base = annual if annual is not None else Decimal("1000")
+        services.spend_record(contract=contract, financial_year=year, amount=(base * share).quantize(Decimal("0.01")))
     return contract
 
 
@@ -102,8 +110,8 @@ def _days(contract: Contract, offsets) -> set[date]:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(contracts())
 def test_the_figures_in_sql_are_the_figures_of_the_function_on_every_day(contract_spec):
-    start, parts, undated, dated, annual, uplift, spend, offsets = contract_spec
-    contract = _make(start, parts, undated, dated, annual, uplift, spend)
+    start, parts, end_days_after, undated, dated, annual, uplift, spend, offsets = contract_spec
+    contract = _make(start, parts, end_days_after, undated, dated, annual, uplift, spend)
     options = list(contract.options.order_by("order"))
     records = list(contract.spend_records.all())
     facts = services.contract_facts(contract, options, spend=records)
