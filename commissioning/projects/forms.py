@@ -55,6 +55,9 @@ class ContractChoiceField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Contract.objects.none(), **kwargs)
 
     def label_from_instance(self, contract: Contract) -> str:
+        if contract.final_end_date is None:
+            # An incomplete contract: the register does not know its dates.
+            return f"{contract.reference} {contract.title} (end not known)"
         return f"{contract.reference} {contract.title} (final end {format_day(contract.final_end_date)})"
 
 

@@ -88,7 +88,8 @@ def required_start_of(project: CommissioningProject) -> date | None:
     if project.required_start_date is not None:
         start = project.required_start_date
     else:
-        ends = [contract.final_end_date for contract in project.incumbent_contracts.all()]
+        # An incumbent whose dates are not known (incomplete) sets no date.
+        ends = [c.final_end_date for c in project.incumbent_contracts.all() if c.final_end_date is not None]
         start = required_start(ends) if ends else None
     project.required_start = start
     project.required_start_by_hand = project.required_start_date is not None

@@ -316,6 +316,8 @@ def _project_notices(project: CommissioningProject, *, legislation: str | None) 
             )
         )
     for contract in project.incumbent_contracts.all():
+        if contract.start_date is None or contract.current_end_date is None:
+            continue  # an incomplete contract: no dates to count its notices from
         old = act_notices(
             legislation=contract.legislation,
             route=contract.route,

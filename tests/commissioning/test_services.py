@@ -194,3 +194,20 @@ def test_pipeline_queries_do_not_grow_with_projects(django_assert_max_num_querie
         )
         ContractFactory(start_date=date(2024, 1, 1), term="3")
     assert count() == small
+
+
+def test_an_incomplete_incumbent_sets_no_required_start_and_the_pages_still_show(client_for, officer):
+    from http import HTTPStatus
+
+    from django.urls import reverse
+
+    dated = ContractFactory(reference="DATED", start_date=date(2019, 10, 1), term="3+2", options_exercised=1)
+    undated = ContractFactory(reference="UNDATED", start_date=None, term="", annual_value=None, legislation="pa_2023")
+    project = _project([dated, undated])
+    # The dated incumbent ends on 30 Sep 2024; the one with no dates sets nothing.
+    assert required_start(project) == date(2024, 10, 1)
+    client = client_for(officer)
+    assert client.get(project.get_absolute_url()).status_code == HTTPStatus.OK
+    form = client.get(reverse("commissioning:project_update", args=[project.pk]))
+    assert form.status_code == HTTPStatus.OK
+    assert "UNDATED" in form.content.decode() and "(end not known)" in form.content.decode()
