@@ -394,3 +394,11 @@ def test_the_form_refuses_an_unreadable_term_and_an_end_before_the_start(client_
     form = ContractForm(data={"start_date": "", "term": "", "end_date": "", **changes})
     form.is_valid()
     assert message in " ".join(form.errors[field])
+
+
+def test_the_option_page_of_a_contract_with_no_dates_says_why_it_cannot_be_decided(client_for, officer):
+    contract = incomplete(annual_value=Decimal("1000"), option_end_dates=[date(2026, 3, 31)])
+    response = client_for(officer).get(reverse("committees:option_exercise", args=[contract.pk, 1]))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "cannot be exercised: the contract's start date and end date are not known" in page
