@@ -558,3 +558,24 @@ def ocds_package(releases: list[dict], *, uri: str, today: date) -> dict:
 
 def ocds_document(package: dict) -> str:
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- One download or file, for the list's views and the command ---------------------
+
+
+def register_document(fmt: str, contracts, *, today: date, uri: str, bom: bool) -> str | bytes:
+    """The contracts (from `selectors.contract_export_rows`) as "csv", "xlsx" or "ocds"."""
+    if fmt == "csv":
+        return csv_document(EXPORT_COLUMNS, [export_row(contract, today=today) for contract in contracts], bom=bom)
+    if fmt == "xlsx":
+        return register_workbook([register_values(contract, today=today) for contract in contracts], today=today)
+    if fmt == "ocds":
+        releases = [ocds_release(contract, today=today) for contract in contracts]
+        return ocds_document(ocds_package(releases, uri=uri, today=today))
+    raise ValueError(f"No register format {fmt!r}.")
+
+
+def transparency_document(contracts, *, today: date, bom: bool) -> str:
+    """The contracts (from `selectors.transparency_rows`) as the Transparency Code register."""
+    rows = [transparency_values(contract, today=today) for contract in contracts]
+    return csv_document(TRANSPARENCY_COLUMNS, rows, bom=bom)

@@ -13,7 +13,6 @@ from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, page_of, query_without
 from contracts import publishing, services
-from contracts.csv_format import EXPORT_COLUMNS
 from contracts.forms import SpendForm, add_service_errors, contract_form, funding_formset
 from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
@@ -65,7 +64,13 @@ def contract_list(request):
 
 
 EXPORT_FORMATS = ("csv", "xlsx", "transparency", "ocds")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Content type and file name of the register's downloads; the transparency register names its quarter.
+_DOWNLOADS = {
+    "csv": ("text/csv; charset=utf-8", "contracts"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "contracts"),
+    "ocds": ("application/json", "contracts-ocds"),
+}
+_EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "ocds": "json"}
 
 
 def _quarters_around(today) -> list[publishing.Quarter]:
@@ -83,19 +88,10 @@ def contract_export(request, fmt: str = "csv"):
     today = dates.as_of(request, warn=False)
     if fmt == "transparency":
         return _transparency_download(request, today=today)
-    contracts = list(contract_export_rows(filters=request.GET, today=today))
-    if fmt == "csv":
-        rows = [publishing.export_row(contract, today=today) for contract in contracts]
-        content = publishing.csv_document(EXPORT_COLUMNS, rows, bom=True)
-        return _download(content, "text/csv; charset=utf-8", f"contracts-{today:%Y-%m-%d}.csv")
-    if fmt == "xlsx":
-        values = [publishing.register_values(contract, today=today) for contract in contracts]
-        return _download(
-            publishing.register_workbook(values, today=today), XLSX_TYPE, f"contracts-{today:%Y-%m-%d}.xlsx"
-        )
-    releases = [publishing.ocds_release(contract, today=today) for contract in contracts]
-    package = publishing.ocds_package(releases, uri=request.build_absolute_uri(), today=today)
-    return _download(publishing.ocds_document(package), "application/json", f"contracts-ocds-{today:%Y-%m-%d}.json")
+    contracts = contract_export_rows(filters=request.GET, today=today)
+    content = publishing.register_document(fmt, contracts, today=today, uri=request.build_absolute_uri(), bom=True)
+    content_type, name = _DOWNLOADS[fmt]
+    return _download(content, content_type, f"{name}-{today:%Y-%m-%d}.{_EXTENSIONS[fmt]}")
 
 
 def _transparency_download(request, *, today):
@@ -111,8 +107,7 @@ def _transparency_download(request, *, today):
     contracts = transparency_rows(
         filters=request.GET, first_day=quarter.first_day, last_day=quarter.last_day, today=today
     )
-    rows = [publishing.transparency_values(contract, today=today) for contract in contracts]
-    content = publishing.csv_document(publishing.TRANSPARENCY_COLUMNS, rows, bom=True)
+    content = publishing.transparency_document(contracts, today=today, bom=True)
     filename = f"contracts-register-{quarter.slug}-as-of-{today:%Y-%m-%d}.csv"
     return _download(content, "text/csv; charset=utf-8", filename)
 

@@ -531,6 +531,15 @@ def test_the_command_writes_text_formats_to_standard_output():
     assert [release["ocid"] for release in package["releases"]] == ["ocds-xxxxxx-LBB-SAH-2024"]
 
 
+def test_the_command_writes_a_workbook_to_a_binary_standard_output():
+    support_at_home()
+    binary = io.BytesIO()
+    out = io.TextIOWrapper(binary, encoding="utf-8")
+    call_command("export_contracts", "--format", "xlsx", "--as-of", "2026-11-22", stdout=out)
+    sheet = load_workbook(io.BytesIO(binary.getvalue())).active
+    assert [cell.value for cell in sheet["A"]] == ["Reference", "LBB-SAH-2024"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from commissioning.core import dates
 from contracts import publishing
-from contracts.csv_format import EXPORT_COLUMNS
 from contracts.selectors import contract_export_rows, transparency_rows
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -70,27 +69,19 @@ class Command(BaseCommand):
             raise CommandError("--quarter is for --format transparency only.")
         if fmt == "transparency":
             chosen, today = _quarter(quarter, as_of=day)
-            rows = transparency_rows(filters={}, first_day=chosen.first_day, last_day=chosen.last_day, today=today)
-            lines = [publishing.transparency_values(contract, today=today) for contract in rows]
-            content = publishing.csv_document(publishing.TRANSPARENCY_COLUMNS, lines, bom=file is not None)
-            count = len(lines)
+            contracts = list(
+                transparency_rows(filters={}, first_day=chosen.first_day, last_day=chosen.last_day, today=today)
+            )
+            # The byte order mark is for Excel opening a file; a pipe gets plain UTF-8.
+            content = publishing.transparency_document(contracts, today=today, bom=file is not None)
             what = f"for {chosen.label} as of {today.isoformat()}"
         else:
             today = day or timezone.localdate()
             contracts = list(contract_export_rows(filters={}, today=today))
-            count = len(contracts)
+            uri = Path(file).resolve().as_uri() if file else f"urn:x-contract-register:{today.isoformat()}"
+            content = publishing.register_document(fmt, contracts, today=today, uri=uri, bom=file is not None)
             what = f"as of {today.isoformat()}"
-            if fmt == "csv":
-                rows = [publishing.export_row(contract, today=today) for contract in contracts]
-                # The byte order mark is for Excel opening the file; a pipe gets plain UTF-8.
-                content = publishing.csv_document(EXPORT_COLUMNS, rows, bom=file is not None)
-            elif fmt == "xlsx":
-                values = [publishing.register_values(contract, today=today) for contract in contracts]
-                content = publishing.register_workbook(values, today=today)
-            else:
-                releases = [publishing.ocds_release(contract, today=today) for contract in contracts]
-                uri = Path(file).resolve().as_uri() if file else f"urn:x-contract-register:{today.isoformat()}"
-                content = publishing.ocds_document(publishing.ocds_package(releases, uri=uri, today=today))
+        count = len(contracts)
         if file is None:
             self._to_stdout(content)
             return
