@@ -220,8 +220,13 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _money(figures: Figures | None, name: str) -> Decimal | None:
-    return getattr(figures, name, None) if figures is not None else None
+def _figure(holder, name: str):
+    """A figure, or None when there are no figures or the figure is not known."""
+    return getattr(holder, name) if holder is not None else None
+
+
+def _text_or_none(value) -> str | None:
+    return str(value) if value is not None else None
 
 
 def register_values(contract: Contract, *, today: date) -> list[Cell]:
@@ -229,9 +234,9 @@ def register_values(contract: Contract, *, today: date) -> list[Cell]:
 
     Expects providers, funding shares (with organisations) and options prefetched."""
     figures = figures_for(contract, today=today)
-    schedule = figures.schedule if figures is not None else None
+    schedule = _figure(figures, "schedule")
     suppliers = _suppliers(contract)
-    variance = figures.approved_variance if figures is not None else None
+    variance = _figure(figures, "approved_variance")
     values: dict[str, Cell] = {
         "reference": contract.reference,
         "title": contract.title,
@@ -246,17 +251,17 @@ def register_values(contract: Contract, *, today: date) -> list[Cell]:
         ),
         "start_date": contract.start_date,
         "term": contract.term,
-        "options_exercised": schedule.options_exercised if schedule is not None else None,
+        "options_exercised": _figure(schedule, "options_exercised"),
         "annual_value": contract.annual_value,
         "approved_value": contract.approved_value,
-        "initial_end_date": schedule.initial_end if schedule is not None else None,
-        "current_end_date": schedule.current_end if schedule is not None else None,
-        "final_end_date": schedule.final_end if schedule is not None else None,
-        "next_decision_deadline": schedule.next_decision_deadline if schedule is not None else None,
-        "status": str(schedule.status) if schedule is not None else None,
-        "initial_term_value": figures.initial_value if figures is not None else None,
-        "committed_value": _money(figures, "committed_value"),
-        "whole_life_value": _money(figures, "whole_life_value"),
+        "initial_end_date": _figure(schedule, "initial_end"),
+        "current_end_date": _figure(schedule, "current_end"),
+        "final_end_date": _figure(schedule, "final_end"),
+        "next_decision_deadline": _figure(schedule, "next_decision_deadline"),
+        "status": _text_or_none(_figure(schedule, "status")),
+        "initial_term_value": _figure(figures, "initial_value"),
+        "committed_value": _figure(figures, "committed_value"),
+        "whole_life_value": _figure(figures, "whole_life_value"),
         "approved_variance": variance.amount if variance is not None else None,
         "end_date": contract.end_date,
         "review_date": contract.review_date,
@@ -293,12 +298,13 @@ def transparency_values(contract: Contract, *, today: date) -> list[str]:
     """One contract as `TRANSPARENCY_COLUMNS` on `today`: dates DD/MM/YYYY, values
     with 2 places and no £ or commas, several suppliers joined with "; "."""
     figures = figures_for(contract, today=today)
-    schedule = figures.schedule if figures is not None else None
+    schedule = _figure(figures, "schedule")
     suppliers = _suppliers(contract)
-    end = schedule.initial_end if schedule is not None else contract.end_date
+    end = _figure(schedule, "initial_end") or contract.end_date
     # The last day an option open or exercised on the day runs to.
-    last_extension = schedule.final_end if schedule is not None and schedule.final_end > schedule.initial_end else None
-    whole_life = _money(figures, "whole_life_value")
+    final = _figure(schedule, "final_end")
+    last_extension = final if final is not None and end is not None and final > end else None
+    whole_life = _figure(figures, "whole_life_value")
     return [
         neutralised(text)
         for text in [
@@ -463,7 +469,7 @@ def ocds_release(contract: Contract, *, today: date) -> dict:
     award and the contract with their values and periods on `today`, and an
     amendment for each option exercised by then."""
     figures = figures_for(contract, today=today)
-    schedule = figures.schedule if figures is not None else None
+    schedule = _figure(figures, "schedule")
     ocid = ocid_of(contract)
     lead = contract.lead_commissioner
     organisations = {lead.pk: {"id": f"organisation-{lead.pk}", "name": lead.name, "roles": ["buyer"]}}
@@ -490,24 +496,20 @@ def ocds_release(contract: Contract, *, today: date) -> dict:
     agreement: dict = {"id": contract.reference, "awardID": award["id"], "title": contract.title}
     if contract.description:
         agreement["description"] = contract.description
-    whole_life = _money(figures, "whole_life_value")
+    whole_life = _figure(figures, "whole_life_value")
     if whole_life is not None:
         award["value"] = agreement["value"] = _amount(whole_life)
+    start = _figure(schedule, "start") or contract.start_date
+    initial_end = _figure(schedule, "initial_end") or contract.end_date
+    final_end = _figure(schedule, "final_end")
+    if contract_period := _period(start, initial_end, final_end):
+        award["contractPeriod"] = contract_period
+    if period := _period(start, _figure(schedule, "current_end"), final_end):
+        agreement["period"] = period
+    if (status := _figure(schedule, "status")) is not None:
+        agreement["status"] = _CONTRACT_STATUS[status]
     if schedule is not None:
-        award["contractPeriod"] = {
-            "startDate": _moment(schedule.start),
-            "endDate": _moment(schedule.initial_end, end_of_day=True),
-            "maxExtentDate": _moment(schedule.final_end, end_of_day=True),
-        }
-        agreement["status"] = _CONTRACT_STATUS[schedule.status]
-        agreement["period"] = {
-            "startDate": _moment(schedule.start),
-            "endDate": _moment(schedule.current_end, end_of_day=True),
-            "maxExtentDate": _moment(schedule.final_end, end_of_day=True),
-        }
         agreement["amendments"] = _amendments(contract, schedule)
-    elif contract.start_date is not None:
-        agreement["period"] = {"startDate": _moment(contract.start_date)}
 
     return {
         "ocid": ocid,
@@ -522,6 +524,18 @@ def ocds_release(contract: Contract, *, today: date) -> dict:
         "awards": [award],
         "contracts": [agreement],
     }
+
+
+def _period(start: date | None, end: date | None, max_extent: date | None) -> dict:
+    """An OCDS period of the days known (an end runs to the end of its day)."""
+    period = {}
+    if start is not None:
+        period["startDate"] = _moment(start)
+    if end is not None:
+        period["endDate"] = _moment(end, end_of_day=True)
+    if max_extent is not None:
+        period["maxExtentDate"] = _moment(max_extent, end_of_day=True)
+    return period
 
 
 def _amendments(contract: Contract, schedule) -> list[dict]:

@@ -188,7 +188,7 @@ def test_a_control_character_in_text_does_not_break_the_workbook(client_for, off
 # --- contracts whose start, end or value is not known ------------------------------
 
 
-def _unknown() -> Contract:
+def _unknown(**fields) -> Contract:
     contract = Contract.objects.create(
         reference="UNK-1",
         title="Day opportunities (terms not known)",
@@ -197,7 +197,7 @@ def _unknown() -> Contract:
         start_date=None,
         term="",
         annual_value=None,
-        end_date=None,
+        **({"end_date": None} | fields),
     )
     contract.providers.set([ProviderFactory(name="Unknown Care Ltd")])
     return (
@@ -226,6 +226,18 @@ def test_a_contract_with_unknown_facts_exports_blanks():
 
     release = publishing.ocds_release(contract, today=today)
     assert "value" not in release["contracts"][0] and "period" not in release["contracts"][0]
+    _validate_package(publishing.ocds_package([release], uri="https://example.org/c.json", today=today))
+
+
+def test_a_known_end_is_published_without_a_start():
+    contract = _unknown(end_date=date(2027, 3, 31))
+    today = date(2026, 11, 22)
+
+    register = dict(zip(TRANSPARENCY_COLUMNS, publishing.transparency_values(contract, today=today)))
+    assert (register["Contract start date"], register["End date"]) == ("", "31/03/2027")
+    assert register["Last extension date"] == ""
+    release = publishing.ocds_release(contract, today=today)
+    assert release["awards"][0]["contractPeriod"] == {"endDate": "2027-03-31T23:59:59+01:00"}
     _validate_package(publishing.ocds_package([release], uri="https://example.org/c.json", today=today))
 
 
