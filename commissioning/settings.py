@@ -6,6 +6,7 @@ that names the variable, rather than running with a surprise.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -207,3 +208,13 @@ AGENDA_CLEAR_WORKING_DAYS = env_int("AGENDA_CLEAR_WORKING_DAYS", 5)
 KEY_DECISION_CLEAR_DAYS = env_int("KEY_DECISION_CLEAR_DAYS", 28)
 CALL_IN_WORKING_DAYS = env_int("CALL_IN_WORKING_DAYS", 5)
 REMINDER_DAYS_AHEAD = env_int("REMINDER_DAYS_AHEAD", 14, minimum=1)
+# Open Contracting (OCDS) exports: the contracting process ids start with the
+# prefix the council registered with the Open Contracting Partnership. The
+# default is a placeholder: set your registered prefix before publishing.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-xxxxxx-")
+if not re.fullmatch(r"ocds-[a-z0-9]{6}-([A-Za-z0-9-]*-)?", OCDS_OCID_PREFIX):
+    raise ImproperlyConfigured(
+        f"OCDS_OCID_PREFIX must look like ocds-abc123- (a registered prefix and a dash), not {OCDS_OCID_PREFIX!r}."
+    )
+# Who publishes the OCDS package: the council's name.
+OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "Contract register")

@@ -1,9 +1,7 @@
-"""The register's CSV columns, shared by the export command and the list's download."""
+"""The register's CSV columns, shared by the importer, the export command and the list's downloads.
 
-from datetime import date
-
-from contracts.models import Contract
-from contracts.services import figures_of
+The rows themselves are written by `contracts.publishing`.
+"""
 
 IMPORT_COLUMNS = [
     "reference",
@@ -22,6 +20,7 @@ IMPORT_COLUMNS = [
     "approved_value",
 ]
 EXPORT_COLUMNS = IMPORT_COLUMNS + [
+    # Computed for the day of the export.
     "initial_end_date",
     "current_end_date",
     "final_end_date",
@@ -31,44 +30,15 @@ EXPORT_COLUMNS = IMPORT_COLUMNS + [
     "committed_value",
     "whole_life_value",
     "approved_variance",
+    # What a council's published register holds too. Supplier columns follow the
+    # order of `provider`, several joined with "; " (blank where one is not known).
+    "end_date",
+    "review_date",
+    "directorate",
+    "procurement_classification",
+    "description",
+    "companies_house_number",
+    "charity_number",
+    "sme",
+    "vcse",
 ]
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-def export_row(contract: Contract, *, today: date) -> list[str]:
-    """One contract as the export's columns, computed for `today`.
-
-    Expects providers, funding shares (with organisations) and options prefetched.
-    """
-    figures = figures_of(contract, list(contract.options.all()), today=today)
-    result = figures.schedule
-    return [
-        contract.reference,
-        contract.title,
-        "; ".join(provider.name for provider in contract.providers.all()),
-        contract.service_area.name,
-        contract.contract_type,
-        contract.legislation,
-        contract.route,
-        contract.lead_commissioner.name,
-        "; ".join(
-            f"{share.organisation.name}:{share.percent.normalize():f}" for share in contract.funding_shares.all()
-        ),
-        contract.start_date.isoformat(),
-        contract.term,
-        str(result.options_exercised),
-        f"{contract.annual_value:.2f}",
-        f"{contract.approved_value:.2f}" if contract.approved_value is not None else "",
-        _iso(result.initial_end),
-        _iso(result.current_end),
-        _iso(result.final_end),
-        _iso(result.next_decision_deadline),
-        str(result.status),
-        f"{figures.initial_value:.2f}",
-        f"{figures.committed_value:.2f}",
-        f"{figures.whole_life_value:.2f}",
-        f"{figures.approved_variance.amount:.2f}" if figures.approved_variance else "",
-    ]

@@ -14,6 +14,7 @@ from contracts.figures import Figures
 from contracts.filters import ContractFilter
 from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label
+from contracts.publishing import TRANSPARENCY_THRESHOLD
 from contracts.querysets import INCOMPLETE, with_figures
 from contracts.services import figures_of, missing_of
 from contracts.terms import OptionStatus, Period, Schedule
@@ -39,6 +40,18 @@ def contract_export_rows(*, filters, today: date) -> QuerySet[Contract]:
     return queryset.prefetch_related(
         Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),
+    )
+
+
+def transparency_rows(*, filters, first_day: date, last_day: date, today: date) -> QuerySet[Contract]:
+    """The contracts a Transparency Code register lists for the days `first_day`
+    to `last_day`: live on any of them, worth more than £5,000 over their life,
+    with their figures on `today`. One whose start, end or value the register
+    does not know is listed: nothing shows it falls outside."""
+    return contract_export_rows(filters=filters, today=today).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=last_day),
+        Q(current_end_date__isnull=True) | Q(current_end_date__gte=first_day),
+        Q(whole_life_value__isnull=True) | Q(whole_life_value__gt=TRANSPARENCY_THRESHOLD),
     )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.contract_list, name="contract_list"),
     path("to-complete/", views.to_complete, name="to_complete"),
     path("export.csv", views.contract_export, name="contract_export"),
+    path("export/<slug:fmt>/", views.contract_export, name="contract_export_as"),
     path("new/", views.contract_create, name="contract_create"),
     path("<int:pk>/", views.contract_detail, name="contract_detail"),
     path("<int:pk>/edit/", views.contract_update, name="contract_update"),

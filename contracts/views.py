@@ -1,9 +1,10 @@
-import csv
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates
@@ -11,8 +12,7 @@ from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, page_of, query_without
-from contracts import services
-from contracts.csv_format import EXPORT_COLUMNS, export_row
+from contracts import publishing, services
 from contracts.forms import SpendForm, add_service_errors, contract_form, funding_formset
 from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
@@ -27,6 +27,7 @@ from contracts.selectors import (
     contracts_to_complete,
     register_totals,
     to_complete_rows,
+    transparency_rows,
 )
 from contracts.selectors import (
     contract_list as select_contract_list,
@@ -59,6 +60,7 @@ def contract_list(request):
             "query": query_without(request),
             "can_add": can(request.user, Contract, "add"),
             "filtered": is_filtered(request),
+            "quarters": _quarters_around(today),
         },
     )
 
@@ -74,16 +76,58 @@ def to_complete(request):
     )
 
 
-def contract_export(request):
-    """The filtered list as CSV: exactly the rows the list shows, every page."""
+EXPORT_FORMATS = ("csv", "xlsx", "transparency", "ocds")
+# Content type and file name of the register's downloads; the transparency register names its quarter.
+_DOWNLOADS = {
+    "csv": ("text/csv; charset=utf-8", "contracts"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "contracts"),
+    "ocds": ("application/json", "contracts-ocds"),
+}
+_EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "ocds": "json"}
+
+
+def _quarters_around(today) -> list[publishing.Quarter]:
+    """The quarter holding the day and the one before it (often the one being published)."""
+    current = publishing.Quarter.holding(today)
+    return [current, publishing.Quarter.holding(current.first_day - timedelta(days=1))]
+
+
+def contract_export(request, fmt: str = "csv"):
+    """The filtered list for its day, every page of it: as CSV, as an Excel
+    workbook, as the Transparency Code register of a quarter, or as OCDS."""
     require(request.user, Contract)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("No such download.")
     today = dates.as_of(request, warn=False)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="contracts-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
-    for contract in contract_export_rows(filters=request.GET, today=today):
-        writer.writerow(export_row(contract, today=today))
+    if fmt == "transparency":
+        return _transparency_download(request, today=today)
+    contracts = contract_export_rows(filters=request.GET, today=today)
+    content = publishing.register_document(fmt, contracts, today=today, uri=request.build_absolute_uri(), bom=True)
+    content_type, name = _DOWNLOADS[fmt]
+    return _download(content, content_type, f"{name}-{today:%Y-%m-%d}.{_EXTENSIONS[fmt]}")
+
+
+def _transparency_download(request, *, today):
+    """The quarter asked for with `?quarter=2026-Q3` (default: the one holding the
+    day), with its figures on the list's day."""
+    raw = request.GET.get("quarter", "").strip()
+    try:
+        quarter = publishing.parse_quarter(raw) if raw else publishing.Quarter.holding(today)
+    except ValueError as error:
+        messages.error(request, str(error))
+        query = query_without(request, "quarter")
+        return redirect(reverse("contracts:contract_list") + (f"?{query}" if query else ""))
+    contracts = transparency_rows(
+        filters=request.GET, first_day=quarter.first_day, last_day=quarter.last_day, today=today
+    )
+    content = publishing.transparency_document(contracts, today=today, bom=True)
+    filename = f"contracts-register-{quarter.slug}-as-of-{today:%Y-%m-%d}.csv"
+    return _download(content, "text/csv; charset=utf-8", filename)
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

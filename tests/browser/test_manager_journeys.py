@@ -86,9 +86,10 @@ def test_manager_follows_an_expiry_band_to_its_list_and_downloads_it(page, login
     assert "SELICB-AMH-RSA-2019" in rows.nth(1).inner_text()
     screenshot(page, "dashboard-band-list")
 
+    page.get_by_role("button", name="Download").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download CSV").click()
-    content = open(download_info.value.path(), encoding="utf-8").read()
+        page.get_by_role("link", name="CSV", exact=True).click()
+    content = open(download_info.value.path(), encoding="utf-8-sig").read()
     downloaded = list(csv.DictReader(io.StringIO(content)))
     assert [row["reference"] for row in downloaded] == ["LBB-MHFSS-2019", "SELICB-AMH-RSA-2019"]
     assert {row["current_end_date"] for row in downloaded} == {"2024-09-30"}

@@ -485,7 +485,9 @@ def test_export_writes_a_file_in_reference_order(csv_file, tmp_path, django_asse
         call_command("export_contracts", str(path), "--as-of", "2026-11-22", stdout=out)
 
     assert out.getvalue().strip() == f"Exported 3 contracts as of 2026-11-22 to {path}."
-    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    # A file starts with a byte order mark, so Excel reads it as UTF-8.
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
     assert rows[0] == EXPORT_COLUMNS
     assert [row[0] for row in rows[1:]] == ["LBB-MHFSS", "NCC-ILSS", "SAH-2024"]
 

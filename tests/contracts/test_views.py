@@ -229,7 +229,7 @@ def test_the_csv_download_has_exactly_the_filtered_rows(client_for, officer):
         reverse("contracts:contract_export"), {"q": "support at home", "as_of": "2026-11-22"}
     )
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["reference"] for row in rows] == ["LBB-SAH-2024"]
     row = rows[0]
     assert row["final_end_date"] == "2033-09-30"

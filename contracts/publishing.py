@@ -1,0 +1,593 @@
+"""What a council publishes from its register, every figure computed for one day.
+
+- the register as CSV or Excel (`register_values`, the columns of `csv_format`);
+- the Local Government Transparency Code 2015 contracts register for a quarter
+  (`TRANSPARENCY_COLUMNS`, which the importer of such registers reads too);
+- an OCDS 1.1 release package, one release per contract (`ocds_package`).
+
+Figures come from `contracts.services.figures_of`. A contract whose start, term
+or annual value the register does not know has no figures: its computed cells
+are blank and it is never a reason to fail.
+
+Text a spreadsheet would run as a formula (starting =, +, -, @, a tab or a
+carriage return) is neutralised in every CSV and Excel cell: in CSV with a
+leading apostrophe, in Excel as a text cell marked with a quote prefix (what
+Excel itself does when someone types '=…), so the cell shows the text as it is.
+"""
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from contracts import regime
+from contracts.csv_format import EXPORT_COLUMNS
+from contracts.figures import Figures
+from contracts.models import Contract, Provider
+from contracts.services import figures_of
+from contracts.terms import OptionStatus
+
+# What a cell holds before it is written: text, a day, money, a count, or nothing.
+Cell = str | date | Decimal | int | None
+
+MONEY_COLUMNS = frozenset(
+    {
+        "annual_value",
+        "approved_value",
+        "initial_term_value",
+        "committed_value",
+        "whole_life_value",
+        "approved_variance",
+    }
+)
+
+# The register's columns in words, for the Excel download.
+EXPORT_HEADINGS = {
+    "reference": "Reference",
+    "title": "Title",
+    "provider": "Provider",
+    "service_area": "Service area",
+    "contract_type": "Type",
+    "legislation": "Legislation",
+    "route": "Route",
+    "lead_commissioner": "Lead commissioner",
+    "funding": "Funding (organisation:percent)",
+    "start_date": "Start date",
+    "term": "Term",
+    "options_exercised": "Options exercised",
+    "annual_value": "Annual value",
+    "approved_value": "Approved value",
+    "initial_end_date": "Initial end date",
+    "current_end_date": "Current end date",
+    "final_end_date": "Final end date",
+    "next_decision_deadline": "Next option decision deadline",
+    "status": "Status",
+    "initial_term_value": "Initial term value",
+    "committed_value": "Committed value",
+    "whole_life_value": "Whole-life value",
+    "approved_variance": "Whole-life value over approved",
+    "end_date": "End date of the initial term (as given)",
+    "review_date": "Review date",
+    "directorate": "Directorate or service responsible",
+    "procurement_classification": "Procurement classification",
+    "description": "Description",
+    "companies_house_number": "Companies House number",
+    "charity_number": "Charity number",
+    "sme": "SME",
+    "vcse": "VCSE",
+}
+
+# The contracts register as real Transparency Code registers head it. The
+# importer of such registers reads these names: change them only together.
+TRANSPARENCY_COLUMNS = [
+    "Contract Reference number / ID",
+    "Title of the Agreement",
+    "Description of goods and services",
+    "Directorate / service responsible",
+    "Supplier name",
+    "Supplier registered company number",
+    "Supplier registered charity number",
+    "SME supplier",
+    "VCSE supplier",
+    "Contract start date",
+    "End date",
+    "Review date",
+    "Last extension date",
+    "Contract value",
+    "Irrecoverable VAT",
+    "Procurement classification",
+    "Tender process type",
+    "Effective Date",
+]
+
+# The Code asks for every contract worth more than this over its life.
+TRANSPARENCY_THRESHOLD = Decimal("5000")
+
+_TENDER_PROCESS = {
+    regime.OPEN_TENDER: "Published tender",
+    regime.LIGHT_TOUCH: "Published tender (light touch regime)",
+    regime.CALL_OFF: "Call-off from a framework or dynamic market",
+    regime.DIRECT_AWARD: "Direct award",
+    regime.BELOW_THRESHOLD: "Invitation to quote",
+    regime.WAIVER: "Direct award under a waiver of standing orders",
+}
+_LEGISLATION_SHORT = {
+    regime.PCR_2015: "PCR 2015",
+    regime.PA_2023: "Procurement Act 2023",
+    regime.PSR: "Provider Selection Regime",
+}
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Text a spreadsheet would run rather than show: a number such as -12.50 is not."""
+    return text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text)
+
+
+def neutralised(text: str) -> str:
+    """Text for a CSV cell, with an apostrophe first where it would run as a formula."""
+    return f"'{text}" if looks_like_formula(text) else text
+
+
+# --- Financial-year quarters --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A quarter of a UK financial year: Q1 is April to June, Q4 January to March.
+
+    `year` is the year the financial year starts in (2026 for 2026/27), as
+    spend records count it, so 2026 Q3 is October to December 2026."""
+
+    year: int
+    number: int
+
+    @property
+    def first_day(self) -> date:
+        month = 4 + 3 * (self.number - 1)
+        return date(self.year + (month > 12), (month - 1) % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        following = Quarter(self.year + (self.number == 4), self.number % 4 + 1).first_day
+        return date.fromordinal(following.toordinal() - 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.number}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+    @classmethod
+    def holding(cls, day: date) -> "Quarter":
+        year = day.year if day.month >= 4 else day.year - 1
+        return cls(year, (day.month - 4) % 12 // 3 + 1)
+
+
+_QUARTER = re.compile(r"([0-9]{4})(?:/[0-9]{2})?[ -]?Q([1-4])", re.IGNORECASE)
+
+
+def parse_quarter(text: str) -> Quarter:
+    """ "2026-Q3" (or "2026/27 Q3"): the financial year's start year, then the quarter.
+    Raises ValueError with a message for people."""
+    match = _QUARTER.fullmatch(text.strip())
+    if not match:
+        raise ValueError(
+            f'"{text}" is not a quarter: write the year the financial year starts in and the quarter, '
+            "e.g. 2026-Q3 for October to December 2026 (Q1 is April to June)."
+        )
+    year = int(match.group(1))
+    if not 1990 <= year <= 2099:
+        raise ValueError(f'"{text}" is not a quarter between 1990-Q1 and 2099-Q4.')
+    return Quarter(year, int(match.group(2)))
+
+
+# --- One contract's cells ------------------------------------------------------
+
+
+def figures_for(contract: Contract, *, today: date) -> Figures | None:
+    """The contract's figures on `today`, or None while the register does not know
+    what they need (its money figures are None while its value is not known).
+    Expects its options prefetched."""
+    return figures_of(contract, list(contract.options.all()), today=today)
+
+
+def _suppliers(contract: Contract) -> list[Provider]:
+    return list(contract.providers.all())
+
+
+def _joined(values) -> str:
+    return "; ".join(values)
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _figure(holder, name: str):
+    """A figure, or None when there are no figures or the figure is not known."""
+    return getattr(holder, name) if holder is not None else None
+
+
+def _text_or_none(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def register_values(contract: Contract, *, today: date) -> list[Cell]:
+    """One contract as `EXPORT_COLUMNS`, typed, computed for `today`.
+
+    Expects providers, funding shares (with organisations) and options prefetched."""
+    figures = figures_for(contract, today=today)
+    schedule = _figure(figures, "schedule")
+    suppliers = _suppliers(contract)
+    variance = _figure(figures, "approved_variance")
+    values: dict[str, Cell] = {
+        "reference": contract.reference,
+        "title": contract.title,
+        "provider": _joined(provider.name for provider in suppliers),
+        "service_area": contract.service_area.name,
+        "contract_type": contract.contract_type,
+        "legislation": contract.legislation,
+        "route": contract.route,
+        "lead_commissioner": contract.lead_commissioner.name,
+        "funding": _joined(
+            f"{share.organisation.name}:{share.percent.normalize():f}" for share in contract.funding_shares.all()
+        ),
+        "start_date": contract.start_date,
+        "term": contract.term,
+        "options_exercised": _figure(schedule, "options_exercised"),
+        "annual_value": contract.annual_value,
+        "approved_value": contract.approved_value,
+        "initial_end_date": _figure(schedule, "initial_end"),
+        "current_end_date": _figure(schedule, "current_end"),
+        "final_end_date": _figure(schedule, "final_end"),
+        "next_decision_deadline": _figure(schedule, "next_decision_deadline"),
+        "status": _text_or_none(_figure(schedule, "status")),
+        "initial_term_value": _figure(figures, "initial_value"),
+        "committed_value": _figure(figures, "committed_value"),
+        "whole_life_value": _figure(figures, "whole_life_value"),
+        "approved_variance": variance.amount if variance is not None else None,
+        "end_date": contract.end_date,
+        "review_date": contract.review_date,
+        "directorate": contract.directorate,
+        "procurement_classification": contract.procurement_classification,
+        "description": contract.description,
+        "companies_house_number": _joined(provider.companies_house_number for provider in suppliers),
+        "charity_number": _joined(provider.charity_number for provider in suppliers),
+        "sme": _joined(_yes_no(provider.is_sme) for provider in suppliers),
+        "vcse": _joined(_yes_no(provider.is_vcse) for provider in suppliers),
+    }
+    return [values[column] for column in EXPORT_COLUMNS]
+
+
+def csv_text(value: Cell) -> str:
+    """A register cell as the CSV writes it: ISO dates, money with 2 places."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return str(value)
+    return neutralised(value)
+
+
+def export_row(contract: Contract, *, today: date) -> list[str]:
+    """One contract as the CSV's `EXPORT_COLUMNS`, computed for `today`."""
+    return [csv_text(value) for value in register_values(contract, today=today)]
+
+
+def transparency_values(contract: Contract, *, today: date) -> list[str]:
+    """One contract as `TRANSPARENCY_COLUMNS` on `today`: dates DD/MM/YYYY, values
+    with 2 places and no £ or commas, several suppliers joined with "; "."""
+    figures = figures_for(contract, today=today)
+    schedule = _figure(figures, "schedule")
+    suppliers = _suppliers(contract)
+    end = _figure(schedule, "initial_end") or contract.end_date
+    # The last day an option open or exercised on the day runs to.
+    final = _figure(schedule, "final_end")
+    last_extension = final if final is not None and end is not None and final > end else None
+    whole_life = _figure(figures, "whole_life_value")
+    return [
+        neutralised(text)
+        for text in [
+            contract.reference,
+            contract.title,
+            contract.description,
+            contract.directorate,
+            _joined(provider.name for provider in suppliers),
+            _joined(provider.companies_house_number for provider in suppliers),
+            _joined(provider.charity_number for provider in suppliers),
+            _joined(_yes_no(provider.is_sme).title() for provider in suppliers),
+            _joined(_yes_no(provider.is_vcse).title() for provider in suppliers),
+            _dmy(contract.start_date),
+            _dmy(end),
+            _dmy(contract.review_date),
+            _dmy(last_extension),
+            f"{whole_life:.2f}" if whole_life is not None else "",
+            "",  # irrecoverable VAT: the register does not hold it
+            contract.procurement_classification,
+            tender_process_type(contract.legislation, contract.route),
+            _dmy(today),
+        ]
+    ]
+
+
+def _dmy(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def tender_process_type(legislation: str, route: str) -> str:
+    """How the contract was let, in the words registers use, with its law."""
+    process = _TENDER_PROCESS.get(route, "")
+    law = _LEGISLATION_SHORT.get(legislation)
+    return f"{process} ({law})" if process and law else process
+
+
+# --- Files ---------------------------------------------------------------------
+
+
+def csv_document(header: list[str], rows, *, bom: bool) -> str:
+    """CSV text; with `bom`, a byte order mark first, so Excel reads it as UTF-8 (£)."""
+    buffer = io.StringIO(newline="")
+    if bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+MONEY_FORMAT = "£#,##0.00"
+DATE_FORMAT = "dd mmm yyyy"
+_LABELS = {
+    "contract_type": dict(Contract.ContractType.choices),
+    "legislation": dict(Contract.Legislation.choices),
+    "route": dict(Contract.Route.choices),
+    "status": dict(Contract.Status.choices),
+}
+
+
+def register_workbook(rows: list[list[Cell]], *, today: date) -> bytes:
+    """The register as an Excel workbook: headings in words, money and dates as
+    typed cells with their formats, the heading row frozen."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Contracts {today:%d %b %Y}"
+    sheet.append([EXPORT_HEADINGS[column] for column in EXPORT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(EXPORT_HEADINGS[column]) for column in EXPORT_COLUMNS]
+    for row_number, row in enumerate(rows, start=2):
+        for index, (column, value) in enumerate(zip(EXPORT_COLUMNS, row)):
+            cell = sheet.cell(row=row_number, column=index + 1)
+            shown = _write_cell(cell, _LABELS[column].get(value, value) if column in _LABELS else value)
+            widths[index] = max(widths[index], shown)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8) + 2, 60)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_cell(cell, value: Cell) -> int:
+    """Writes one typed value; returns about how many characters it shows."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        cell.value = value
+        cell.number_format = MONEY_FORMAT
+        return len(f"£{value:,.2f}")
+    if isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+        return 11
+    if isinstance(value, int):
+        cell.value = value
+        return len(str(value))
+    # Control characters (a pasted line break, say) cannot be stored in a worksheet.
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = text
+    if looks_like_formula(value):
+        cell.data_type = "s"  # openpyxl took the leading "=" for a formula: keep it text
+        cell.quotePrefix = True
+    return len(text)
+
+
+# --- OCDS ------------------------------------------------------------------------
+
+OCDS_VERSION = "1.1"
+_CONTRACT_STATUS = {
+    Contract.Status.NOT_STARTED: "pending",
+    Contract.Status.LIVE: "active",
+    Contract.Status.FINAL_TERM: "active",
+    Contract.Status.EXPIRED: "terminated",
+}
+_PROCUREMENT_METHOD = {
+    regime.OPEN_TENDER: "open",
+    regime.DIRECT_AWARD: "direct",
+    regime.WAIVER: "direct",
+    regime.CALL_OFF: "selective",
+}
+
+
+def ocid_of(contract: Contract) -> str:
+    return f"{settings.OCDS_OCID_PREFIX}{contract.reference}"
+
+
+def _moment(day: date, *, end_of_day: bool = False) -> str:
+    """A day as OCDS dates are written: its first (or last) second, in the council's time zone."""
+    clock = time(23, 59, 59) if end_of_day else time(0, 0)
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(settings.TIME_ZONE)).isoformat()
+
+
+def _amount(value: Decimal) -> dict:
+    # JSON has only binary numbers. Money has at most 14 digits (models.MONEY), and
+    # a float holds any 15 significant digits exactly, so the amount reads back the same.
+    return {"amount": float(value), "currency": "GBP"}
+
+
+def _supplier_party(provider: Provider) -> dict:
+    identifiers = []
+    if provider.companies_house_number:
+        identifiers.append({"scheme": "GB-COH", "id": provider.companies_house_number, "legalName": provider.name})
+    if provider.charity_number:
+        identifiers.append({"scheme": "GB-CHC", "id": provider.charity_number, "legalName": provider.name})
+    party: dict = {
+        "id": f"{identifiers[0]['scheme']}-{identifiers[0]['id']}" if identifiers else f"provider-{provider.pk}",
+        "name": provider.name,
+        "roles": ["supplier"],
+        # The register records SME as yes or no, so only "sme" is known; no means not recorded as SME.
+        "details": {"scale": "sme", "vcse": provider.is_vcse} if provider.is_sme else {"vcse": provider.is_vcse},
+    }
+    if identifiers:
+        party["identifier"] = identifiers[0]
+        party["additionalIdentifiers"] = identifiers[1:]
+    return party
+
+
+def ocds_release(contract: Contract, *, today: date) -> dict:
+    """One contract as an OCDS release: its buyer, funders and suppliers, the
+    award and the contract with their values and periods on `today`, and an
+    amendment for each option exercised by then."""
+    figures = figures_for(contract, today=today)
+    schedule = _figure(figures, "schedule")
+    ocid = ocid_of(contract)
+    lead = contract.lead_commissioner
+    organisations = {lead.pk: {"id": f"organisation-{lead.pk}", "name": lead.name, "roles": ["buyer"]}}
+    for share in contract.funding_shares.all():
+        party = organisations.setdefault(
+            share.organisation.pk,
+            {"id": f"organisation-{share.organisation.pk}", "name": share.organisation.name, "roles": []},
+        )
+        party["roles"].append("funder")
+    suppliers = [_supplier_party(provider) for provider in _suppliers(contract)]
+    references = [{"id": party["id"], "name": party["name"]} for party in suppliers]
+
+    tender = {
+        "id": f"{contract.reference}-tender",
+        "title": contract.title,
+        "mainProcurementCategory": "services",
+        "procurementMethodDetails": tender_process_type(contract.legislation, contract.route),
+    }
+    if contract.route in _PROCUREMENT_METHOD:
+        tender["procurementMethod"] = _PROCUREMENT_METHOD[contract.route]
+
+    award: dict = {"id": f"{contract.reference}-award", "title": contract.title, "status": "active"}
+    award["suppliers"] = references
+    agreement: dict = {"id": contract.reference, "awardID": award["id"], "title": contract.title}
+    if contract.description:
+        agreement["description"] = contract.description
+    whole_life = _figure(figures, "whole_life_value")
+    if whole_life is not None:
+        award["value"] = agreement["value"] = _amount(whole_life)
+    start = _figure(schedule, "start") or contract.start_date
+    initial_end = _figure(schedule, "initial_end") or contract.end_date
+    final_end = _figure(schedule, "final_end")
+    if contract_period := _period(start, initial_end, final_end):
+        award["contractPeriod"] = contract_period
+    if period := _period(start, _figure(schedule, "current_end"), final_end):
+        agreement["period"] = period
+    if (status := _figure(schedule, "status")) is not None:
+        agreement["status"] = _CONTRACT_STATUS[status]
+    if schedule is not None:
+        agreement["amendments"] = _amendments(contract, schedule)
+
+    return {
+        "ocid": ocid,
+        "id": f"{ocid}-{today.isoformat()}",
+        "date": _moment(today),
+        "tag": ["award", "contract"],
+        "initiationType": "tender",
+        "language": "en",
+        "parties": [*organisations.values(), *suppliers],
+        "buyer": {"id": organisations[lead.pk]["id"], "name": lead.name},
+        "tender": tender,
+        "awards": [award],
+        "contracts": [agreement],
+    }
+
+
+def _period(start: date | None, end: date | None, max_extent: date | None) -> dict:
+    """An OCDS period of the days known (an end runs to the end of its day)."""
+    period = {}
+    if start is not None:
+        period["startDate"] = _moment(start)
+    if end is not None:
+        period["endDate"] = _moment(end, end_of_day=True)
+    if max_extent is not None:
+        period["maxExtentDate"] = _moment(max_extent, end_of_day=True)
+    return period
+
+
+def _amendments(contract: Contract, schedule) -> list[dict]:
+    amendments = []
+    for option, status in zip(contract.options.all(), schedule.option_statuses):
+        if status != OptionStatus.EXERCISED:
+            continue
+        period = schedule.periods[option.order]
+        amendment = {
+            "id": f"{contract.reference}-option-{option.order}",
+            "rationale": f"Option {option.order} exercised",
+            "description": (
+                f"Option {option.order} exercised"
+                + (f" by {option.decided_by}" if option.decided_by else "")
+                + f": the contract runs {period.start.isoformat()} to {period.end.isoformat()}."
+            ),
+        }
+        if option.decided_on is not None:
+            amendment["date"] = _moment(option.decided_on)
+        amendments.append(amendment)
+    return amendments
+
+
+def ocds_package(releases: list[dict], *, uri: str, today: date) -> dict:
+    """An OCDS release package of `releases`, published as of `today`."""
+    return {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publishedDate": _moment(today),
+        "publisher": {"name": settings.OCDS_PUBLISHER_NAME},
+        "releases": releases,
+    }
+
+
+def ocds_document(package: dict) -> str:
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- One download or file, for the list's views and the command ---------------------
+
+
+def register_document(fmt: str, contracts, *, today: date, uri: str, bom: bool) -> str | bytes:
+    """The contracts (from `selectors.contract_export_rows`) as "csv", "xlsx" or "ocds"."""
+    if fmt == "csv":
+        return csv_document(EXPORT_COLUMNS, [export_row(contract, today=today) for contract in contracts], bom=bom)
+    if fmt == "xlsx":
+        return register_workbook([register_values(contract, today=today) for contract in contracts], today=today)
+    if fmt == "ocds":
+        releases = [ocds_release(contract, today=today) for contract in contracts]
+        return ocds_document(ocds_package(releases, uri=uri, today=today))
+    raise ValueError(f"No register format {fmt!r}.")
+
+
+def transparency_document(contracts, *, today: date, bom: bool) -> str:
+    """The contracts (from `selectors.transparency_rows`) as the Transparency Code register."""
+    rows = [transparency_values(contract, today=today) for contract in contracts]
+    return csv_document(TRANSPARENCY_COLUMNS, rows, bom=bom)
