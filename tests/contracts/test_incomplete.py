@@ -1,6 +1,8 @@
 """Contracts a council's register holds with exact end dates, and with an unknown
 start, end or value: the services, what the database holds, and the pages."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 from http import HTTPStatus
@@ -318,6 +320,15 @@ def test_lists_dashboard_and_exports_show_an_incomplete_contract_without_failing
     assert board.context["board"].lists["incomplete"].count == 2
     for key in ("expiries", "decisions_due", "over_approved", "spend_over"):
         assert client.get(reverse("dashboard_export", args=[key, "csv"])).status_code == HTTPStatus.OK
+    # Every download of the register keeps them, with blanks for what is not known.
+    register_csv = client.get(reverse("contracts:contract_export"), {"as_of": "2025-06-30"}).content.decode("utf-8-sig")
+    rows = {row["reference"]: row for row in csv.DictReader(io.StringIO(register_csv))}
+    assert rows["INC-A"]["start_date"] == "" and rows["INC-A"]["whole_life_value"] == ""
+    assert rows["NOVAL"]["end_date"] == "2026-03-31" and rows["NOVAL"]["final_end_date"] == "2027-03-31"
+    assert rows["NOVAL"]["whole_life_value"] == ""
+    for fmt in ("xlsx", "ocds", "transparency"):
+        response = client.get(reverse("contracts:contract_export_as", args=[fmt]), {"as_of": "2025-06-30"})
+        assert response.status_code == HTTPStatus.OK, fmt
     for url in (
         reverse("contracts:contract_detail", args=[Contract.objects.get(reference="INC-A").pk]),
         reverse("contracts:contract_detail", args=[Contract.objects.get(reference="NOVAL").pk]),
