@@ -58,7 +58,10 @@ def read_table(data: bytes, *, filename: str) -> RegisterTable:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileError("The file is UTF-16 text: save it from the spreadsheet as CSV UTF-8.")
+    # A stray NUL is a bad cell (its row is refused); many of them are a file that is not text.
+    if data[:4096].count(b"\x00") * 10 > len(data[:4096]):
         raise FileError("The file is not a CSV or XLSX file: it holds binary data.")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -705,6 +708,7 @@ def read_regime(text: str, *, start: date | None) -> tuple[str, str]:
     return split_regime(key, start_date=start)
 
 
+_PERCENT = re.compile(r"[0-9]{1,3}(?:\.[0-9]+)?")
 _FUNDING_EXAMPLE = '"London Borough of Bromley:50; South East London ICB:50"'
 
 
@@ -721,11 +725,10 @@ def read_funding(text: str) -> tuple[tuple[str, Decimal], ...]:
         if organisation.lower() in {known.lower() for known, _ in funding}:
             raise CellError(f"funding names {organisation} more than once")
         cleaned = percent.strip().removesuffix("%").strip()
-        try:
-            share = Decimal(cleaned)
-        except InvalidOperation:
-            raise CellError(f'funding share "{shown(part)}": {shown(cleaned)} is not a percentage') from None
-        if not share.is_finite() or not 0 < share <= 100:
+        if not _PERCENT.fullmatch(cleaned):
+            raise CellError(f'funding share "{shown(part)}": {shown(cleaned)} is not a percentage')
+        share = Decimal(cleaned)
+        if not 0 < share <= 100:
             raise CellError(f'funding share "{shown(part)}" must be more than 0% and at most 100%')
         if share != share.quantize(_HUNDREDTH):
             raise CellError(f'funding share "{shown(part)}" has more than 2 decimal places')

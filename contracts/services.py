@@ -781,26 +781,6 @@ def _apply_row(contract: Contract, row, *, service_area, lead_commissioner, new:
         contract.approved_value = row.approved_value
 
 
-_CONTRACT_FIELDS = [
-    "title",
-    "description",
-    "service_area",
-    "lead_commissioner",
-    "directorate",
-    "procurement_classification",
-    "contract_type",
-    "route",
-    "legislation",
-    "start_date",
-    "end_date",
-    "term",
-    "review_date",
-    "annual_value",
-    "approved_value",
-    "initial_end_date",
-    "version",
-    "updated_at",
-]
 _OPTION_FIELDS = ["order", "months", "end_date", "status", "decided_by", "decided_on", "decision_note"]
 
 
@@ -842,7 +822,7 @@ def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
                 "options", "funding_shares"
             )
         }
-        new_contracts, old_contracts = [], []
+        new_contracts, old_contracts, stale_figures, refigure = [], [], [], []
         plans = []
         for row in batch:
             contract = existing.get(row.reference)
@@ -850,6 +830,10 @@ def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
             if is_new:
                 contract = Contract(reference=row.reference, term="")
             current_options = [] if is_new else sorted(contract.options.all(), key=lambda option: option.order)
+            before = None if is_new else _values(contract)
+            options_before = {option.pk: _values(option) for option in current_options}
+            for option in current_options:
+                option._loaded = options_before[option.pk]
             _apply_row(
                 contract,
                 row,
@@ -872,31 +856,58 @@ def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
                 contract.clean_fields(exclude=["providers", "service_area", "lead_commissioner"])
             except ValidationError as error:
                 raise ValidationError(f"{row.reference}: {' '.join(error.messages)}") from None
+            options_changed = bool(removed) or any(
+                option.pk is None or _values(option) != options_before[option.pk] for option in options
+            )
             if is_new:
                 new_contracts.append(contract)
+                refigure.append((contract, options))
             else:
-                contract.version += 1
-                contract.updated_at = timezone.now()
-                old_contracts.append(contract)
+                changes = [name for name, value in _values(contract).items() if value != before[name]]
+                if changes:
+                    old_contracts.append((contract, changes))
+                if changes or options_changed:
+                    stale_figures.append(contract.pk)
+                    refigure.append((contract, options))
             plans.append((row, contract, options, removed, is_new))
         if new_contracts:
             bulk_create_with_history(new_contracts, Contract, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED)
-        if old_contracts:
-            bulk_update_with_history(
-                old_contracts, Contract, _CONTRACT_FIELDS, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED
-            )
+        _update_contracts(old_contracts)
         _save_options(plans)
         _save_links(plans, links, providers)
         _save_funding(plans, organisations)
-        ContractFigures.objects.filter(contract__in=old_contracts).delete()
-        figures_store_many(
-            [(contract, options) for _, contract, options, _, _ in plans if contract.initial_end_date is not None]
-        )
+        ContractFigures.objects.filter(contract_id__in=stale_figures).delete()
+        figures_store_many([(contract, options) for contract, options in refigure if contract.initial_end_date])
         created += len(new_contracts)
-        updated += len(old_contracts)
+        updated += len(batch) - len(new_contracts)
         if progress is not None:
             progress(min((batch_number + 1) * _SAVE_BATCH, len(rows)), len(rows))
     return SavedCounts(created=created, updated=updated)
+
+
+def _update_contracts(changed: list[tuple[Contract, list[str]]]) -> None:
+    """Save what changed on each contract: one UPDATE per field for the contracts whose
+    field changed (an UPDATE of every field of every contract is slow to build), a new
+    version for each, and one history row each."""
+    if not changed:
+        return
+    by_field: dict[str, list[Contract]] = {}
+    for contract, names in changed:
+        for name in names:
+            by_field.setdefault(name, []).append(contract)
+    for name, contracts in by_field.items():
+        Contract.objects.bulk_update(contracts, [Contract._meta.get_field(name).name], batch_size=_SAVE_BATCH)
+    now = timezone.now()
+    contracts = [contract for contract, _ in changed]
+    Contract.objects.filter(pk__in=[contract.pk for contract in contracts]).update(
+        version=F("version") + 1, updated_at=now
+    )
+    for contract in contracts:
+        contract.version += 1
+        contract.updated_at = now
+    Contract.history.bulk_history_create(
+        contracts, batch_size=_SAVE_BATCH, update=True, default_change_reason=_IMPORTED
+    )
 
 
 def _save_options(plans) -> None:
@@ -909,7 +920,7 @@ def _save_options(plans) -> None:
             option.contract = contract
             if option.pk is None:
                 new.append(option)
-            else:
+            elif _changed(option, option._loaded):
                 changed.append(option)
     if changed:
         # Orders may move: out of the way first, so no two options share one on the way.

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from contracts.csv_format import EXPORT_COLUMNS, IMPORT_COLUMNS
-from contracts.register_file import read_money
 from contracts.models import Contract, Organisation, Provider
 from contracts.querysets import with_figures
+from contracts.register_file import read_money
 from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory, on
 
 pytestmark = pytest.mark.django_db
