@@ -32,8 +32,8 @@ from committees.models import Action, AgendaItem, Committee, Meeting, OfficerDec
 from contracts import services as contract_services
 from contracts.csv_format import IMPORT_COLUMNS
 from contracts.importing import contracts_import
-from contracts.register_file import match_headers, read_table
 from contracts.models import Contract, ContractOption
+from contracts.register_file import match_headers, read_table
 from tests.committees.factories import (
     AgendaItemFactory,
     CommitteeFactory,
