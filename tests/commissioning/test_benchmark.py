@@ -15,8 +15,8 @@ from commissioning.projects.models import CommissioningProject, GatewayDecision
 from committees.models import Action, AgendaItem, Delegation, Meeting, ResolutionPart
 from contracts.importing import import_preview
 from contracts.models import Contract, ContractFigures, FundingShare
-from contracts.services import contract_schedule, contracts_figures_refresh, figures_are_current
 from contracts.register_file import match_headers, read_table
+from contracts.services import contract_schedule, contracts_figures_refresh, figures_are_current
 from contracts.terms import OptionStatus
 from tests.conftest import TODAY, ContractFactory
 
