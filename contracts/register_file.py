@@ -105,7 +105,8 @@ def _table(encoding: str | None, numbered: list[tuple[int, tuple[str, ...]]]) ->
 
 def _read_csv(data: bytes) -> RegisterTable:
     text, encoding = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # strict: a quote left open is an error, not the rest of the file read as one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     numbered = []
     line = 1
     try:
@@ -1060,7 +1061,7 @@ def _read_row(
     if "annual_value" not in by_field and "contract_value" in by_field and value_basis == "annual":
         # One money column whose meaning the officer chose: annual.
         annual, whole = whole, None
-    if annual is None and whole is not None:
+    if annual is None and whole is not None and not outcome.reasons:
         if start and end:
             annual = annual_from_whole(whole, start=start, end=end)
         elif start and term_parts:

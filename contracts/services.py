@@ -886,17 +886,18 @@ def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
 
 
 def _update_contracts(changed: list[tuple[Contract, list[str]]]) -> None:
-    """Save what changed on each contract: one UPDATE per field for the contracts whose
-    field changed (an UPDATE of every field of every contract is slow to build), a new
-    version for each, and one history row each."""
+    """Save what changed on each contract: one UPDATE for the contracts with the same
+    fields changed (an UPDATE of every field of every contract is slow to build, and one
+    field at a time could break a rule between two, such as the end after the start),
+    a new version for each, and one history row each."""
     if not changed:
         return
-    by_field: dict[str, list[Contract]] = {}
+    by_fields: dict[tuple[str, ...], list[Contract]] = {}
     for contract, names in changed:
-        for name in names:
-            by_field.setdefault(name, []).append(contract)
-    for name, contracts in by_field.items():
-        Contract.objects.bulk_update(contracts, [Contract._meta.get_field(name).name], batch_size=_SAVE_BATCH)
+        by_fields.setdefault(tuple(names), []).append(contract)
+    for names, contracts in by_fields.items():
+        fields = [Contract._meta.get_field(name).name for name in names]
+        Contract.objects.bulk_update(contracts, fields, batch_size=_SAVE_BATCH)
     now = timezone.now()
     contracts = [contract for contract, _ in changed]
     Contract.objects.filter(pk__in=[contract.pk for contract in contracts]).update(
