@@ -645,7 +645,8 @@ def _by_name(model, names, **defaults_for) -> dict:
         defaults = {name: make(wanted[key]) for name, make in defaults_for.items()}
         instance = model(name=wanted[key], **defaults)
         try:
-            instance.full_clean()
+            # Fields only: the names were just looked up, ignoring case, all at once.
+            instance.clean_fields()
         except ValidationError as error:
             raise ValidationError(f"{wanted[key]}: {' '.join(error.messages)}") from None
         new.append(instance)
@@ -664,7 +665,7 @@ def _key(name: str) -> str:
 
 def _provider_details(providers: dict, rows) -> list[Provider]:
     """Companies House and charity numbers and the SME and VCSE flags the rows give,
-    for a row with one supplier (a number cannot be shared among several)."""
+    for a row with one supplier (they cannot be shared among several)."""
     changed = {}
     for row in rows:
         provider = providers[_key(row.providers[0])]
@@ -674,10 +675,10 @@ def _provider_details(providers: dict, rows) -> list[Provider]:
                 provider.companies_house_number = row.companies_house_number
             if row.charity_number:
                 provider.charity_number = row.charity_number
-        if row.sme is not None:
-            provider.is_sme = row.sme
-        if row.vcse is not None:
-            provider.is_vcse = row.vcse
+            if row.sme is not None:
+                provider.is_sme = row.sme
+            if row.vcse is not None:
+                provider.is_vcse = row.vcse
         if (provider.companies_house_number, provider.charity_number, provider.is_sme, provider.is_vcse) != before:
             changed[provider.pk] = provider
     return list(changed.values())
@@ -765,6 +766,8 @@ def _apply_row(contract: Contract, row, *, service_area, lead_commissioner, new:
         contract.route = row.route
     if row.legislation is not None:
         contract.legislation = row.legislation
+    elif new and contract.route == Contract.Route.WAIVER:
+        contract.legislation = Contract.Legislation.NONE  # exempt from tender: no procurement law
     elif new and row.start_date is not None:
         contract.legislation = legislation_by_date(row.start_date)
     if row.start_date is not None:
@@ -804,7 +807,10 @@ def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
     providers = _by_name(Provider, [name for row in rows for name in row.providers])
     changed_providers = _provider_details(providers, rows)
     for provider in changed_providers:
-        provider.full_clean()
+        try:
+            provider.clean_fields()
+        except ValidationError as error:
+            raise ValidationError(f"{provider.name}: {' '.join(error.messages)}") from None
     if changed_providers:
         bulk_update_with_history(
             changed_providers,

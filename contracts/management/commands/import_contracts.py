@@ -116,7 +116,7 @@ class Command(BaseCommand):
             self.stderr.write(error)
         if result.errors:
             raise CommandError("Nothing was imported: the database refused it.")
-        if preview.rejected and not (skip_rejected and not dry_run):
+        if preview.rejected and not skip_rejected:
             raise CommandError(
                 f"Nothing was imported ({_read_as(preview)}): "
                 f"{_count(len(preview.rejected), 'row is', 'rows are')} rejected; {_row_counts(preview)}."
