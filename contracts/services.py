@@ -35,6 +35,7 @@ from contracts.models import (
 )
 from contracts.money import check_shares
 from contracts.regime import legislation_by_date
+from contracts.register_file import RegisterRow
 from contracts.terms import Decision, OptionStatus, Schedule, TermError, format_term, parse_term
 
 _ONE_DAY = timedelta(days=1)
@@ -684,6 +685,18 @@ def _provider_details(providers: dict, rows) -> list[Provider]:
     return list(changed.values())
 
 
+@dataclass
+class _Plan:
+    """What saving one register row does to its contract."""
+
+    row: RegisterRow
+    contract: Contract
+    options: list[ContractOption]  # in order, saved or to be saved
+    removed: list[ContractOption]  # to delete
+    is_new: bool
+    options_before: dict[int, dict]  # the saved options' values as loaded
+
+
 def _figures_known(contract: Contract, options: Sequence[ContractOption]) -> bool:
     """Whether the figures engine can compute this contract's figures: it needs a
     start, a term, a value, and options counted in months (not yet explicit end dates)."""
@@ -698,7 +711,7 @@ def _figures_known(contract: Contract, options: Sequence[ContractOption]) -> boo
     return True
 
 
-def _register_options(contract: Contract, existing: list[ContractOption], row) -> tuple[list, list]:
+def _register_options(contract: Contract, existing: list[ContractOption], row: RegisterRow) -> tuple[list, list]:
     """The options the row gives the contract: (options to keep or add, options to delete).
     Decisions already recorded stay as they are (the import refuses a row that would undo one)."""
     by_order = {option.order: option for option in existing}
@@ -745,7 +758,7 @@ def _register_options(contract: Contract, existing: list[ContractOption], row) -
     return kept, [option for option in removed if option.pk is not None]
 
 
-def _apply_row(contract: Contract, row, *, service_area, lead_commissioner, new: bool) -> None:
+def _apply_row(contract: Contract, row: RegisterRow, *, service_area, lead_commissioner, new: bool) -> None:
     """The row's facts on the contract; for an existing one, a fact the file does not
     give (or leaves blank) keeps what the register holds."""
     given = row.given
@@ -788,7 +801,7 @@ _OPTION_FIELDS = ["order", "months", "end_date", "status", "decided_by", "decide
 
 
 @transaction.atomic
-def contracts_save_many(*, rows: Sequence, progress=None) -> SavedCounts:
+def contracts_save_many(*, rows: Sequence[RegisterRow], progress=None) -> SavedCounts:
     """Create or update (by reference) the contract of every row of a register file
     (`contracts.register_file.RegisterRow`), in batches with a bounded number of
     queries each, then write their figures by `figures_store_many`. Atomic: a
@@ -797,7 +810,7 @@ def contracts_save_many(*, rows: Sequence, progress=None) -> SavedCounts:
     return _contracts_save_many(rows, progress)
 
 
-def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
+def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
     organisations = _by_name(
         Organisation,
         [row.lead_commissioner for row in rows] + [name for row in rows for name, _ in row.funding or ()],
@@ -838,8 +851,6 @@ def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
             current_options = [] if is_new else sorted(contract.options.all(), key=lambda option: option.order)
             before = None if is_new else _values(contract)
             options_before = {option.pk: _values(option) for option in current_options}
-            for option in current_options:
-                option._loaded = options_before[option.pk]
             _apply_row(
                 contract,
                 row,
@@ -875,7 +886,7 @@ def _contracts_save_many(rows: Sequence, progress) -> SavedCounts:
                 if changes or options_changed:
                     stale_figures.append(contract.pk)
                     refigure.append((contract, options))
-            plans.append((row, contract, options, removed, is_new))
+            plans.append(_Plan(row, contract, options, removed, is_new, options_before))
         if new_contracts:
             bulk_create_with_history(new_contracts, Contract, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED)
         _update_contracts(old_contracts)
@@ -918,16 +929,16 @@ def _update_contracts(changed: list[tuple[Contract, list[str]]]) -> None:
 
 
 def _save_options(plans) -> None:
-    removed = [option.pk for _, _, _, gone, _ in plans for option in gone]
+    removed = [option.pk for plan in plans for option in plan.removed]
     if removed:
         ContractOption.objects.filter(pk__in=removed).delete()
     new, changed = [], []
-    for _, contract, options, _, _ in plans:
-        for option in options:
-            option.contract = contract
+    for plan in plans:
+        for option in plan.options:
+            option.contract = plan.contract
             if option.pk is None:
                 new.append(option)
-            elif _changed(option, option._loaded):
+            elif _changed(option, plan.options_before[option.pk]):
                 changed.append(option)
     if changed:
         # Orders may move: out of the way first, so no two options share one on the way.
@@ -938,7 +949,7 @@ def _save_options(plans) -> None:
 
 
 def _save_links(plans, links, providers) -> None:
-    old = [contract.pk for _, contract, _, _, is_new in plans if not is_new]
+    old = [plan.contract.pk for plan in plans if not plan.is_new]
     current: dict[int, set[int]] = {}
     if old:
         for contract_id, provider_id in links.objects.filter(contract_id__in=old).values_list(
@@ -946,7 +957,8 @@ def _save_links(plans, links, providers) -> None:
         ):
             current.setdefault(contract_id, set()).add(provider_id)
     stale, wanted_links = [], []
-    for row, contract, _, _, _ in plans:
+    for plan in plans:
+        row, contract = plan.row, plan.contract
         wanted = {providers[_key(name)].pk for name in row.providers}
         have = current.get(contract.pk, set())
         if wanted != have:
@@ -960,7 +972,8 @@ def _save_links(plans, links, providers) -> None:
 
 def _save_funding(plans, organisations) -> None:
     stale, new = [], []
-    for row, contract, _, _, is_new in plans:
+    for plan in plans:
+        row, contract, is_new = plan.row, plan.contract, plan.is_new
         if not is_new and row.funding is None and "lead_commissioner" not in row.given:
             continue
         parts = row.funding or ((contract.lead_commissioner.name, Decimal("100")),)
@@ -980,7 +993,7 @@ def _save_funding(plans, organisations) -> None:
         bulk_create_with_history(new, FundingShare, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED)
 
 
-def register_row_problems(*, contract: Contract, options: Sequence[ContractOption], row) -> list[str]:
+def register_row_problems(*, contract: Contract, options: Sequence[ContractOption], row: RegisterRow) -> list[str]:
     """Why `contracts_save_many` would refuse to apply a register row to an existing
     contract (given with its options loaded), without saving anything: a row never
     undoes a decision recorded with its day, nor removes an option that has one."""
