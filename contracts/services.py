@@ -685,6 +685,21 @@ def _provider_details(providers: dict, rows) -> list[Provider]:
     return list(changed.values())
 
 
+def _register_spans(contract: Contract, options: list[ContractOption], *, reference: str) -> list[FigureSpan]:
+    """The figure spans of a contract saved from a register, computed once; none when
+    the engine cannot compute them. A fact the rules cannot read is a ValidationError."""
+    if not _figures_known(contract, options):
+        return []
+    try:
+        if any(option.decided_on is not None or option.status == OptionStatus.DECLINED for option in options):
+            _check_facts(contract, options)  # a decision with its day: the rules `_decide` applies
+        return _spans_of(contract, options)
+    except ValidationError as error:
+        raise ValidationError(f"{reference}: {' '.join(error.messages)}") from None
+    except ValueError as error:
+        raise ValidationError(f"{reference}: {error}") from None
+
+
 @dataclass
 class _Plan:
     """What saving one register row does to its contract."""
@@ -804,7 +819,8 @@ _OPTION_FIELDS = ["order", "months", "end_date", "status", "decided_by", "decide
 def contracts_save_many(*, rows: Sequence[RegisterRow], progress=None) -> SavedCounts:
     """Create or update (by reference) the contract of every row of a register file
     (`contracts.register_file.RegisterRow`), in batches with a bounded number of
-    queries each, then write their figures by `figures_store_many`. Atomic: a
+    queries each, then write their figures by `_insert_figures` (the writer
+    `figures_store_many` uses) from spans computed once by `_spans_of`. Atomic: a
     ValidationError naming the row's reference leaves the database as it was.
     `progress(done, total)` is called after each batch."""
     return _contracts_save_many(rows, progress)
@@ -859,14 +875,8 @@ def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
                 new=is_new,
             )
             options, removed = _register_options(contract, current_options, row)
-            if _figures_known(contract, options):
-                try:
-                    _check_facts(contract, options)
-                except ValidationError as error:
-                    raise ValidationError(f"{row.reference}: {' '.join(error.messages)}") from None
-                contract.initial_end_date = initial_end_of(contract, options)
-            else:
-                contract.initial_end_date = None
+            spans = _register_spans(contract, options, reference=row.reference)
+            contract.initial_end_date = spans[0].initial_end if spans else None
             try:
                 # Fields only: the references, names and constraints were checked for the whole file
                 # at once (a full_clean would query for each contract).
@@ -878,14 +888,14 @@ def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
             )
             if is_new:
                 new_contracts.append(contract)
-                refigure.append((contract, options))
+                refigure.append((contract, spans))
             else:
                 changes = [name for name, value in _values(contract).items() if value != before[name]]
                 if changes:
                     old_contracts.append((contract, changes))
                 if changes or options_changed:
                     stale_figures.append(contract.pk)
-                    refigure.append((contract, options))
+                    refigure.append((contract, spans))
             plans.append(_Plan(row, contract, options, removed, is_new, options_before))
         if new_contracts:
             bulk_create_with_history(new_contracts, Contract, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED)
@@ -894,7 +904,9 @@ def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
         _save_links(plans, links, providers)
         _save_funding(plans, organisations)
         ContractFigures.objects.filter(contract_id__in=stale_figures).delete()
-        figures_store_many([(contract, options) for contract, options in refigure if contract.initial_end_date])
+        # The one writer of the figures, given the spans computed once above (as
+        # figures_store_many computes them: `_spans_of`).
+        _insert_figures([(contract, spans) for contract, spans in refigure if spans])
         created += len(new_contracts)
         updated += len(batch) - len(new_contracts)
         if progress is not None:

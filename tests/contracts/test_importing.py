@@ -15,7 +15,7 @@ from commissioning.benchmark.register_import import transparency_code_csv
 from contracts.importing import contracts_import, import_preview
 from contracts.models import Contract, ContractFigures, ContractOption, FundingShare, Provider
 from contracts.register_file import generated_reference, match_headers, read_table
-from contracts.services import option_exercise
+from contracts.services import figures_are_current, option_exercise
 from tests.conftest import TODAY, ContractFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,6 +295,7 @@ def test_our_own_columns_with_a_term_still_get_their_figures(tmp_path):
     run(path)
 
     contract = Contract.objects.get()
+    assert figures_are_current(contract, list(contract.options.order_by("order")))
     assert contract.initial_end_date == date(2027, 9, 30)
     assert list(contract.options.values_list("months", "end_date")) == [(24, None)]
     assert contract.figures.filter(valid_from__lte=TODAY, valid_to__gte=TODAY).get().final_end_date == date(2029, 9, 30)
