@@ -699,7 +699,9 @@ def read_route(text: str) -> Read[str | None]:
     for words, key in _ROUTE_WORDS:
         if words in cleaned:
             return Read(key)
-    return Read(None, f'route "{shown(text)}" not recognised: left as not recorded')
+    return Read(
+        None, f'route "{shown(text)}" not recognised: the route is not changed (a new contract takes light touch)'
+    )
 
 
 def read_regime(text: str, *, start: date | None) -> tuple[str, str]:

@@ -389,10 +389,13 @@ def test_it_reads_the_tender_process_type_as_a_route(text, route):
     assert read_route(text).value == route
 
 
-def test_a_route_it_does_not_know_warns_and_is_left_unrecorded():
+def test_a_route_it_does_not_know_warns_and_is_not_read():
     read = read_route("Lottery")
 
-    assert (read.value, read.warning) == (None, 'route "Lottery" not recognised: left as not recorded')
+    assert (read.value, read.warning) == (
+        None,
+        'route "Lottery" not recognised: the route is not changed (a new contract takes light touch)',
+    )
 
 
 # --- rows -------------------------------------------------------------------------------------
