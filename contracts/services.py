@@ -15,6 +15,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commissioning.core import dates, versioning
 from commissioning.core.formatting import format_day
@@ -31,6 +35,8 @@ from contracts.models import (
     SpendRecord,
 )
 from contracts.money import check_shares
+from contracts.regime import legislation_by_date
+from contracts.register_file import RegisterRow
 from contracts.terms import Decision, OptionStatus, Schedule, TermError, format_term, parse_term
 
 _ONE_DAY = timedelta(days=1)
@@ -724,3 +730,441 @@ def provider_get_or_create(*, name: str) -> Provider:
 @transaction.atomic
 def service_area_get_or_create(*, name: str) -> ServiceArea:
     return _get_or_create_by_name(ServiceArea, name)
+
+
+# --- saving a register file in bulk -------------------------------------------------------------
+
+_SAVE_BATCH = 500
+# A chunk of names or references in one IN (...): well under every database's limit.
+_LOOKUP_CHUNK = 500
+NOT_RECORDED_SERVICE_AREA = "Not recorded"
+_IMPORTED = "Imported from a register file."
+
+
+@dataclass(frozen=True)
+class SavedCounts:
+    created: int
+    updated: int
+
+
+def _chunks(items: Sequence, size: int):
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
+
+
+def _by_name(model, names, **defaults_for) -> dict:
+    """Every instance of `model` named (ignoring case and spacing) in `names`, created
+    (validated, with history) when missing: a bounded number of queries."""
+    wanted = {" ".join(name.split()).lower(): " ".join(name.split()) for name in names if name.strip()}
+    found = {}
+    keys = list(wanted)
+    for chunk in _chunks(keys, _LOOKUP_CHUNK):
+        for instance in model.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=chunk):
+            found.setdefault(instance.lower_name, instance)
+    new = []
+    for key in keys:
+        if key in found:
+            continue
+        defaults = {name: make(wanted[key]) for name, make in defaults_for.items()}
+        instance = model(name=wanted[key], **defaults)
+        try:
+            # Fields only: the names were just looked up, ignoring case, all at once.
+            instance.clean_fields()
+        except ValidationError as error:
+            raise ValidationError(f"{wanted[key]}: {' '.join(error.messages)}") from None
+        new.append(instance)
+        found[key] = instance
+    if new:
+        if hasattr(model, "history"):
+            bulk_create_with_history(new, model, batch_size=_LOOKUP_CHUNK, default_change_reason=_IMPORTED)
+        else:
+            model.objects.bulk_create(new, batch_size=_LOOKUP_CHUNK)
+    return found
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def _provider_details(providers: dict, rows) -> list[Provider]:
+    """Companies House and charity numbers and the SME and VCSE flags the rows give,
+    for a row with one supplier (they cannot be shared among several)."""
+    changed = {}
+    for row in rows:
+        provider = providers[_key(row.providers[0])]
+        before = (provider.companies_house_number, provider.charity_number, provider.is_sme, provider.is_vcse)
+        if len(row.providers) == 1:
+            if row.companies_house_number:
+                provider.companies_house_number = row.companies_house_number
+            if row.charity_number:
+                provider.charity_number = row.charity_number
+            if row.sme is not None:
+                provider.is_sme = row.sme
+            if row.vcse is not None:
+                provider.is_vcse = row.vcse
+        if (provider.companies_house_number, provider.charity_number, provider.is_sme, provider.is_vcse) != before:
+            changed[provider.pk] = provider
+    return list(changed.values())
+
+
+def _register_spans(contract: Contract, options: list[ContractOption], *, reference: str) -> list[FigureSpan]:
+    """The figure spans of a contract saved from a register, computed once; none when
+    the engine cannot compute them. A fact the rules cannot read is a ValidationError."""
+    if not _figures_known(contract, options):
+        return []
+    try:
+        if any(option.decided_on is not None or option.status == OptionStatus.DECLINED for option in options):
+            _check_facts(contract, options)  # a decision with its day: the rules `_decide` applies
+        return _spans_of(contract, options)
+    except ValidationError as error:
+        raise ValidationError(f"{reference}: {' '.join(error.messages)}") from None
+    except ValueError as error:
+        raise ValidationError(f"{reference}: {error}") from None
+
+
+@dataclass
+class _Plan:
+    """What saving one register row does to its contract."""
+
+    row: RegisterRow
+    contract: Contract
+    options: list[ContractOption]  # in order, saved or to be saved
+    removed: list[ContractOption]  # to delete
+    is_new: bool
+    options_before: dict[int, dict]  # the saved options' values as loaded
+
+
+def _figures_known(contract: Contract, options: Sequence[ContractOption]) -> bool:
+    """Whether the figures engine can compute this contract's figures: it needs a
+    start, a term, a value, and options counted in months (not yet explicit end dates)."""
+    if contract.start_date is None or contract.annual_value is None or contract.end_date is not None:
+        return False
+    if any(option.months is None for option in options):
+        return False
+    try:
+        parse_term(contract.term)
+    except TermError:
+        return False
+    return True
+
+
+def _register_options(contract: Contract, existing: list[ContractOption], row: RegisterRow) -> tuple[list, list]:
+    """The options the row gives the contract: (options to keep or add, options to delete).
+    Decisions already recorded stay as they are (the import refuses a row that would undo one)."""
+    by_order = {option.order: option for option in existing}
+    if row.term_parts is not None:
+        option_months = list(row.term_parts[1:])
+    else:
+        option_months = [option.months for option in existing if option.months is not None]
+    kept: list[ContractOption] = []
+    for order, months in enumerate(option_months, start=1):
+        option = by_order.pop(order, None) or ContractOption(contract=contract, order=order)
+        if option.pk is not None and option.months is None and option.status != OptionStatus.AVAILABLE:
+            by_order[order] = option  # a decided option to a date stays; the file's term is checked first
+            option = ContractOption(contract=contract, order=order)
+        option.months = months
+        option.end_date = None
+        if row.options_exercised is not None:
+            if order <= row.options_exercised and option.status != OptionStatus.EXERCISED:
+                _record_as_exercised(option)
+            elif order > row.options_exercised and option.status == OptionStatus.EXERCISED:
+                _reopen(option)
+        kept.append(option)
+    # Options to a given day: a decided one stays, an open one follows the file's last extension date.
+    dated = sorted(by_order.values(), key=lambda option: option.order)
+    removed = []
+    for option in dated:
+        if option.months is None and option.status != OptionStatus.AVAILABLE:
+            kept.append(option)
+        elif option.months is None and row.last_extension_date is None and "last_extension_date" not in row.given:
+            kept.append(option)
+        else:
+            removed.append(option)
+    if row.last_extension_date is not None and not any(o.end_date == row.last_extension_date for o in kept):
+        reuse = next((option for option in removed if option.months is None), None)
+        if reuse is not None:
+            removed.remove(reuse)
+            option = reuse
+        else:
+            option = ContractOption(contract=contract)
+        option.months = None
+        option.end_date = row.last_extension_date
+        kept.append(option)
+    for order, option in enumerate(kept, start=1):
+        option.order = order
+    return kept, [option for option in removed if option.pk is not None]
+
+
+def _apply_row(contract: Contract, row: RegisterRow, *, service_area, lead_commissioner, new: bool) -> None:
+    """The row's facts on the contract; for an existing one, a fact the file does not
+    give (or leaves blank) keeps what the register holds."""
+    given = row.given
+    contract.title = row.title
+    if row.description is not None:
+        contract.description = row.description
+    if service_area is not None and (new or {"service_area", "directorate"} & given):
+        contract.service_area = service_area
+    if lead_commissioner is not None and (new or "lead_commissioner" in given):
+        contract.lead_commissioner = lead_commissioner
+    if row.directorate is not None:
+        contract.directorate = row.directorate
+    if row.procurement_classification is not None:
+        contract.procurement_classification = row.procurement_classification
+    if row.contract_type is not None:
+        contract.contract_type = row.contract_type
+    if row.route is not None:
+        contract.route = row.route
+    if row.legislation is not None:
+        contract.legislation = row.legislation
+    elif new and contract.route == Contract.Route.WAIVER:
+        contract.legislation = Contract.Legislation.NONE  # exempt from tender: no procurement law
+    elif new and row.start_date is not None:
+        contract.legislation = legislation_by_date(row.start_date)
+    if row.start_date is not None:
+        contract.start_date = row.start_date
+    if row.end_date is not None:
+        contract.end_date = row.end_date
+    if row.term_parts is not None:
+        contract.term = format_term(row.term_parts)
+    if row.review_date is not None:
+        contract.review_date = row.review_date
+    if row.annual_value is not None:
+        contract.annual_value = row.annual_value
+    if "approved_value" in given:
+        contract.approved_value = row.approved_value
+
+
+_OPTION_FIELDS = ["order", "months", "end_date", "status", "decided_by", "decided_on", "decision_note"]
+
+
+@transaction.atomic
+def contracts_save_many(*, rows: Sequence[RegisterRow], progress=None) -> SavedCounts:
+    """Create or update (by reference) the contract of every row of a register file
+    (`contracts.register_file.RegisterRow`), in batches with a bounded number of
+    queries each, then write their figures by `_insert_figures` (the writer
+    `figures_store_many` uses) from spans computed once by `_spans_of`. Atomic: a
+    ValidationError naming the row's reference leaves the database as it was.
+    `progress(done, total)` is called after each batch."""
+    return _contracts_save_many(rows, progress)
+
+
+def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
+    organisations = _by_name(
+        Organisation,
+        [row.lead_commissioner for row in rows] + [name for row in rows for name, _ in row.funding or ()],
+        kind=organisation_kind_for,
+    )
+    areas = _by_name(ServiceArea, [row.service_area or NOT_RECORDED_SERVICE_AREA for row in rows])
+    providers = _by_name(Provider, [name for row in rows for name in row.providers])
+    changed_providers = _provider_details(providers, rows)
+    for provider in changed_providers:
+        try:
+            provider.clean_fields()
+        except ValidationError as error:
+            raise ValidationError(f"{provider.name}: {' '.join(error.messages)}") from None
+    if changed_providers:
+        bulk_update_with_history(
+            changed_providers,
+            Provider,
+            ["companies_house_number", "charity_number", "is_sme", "is_vcse"],
+            batch_size=_SAVE_BATCH,
+            default_change_reason=_IMPORTED,
+        )
+    created = updated = 0
+    links = Contract.providers.through
+    for batch_number, batch in enumerate(_chunks(list(rows), _SAVE_BATCH)):
+        existing = {
+            contract.reference: contract
+            for contract in Contract.objects.filter(reference__in=[row.reference for row in batch]).prefetch_related(
+                "options", "funding_shares"
+            )
+        }
+        new_contracts, old_contracts, stale_figures, refigure = [], [], [], []
+        plans = []
+        for row in batch:
+            contract = existing.get(row.reference)
+            is_new = contract is None
+            if is_new:
+                contract = Contract(reference=row.reference, term="")
+            current_options = [] if is_new else sorted(contract.options.all(), key=lambda option: option.order)
+            before = None if is_new else _values(contract)
+            options_before = {option.pk: _values(option) for option in current_options}
+            _apply_row(
+                contract,
+                row,
+                service_area=areas[_key(row.service_area or NOT_RECORDED_SERVICE_AREA)],
+                lead_commissioner=organisations[_key(row.lead_commissioner)],
+                new=is_new,
+            )
+            options, removed = _register_options(contract, current_options, row)
+            spans = _register_spans(contract, options, reference=row.reference)
+            contract.initial_end_date = spans[0].initial_end if spans else None
+            try:
+                # Fields only: the references, names and constraints were checked for the whole file
+                # at once (a full_clean would query for each contract).
+                contract.clean_fields(exclude=["providers", "service_area", "lead_commissioner"])
+            except ValidationError as error:
+                raise ValidationError(f"{row.reference}: {' '.join(error.messages)}") from None
+            options_changed = bool(removed) or any(
+                option.pk is None or _values(option) != options_before[option.pk] for option in options
+            )
+            if is_new:
+                new_contracts.append(contract)
+                refigure.append((contract, spans))
+            else:
+                changes = [name for name, value in _values(contract).items() if value != before[name]]
+                if changes:
+                    old_contracts.append((contract, changes))
+                if changes or options_changed:
+                    stale_figures.append(contract.pk)
+                    refigure.append((contract, spans))
+            plans.append(_Plan(row, contract, options, removed, is_new, options_before))
+        if new_contracts:
+            bulk_create_with_history(new_contracts, Contract, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED)
+        _update_contracts(old_contracts)
+        _save_options(plans)
+        _save_links(plans, links, providers)
+        _save_funding(plans, organisations)
+        ContractFigures.objects.filter(contract_id__in=stale_figures).delete()
+        # The one writer of the figures, given the spans computed once above (as
+        # figures_store_many computes them: `_spans_of`).
+        _insert_figures([(contract, spans) for contract, spans in refigure if spans])
+        created += len(new_contracts)
+        updated += len(batch) - len(new_contracts)
+        if progress is not None:
+            progress(min((batch_number + 1) * _SAVE_BATCH, len(rows)), len(rows))
+    return SavedCounts(created=created, updated=updated)
+
+
+def _update_contracts(changed: list[tuple[Contract, list[str]]]) -> None:
+    """Save what changed on each contract: one UPDATE for the contracts with the same
+    fields changed (an UPDATE of every field of every contract is slow to build, and one
+    field at a time could break a rule between two, such as the end after the start),
+    a new version for each, and one history row each."""
+    if not changed:
+        return
+    by_fields: dict[tuple[str, ...], list[Contract]] = {}
+    for contract, names in changed:
+        by_fields.setdefault(tuple(names), []).append(contract)
+    for names, contracts in by_fields.items():
+        fields = [Contract._meta.get_field(name).name for name in names]
+        Contract.objects.bulk_update(contracts, fields, batch_size=_SAVE_BATCH)
+    now = timezone.now()
+    contracts = [contract for contract, _ in changed]
+    Contract.objects.filter(pk__in=[contract.pk for contract in contracts]).update(
+        version=F("version") + 1, updated_at=now
+    )
+    for contract in contracts:
+        contract.version += 1
+        contract.updated_at = now
+    Contract.history.bulk_history_create(
+        contracts, batch_size=_SAVE_BATCH, update=True, default_change_reason=_IMPORTED
+    )
+
+
+def _save_options(plans) -> None:
+    removed = [option.pk for plan in plans for option in plan.removed]
+    if removed:
+        ContractOption.objects.filter(pk__in=removed).delete()
+    new, changed = [], []
+    for plan in plans:
+        for option in plan.options:
+            option.contract = plan.contract
+            if option.pk is None:
+                new.append(option)
+            elif _changed(option, plan.options_before[option.pk]):
+                changed.append(option)
+    if changed:
+        # Orders may move: out of the way first, so no two options share one on the way.
+        ContractOption.objects.filter(pk__in=[option.pk for option in changed]).update(order=F("order") + 1000)
+        bulk_update_with_history(changed, ContractOption, _OPTION_FIELDS, batch_size=_SAVE_BATCH)
+    if new:
+        bulk_create_with_history(new, ContractOption, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED)
+
+
+def _save_links(plans, links, providers) -> None:
+    old = [plan.contract.pk for plan in plans if not plan.is_new]
+    current: dict[int, set[int]] = {}
+    if old:
+        for contract_id, provider_id in links.objects.filter(contract_id__in=old).values_list(
+            "contract_id", "provider_id"
+        ):
+            current.setdefault(contract_id, set()).add(provider_id)
+    stale, wanted_links = [], []
+    for plan in plans:
+        row, contract = plan.row, plan.contract
+        wanted = {providers[_key(name)].pk for name in row.providers}
+        have = current.get(contract.pk, set())
+        if wanted != have:
+            if have:
+                stale.append(contract.pk)
+            wanted_links += [links(contract_id=contract.pk, provider_id=pk) for pk in sorted(wanted)]
+    if stale:
+        links.objects.filter(contract_id__in=stale).delete()
+    links.objects.bulk_create(wanted_links, batch_size=_SAVE_BATCH)
+
+
+def _save_funding(plans, organisations) -> None:
+    stale, new = [], []
+    for plan in plans:
+        row, contract, is_new = plan.row, plan.contract, plan.is_new
+        if not is_new and row.funding is None and "lead_commissioner" not in row.given:
+            continue
+        parts = row.funding or ((contract.lead_commissioner.name, Decimal("100")),)
+        wanted = {organisations[_key(name)].pk: percent for name, percent in parts}
+        have = {} if is_new else {share.organisation_id: share.percent for share in contract.funding_shares.all()}
+        if wanted == have:
+            continue
+        if have:
+            stale.append(contract.pk)
+        new += [
+            FundingShare(contract=contract, organisation_id=organisation_id, percent=percent)
+            for organisation_id, percent in wanted.items()
+        ]
+    if stale:
+        FundingShare.objects.filter(contract_id__in=stale).delete()
+    if new:
+        bulk_create_with_history(new, FundingShare, batch_size=_SAVE_BATCH, default_change_reason=_IMPORTED)
+
+
+def register_row_problems(*, contract: Contract, options: Sequence[ContractOption], row: RegisterRow) -> list[str]:
+    """Why `contracts_save_many` would refuse to apply a register row to an existing
+    contract (given with its options loaded), without saving anything: a row never
+    undoes a decision recorded with its day, nor removes an option that has one."""
+    problems = []
+    decided = [option for option in options if option.decided_on is not None or option.status == OptionStatus.DECLINED]
+    if row.term_parts is not None:
+        for option in decided:
+            if option.months is not None and option.order > len(row.term_parts) - 1:
+                problems.append(
+                    f"the term {format_term(row.term_parts)} would remove option {option.order}, {option.status}; "
+                    "change a decision on the contract's page"
+                )
+    if row.options_exercised is not None:
+        for option in decided:
+            wanted = option.order <= row.options_exercised
+            if option.months is not None and wanted != (option.status == OptionStatus.EXERCISED):
+                when = f" on {format_day(option.decided_on)}" if option.decided_on else ""
+                problems.append(
+                    f"{row.options_exercised} options exercised would undo option {option.order}, "
+                    f"{option.status}{when}; change a decision on the contract's page"
+                )
+    if problems:
+        return problems
+    copy = Contract(**{field.attname: getattr(contract, field.attname) for field in Contract._meta.concrete_fields})
+    copies = [
+        ContractOption(
+            **{field.attname: getattr(option, field.attname) for field in ContractOption._meta.concrete_fields}
+        )
+        for option in options
+    ]
+    _apply_row(copy, row, service_area=None, lead_commissioner=None, new=False)
+    if copy.start_date is not None and copy.end_date is not None and copy.end_date < copy.start_date:
+        return [f"the end date {format_day(copy.end_date)} is before the start date {format_day(copy.start_date)}"]
+    kept, _ = _register_options(copy, copies, row)
+    if _figures_known(copy, kept):
+        try:
+            _check_facts(copy, kept)
+        except ValidationError as error:
+            return list(error.messages)
+    return []

@@ -11,6 +11,7 @@ from django.db import connection
 
 from commissioning.benchmark.generate import Generated, Sizes, generate
 from commissioning.benchmark.measure import Timing, benchmark_user, measure, settle
+from commissioning.benchmark.register_import import ImportTiming, measure_import
 
 # --- the report ---------------------------------------------------------------------------------
 
@@ -32,6 +33,7 @@ class BenchmarkReport:
     sizes: Sizes
     generated: Generated
     timings: list[Timing]
+    register_import: ImportTiming | None = None
 
     @property
     def baseline(self) -> Timing:
@@ -65,6 +67,12 @@ class BenchmarkReport:
             lines.append(
                 "  ".join(f"{cell:{align}{width}}" for cell, align, width in zip(row, aligned, widths)).rstrip()
             )
+        if (timed := self.register_import) is not None:
+            lines += [
+                "",
+                f"Import of {timed.rows:,} generated Transparency Code rows ({timed.encoding}): "
+                f"{timed.seconds:.1f} s ({timed.created:,} contracts created, {timed.rejected:,} rows rejected and skipped)",
+            ]
         return "\n".join(lines)
 
     def as_json(self) -> str:
@@ -77,21 +85,33 @@ class BenchmarkReport:
                 "generation_seconds": round(self.generated.seconds, 1),
                 "counts": self.generated.counts,
                 "pages": [asdict(t) for t in self.timings],
+                "register_import": asdict(self.register_import) if self.register_import else None,
             },
             indent=2,
         )
 
 
 def run(
-    *, sizes: Sizes, today: date, seed: int, requests: int, progress: Callable[[str], None] = lambda _: None
+    *,
+    sizes: Sizes,
+    today: date,
+    seed: int,
+    requests: int,
+    import_rows: int = 0,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> BenchmarkReport:
-    """Generate, settle and measure, in the current database, which must be empty."""
+    """Generate, settle and measure, in the current database, which must be empty; then,
+    when `import_rows`, time the import of a generated register of that many rows."""
     generated = generate(sizes=sizes, today=today, seed=seed, progress=progress)
     progress("settling the database")
     settle()
     user = benchmark_user()
     progress("measuring")
     timings = measure(user=user, requests=requests)
+    register_import = None
+    if import_rows:
+        progress(f"importing {import_rows:,} generated register rows")
+        register_import = measure_import(import_rows, seed=seed)
     return BenchmarkReport(
         database=database_description(),
         debug=settings.DEBUG,
@@ -99,4 +119,5 @@ def run(
         sizes=sizes,
         generated=generated,
         timings=timings,
+        register_import=register_import,
     )

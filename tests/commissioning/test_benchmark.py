@@ -10,10 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from commissioning.benchmark import generate, measure
+from commissioning.benchmark import generate, measure, register_import
 from commissioning.projects.models import CommissioningProject, GatewayDecision
 from committees.models import Action, AgendaItem, Delegation, Meeting, ResolutionPart
+from contracts.importing import import_preview
 from contracts.models import Contract, ContractFigures, FundingShare
+from contracts.register_file import match_headers, read_table
 from contracts.services import contract_schedule, contracts_figures_refresh, figures_are_current
 from contracts.terms import OptionStatus
 from tests.conftest import TODAY, ContractFactory
@@ -21,7 +23,20 @@ from tests.conftest import TODAY, ContractFactory
 pytestmark = pytest.mark.django_db
 
 TINY = generate.Sizes(contracts=50, meetings=10, parts=60, actions=30)
-TINY_ARGS = ["--contracts", "50", "--meetings", "10", "--parts", "60", "--actions", "30", "--requests", "2"]
+TINY_ARGS = [
+    "--contracts",
+    "50",
+    "--meetings",
+    "10",
+    "--parts",
+    "60",
+    "--actions",
+    "30",
+    "--requests",
+    "2",
+    "--import-rows",
+    "200",
+]
 PAGES = [
     measure.BASELINE,
     "dashboard",
@@ -134,13 +149,36 @@ def test_the_command_reports_every_page_and_leaves_nothing_behind(tmp_path):
         assert 0 < page["median_ms"] <= page["p95_ms"]
         assert page["requests"] == 2
     assert report["counts"]["contracts"] == 50
+    imported = report["register_import"]
+    assert (imported["rows"], imported["encoding"]) == (200, "Windows-1252")
+    assert imported["seconds"] > 0
+    # Every row but the exact duplicates and the rejected ones made a contract.
+    assert 190 <= imported["created"] < 200
     text = out.getvalue()
+    assert f"Import of 200 generated Transparency Code rows (Windows-1252): {imported['seconds']:.1f} s" in text
     assert "Database: " in text
     for name in PAGES:
         assert name in text
     # --in-place rolls everything back.
     assert not Contract.objects.exists()
     assert not Meeting.objects.exists()
+
+
+def test_the_generated_register_is_messy_and_imports_with_its_rejected_rows_skipped():
+    data = register_import.transparency_code_csv(300, seed=2)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    table = read_table(data, filename="register.csv")
+    assert len(table.headers) == 39
+
+    timed = register_import.measure_import(300, seed=2)
+
+    preview = import_preview(table=table, mapping=match_headers(table.headers).mapping, as_at=None, value_basis="whole")
+    counts = preview.counts
+    assert counts["rejected"] == timed.rejected > 0
+    assert counts["incomplete"] > 0 and counts["warnings"] > 0 and preview.duplicates_dropped > 0
+    assert Contract.objects.count() == timed.created == 300 - preview.duplicates_dropped - timed.rejected
+    assert Contract.objects.filter(lead_commissioner__name=register_import.COUNCIL).count() == timed.created
 
 
 def test_the_command_refuses_in_place_when_the_database_holds_a_register():

@@ -56,6 +56,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--requests", type=_at_least(1), default=20, help="Timed requests to each page (after one warm-up)."
         )
+        parser.add_argument(
+            "--import-rows",
+            type=_at_least(0),
+            default=6000,
+            help="Rows of a generated Transparency Code register to import, timed (0 to skip).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="The same seed makes the same data.")
         parser.add_argument(
             "--keep",
@@ -94,6 +100,7 @@ class Command(BaseCommand):
             "today": real_today(),
             "seed": options["seed"],
             "requests": options["requests"],
+            "import_rows": options["import_rows"],
             "progress": self._progress if options["verbosity"] >= 1 else lambda _: None,
         }
         try:
