@@ -18,11 +18,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Generic, Literal, TypeVar
 
-from contracts.money import check_shares
+from commissioning.core.formatting import format_day
+from contracts.money import annual_value_for, check_shares, to_money
 from contracts.regime import LEGISLATION_LABELS, OLD_REGIMES, ROUTE_LABELS, split_regime
-from contracts.terms import TermError, parse_term
+from contracts.terms import TermError, months_between, parse_term
 
 ValueBasis = Literal["whole", "annual"]
 VALUE_BASES: tuple[ValueBasis, ...] = ("whole", "annual")
@@ -769,10 +771,11 @@ class RegisterRow:
     title: str
     description: str | None
     providers: tuple[str, ...]
-    companies_house_number: str | None
-    charity_number: str | None
-    sme: bool | None
-    vcse: bool | None
+    # One per supplier, in the order of `providers` ("" or None: not given); None: no such column.
+    companies_house_number: tuple[str, ...] | None
+    charity_number: tuple[str, ...] | None
+    sme: tuple[bool | None, ...]
+    vcse: tuple[bool | None, ...]
     service_area: str
     directorate: str | None
     procurement_classification: str | None
@@ -814,27 +817,21 @@ def generated_reference(title: str, supplier: str, start: date | None) -> str:
     return "REG-" + hashlib.sha256(key.encode()).hexdigest()[:10].upper()
 
 
-def annual_from_whole(whole: Decimal, *, start: date, end: date) -> Decimal:
-    """The annual value of a contract worth `whole` from `start` to `end` inclusive:
-    by whole months when the term is a whole number of months, by days otherwise."""
-    months = _whole_months(start, end)
-    if months is not None:
-        years = Decimal(months) / 12
-    else:
-        years = Decimal((end - start).days + 1) / Decimal("365.25")
-    return (whole / years).quantize(_HUNDREDTH)
-
-
-def _whole_months(start: date, end: date) -> int | None:
-    after = end + timedelta(days=1)
-    months = (after.year - start.year) * 12 + after.month - start.month
-    if months < 1:
-        return None
-    # The day after the end falls on the start's day of the month (or, for a start
-    # on the 29th to 31st, on the 1st after a shorter month's end).
-    if after.day == start.day or (after.day == 1 and start.day > 28 and end.day < start.day):
-        return months
-    return None
+def annual_from_whole(whole: Decimal, lengths: Sequence) -> Read[Decimal]:
+    """The annual value whose whole-life value over the periods of `lengths`
+    (months, as `terms.months_between` gives them) is `whole`, to the penny, so
+    that the register's value comes back unchanged; when no annual value to the
+    penny does that, the nearest, with a warning."""
+    try:
+        return Read(annual_value_for(whole, lengths))
+    except ValueError:
+        months = sum(lengths, Fraction(0))
+        annual = to_money(whole * 12 * months.denominator / months.numerator)
+        return Read(
+            annual,
+            f"no annual value to the penny gives the contract value £{whole:,.2f} exactly; "
+            f"£{annual:,.2f} a year is kept",
+        )
 
 
 class _Cells:
@@ -960,7 +957,7 @@ def _settle_outcome(outcome: RowOutcome, *, as_at: date | None) -> None:
         outcome.outcome = "accepted"
     row = outcome.row
     if row is not None and as_at is not None and row.start_date is not None and row.start_date > as_at:
-        outcome.warnings.append(f"starts after the register's date, {as_at.isoformat()}")
+        outcome.warnings.append(f"starts after the register's date, {format_day(as_at)}")
         if outcome.outcome == "accepted":
             outcome.outcome = "warnings"
 
@@ -1027,10 +1024,10 @@ def _read_row(
         lambda: warned(read_date(by_field.get("last_extension_date"), what="last extension date")),
     )
     if start and end and end < start:
-        outcome.reject(f"the end date {end.isoformat()} is before the start date {start.isoformat()}")
+        outcome.reject(f"the end date {format_day(end)} is before the start date {format_day(start)}")
     if extension and end and extension < end:
         outcome.warnings.append(
-            f"last extension date {extension.isoformat()} is before the end date {end.isoformat()}: not kept"
+            f"last extension date {format_day(extension)} is before the end date {format_day(end)}: not kept"
         )
         extension = None
     elif extension and end is None:
@@ -1064,10 +1061,14 @@ def _read_row(
         # One money column whose meaning the officer chose: annual.
         annual, whole = whole, None
     if annual is None and whole is not None and not outcome.reasons:
+        # The register's value is the whole life: the initial term and every option.
         if start and end:
-            annual = annual_from_whole(whole, start=start, end=end)
+            lengths = [months_between(start, end)]
+            if extension:
+                lengths.append(months_between(end + timedelta(days=1), extension))
+            annual = warned(annual_from_whole(whole, lengths))
         elif start and term_parts:
-            annual = (whole * 12 / term_parts[0]).quantize(_HUNDREDTH)
+            annual = warned(annual_from_whole(whole, term_parts))
         else:
             outcome.warnings.append(
                 f"contract value £{whole:,.2f} cannot be made an annual value without the start and end dates"
@@ -1086,10 +1087,42 @@ def _read_row(
             outcome.reject("regime is empty")
     funding = read("funding", lambda: read_funding(by_field.get("funding"))) if "funding" in by_field else None
 
-    company = warned(read_companies_house_number(by_field.get("companies_house_number")))
-    charity = warned(read_charity_number(by_field.get("charity_number")))
-    sme = read("sme", lambda: read_flag(by_field.get("sme"), what="SME supplier"))
-    vcse = read("vcse", lambda: read_flag(by_field.get("vcse"), what="VCSE supplier"))
+    def each_supplier(key: str, label: str, *, shared: bool = False) -> list[str]:
+        # A details cell of a row with several suppliers holds one value per
+        # supplier, separated by ";" (as the app's own export writes them); a
+        # single yes or no (`shared`) is every supplier's.
+        text = by_field.get(key) or ""
+        if len(providers) < 2:
+            return [text]
+        parts = [part.strip() for part in text.split(";")]
+        if len(parts) == len(providers):
+            return parts
+        if shared and len(parts) == 1:
+            return parts * len(providers)
+        if clean_text(text):
+            outcome.warnings.append(
+                f"{label} gives {len(parts)} value{'s' if len(parts) != 1 else ''} for {len(providers)} "
+                "suppliers: not kept (give one per supplier, separated by ;)"
+            )
+        return [""] * len(providers)
+
+    company = tuple(
+        warned(read_companies_house_number(part))
+        for part in each_supplier("companies_house_number", "the Companies House number")
+    )
+    charity = tuple(warned(read_charity_number(part)) for part in each_supplier("charity_number", "the charity number"))
+    sme = read(
+        "sme",
+        lambda: tuple(
+            read_flag(part, what="SME supplier") for part in each_supplier("sme", "SME supplier", shared=True)
+        ),
+    )
+    vcse = read(
+        "vcse",
+        lambda: tuple(
+            read_flag(part, what="VCSE supplier") for part in each_supplier("vcse", "VCSE supplier", shared=True)
+        ),
+    )
 
     description = clean_text(by_field.get("description")) if "description" in by_field else None
     directorate = text("directorate", "the directorate", _NAME_LENGTH)

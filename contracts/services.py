@@ -788,30 +788,33 @@ def _key(name: str) -> str:
 
 def _provider_details(providers: dict, rows) -> list[Provider]:
     """Companies House and charity numbers and the SME and VCSE flags the rows give,
-    for a row with one supplier (they cannot be shared among several)."""
+    one for each supplier of a row; what a row leaves blank is kept as stored."""
     changed = {}
     for row in rows:
-        provider = providers[_key(row.providers[0])]
-        before = (provider.companies_house_number, provider.charity_number, provider.is_sme, provider.is_vcse)
-        if len(row.providers) == 1:
-            if row.companies_house_number:
-                provider.companies_house_number = row.companies_house_number
-            if row.charity_number:
-                provider.charity_number = row.charity_number
-            if row.sme is not None:
-                provider.is_sme = row.sme
-            if row.vcse is not None:
-                provider.is_vcse = row.vcse
-        if (provider.companies_house_number, provider.charity_number, provider.is_sme, provider.is_vcse) != before:
-            changed[provider.pk] = provider
+        count = len(row.providers)
+        details = zip(
+            row.providers,
+            row.companies_house_number or ("",) * count,
+            row.charity_number or ("",) * count,
+            row.sme or (None,) * count,
+            row.vcse or (None,) * count,
+            strict=True,
+        )
+        for name, company, charity, sme, vcse in details:
+            provider = providers[_key(name)]
+            before = (provider.companies_house_number, provider.charity_number, provider.is_sme, provider.is_vcse)
+            provider.companies_house_number = company or provider.companies_house_number
+            provider.charity_number = charity or provider.charity_number
+            provider.is_sme = provider.is_sme if sme is None else sme
+            provider.is_vcse = provider.is_vcse if vcse is None else vcse
+            if (provider.companies_house_number, provider.charity_number, provider.is_sme, provider.is_vcse) != before:
+                changed[provider.pk] = provider
     return list(changed.values())
 
 
 def _register_spans(contract: Contract, options: list[ContractOption], *, reference: str) -> list[FigureSpan]:
     """The figure spans of a contract saved from a register, computed once; none when
-    the engine cannot compute them. A fact the rules cannot read is a ValidationError."""
-    if not _figures_known(contract, options):
-        return []
+    its dates are not known. A fact the rules cannot read is a ValidationError."""
     try:
         if any(option.decided_on is not None or option.status == OptionStatus.DECLINED for option in options):
             _check_facts(contract, options)  # a decision with its day: the rules `_decide` applies
@@ -832,20 +835,6 @@ class _Plan:
     removed: list[ContractOption]  # to delete
     is_new: bool
     options_before: dict[int, dict]  # the saved options' values as loaded
-
-
-def _figures_known(contract: Contract, options: Sequence[ContractOption]) -> bool:
-    """Whether the figures engine can compute this contract's figures: it needs a
-    start, a term, a value, and options counted in months (not yet explicit end dates)."""
-    if contract.start_date is None or contract.annual_value is None or contract.end_date is not None:
-        return False
-    if any(option.months is None for option in options):
-        return False
-    try:
-        parse_term(contract.term)
-    except TermError:
-        return False
-    return True
 
 
 def _register_options(contract: Contract, existing: list[ContractOption], row: RegisterRow) -> tuple[list, list]:
@@ -1162,9 +1151,8 @@ def register_row_problems(*, contract: Contract, options: Sequence[ContractOptio
     if copy.start_date is not None and copy.end_date is not None and copy.end_date < copy.start_date:
         return [f"the end date {format_day(copy.end_date)} is before the start date {format_day(copy.start_date)}"]
     kept, _ = _register_options(copy, copies, row)
-    if _figures_known(copy, kept):
-        try:
-            _check_facts(copy, kept)
-        except ValidationError as error:
-            return list(error.messages)
+    try:
+        _check_facts(copy, kept)
+    except ValidationError as error:
+        return list(error.messages)
     return []

@@ -542,7 +542,7 @@ def test_export_then_import_changes_nothing(csv_file, tmp_path):
     assert run_import(str(first)).splitlines() == [
         "Columns ignored: initial_end_date, current_end_date, final_end_date, next_decision_deadline, status, "
         "initial_term_value, committed_value, whole_life_value, approved_variance.",
-        "Imported 4 contracts (read as UTF-8): 0 created, 4 updated; "
+        "Imported 4 contracts (read as UTF-8 with BOM): 0 created, 4 updated; "
         "4 accepted, 0 with warnings, 0 incomplete, 0 rejected, 0 duplicate rows dropped.",
     ]
 

@@ -86,7 +86,8 @@ def test_a_whole_contract_value_is_stored_as_the_annual_value_with_the_registers
         date(2021, 10, 1),
     )
     assert home.term == ""
-    assert home.annual_value == Decimal("100000.00")  # £300,000 over three years
+    # £300,000 over the whole life: three years and the option to 31 Mar 2024, five in all.
+    assert home.annual_value == Decimal("60000.00")
     assert (home.directorate, home.procurement_classification) == ("Adult Social Care", "Social care")
     assert home.service_area.name == "Adult Social Care"
     assert home.lead_commissioner.name == COUNCIL
@@ -115,13 +116,12 @@ def test_suppliers_and_their_numbers_and_flags():
     smith = Provider.objects.get(name="Smith, Jones and Partners LLP")
     assert (smith.companies_house_number, smith.is_sme) == ("", True)
     assert Provider.objects.get(name="Age UK Example").charity_number == "1064342-1"
-    # Two suppliers in one cell: both linked, and no flag is given to either.
+    # Two suppliers in one cell: both linked; a single yes or no is both suppliers'.
     advocacy = Contract.objects.get(reference="ASC-002")
     assert sorted(advocacy.providers.values_list("name", flat=True)) == ["Certitude", "Mencap"]
-    assert list(Provider.objects.filter(name__in=["Certitude", "Mencap"]).values_list("is_vcse", flat=True)) == [
-        False,
-        False,
-    ]
+    assert list(
+        Provider.objects.filter(name__in=["Certitude", "Mencap"]).values_list("is_sme", "is_vcse").order_by("name")
+    ) == [(False, True), (False, True)]
     assert advocacy.route == "below_threshold"
     assert advocacy.annual_value == Decimal("50000.00")
 
@@ -176,7 +176,8 @@ def test_a_changed_register_updates_what_changed(tmp_path):
     run(path, "--skip-rejected")
 
     home = Contract.objects.get(reference="ASC-001")
-    assert home.annual_value == Decimal("120000.00")
+    # £360,000 over 66 months, to the new last extension date.
+    assert home.annual_value == Decimal("65454.55")
     assert home.version == 2
     assert list(home.options.values_list("order", "end_date")) == [(1, date(2024, 9, 30))]
     assert home.history.count() == 2
@@ -211,7 +212,7 @@ def test_a_spreadsheet_imports_as_the_csv_does(tmp_path):
 
     assert out[-1] == IMPORTED.replace("read as Windows-1252", "read from the spreadsheet")
     home = Contract.objects.get(reference="ASC-001")
-    assert (home.start_date, home.end_date, home.annual_value) == (date(2019, 4, 1), date(2022, 3, 31), 100000)
+    assert (home.start_date, home.end_date, home.annual_value) == (date(2019, 4, 1), date(2022, 3, 31), 60000)
     assert Contract.objects.filter(reference=BLANK_REFERENCE).exists()
 
 
@@ -221,7 +222,8 @@ def _spreadsheet_cell(text: str):
     return text or None
 
 
-@pytest.mark.parametrize(("basis", "annual"), [("whole", Decimal("100000.00")), ("annual", Decimal("300000.00"))])
+# ASC-001 runs five years to its last extension date: £300,000 is £60,000 a year of it.
+@pytest.mark.parametrize(("basis", "annual"), [("whole", Decimal("60000.00")), ("annual", Decimal("300000.00"))])
 def test_the_value_basis_decides_what_one_value_column_means(basis, annual):
     run(FIXTURE, "--skip-rejected", "--value-basis", basis)
 

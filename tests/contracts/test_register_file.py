@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from contracts.money import whole_value
 from contracts.register_file import (
     FIELDS,
     PLACEHOLDER_DATES,
@@ -28,6 +29,7 @@ from contracts.register_file import (
     read_suppliers,
     read_table,
 )
+from contracts.terms import months_between
 
 TC_HEADER = (
     "Contract Reference number / ID,Title of the Agreement,Supplier name,Contract start date,End date,Contract value"
@@ -454,7 +456,7 @@ def test_a_rejected_row_lists_every_reason():
 def test_an_end_before_the_start_is_rejected():
     (outcome,) = outcomes_of("A1,Care,Hestia,01/04/2019,31/03/2019,5000")
 
-    assert outcome.reasons == ["the end date 2019-03-31 is before the start date 2019-04-01"]
+    assert outcome.reasons == ["the end date 31 Mar 2019 is before the start date 1 Apr 2019"]
 
 
 def test_a_blank_reference_gets_a_stable_generated_one():
@@ -469,9 +471,9 @@ def test_a_blank_reference_gets_a_stable_generated_one():
 
 def test_a_reference_repeated_for_different_contracts_keeps_both_and_warns_on_both():
     first, other, second = outcomes_of(
-        "A1,Care,Hestia,01/04/2019,31/03/2022,5000",
-        "B1,Other,Mencap,01/04/2019,31/03/2022,5000",
-        "A1,Advocacy,Certitude,01/04/2020,31/03/2022,6000",
+        "A1,Care,Hestia,01/04/2019,31/03/2022,3600",
+        "B1,Other,Mencap,01/04/2019,31/03/2022,3600",
+        "A1,Advocacy,Certitude,01/04/2020,31/03/2022,2400",
     )
 
     assert (first.reference, second.reference) == ("A1", "A1 (2)")
@@ -507,10 +509,10 @@ def test_a_last_extension_date_after_the_end_is_an_option_to_that_day():
 def test_a_last_extension_date_before_the_end_is_not_kept():
     header = TC_HEADER + ",Last extension date"
 
-    (outcome,) = outcomes_of("A1,Care,Hestia,01/04/2019,31/03/2022,5000,31/03/2021", header=header)
+    (outcome,) = outcomes_of("A1,Care,Hestia,01/04/2019,31/03/2022,3600,31/03/2021", header=header)
 
     assert outcome.row.last_extension_date is None
-    assert outcome.warnings == ["last extension date 2021-03-31 is before the end date 2022-03-31: not kept"]
+    assert outcome.warnings == ["last extension date 31 Mar 2021 is before the end date 31 Mar 2022: not kept"]
 
 
 @pytest.mark.parametrize(("basis", "annual"), [("whole", Decimal("100000.00")), ("annual", Decimal("300000"))])
@@ -528,11 +530,35 @@ def test_an_annual_value_column_is_annual_whatever_the_choice():
     assert outcome.row.annual_value == Decimal("300000")
 
 
-def test_a_whole_value_is_spread_by_whole_months_or_else_by_days():
-    assert annual_from_whole(Decimal("300000"), start=date(2019, 4, 1), end=date(2022, 3, 31)) == Decimal("100000.00")
-    assert annual_from_whole(Decimal("150000"), start=date(2019, 10, 1), end=date(2021, 3, 31)) == Decimal("100000.00")
-    # 1 Apr 2019 to 15 Apr 2020: 381 days.
-    assert annual_from_whole(Decimal("381000"), start=date(2019, 4, 1), end=date(2020, 4, 15)) == Decimal("365250.00")
+def months(start: date, end: date):
+    return months_between(start, end)
+
+
+def test_a_whole_value_gives_the_annual_value_that_gives_it_back():
+    whole = annual_from_whole(Decimal("300000"), [months(date(2019, 4, 1), date(2022, 3, 31))])
+    assert (whole.value, whole.warning) == (Decimal("100000.00"), "")
+    assert annual_from_whole(Decimal("150000"), [months(date(2019, 10, 1), date(2021, 3, 31))]).value == Decimal(
+        "100000.00"
+    )
+    # 1 Apr 2019 to 15 Apr 2020: 12 months and 15 of April's 30 days.
+    assert annual_from_whole(Decimal("381000"), [months(date(2019, 4, 1), date(2020, 4, 15))]).value == Decimal(
+        "365760.00"
+    )
+    assert whole_value(Decimal("365760.00"), [months(date(2019, 4, 1), date(2020, 4, 15))]) == Decimal("381000.00")
+
+
+def test_a_whole_value_covers_the_options_to_the_last_extension_date():
+    header = "Contract reference,Title,Supplier name,Contract start date,End date,Last extension date,Contract value"
+    (outcome,) = outcomes_of(
+        "A1,Care,Hestia,01/04/2022,31/03/2025,31/03/2027,1500000", header=header, value_basis="whole"
+    )
+    assert outcome.row.annual_value == Decimal("300000.00")
+
+
+def test_a_whole_value_no_annual_penny_gives_back_is_kept_nearest_with_a_warning():
+    read = annual_from_whole(Decimal("1000000.05"), [120])
+    assert read.value == Decimal("100000.01")
+    assert "no annual value to the penny" in read.warning
 
 
 def test_a_whole_value_without_dates_cannot_be_made_annual_and_says_so():
@@ -549,7 +575,12 @@ def test_company_and_charity_numbers_and_flags_are_read_with_the_row():
     (outcome,) = outcomes_of("A1,Care,Hestia,01/04/2019,31/03/2022,5000,IP12345R,1064342,Y,n", header=header)
 
     row = outcome.row
-    assert (row.companies_house_number, row.charity_number, row.sme, row.vcse) == ("", "1064342", True, False)
+    assert (row.companies_house_number, row.charity_number, row.sme, row.vcse) == (
+        ("",),
+        ("1064342",),
+        (True,),
+        (False,),
+    )
     assert outcome.outcome == "warnings"
 
 
@@ -562,7 +593,7 @@ def test_the_as_at_day_is_the_registers_effective_date_unless_given():
     given = read_register(table, mapping, as_at=date(2025, 6, 30), value_basis="whole", lead_commissioner="LBB")
 
     assert read.as_at == date(2024, 12, 31)
-    assert read.outcomes[0].warnings == ["starts after the register's date, 2024-12-31"]
+    assert read.outcomes[0].warnings == ["starts after the register's date, 31 Dec 2024"]
     assert given.as_at == date(2025, 6, 30)
     assert given.outcomes[0].outcome == "accepted"
 
