@@ -6,6 +6,7 @@ that names the variable, rather than running with a surprise.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -207,3 +208,18 @@ AGENDA_CLEAR_WORKING_DAYS = env_int("AGENDA_CLEAR_WORKING_DAYS", 5)
 KEY_DECISION_CLEAR_DAYS = env_int("KEY_DECISION_CLEAR_DAYS", 28)
 CALL_IN_WORKING_DAYS = env_int("CALL_IN_WORKING_DAYS", 5)
 REMINDER_DAYS_AHEAD = env_int("REMINDER_DAYS_AHEAD", 14, minimum=1)
+
+# Importing a register (contracts.register_imports). A file with more rows than
+# IMPORT_BACKGROUND_ROWS is saved in the background while its page shows progress.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500, minimum=0)
+IMPORT_JOBS_IN_BACKGROUND = env_bool("IMPORT_JOBS_IN_BACKGROUND", True)
+# An import's progress must be readable by whichever web process serves the page,
+# so it is kept in files every process on the machine shares.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "commissioning-progress")),
+    },
+}
