@@ -15,7 +15,9 @@ _AS_AT_HELP = (
     "The day the register describes (its effective date). Options are judged open or lapsed on this day, "
     "never on the day of import. Blank to take it from the file's Effective Date column."
 )
-_VALUE_BASIS_HELP = "What a value column means when the file does not say: most published registers give the whole-contract value."
+_VALUE_BASIS_HELP = (
+    "What a value column means when the file does not say: most published registers give the whole-contract value."
+)
 
 
 class UploadForm(forms.Form):
@@ -56,9 +58,7 @@ class MappingForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_VALUE_BASIS_HELP,
     )
-    skip_rejected = forms.BooleanField(
-        label="Import the other rows and leave the rejected ones out", required=False
-    )
+    skip_rejected = forms.BooleanField(label="Import the other rows and leave the rejected ones out", required=False)
     remember = forms.BooleanField(
         label="Remember the columns I matched, for the next file with these headers", required=False, initial=True
     )

@@ -127,10 +127,14 @@ def import_remap(request, pk: int):
         else:
             messages.success(request, "The file was read again with your choices; check the preview below.")
     else:
-        messages.error(request, "The choices could not be read: " + "; ".join(
-            f"{form.fields[name].label if name in form.fields else 'form'}: {' '.join(errors)}"
-            for name, errors in form.errors.items()
-        ))
+        messages.error(
+            request,
+            "The choices could not be read: "
+            + "; ".join(
+                f"{form.fields[name].label if name in form.fields else 'form'}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ),
+        )
     return redirect(record)
 
 

@@ -47,9 +47,7 @@ def _table(record: RegisterImport):
 
 
 def _preview_into(record: RegisterImport, table) -> None:
-    preview = import_preview(
-        table=table, mapping=record.mapping, as_at=record.as_at, value_basis=record.value_basis
-    )
+    preview = import_preview(table=table, mapping=record.mapping, as_at=record.as_at, value_basis=record.value_basis)
     record.counts = {
         **{outcome: preview.counts.get(outcome, 0) for outcome in OUTCOMES},
         "rows": len(preview.outcomes),
