@@ -236,3 +236,9 @@ def import_run(*, record_id: int) -> RegisterImport:
     record.save(update_fields=["status", "counts", "error", "finished_at", "version"])
     caches["progress"].delete(key)
     return record
+
+
+def imports_waiting_run() -> list[RegisterImport]:
+    """Run every confirmed import still waiting (oldest first), for `run_imports`."""
+    waiting = RegisterImport.objects.filter(status=RegisterImport.Status.QUEUED).order_by("confirmed_at", "pk")
+    return [import_run(record_id=pk) for pk in waiting.values_list("pk", flat=True)]

@@ -254,3 +254,18 @@ def test_an_import_reports_its_progress_as_it_saves(officer_client, settings):
     record.refresh_from_db()
     assert record.status == RegisterImport.Status.DONE
     assert Contract.objects.filter(reference="ASC-001").exists()
+
+
+def test_run_imports_runs_an_import_left_waiting(officer_client):
+    from django.core.management import call_command
+
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    # Confirmed, but its process stopped before it began.
+    RegisterImport.objects.filter(pk=record.pk).update(status=RegisterImport.Status.QUEUED)
+    out = io.StringIO()
+    call_command("run_imports", stdout=out)
+    assert "Ran 1 waiting import." in out.getvalue()
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.DONE
+    assert Contract.objects.count() == 2
