@@ -211,6 +211,8 @@ REMINDER_DAYS_AHEAD = env_int("REMINDER_DAYS_AHEAD", 14, minimum=1)
 
 # Importing a register (contracts.register_imports). A file with more rows than
 # IMPORT_BACKGROUND_ROWS is saved in the background while its page shows progress.
+# The council whose register this is: the lead commissioner of imported rows that name none.
+COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500, minimum=0)
 IMPORT_JOBS_IN_BACKGROUND = env_bool("IMPORT_JOBS_IN_BACKGROUND", True)

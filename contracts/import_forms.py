@@ -15,6 +15,7 @@ _AS_AT_HELP = (
     "The day the register describes (its effective date). Options are judged open or lapsed on this day, "
     "never on the day of import. Blank to take it from the file's Effective Date column."
 )
+_LEAD_HELP = "The organisation for rows that name no lead commissioner: the council whose register this is."
 _VALUE_BASIS_HELP = (
     "What a value column means when the file does not say: most published registers give the whole-contract value."
 )
@@ -32,6 +33,7 @@ class UploadForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_VALUE_BASIS_HELP,
     )
+    lead_commissioner = forms.CharField(label="Council", max_length=200, required=False, help_text=_LEAD_HELP)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -58,6 +60,7 @@ class MappingForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_VALUE_BASIS_HELP,
     )
+    lead_commissioner = forms.CharField(label="Council", max_length=200, required=False, help_text=_LEAD_HELP)
     skip_rejected = forms.BooleanField(label="Import the other rows and leave the rejected ones out", required=False)
     remember = forms.BooleanField(
         label="Remember the columns I matched, for the next file with these headers", required=False, initial=True
@@ -70,6 +73,7 @@ class MappingForm(forms.Form):
                 "version": record.version,
                 "as_at": record.as_at,
                 "value_basis": record.value_basis,
+                "lead_commissioner": record.lead_commissioner,
                 "skip_rejected": record.skip_rejected,
                 "remember": True,
             },

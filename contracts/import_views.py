@@ -46,13 +46,14 @@ def import_list(request):
                     data=upload.read(),
                     as_at=form.cleaned_data["as_at"],
                     value_basis=form.cleaned_data["value_basis"],
+                    lead_commissioner=form.cleaned_data["lead_commissioner"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 return redirect(record)
     elif may_import:
-        form = UploadForm()
+        form = UploadForm(initial={"lead_commissioner": register_imports.usual_lead_commissioner()})
     records = RegisterImport.objects.select_related("uploaded_by").defer("data", "report", "mapping")
     return render(
         request,
@@ -90,6 +91,7 @@ def import_detail(request, pk: int):
             "fields": FIELDS,
             "outcome_labels": register_imports.OUTCOME_LABELS,
             "shown": shown,
+            "ignored": [header or "(no header)" for header, field in record.mapping.items() if not field],
             "report_query": f"outcome={shown}" if shown else "",
             "report": report,
             "progress": {"done": done, "total": total, "percent": round(100 * done / total) if total else 0},
@@ -116,6 +118,7 @@ def import_remap(request, pk: int):
                 mapping=form.mapping(),
                 as_at=form.cleaned_data["as_at"],
                 value_basis=form.cleaned_data["value_basis"],
+                lead_commissioner=form.cleaned_data["lead_commissioner"],
                 skip_rejected=form.cleaned_data["skip_rejected"],
                 remember=form.cleaned_data["remember"],
                 version=form.cleaned_data["version"],

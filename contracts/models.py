@@ -378,7 +378,15 @@ class RegisterImport(models.Model):
         "register as at", null=True, blank=True, help_text="The day the register describes (its effective date)."
     )
     value_basis = models.CharField(max_length=10, choices=ValueBasis.choices, default=ValueBasis.WHOLE)
+    lead_commissioner = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The organisation for rows that name none: the council whose register it is.",
+    )
     skip_rejected = models.BooleanField(default=False)
+    problems = models.JSONField(
+        default=list, help_text="What stops the whole file being imported, as its columns are read."
+    )
     mapping = models.JSONField(default=dict, help_text="Each header of the file, and the field it is read into.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     counts = models.JSONField(default=dict)

@@ -42,6 +42,12 @@ def remembered_mapping() -> dict[str, str]:
     return dict(ColumnMapping.objects.values_list("header", "field"))
 
 
+def usual_lead_commissioner() -> str:
+    """The council named at the last upload, else the COUNCIL_NAME setting."""
+    last = RegisterImport.objects.exclude(lead_commissioner="").values_list("lead_commissioner", flat=True).first()
+    return last or settings.COUNCIL_NAME
+
+
 def _table(record: RegisterImport):
     return read_table(bytes(record.data), filename=record.file_name)
 
@@ -60,10 +66,16 @@ def _preview_into(record: RegisterImport, table) -> None:
             "line": outcome.line,
             "reference": outcome.reference,
             "outcome": outcome.outcome,
-            "messages": list(outcome.messages),
+            "messages": _messages(outcome),
         }
         for outcome in preview.outcomes
     ]
+
+
+def _messages(outcome) -> list[str]:
+    """What the report says of a row: why it is rejected, what is missing, then warnings."""
+    missing = [f"Not known: {', '.join(outcome.missing)}; kept as incomplete."] if outcome.missing else []
+    return [*outcome.reasons, *missing, *outcome.warnings]
 
 
 def _check_mapping(mapping: Mapping[str, str], headers) -> dict[str, str]:
@@ -83,7 +95,9 @@ def _check_mapping(mapping: Mapping[str, str], headers) -> dict[str, str]:
 
 
 @transaction.atomic(durable=True)
-def import_upload(*, user, file_name: str, data: bytes, as_at: date | None, value_basis: str) -> RegisterImport:
+def import_upload(
+    *, user, file_name: str, data: bytes, as_at: date | None, value_basis: str, lead_commissioner: str = ""
+) -> RegisterImport:
     """Read an uploaded file, match its columns and preview every row; nothing is
     imported until the officer confirms. A file that cannot be read is a
     ValidationError on "file"."""
@@ -99,6 +113,7 @@ def import_upload(*, user, file_name: str, data: bytes, as_at: date | None, valu
         encoding=table.encoding or "",
         as_at=as_at,
         value_basis=value_basis,
+        lead_commissioner=lead_commissioner,
         mapping={header: match.mapping.get(header, "") for header in table.headers},
     )
     _preview_into(record, table)
@@ -124,6 +139,7 @@ def import_remap(
     mapping: Mapping[str, str],
     as_at: date | None,
     value_basis: str,
+    lead_commissioner: str,
     skip_rejected: bool,
     remember: bool,
     version: int | None,
@@ -136,6 +152,7 @@ def import_remap(
     record.mapping = _check_mapping(mapping, table.headers)
     record.as_at = as_at
     record.value_basis = value_basis
+    record.lead_commissioner = lead_commissioner
     record.skip_rejected = skip_rejected
     _preview_into(record, table)
     record.version += 1
@@ -156,6 +173,10 @@ def import_confirm(*, record: RegisterImport, user, version: int | None) -> Regi
     """Confirm a previewed import: it is queued, and runs once this commits (in
     the background when the file has more than IMPORT_BACKGROUND_ROWS rows)."""
     record = _locked_preview(record, version)
+    if record.problems:
+        raise ValidationError(
+            "The file cannot be imported as its columns are read: " + "; ".join(record.problems) + "."
+        )
     rejected = record.counts.get("rejected", 0)
     if rejected and not record.skip_rejected:
         raise ValidationError(
@@ -219,6 +240,7 @@ def import_run(*, record_id: int) -> RegisterImport:
             value_basis=record.value_basis,
             skip_rejected=record.skip_rejected,
             progress=progress,
+            lead_commissioner=record.lead_commissioner,
         )
     except Exception as error:  # the record must say it failed, whatever the cause
         logger.exception("Register import %s failed", record_id)
@@ -228,9 +250,12 @@ def import_run(*, record_id: int) -> RegisterImport:
         record.status = RegisterImport.Status.DONE if result.saved else RegisterImport.Status.REFUSED
         record.counts = {**record.counts, "created": result.created, "updated": result.updated}
         if not result.saved:
-            record.error = "Nothing was saved: " + "; ".join(
-                f"line {error.line}: {error.message}" for error in result.errors[:20]
+            reasons = (
+                result.errors
+                or result.preview.problems
+                or [f"line {outcome.line}: {'; '.join(outcome.messages)}" for outcome in result.preview.rejected[:20]]
             )
+            record.error = "Nothing was saved: " + "; ".join(reasons)
     record.finished_at = timezone.now()
     record.version += 1
     record.save(update_fields=["status", "counts", "error", "finished_at", "version"])

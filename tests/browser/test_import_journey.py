@@ -15,7 +15,7 @@ PASSWORD = "a-long-test-password"
 REGISTER = (
     "Agreement code,Title of the Agreement,Supplier name,Supplier registered company number,SME supplier,"
     "VCSE supplier,Contract start date,End date,Last extension date,Contract value,Effective Date\r\n"
-    'ASC-101,Extra care housing – support,Hestia Housing and Support,02352035,No,Yes,01/04/2022,31/03/2025,'
+    "ASC-101,Extra care housing – support,Hestia Housing and Support,02352035,No,Yes,01/04/2022,31/03/2025,"
     '31/03/2027,"£1,500,000.00",30/09/2024\r\n'
     'ASC-102,Carers’ breaks,Carers Together CIC,12345678,Yes,Yes,01-Oct-2023,31/12/2099,,"£48,000",30/09/2024\r\n'
 ).encode("cp1252")

@@ -22,9 +22,9 @@ TC_HEADER = (
 )
 TC_ROWS = [
     "ASC-001,Home care &amp; reablement,Home care in the north,Adult Social Care,Caring Hands Ltd,"
-    "gb/1234567,,Yes,No,01/04/2023,31/03/2026,01/10/2025,\"£1,200,000.00\",31/12/2025,CC12",
+    'gb/1234567,,Yes,No,01/04/2023,31/03/2026,01/10/2025,"£1,200,000.00",31/12/2025,CC12',
     "ASC-002,Day opportunities,,Adult Social Care,Friends of the Day Centre,,1064342,Yes,Yes,"
-    "01-Apr-2024,15-Aug-2027,,\"250,000\",31/12/2025,CC13",
+    '01-Apr-2024,15-Aug-2027,,"250,000",31/12/2025,CC13',
 ]
 URL = reverse("contracts:import_list")
 
