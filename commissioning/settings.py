@@ -7,6 +7,7 @@ that names the variable, rather than running with a surprise.
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -218,3 +219,20 @@ if not re.fullmatch(r"ocds-[a-z0-9]{6}-([A-Za-z0-9-]*-)?", OCDS_OCID_PREFIX):
     )
 # Who publishes the OCDS package: the council's name.
 OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "Contract register")
+
+# Importing a register (contracts.register_imports). A file with more rows than
+# IMPORT_BACKGROUND_ROWS is saved in the background while its page shows progress.
+# The council whose register this is: the lead commissioner of imported rows that name none.
+COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "")
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500, minimum=0)
+IMPORT_JOBS_IN_BACKGROUND = env_bool("IMPORT_JOBS_IN_BACKGROUND", True)
+# An import's progress must be readable by whichever web process serves the page,
+# so it is kept in files every process on the machine shares.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "commissioning-progress")),
+    },
+}

@@ -2,7 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.core.admin import ReadMostlyAdmin, ReadOnlyInline
-from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, ServiceArea, SpendRecord
+from contracts.models import (
+    ColumnMapping,
+    Contract,
+    ContractOption,
+    FundingShare,
+    Organisation,
+    Provider,
+    RegisterImport,
+    ServiceArea,
+    SpendRecord,
+)
 
 
 @admin.register(Organisation)
@@ -48,3 +58,30 @@ class ContractAdmin(ReadMostlyAdmin):
     list_filter = ["service_area", "legislation", "route", "contract_type"]
     search_fields = ["reference", "title"]
     inlines = [OptionInline, FundingInline, SpendInline]
+
+
+@admin.register(RegisterImport)
+class RegisterImportAdmin(admin.ModelAdmin):
+    """The record of each import: read here, made only by the import pages."""
+
+    list_display = ["file_name", "uploaded_by", "uploaded_at", "status"]
+    list_filter = ["status"]
+    exclude = ["data"]
+    readonly_fields = [field.name for field in RegisterImport._meta.fields if field.name != "data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(SimpleHistoryAdmin):
+    """Headers matched by hand on the import page; delete one to match it afresh."""
+
+    list_display = ["header", "field", "updated_by", "updated_at"]
+    search_fields = ["header"]

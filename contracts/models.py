@@ -350,3 +350,79 @@ class ContractYearValue(models.Model):
             models.UniqueConstraint(fields=["figures", "financial_year"], name="year_value_once_per_span"),
         ]
         indexes = [models.Index(fields=["financial_year"])]
+
+
+class RegisterImport(models.Model):
+    """One upload of a council's register: the file as uploaded, how its columns
+    were read, every row's outcome, and what the import saved. Kept as the
+    record of who brought what into the register, and when."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Previewed, not confirmed"
+        QUEUED = "queued", "Waiting to run"
+        RUNNING = "running", "Running"
+        DONE = "done", "Imported"
+        REFUSED = "refused", "Nothing saved: rows were rejected"
+        FAILED = "failed", "Failed"
+
+    class ValueBasis(models.TextChoices):
+        WHOLE = "whole", "Whole-contract value"
+        ANNUAL = "annual", "Annual value"
+
+    uploaded_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="register_imports")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField(editable=False)
+    encoding = models.CharField(max_length=40, blank=True, help_text="Blank for a spreadsheet (XLSX).")
+    as_at = models.DateField(
+        "register as at", null=True, blank=True, help_text="The day the register describes (its effective date)."
+    )
+    value_basis = models.CharField(max_length=10, choices=ValueBasis.choices, default=ValueBasis.WHOLE)
+    lead_commissioner = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The organisation for rows that name none: the council whose register it is.",
+    )
+    skip_rejected = models.BooleanField(default=False)
+    problems = models.JSONField(
+        default=list, help_text="What stops the whole file being imported, as its columns are read."
+    )
+    mapping = models.JSONField(default=dict, help_text="Each header of the file, and the field it is read into.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    counts = models.JSONField(default=dict)
+    report = models.JSONField(default=list, help_text="Every row's outcome: line, reference, outcome, messages.")
+    error = models.TextField(blank=True)
+    confirmed_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="confirmed_register_imports"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%d %b %Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:import_detail", args=[self.pk])
+
+
+class ColumnMapping(models.Model):
+    """A header an officer matched by hand, remembered for next quarter's file.
+    `header` is normalised (case, spacing and punctuation ignored); a blank
+    `field` means the column is ignored."""
+
+    header = models.CharField(max_length=200, unique=True)
+    field = models.CharField(max_length=40, blank=True)
+    updated_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["header"]
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.field or '(ignored)'}"

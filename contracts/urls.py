@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views
+from contracts import import_views, views
 
 app_name = "contracts"
 
@@ -17,4 +17,12 @@ urlpatterns = [
     path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+]
+
+urlpatterns += [
+    path("import/", import_views.import_list, name="import_list"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/columns/", import_views.import_remap, name="import_remap"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/report.csv", import_views.import_report, name="import_report"),
 ]

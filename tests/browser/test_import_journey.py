@@ -1,0 +1,65 @@
+"""An officer imports the council's published register, in a real browser."""
+
+from datetime import date
+
+from django.contrib.auth.models import Group
+
+from commissioning.core.roles import OFFICERS
+from contracts.models import ColumnMapping, Contract, RegisterImport
+
+PASSWORD = "a-long-test-password"
+
+# A Transparency Code register as councils publish it: Windows-1252, "£" in
+# values, DD/MM/YYYY and dd-Mon-YYYY dates side by side, a placeholder end date,
+# and the reference under a header of the council's own.
+REGISTER = (
+    "Agreement code,Title of the Agreement,Supplier name,Supplier registered company number,SME supplier,"
+    "VCSE supplier,Contract start date,End date,Last extension date,Contract value,Effective Date\r\n"
+    "ASC-101,Extra care housing – support,Hestia Housing and Support,02352035,No,Yes,01/04/2022,31/03/2025,"
+    '31/03/2027,"£1,500,000.00",30/09/2024\r\n'
+    'ASC-102,Carers’ breaks,Carers Together CIC,12345678,Yes,Yes,01-Oct-2023,31/12/2099,,"£48,000",30/09/2024\r\n'
+).encode("cp1252")
+
+
+def test_officer_imports_a_published_register(page, login, screenshot, django_user_model, tmp_path):
+    user = django_user_model.objects.create_user("priya", password=PASSWORD, first_name="Priya", last_name="Shah")
+    user.groups.add(Group.objects.get(name=OFFICERS))
+    path = tmp_path / "contracts-register-2024-q2.csv"
+    path.write_bytes(REGISTER)
+
+    login("priya", PASSWORD)
+    page.get_by_role("button", name="Register").click()
+    page.get_by_role("link", name="Import a register").click()
+    page.get_by_label("Register file").set_input_files(str(path))
+    page.get_by_role("button", name="Read the file").click()
+
+    facts = page.locator("#import-facts")
+    assert "read as Windows-1252" in facts.inner_text()
+    assert "Previewed, not confirmed" in facts.inner_text()
+    screenshot(page, "import-preview-unmatched")
+
+    # The reference column has the council's own header: match it by hand.
+    page.get_by_label("Agreement code").select_option("reference")
+    page.get_by_role("button", name="Read the file again").click()
+    assert page.locator("#import-report").get_by_text("ASC-101").is_visible()
+    report = page.locator("#import-report").inner_text()
+    assert "no fixed date" in report  # 31/12/2099 on ASC-102
+    screenshot(page, "import-preview")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "import-preview-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("button", name="Confirm the import").click()
+    assert page.locator("#import-status").inner_text() == "Imported"
+    screenshot(page, "import-done")
+
+    record = RegisterImport.objects.get()
+    assert record.status == RegisterImport.Status.DONE
+    assert record.counts["created"] == 2
+    assert ColumnMapping.objects.get(header="agreementcode").field == "reference"
+    extra_care = Contract.objects.get(reference="ASC-101")
+    assert extra_care.start_date == date(2022, 4, 1)
+    option = extra_care.options.get()
+    assert option.end_date == date(2027, 3, 31)
+    assert extra_care.providers.get().is_vcse

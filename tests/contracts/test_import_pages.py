@@ -1,0 +1,271 @@
+"""The import pages: upload, match columns, preview, confirm, and the record kept."""
+
+import csv
+import io
+from datetime import date
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from contracts import register_imports
+from contracts.models import ColumnMapping, Contract, RegisterImport
+
+pytestmark = pytest.mark.django_db
+
+TC_HEADER = (
+    "Contract Reference number / ID,Title of the Agreement,Description of goods and services,"
+    "Directorate / service responsible,Supplier name,Supplier registered company number,"
+    "Supplier registered charity number,SME supplier,VCSE supplier,Contract start date,End date,"
+    "Review date,Contract value,Effective Date,Cost centre code"
+)
+TC_ROWS = [
+    "ASC-001,Home care &amp; reablement,Home care in the north,Adult Social Care,Caring Hands Ltd,"
+    'gb/1234567,,Yes,No,01/04/2023,31/03/2026,01/10/2025,"£1,200,000.00",31/12/2025,CC12',
+    "ASC-002,Day opportunities,,Adult Social Care,Friends of the Day Centre,,1064342,Yes,Yes,"
+    '01-Apr-2024,15-Aug-2027,,"250,000",31/12/2025,CC13',
+]
+URL = reverse("contracts:import_list")
+
+
+def tc_file(*rows: str, header: str = TC_HEADER, encoding: str = "cp1252", name: str = "register.csv"):
+    text = "\r\n".join([header, *rows]) + "\r\n"
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def upload(client, file, **data):
+    return client.post(URL, {"file": file, "value_basis": "whole", **data})
+
+
+@pytest.fixture
+def officer_client(client_for, officer):
+    return client_for(officer)
+
+
+def latest() -> RegisterImport:
+    return RegisterImport.objects.latest("pk")
+
+
+def test_it_requires_login(client):
+    response = client.get(URL)
+    assert response.status_code == HTTPStatus.FOUND
+    assert reverse("login") in response["Location"]
+
+
+def test_a_manager_sees_the_imports_but_cannot_upload(client_for, manager):
+    client = client_for(manager)
+    assert client.get(URL).status_code == HTTPStatus.OK
+    assert "Upload a file" not in client.get(URL).content.decode()
+    response = upload(client, tc_file(*TC_ROWS))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not RegisterImport.objects.exists()
+
+
+def test_an_upload_is_previewed_and_saves_no_contract(officer_client, officer):
+    response = upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == record.get_absolute_url()
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert record.uploaded_by == officer
+    assert record.encoding == "Windows-1252"
+    assert record.counts["rows"] == 2
+    assert record.counts["rejected"] == 0
+    assert record.mapping["Cost centre code"] == ""  # unknown columns are ignored
+    assert not Contract.objects.exists()
+    page = officer_client.get(record.get_absolute_url()).content.decode()
+    assert "read as Windows-1252" in page
+    assert "ASC-001" in page and "ASC-002" in page
+    assert "Confirm the import" in page
+
+
+def test_confirming_imports_every_row_and_keeps_the_record(officer_client, officer):
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    response = officer_client.post(reverse("contracts:import_confirm", args=[record.pk]), {"version": record.version})
+    assert response.status_code == HTTPStatus.FOUND
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.DONE
+    assert record.confirmed_by == officer
+    assert record.counts["created"] == 2
+    first = Contract.objects.get(reference="ASC-001")
+    assert first.title == "Home care & reablement"
+    assert first.start_date == date(2023, 4, 1)
+    assert first.end_date == date(2026, 3, 31) or first.initial_end_date == date(2026, 3, 31)
+    assert first.review_date == date(2025, 10, 1)
+    assert first.directorate == "Adult Social Care"
+    provider = first.providers.get()
+    assert provider.companies_house_number == "01234567"
+    assert provider.is_sme and not provider.is_vcse
+    second = Contract.objects.get(reference="ASC-002")
+    assert second.end_date == date(2027, 8, 15)
+    assert second.providers.get().charity_number == "1064342"
+    page = officer_client.get(record.get_absolute_url()).content.decode()
+    assert "Confirm the import" not in page
+    assert "2</strong> contracts added" in page
+
+
+def test_a_column_matched_by_hand_is_used_and_remembered(officer_client):
+    header = TC_HEADER.replace("Contract Reference number / ID", "Agreement code")
+    upload(officer_client, tc_file(*TC_ROWS, header=header))
+    record = latest()
+    assert record.mapping["Agreement code"] == ""
+    columns = list(record.mapping)
+    data = {"version": record.version, "value_basis": "whole", "as_at": "2025-12-31", "remember": "on"}
+    for index, column in enumerate(columns):
+        data[f"column_{index}"] = record.mapping[column]
+    data[f"column_{columns.index('Agreement code')}"] = "reference"
+    response = officer_client.post(reverse("contracts:import_remap", args=[record.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND
+    record.refresh_from_db()
+    assert record.mapping["Agreement code"] == "reference"
+    assert record.as_at == date(2025, 12, 31)
+    assert [row["reference"] for row in record.report] == ["ASC-001", "ASC-002"]
+    assert ColumnMapping.objects.get().field == "reference"
+    # Next quarter's file with the same header is matched at once.
+    upload(officer_client, tc_file(*TC_ROWS, header=header, name="next-quarter.csv"))
+    assert latest().mapping["Agreement code"] == "reference"
+
+
+def test_two_columns_cannot_both_be_the_reference(officer_client):
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    columns = list(record.mapping)
+    data = {"version": record.version, "value_basis": "whole"}
+    for index, column in enumerate(columns):
+        data[f"column_{index}"] = record.mapping[column]
+    data[f"column_{columns.index('Cost centre code')}"] = "reference"
+    response = officer_client.post(reverse("contracts:import_remap", args=[record.pk]), data, follow=True)
+    assert "both read as" in response.content.decode()
+    record.refresh_from_db()
+    assert record.mapping["Cost centre code"] == ""
+
+
+def test_rejected_rows_stop_the_import_unless_left_out(officer_client):
+    bad = TC_ROWS[1].replace('"250,000"', "(3728)")
+    upload(officer_client, tc_file(TC_ROWS[0], bad))
+    record = latest()
+    assert record.counts["rejected"] == 1
+    rejected = [row for row in record.report if row["outcome"] == "rejected"]
+    assert rejected[0]["line"] == 3
+    confirm = reverse("contracts:import_confirm", args=[record.pk])
+    response = officer_client.post(confirm, {"version": record.version}, follow=True)
+    assert "1 row is rejected" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert not Contract.objects.exists()
+
+    columns = list(record.mapping)
+    data = {"version": record.version, "value_basis": "whole", "skip_rejected": "on"}
+    for index, column in enumerate(columns):
+        data[f"column_{index}"] = record.mapping[column]
+    officer_client.post(reverse("contracts:import_remap", args=[record.pk]), data)
+    record.refresh_from_db()
+    officer_client.post(confirm, {"version": record.version})
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.DONE
+    assert list(Contract.objects.values_list("reference", flat=True)) == ["ASC-001"]
+
+
+def test_a_stale_confirm_is_refused(officer_client):
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    response = officer_client.post(
+        reverse("contracts:import_confirm", args=[record.pk]), {"version": record.version - 1}, follow=True
+    )
+    assert "Someone changed this import" in response.content.decode()
+    assert not Contract.objects.exists()
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.PREVIEW
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_a_reason(officer_client):
+    response = upload(officer_client, SimpleUploadedFile("register.xlsx", b"not a spreadsheet"))
+    assert response.status_code == HTTPStatus.OK
+    assert "The file was not saved" in response.content.decode() or "not" in response.content.decode()
+    assert not RegisterImport.objects.exists()
+
+
+def test_only_csv_and_xlsx_are_taken(officer_client):
+    response = upload(officer_client, SimpleUploadedFile("register.pdf", b"%PDF-1.4"))
+    assert "Upload a .csv or .xlsx file." in response.content.decode()
+    assert not RegisterImport.objects.exists()
+
+
+def test_the_report_downloads_every_row(officer_client):
+    bad = TC_ROWS[1].replace('"250,000"', "(3728)")
+    upload(officer_client, tc_file(TC_ROWS[0], bad))
+    record = latest()
+    response = officer_client.get(reverse("contracts:import_report", args=[record.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Line", "Reference", "Outcome", "Messages"]
+    assert [row[:3] for row in rows[1:]] == [["2", "ASC-001", rows[1][2]], ["3", "ASC-002", "Rejected"]]
+    assert "negative" in rows[2][3]
+
+
+def test_the_preview_page_does_not_grow_with_the_file(officer_client, django_assert_max_num_queries):
+    def many(count: int) -> list[str]:
+        return [TC_ROWS[0].replace("ASC-001", f"ASC-{n:04d}") for n in range(count)]
+
+    upload(officer_client, tc_file(*many(5)))
+    small = latest()
+    upload(officer_client, tc_file(*many(300), name="big.csv"))
+    big = latest()
+    sizes = {}
+    for record in (small, big):
+        with django_assert_max_num_queries(12):
+            response = officer_client.get(record.get_absolute_url())
+        sizes[record.pk] = len(response.content)
+    assert big.counts["rows"] == 300
+    # One page of the report (100 rows) at most, whatever the file holds.
+    assert sizes[big.pk] < sizes[small.pk] + 100 * 1500
+
+
+def test_the_page_shows_progress_while_an_import_runs(officer_client):
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    RegisterImport.objects.filter(pk=record.pk).update(status=RegisterImport.Status.RUNNING)
+    from django.core.cache import caches
+
+    caches["progress"].set(f"register-import-{record.pk}", (1, 2))
+    page = officer_client.get(record.get_absolute_url()).content.decode()
+    assert '<progress id="progress-bar" class="w-100" max="2" value="1">' in page
+    assert 'http-equiv="refresh"' in page
+
+
+def test_an_import_reports_its_progress_as_it_saves(officer_client, settings):
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    seen = []
+    original = register_imports.caches["progress"].set
+
+    def spy(key, value, *args, **kwargs):
+        seen.append(value)
+        return original(key, value, *args, **kwargs)
+
+    register_imports.caches["progress"].set = spy
+    try:
+        officer_client.post(reverse("contracts:import_confirm", args=[record.pk]), {"version": record.version})
+    finally:
+        register_imports.caches["progress"].set = original
+    assert seen and seen[-1] == (2, 2)
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.DONE
+    assert Contract.objects.filter(reference="ASC-001").exists()
+
+
+def test_run_imports_runs_an_import_left_waiting(officer_client):
+    from django.core.management import call_command
+
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    # Confirmed, but its process stopped before it began.
+    RegisterImport.objects.filter(pk=record.pk).update(status=RegisterImport.Status.QUEUED)
+    out = io.StringIO()
+    call_command("run_imports", stdout=out)
+    assert "Ran 1 waiting import." in out.getvalue()
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.DONE
+    assert Contract.objects.count() == 2
