@@ -33,7 +33,7 @@ class UploadForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_VALUE_BASIS_HELP,
     )
-    lead_commissioner = forms.CharField(label="Council", max_length=200, required=False, help_text=_LEAD_HELP)
+    lead_commissioner = forms.CharField(label="Council", max_length=200, help_text=_LEAD_HELP)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

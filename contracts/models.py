@@ -385,12 +385,16 @@ class RegisterImport(models.Model):
     )
     skip_rejected = models.BooleanField(default=False)
     problems = models.JSONField(
-        default=list, help_text="What stops the whole file being imported, as its columns are read."
+        default=list, blank=True, help_text="What stops the whole file being imported, as its columns are read."
     )
-    mapping = models.JSONField(default=dict, help_text="Each header of the file, and the field it is read into.")
+    mapping = models.JSONField(
+        default=dict, blank=True, help_text="Each header of the file, and the field it is read into."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
-    counts = models.JSONField(default=dict)
-    report = models.JSONField(default=list, help_text="Every row's outcome: line, reference, outcome, messages.")
+    counts = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(
+        default=list, blank=True, help_text="Every row's outcome: line, reference, outcome, messages."
+    )
     error = models.TextField(blank=True)
     confirmed_by = models.ForeignKey(
         "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="confirmed_register_imports"

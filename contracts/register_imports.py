@@ -53,13 +53,20 @@ def _table(record: RegisterImport):
 
 
 def _preview_into(record: RegisterImport, table) -> None:
-    preview = import_preview(table=table, mapping=record.mapping, as_at=record.as_at, value_basis=record.value_basis)
+    preview = import_preview(
+        table=table,
+        mapping=record.mapping,
+        as_at=record.as_at,
+        value_basis=record.value_basis,
+        lead_commissioner=record.lead_commissioner,
+    )
+    record.problems = preview.problems
     record.counts = {
         **{outcome: preview.counts.get(outcome, 0) for outcome in OUTCOMES},
         "rows": len(preview.outcomes),
         "duplicates": preview.duplicates_dropped,
-        "create": preview.creates,
-        "update": preview.updates,
+        "create": len(preview.creates),
+        "update": len(preview.updates),
     }
     record.report = [
         {
@@ -123,9 +130,9 @@ def import_upload(
 
 
 def _locked_preview(record: RegisterImport, version: int | None) -> RegisterImport:
-    locked = versioning.lock_for_update(RegisterImport.objects.filter(pk=record.pk))
-    if version is None or locked.version != version:
-        raise versioning.StaleEdit
+    if version is None:  # the pages always send the version they showed
+        raise versioning.StaleEdit(read=None, current=record.version)
+    locked = versioning.lock_for_update(RegisterImport, pk=record.pk, version=version)
     if locked.status != RegisterImport.Status.PREVIEW:
         raise ValidationError(f"This import is {locked.get_status_display().lower()}; it cannot be changed.")
     return locked
@@ -253,7 +260,7 @@ def import_run(*, record_id: int) -> RegisterImport:
             reasons = (
                 result.errors
                 or result.preview.problems
-                or [f"line {outcome.line}: {'; '.join(outcome.messages)}" for outcome in result.preview.rejected[:20]]
+                or [f"line {outcome.line}: {'; '.join(_messages(outcome))}" for outcome in result.preview.rejected[:20]]
             )
             record.error = "Nothing was saved: " + "; ".join(reasons)
     record.finished_at = timezone.now()
