@@ -1,8 +1,8 @@
 """The import pages: upload, match columns, preview, confirm, and the record kept."""
 
 import csv
-import threading
 import io
+import threading
 from datetime import date
 from http import HTTPStatus
 
