@@ -377,6 +377,12 @@ class RegisterImport(models.Model):
     as_at = models.DateField(
         "register as at", null=True, blank=True, help_text="The day the register describes (its effective date)."
     )
+    as_at_read = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the import judges the register on: as at, else its Effective Date.",
+    )
     value_basis = models.CharField(max_length=10, choices=ValueBasis.choices, default=ValueBasis.WHOLE)
     lead_commissioner = models.CharField(
         max_length=200,

@@ -19,11 +19,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from commissioning.core import versioning
 from contracts.importing import contracts_import, import_preview
-from contracts.models import ColumnMapping, RegisterImport
+from contracts.models import ColumnMapping, Organisation, RegisterImport
 from contracts.register_file import FIELDS, FileError, match_headers, normalise_header, read_table
 
 logger = logging.getLogger(__name__)
@@ -43,9 +44,19 @@ def remembered_mapping() -> dict[str, str]:
 
 
 def usual_lead_commissioner() -> str:
-    """The council named at the last upload, else the COUNCIL_NAME setting."""
+    """The council named at the last upload, else the COUNCIL_NAME setting, else
+    the organisation that leads most of the register's contracts."""
     last = RegisterImport.objects.exclude(lead_commissioner="").values_list("lead_commissioner", flat=True).first()
-    return last or settings.COUNCIL_NAME
+    if last or settings.COUNCIL_NAME:
+        return last or settings.COUNCIL_NAME
+    leading = (
+        Organisation.objects.annotate(led=Count("led_contracts"))
+        .filter(led__gt=0)
+        .order_by("-led", "name")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return leading or ""
 
 
 def _table(record: RegisterImport):
@@ -61,6 +72,7 @@ def _preview_into(record: RegisterImport, table) -> None:
         lead_commissioner=record.lead_commissioner,
     )
     record.problems = preview.problems
+    record.as_at_read = preview.as_at
     record.counts = {
         **{outcome: preview.counts.get(outcome, 0) for outcome in OUTCOMES},
         "rows": len(preview.outcomes),

@@ -31,6 +31,7 @@ def test_officer_imports_a_published_register(page, login, screenshot, django_us
     page.get_by_role("button", name="Register").click()
     page.get_by_role("link", name="Import a register").click()
     page.get_by_label("Register file").set_input_files(str(path))
+    page.get_by_label("Council").fill("London Borough of Bromley")
     page.get_by_role("button", name="Read the file").click()
 
     facts = page.locator("#import-facts")
@@ -44,6 +45,7 @@ def test_officer_imports_a_published_register(page, login, screenshot, django_us
     assert page.locator("#import-report").get_by_text("ASC-101").is_visible()
     report = page.locator("#import-report").inner_text()
     assert "no fixed date" in report  # 31/12/2099 on ASC-102
+    assert "register as at 30 Sep 2024 (its Effective Date)" in page.locator("#import-facts").inner_text()
     screenshot(page, "import-preview")
 
     page.set_viewport_size({"width": 390, "height": 844})
