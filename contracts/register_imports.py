@@ -13,7 +13,7 @@ the file is large, with its progress where the page can read it.
 import logging
 import threading
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
@@ -282,7 +282,25 @@ def import_run(*, record_id: int) -> RegisterImport:
     return record
 
 
-def imports_waiting_run() -> list[RegisterImport]:
-    """Run every confirmed import still waiting (oldest first), for `run_imports`."""
+# An import saves its rows in minutes at most; one running longer stopped with its process.
+STOPPED_AFTER = timedelta(hours=6)
+
+
+def imports_waiting_run(*, now: datetime | None = None) -> list[RegisterImport]:
+    """For `run_imports`: mark as failed each import still "running" long after
+    it began (its process stopped, and its transaction saved nothing), then run
+    every confirmed import still waiting, oldest first."""
+    now = now or timezone.now()
+    stopped = RegisterImport.objects.filter(status=RegisterImport.Status.RUNNING, confirmed_at__lt=now - STOPPED_AFTER)
+    finished = []
+    for record in stopped:
+        record.status = RegisterImport.Status.FAILED
+        record.error = (
+            "The import stopped before it finished (its process ended), and saved nothing. Upload the file again."
+        )
+        record.finished_at = now
+        record.version += 1
+        record.save(update_fields=["status", "error", "finished_at", "version"])
+        finished.append(record)
     waiting = RegisterImport.objects.filter(status=RegisterImport.Status.QUEUED).order_by("confirmed_at", "pk")
-    return [import_run(record_id=pk) for pk in waiting.values_list("pk", flat=True)]
+    return finished + [import_run(record_id=pk) for pk in waiting.values_list("pk", flat=True)]

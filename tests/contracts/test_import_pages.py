@@ -281,7 +281,7 @@ def test_run_imports_runs_an_import_left_waiting(officer_client):
     RegisterImport.objects.filter(pk=record.pk).update(status=RegisterImport.Status.QUEUED)
     out = io.StringIO()
     call_command("run_imports", stdout=out)
-    assert "Ran 1 waiting import." in out.getvalue()
+    assert "Finished 1 import left waiting or stopped." in out.getvalue()
     record.refresh_from_db()
     assert record.status == RegisterImport.Status.DONE
     assert Contract.objects.count() == 2
@@ -303,3 +303,19 @@ def test_a_large_file_is_imported_in_the_background(client_for, officer, setting
     assert record.status == RegisterImport.Status.DONE
     assert record.counts["created"] == 2
     assert sorted(Contract.objects.values_list("reference", flat=True)) == ["ASC-001", "ASC-002"]
+
+
+def test_run_imports_marks_an_import_whose_process_stopped_as_failed(officer_client):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    RegisterImport.objects.filter(pk=record.pk).update(
+        status=RegisterImport.Status.RUNNING, confirmed_at=timezone.now() - register_imports.STOPPED_AFTER * 2
+    )
+    call_command("run_imports", stdout=io.StringIO())
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.FAILED
+    assert "saved nothing" in record.error
+    assert not Contract.objects.exists()

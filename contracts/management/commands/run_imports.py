@@ -3,8 +3,9 @@
 A confirmed import runs at once, in the web process (in a background thread when
 the file is large). One whose process stopped before it began is still
 waiting; this runs it. An import that was running when its process stopped
-saved nothing (its rows are saved in one transaction) and is marked failed, so
-the officer can upload it again.
+saved nothing (its rows are saved in one transaction); still marked running
+six hours after it was confirmed, it is marked failed, so the officer can
+upload it again.
 """
 
 from django.core.management.base import BaseCommand
@@ -18,6 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         finished = imports_waiting_run()
         noun = "import" if len(finished) == 1 else "imports"
-        self.stdout.write(f"Ran {len(finished)} waiting {noun}.")
+        self.stdout.write(f"Finished {len(finished)} {noun} left waiting or stopped.")
         for record in finished:
             self.stdout.write(f"  {record.file_name}: {record.get_status_display()}")
