@@ -19,8 +19,8 @@ IMPORT_COLUMNS = [
     "annual_value",
     "approved_value",
 ]
-EXPORT_COLUMNS = IMPORT_COLUMNS + [
-    # Computed for the day of the export.
+# Computed for the day of the export; an import works them out again.
+COMPUTED_COLUMNS = [
     "initial_end_date",
     "current_end_date",
     "final_end_date",
@@ -30,15 +30,21 @@ EXPORT_COLUMNS = IMPORT_COLUMNS + [
     "committed_value",
     "whole_life_value",
     "approved_variance",
-    # What a council's published register holds too. Supplier columns follow the
-    # order of `provider`, several joined with "; " (blank where one is not known).
-    "end_date",
-    "review_date",
-    "directorate",
-    "procurement_classification",
-    "description",
-    "companies_house_number",
-    "charity_number",
-    "sme",
-    "vcse",
 ]
+EXPORT_COLUMNS = (
+    IMPORT_COLUMNS
+    + COMPUTED_COLUMNS
+    + [
+        # What a council's published register holds too. Supplier columns follow the
+        # order of `provider`, several joined with "; " (blank where one is not known).
+        "end_date",
+        "review_date",
+        "directorate",
+        "procurement_classification",
+        "description",
+        "companies_house_number",
+        "charity_number",
+        "sme",
+        "vcse",
+    ]
+)

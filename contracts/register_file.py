@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Generic, Literal, TypeVar
 
 from commissioning.core.formatting import format_day
+from contracts.csv_format import COMPUTED_COLUMNS
 from contracts.money import annual_value_for, check_shares, to_money
 from contracts.regime import LEGISLATION_LABELS, OLD_REGIMES, ROUTE_LABELS, split_regime
 from contracts.terms import TermError, months_between, parse_term
@@ -291,15 +292,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     # Known columns the app does not keep: named so they are not reported as unknown.
     IGNORE: (
         # Our export's computed columns: the import works them out again.
-        "initial_end_date",
-        "current_end_date",
-        "final_end_date",
-        "next_decision_deadline",
-        "status",
-        "initial_term_value",
-        "committed_value",
-        "whole_life_value",
-        "approved_variance",
+        *COMPUTED_COLUMNS,
         # Transparency Code columns with nothing to hold them here.
         "organisation code",
         "fixed cost / estimated cost",
