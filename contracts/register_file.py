@@ -787,6 +787,9 @@ class RegisterRow:
     annual_value: Decimal | None
     approved_value: Decimal | None
     given: frozenset[str]  # the fields the file has a column for
+    # The register, as at its date, lists the contract past its end date: the
+    # option to the last extension date had been taken by then.
+    extension_taken: bool = False
 
 
 @dataclass
@@ -951,6 +954,16 @@ def _settle_outcome(outcome: RowOutcome, *, as_at: date | None) -> None:
     row = outcome.row
     if row is not None and as_at is not None and row.start_date is not None and row.start_date > as_at:
         outcome.warnings.append(f"starts after the register's date, {format_day(as_at)}")
+        if outcome.outcome == "accepted":
+            outcome.outcome = "warnings"
+    if row is not None and as_at is not None and row.last_extension_date and row.end_date and row.end_date < as_at:
+        # Judged on the register's date, never the day of the import: a contract
+        # it still lists after its end date ran on into its option.
+        outcome.row = replace(row, extension_taken=True)
+        outcome.warnings.append(
+            f"the register as at {format_day(as_at)} lists it after its end date, {format_day(row.end_date)}: "
+            f"the option to {format_day(row.last_extension_date)} is recorded as exercised"
+        )
         if outcome.outcome == "accepted":
             outcome.outcome = "warnings"
 

@@ -859,11 +859,12 @@ def _register_options(contract: Contract, existing: list[ContractOption], row: R
             elif order > row.options_exercised and option.status == OptionStatus.EXERCISED:
                 _reopen(option)
         kept.append(option)
-    # Options to a given day: a decided one stays, an open one follows the file's last extension date.
+    # Options to a given day: one decided on a recorded day stays; one open, or
+    # recorded as exercised by a register, follows the file's last extension date.
     dated = sorted(by_order.values(), key=lambda option: option.order)
     removed = []
     for option in dated:
-        if option.months is None and option.status != OptionStatus.AVAILABLE:
+        if option.months is None and option.status != OptionStatus.AVAILABLE and option.decided_on is not None:
             kept.append(option)
         elif option.months is None and row.last_extension_date is None and "last_extension_date" not in row.given:
             kept.append(option)
@@ -879,6 +880,10 @@ def _register_options(contract: Contract, existing: list[ContractOption], row: R
         option.months = None
         option.end_date = row.last_extension_date
         kept.append(option)
+    if row.extension_taken:
+        for option in kept:
+            if option.end_date == row.last_extension_date and option.status == OptionStatus.AVAILABLE:
+                _record_as_exercised(option)
     for order, option in enumerate(kept, start=1):
         option.order = order
     return kept, [option for option in removed if option.pk is not None]

@@ -69,9 +69,15 @@ def get_item(mapping, key):
 
 
 @register.filter
+def join_words(words) -> str:
+    """ "end date and value"; "start date, end date and value"."""
+    words = [str(word) for word in words]
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@register.filter
 def join_years(years) -> str:
     """2022/23, 2023/24 and 2024/25."""
-    labels = [financial_year_label(year) for year in years]
-    if len(labels) < 2:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return join_words(financial_year_label(year) for year in years)

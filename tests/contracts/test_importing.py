@@ -95,9 +95,10 @@ def test_a_whole_contract_value_is_stored_as_the_annual_value_with_the_registers
     assert list(FundingShare.objects.filter(contract=home).values_list("organisation__name", "percent")) == [
         (COUNCIL, Decimal("100.00"))
     ]
-    # The last extension date, after the end: an option to that day.
-    assert list(home.options.values_list("order", "months", "end_date", "status")) == [
-        (1, None, date(2024, 3, 31), "available")
+    # The last extension date, after the end: an option to that day. The register,
+    # as at 31 Mar 2023, lists the contract a year after its end: the option was taken.
+    assert list(home.options.values_list("order", "months", "end_date", "status", "decided_on")) == [
+        (1, None, date(2024, 3, 31), "exercised", None)
     ]
 
 

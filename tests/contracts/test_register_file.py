@@ -602,3 +602,41 @@ def test_a_row_longer_than_the_header_is_rejected():
     (outcome,) = outcomes_of("A1,Care,Hestia,01/04/2019,31/03/2022,5000,surplus")
 
     assert outcome.reasons == ["the row has more values than the header has columns"]
+
+
+@pytest.mark.parametrize(
+    ("as_at", "taken"),
+    [
+        (None, False),  # no register date: the option is open, and lapses by the dates alone
+        (date(2022, 3, 31), False),  # the last day of the term: still to be decided
+        (date(2022, 4, 1), True),  # listed the day after the end: it ran on into its option
+        (date(2025, 6, 30), True),
+    ],
+)
+def test_an_option_is_judged_on_the_registers_date_never_the_import_day(as_at, taken):
+    header = TC_HEADER + ",Last extension date"
+
+    (outcome,) = outcomes_of("A1,Care,Hestia,01/04/2019,31/03/2022,3600,31/03/2024", header=header, as_at=as_at)
+
+    assert outcome.row.extension_taken is taken
+    notes = [warning for warning in outcome.warnings if "recorded as exercised" in warning]
+    if taken:
+        assert notes == [
+            f"the register as at {as_at.day} {as_at:%b %Y} lists it after its end date, 31 Mar 2022: "
+            "the option to 31 Mar 2024 is recorded as exercised"
+        ]
+    else:
+        assert notes == []
+
+
+def test_the_effective_date_column_is_the_date_an_option_is_judged_on():
+    header = TC_HEADER + ",Last extension date,Effective Date"
+
+    open_, taken = outcomes_of(
+        "A1,Care,Hestia,01/04/2019,31/03/2022,3600,31/03/2024,31/12/2021",
+        "A2,Care,Mencap,01/04/2019,31/03/2022,3600,31/03/2024,31/12/2021",
+        header=header,
+    )
+    assert not open_.row.extension_taken and not taken.row.extension_taken
+    (later,) = outcomes_of("A1,Care,Hestia,01/04/2019,31/03/2022,3600,31/03/2024,30/06/2022", header=header)
+    assert later.row.extension_taken
