@@ -352,7 +352,7 @@ class ContractYearValue(models.Model):
         indexes = [models.Index(fields=["financial_year"])]
 
 
-class RegisterImport(models.Model):
+class RegisterImport(DatesInRange, models.Model):
     """One upload of a council's register: the file as uploaded, how its columns
     were read, every row's outcome, and what the import saved. Kept as the
     record of who brought what into the register, and when."""
