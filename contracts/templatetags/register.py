@@ -69,12 +69,13 @@ def get_item(mapping, key):
 
 
 @register.filter
-def join_words(words) -> str:
-    """ "end date and value"; "start date, end date and value"."""
+def join_words(words, conjunction: str = "and") -> str:
+    """ "end date and value"; "start date, end date and value"; with "or":
+    "end date or value"."""
     words = [str(word) for word in words]
     if len(words) < 2:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
 @register.filter
