@@ -5,6 +5,7 @@ database holds after."""
 
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -409,6 +410,9 @@ def by_page(client, spec: Case, capture) -> Imported:
         for message in row["messages"]:
             assert html.escape(message) in page
     outcomes = {row["line"]: (row["outcome"], row["messages"]) for row in record.report}
+    # Each row's outcome as the page shows it.
+    shown = re.findall(r'<tr class="outcome-(\w+)">\s*<td class="num">(\d+)</td>', page)
+    assert {int(line): outcome for outcome, line in shown} == {line: outcome for line, (outcome, _) in outcomes.items()}
     with capture(execute=True):
         client.post(reverse("contracts:import_confirm", args=[record.pk]), {"version": record.version})
     record.refresh_from_db()
