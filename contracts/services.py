@@ -918,8 +918,11 @@ def _register_options(contract: Contract, existing: list[ContractOption], row: R
         option.end_date = row.last_extension_date
         kept.append(option)
     if row.extension_taken:
-        for option in kept:
-            if option.end_date == row.last_extension_date and option.status == OptionStatus.AVAILABLE:
+        to_the_day = [option for option in kept if option.end_date == row.last_extension_date]
+        # Options of the contract's term that run to the day: it ran on into the first of them.
+        taken = to_the_day or [option for option in kept if option.status != OptionStatus.EXERCISED][:1]
+        for option in taken:
+            if option.status == OptionStatus.AVAILABLE:
                 _record_as_exercised(option)
     for order, option in enumerate(kept, start=1):
         option.order = order

@@ -221,6 +221,23 @@ CASES = [
         contracts={"A-1": {"options": [(1, None, date(2027, 3, 31), "available")]}},
         figures={"A-1": (date(2024, 9, 30), {"final_end": date(2027, 3, 31)})},
     ),
+    case(
+        # Still listed on its register's day, after its end date: it ran on into its option.
+        "listed-after-its-end-date-as-at-the-register-the-option-was-taken",
+        "A-1,Home care,Hestia,01/04/2022,31/03/2025,31/03/2027,500000,31/12/2025",
+        csv={"header": HEADER.replace("End date", "End date,Last extension date") + ",Effective Date"},
+        rows={
+            2: (
+                "warnings",
+                (
+                    "the register as at 31 Dec 2025 lists it after its end date, 31 Mar 2025: "
+                    "the option to 31 Mar 2027 is recorded as exercised",
+                ),
+            )
+        },
+        contracts={"A-1": {"options": [(1, None, date(2027, 3, 31), "exercised")]}},
+        figures={"A-1": (date(2025, 12, 31), {"current_end": date(2027, 3, 31), "final_end": date(2027, 3, 31)})},
+    ),
     # --- references and rows ---
     case(
         "blank-reference-gets-a-stable-key",
