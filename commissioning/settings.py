@@ -236,3 +236,10 @@ CACHES = {
         "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "commissioning-progress")),
     },
 }
+
+# --- Issue 10, files and errors: error pages, dropped connections, uploaded files ---
+# A 405 from `require_POST` and the like becomes a page with the site's navigation.
+MIDDLEWARE += ["commissioning.core.errors.MethodNotAllowedPage"]
+# A connection kept between requests (CONN_MAX_AGE) is checked before a request
+# reuses it, so one the database or the network dropped is replaced, not shown as a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
