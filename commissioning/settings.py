@@ -243,3 +243,5 @@ MIDDLEWARE += ["commissioning.core.errors.MethodNotAllowedPage"]
 # A connection kept between requests (CONN_MAX_AGE) is checked before a request
 # reuses it, so one the database or the network dropped is replaced, not shown as a 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The site's own table: the create forms already saved (commissioning.core.once).
+INSTALLED_APPS += ["commissioning.core"]
