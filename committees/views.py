@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from commissioning.core import dates, query
+from commissioning.core import dates, query, uploads
 from commissioning.core.formatting import format_day
 from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
@@ -472,6 +472,12 @@ def report_file_create(request, pk: int):
             messages.success(request, f"{report_file.title} added.")
             return redirect(f"{report.get_absolute_url()}#files")
     return _report_page(request, pk, file_form=form)
+
+
+def report_file_download(request, pk: int):
+    """A report's file, to a user who may see the report; never from MEDIA_URL."""
+    report_file = get_for_user(request.user, ReportFile.objects.select_related("report"), pk=pk)
+    return uploads.download(report_file.file)
 
 
 # --- actions and delegations --------------------------------------------------------------------

@@ -33,6 +33,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from commissioning.core.models import SavedForm
+from commissioning.core.uploads import atomic_with_files
 
 FIELD = "form_token"
 ALREADY_SAVED = "This was already saved."
@@ -72,7 +73,8 @@ def saves_once(view):
         earlier = _earlier(request, token)
         if earlier is not None:
             return earlier
-        with transaction.atomic():
+        # The files a save stored are deleted if this transaction rolls back.
+        with atomic_with_files():
             try:
                 with transaction.atomic():
                     # Sent twice at once, the second waits here until the first ends.
