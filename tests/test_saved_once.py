@@ -7,6 +7,8 @@ Each case reads the form from its page as a browser would (with its hidden
 one-time token), fills in what a user would, and posts it twice.
 """
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +16,8 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from commissioning.core import once
@@ -27,6 +31,7 @@ from commissioning.projects.models import (
     RequiredStep,
     Waiver,
 )
+from committees import services as committee_services
 from committees.models import (
     Action,
     AgendaItem,
@@ -359,3 +364,44 @@ def test_a_token_is_not_honoured_for_another_user(client, clerk, django_user_mod
     report = Report.objects.get(reference="ACH26-002")
     assert response.url == report.get_absolute_url()
     assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_twice_at_the_same_moment_saves_once(clerk, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite locks the whole file, so two saves never overlap; run with DATABASE_URL=postgres://…")
+    page = _committee()
+    first_client, second_client = Client(), Client()
+    for client in (first_client, second_client):
+        client.force_login(clerk)
+    data = _as_browser_posts(page, first_client.get(page.url).content.decode())
+
+    first_inside = threading.Event()
+    original = committee_services.committee_create
+
+    def slow_create(**kwargs):
+        # The first request holds its token's row while the second arrives.
+        first_inside.set()
+        time.sleep(1)
+        return original(**kwargs)
+
+    monkeypatch.setattr(committee_services, "committee_create", slow_create)
+    responses = {}
+
+    def post(name, client):
+        try:
+            responses[name] = client.post(page.url, data)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post, args=("first", first_client))
+    first.start()
+    assert first_inside.wait(10)
+    second = threading.Thread(target=post, args=("second", second_client))
+    second.start()
+    first.join(20)
+    second.join(20)
+
+    committee = Committee.objects.get()
+    assert responses["first"].url == responses["second"].url == committee.get_absolute_url()
+    assert once.ALREADY_SAVED in second_client.get(responses["second"].url).content.decode()
