@@ -277,3 +277,12 @@ def test_files_go_to_an_s3_compatible_bucket_when_one_is_named():
     from storages.backends.s3 import S3Storage  # the dependency is installed
 
     assert S3Storage(bucket_name="council-papers").bucket_name == "council-papers"
+
+
+def test_the_admin_lists_a_report_s_files_with_the_checked_download_link(client, django_user_model):
+    report_file = _stored()
+    admin = django_user_model.objects.create_superuser(username="admin", password="pw", email="a@example.org")
+    client.force_login(admin)
+    html = client.get(reverse("admin:committees_report_change", args=[report_file.report.pk])).content.decode()
+    assert f'href="{reverse("committees:report_file_download", args=[report_file.pk])}"' in html
+    assert "/media/" not in html
