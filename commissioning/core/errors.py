@@ -41,7 +41,6 @@ class MethodNotAllowedPage:
         response = self.get_response(request)
         if not isinstance(response, HttpResponseNotAllowed) or response.content:
             return response
-        allowed = [method.strip() for method in response["Allow"].split(",") if method.strip()]
-        page = _page(request, "errors/405.html", HTTPStatus.METHOD_NOT_ALLOWED, {"allowed": allowed})
+        page = _page(request, "errors/405.html", HTTPStatus.METHOD_NOT_ALLOWED)
         page["Allow"] = response["Allow"]
         return page

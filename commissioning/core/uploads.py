@@ -83,7 +83,7 @@ def validate_document(file) -> None:
         )
     if not _looks_like(file, document):
         raise ValidationError(
-            f"“{name}” is not a {document.name} file, though its name says so: its contents are of another kind. "
+            f"The contents of “{name}” are not {document.name}, though its name says so. "
             "Save it again from the program that made it and add that copy.",
             code="content",
         )

@@ -63,7 +63,7 @@ def test_a_get_of_a_form_address_is_a_branded_405_with_its_allow_header(client_f
     assert heading(response) == "This address only saves forms"
     html = response.content.decode()
     assert NAV in html and "Sign out" in html
-    assert "it takes POST" in html
+    assert "Go back to the page the form is on" in html
 
 
 @pytest.mark.django_db

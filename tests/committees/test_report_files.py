@@ -67,12 +67,21 @@ REFUSED = {
     "setup.exe": (b"MZ\x90\x00", "files must be PDF, Word (.doc, .docx), Excel (.xls, .xlsx) or OpenDocument"),
     "page.html": (b"<html><script>alert(1)</script>", "files must be PDF"),
     "report": (b"%PDF-1.7", "files must be PDF"),
-    "fake.pdf": (b"<html><script>alert(1)</script></html>", "is not a PDF file, though its name says so"),
-    "fake.doc": (b"%PDF-1.7 a PDF renamed", "is not a Word file"),
-    "fake.docx": (b"PK\x03\x04 not really a zip", "is not a Word file"),
-    "sheet.docx": (_xlsx(), "is not a Word file"),
-    "plain.xlsx": (_odf("application/vnd.oasis.opendocument.spreadsheet"), "is not a Excel file"),
-    "text.ods": (_odf("application/vnd.oasis.opendocument.text"), "is not a OpenDocument spreadsheet file"),
+    "fake.pdf": (
+        b"<html><script>alert(1)</script></html>",
+        "The contents of “fake.pdf” are not PDF, though its name says so",
+    ),
+    "fake.doc": (b"%PDF-1.7 a PDF renamed", "The contents of “fake.doc” are not Word"),
+    "fake.docx": (b"PK\x03\x04 not really a zip", "The contents of “fake.docx” are not Word"),
+    "sheet.docx": (_xlsx(), "The contents of “sheet.docx” are not Word"),
+    "plain.xlsx": (
+        _odf("application/vnd.oasis.opendocument.spreadsheet"),
+        "The contents of “plain.xlsx” are not Excel",
+    ),
+    "text.ods": (
+        _odf("application/vnd.oasis.opendocument.text"),
+        "The contents of “text.ods” are not OpenDocument spreadsheet",
+    ),
     "empty.pdf": (b"", "is empty"),
 }
 
@@ -138,7 +147,7 @@ def test_the_admin_refuses_what_the_page_refuses():
     report_file = ReportFile(report=ReportFactory(), title="x", file=SimpleUploadedFile("x.pdf", b"<html>"))
     with pytest.raises(ValidationError) as refused:
         report_file.full_clean()
-    assert "is not a PDF file" in refused.value.message_dict["file"][0]
+    assert "are not PDF" in refused.value.message_dict["file"][0]
 
 
 # --- downloads -------------------------------------------------------------------------------
