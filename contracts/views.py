@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates
+from commissioning.core.once import not_saved, saves_once
 from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
@@ -194,6 +195,7 @@ def _contract_form_page(request, *, contract: Contract | None):
     )
 
 
+@saves_once
 def contract_create(request):
     require(request.user, Contract, "add")
     return _contract_form_page(request, contract=None)
@@ -205,6 +207,7 @@ def contract_update(request, pk: int):
 
 
 @require_POST
+@saves_once
 def spend_create(request, pk: int):
     contract = get_for_user(request.user, Contract.objects.all(), action="change", pk=pk)
     require(request.user, SpendRecord, "add")
@@ -212,6 +215,7 @@ def spend_create(request, pk: int):
     schedule = services.contract_schedule(contract, list(contract.options.order_by("order")), today=today)
     if schedule is None:
         messages.error(request, "Record the contract's start and end dates before its spend.")
+        not_saved(request)
         return redirect(f"{contract.get_absolute_url()}#spend")
     final_end = schedule.final_end
     form = SpendForm(request.POST, contract=contract, final_end=final_end, today=today)
@@ -220,12 +224,14 @@ def spend_create(request, pk: int):
             record = services.spend_record(contract=contract, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            not_saved(request)
         else:
             messages.success(
                 request,
                 f"Spend of {format_money(record.amount)} recorded for {financial_year_label(record.financial_year)}.",
             )
     else:
+        not_saved(request)
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
