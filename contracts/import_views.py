@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning.core.permissions import can, get_for_user, require
-from commissioning.core.versioning import StaleEdit
 from commissioning.core.spreadsheets import Column, Kind, csv_document
+from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import Attachment, download, page_of
 from contracts import register_imports
 from contracts.forms import add_service_errors
