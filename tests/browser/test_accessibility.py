@@ -262,3 +262,19 @@ def test_a_failed_save_puts_focus_on_a_summary_linking_each_problem(page, demo):
 
     links.first.click()
     assert "#" + page.evaluate("document.activeElement.id") == targets[0]
+
+
+def test_a_failed_inline_form_focuses_the_summary_at_the_top_of_the_page(page, demo):
+    # The meeting page's forms post back to a #fragment, where browsers skip
+    # autofocus; static/js/error-summary.js moves focus to the summary then.
+    meeting = Meeting.objects.filter(items__parts__actions__isnull=False).order_by("pk").first()
+    _sign_in(page, "clerk")
+    page.goto(meeting.get_absolute_url())
+    page.locator("#add-item").get_by_label("Title").fill("")
+    page.get_by_role("button", name="Add item", exact=True).click()
+    page.wait_for_load_state("load")
+
+    expect(page.locator("#failure")).to_be_focused()
+    expect(page.locator("#failure")).to_contain_text("The agenda item was not added.")
+    page.locator("#failure").get_by_role("link", name="Title: This field is required.").click()
+    expect(page.locator("#add-item").get_by_label("Title")).to_be_focused()
