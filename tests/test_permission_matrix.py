@@ -328,9 +328,9 @@ def users(django_user_model):
 
 
 REGISTER_FILE = (
-    "Contract Reference number / ID,Title of the Agreement,Supplier name,Contract start date,End date,Contract value\r\n"
-    "ASC-001,Home care,Caring Hands Ltd,01/04/2023,31/03/2026,1200000\r\n"
-).encode()
+    b"Contract Reference number / ID,Title of the Agreement,Supplier name,Contract start date,End date,Contract value\r\n"
+    b"ASC-001,Home care,Caring Hands Ltd,01/04/2023,31/03/2026,1200000\r\n"
+)
 
 
 @pytest.fixture
