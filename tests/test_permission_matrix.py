@@ -140,9 +140,13 @@ MATRIX = {
     "contracts:contract_update": record_page(**REGISTER),
     "contracts:spend_create": post_only(**REGISTER, post=FOUND),
     "contracts:provider_list": READ_LIST,
+    "contracts:provider_create": create_page(**REGISTER),
     "contracts:provider_detail": READ_RECORD,
+    "contracts:provider_update": record_page(**REGISTER),
     "contracts:organisation_list": READ_LIST,
+    "contracts:organisation_create": create_page(**REGISTER),
     "contracts:organisation_detail": READ_RECORD,
+    "contracts:organisation_update": record_page(**REGISTER),
     # The imports are read by every role; uploading (the list's POST) is the officers'.
     "contracts:import_list": row(
         nobody=(FORBIDDEN, FORBIDDEN),
@@ -253,6 +257,8 @@ ARGUMENTS = {
     "contracts:contract_update": lambda w: {"pk": w["contract"].pk},
     "contracts:spend_create": lambda w: {"pk": w["contract"].pk},
     "contracts:provider_detail": lambda w: {"pk": w["provider"].pk},
+    "contracts:provider_update": lambda w: {"pk": w["provider"].pk},
+    "contracts:organisation_update": lambda w: {"pk": w["organisation"].pk},
     "contracts:organisation_detail": lambda w: {"pk": w["organisation"].pk},
     "contracts:import_detail": lambda w: {"pk": w["import"].pk},
     "contracts:import_remap": lambda w: {"pk": w["import"].pk},
