@@ -177,7 +177,11 @@ def _new_provider_form(request) -> ProviderForm | None:
     if not can(request.user, Provider, "add"):
         return None
     typed = request.method == "POST" and request.POST.get(f"{NEW_PROVIDER}-name", "").strip()
-    return ProviderForm(request.POST if typed else None, prefix=NEW_PROVIDER)
+    form = ProviderForm(request.POST if typed else None, prefix=NEW_PROVIDER)
+    # Optional as a whole: its fields are read only once a name is typed.
+    form.fields["name"].required = False
+    form.fields["name"].label = "Name of the new provider"
+    return form
 
 
 class _NotSaved(Exception):
