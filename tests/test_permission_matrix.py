@@ -32,7 +32,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.views import static
 
@@ -291,8 +291,6 @@ ARGUMENTS = {
 
 
 def _url(name: str, pattern: URLPattern, world: dict) -> str:
-    from django.urls import reverse
-
     wanted = _parameters(pattern)
     kwargs = ARGUMENTS[name](world) if name in ARGUMENTS else {}
     assert set(kwargs) == wanted, f"{name}: ARGUMENTS must give {sorted(wanted)}, not {sorted(kwargs)}"
@@ -408,7 +406,7 @@ def _clients(users) -> dict[str, Client]:
 
 
 def _outcome(response):
-    if response.status_code == FOUND and response["Location"].startswith("/accounts/login/?next="):
+    if response.status_code == FOUND and response["Location"].startswith(f"{reverse('login')}?next="):
         return SIGN_IN
     return response.status_code
 
