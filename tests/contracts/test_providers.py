@@ -352,3 +352,15 @@ def _current(contract: Contract, **changes) -> dict:
     }
     values.update(changes)
     return values
+
+
+@pytest.mark.parametrize("model", [Provider, Organisation])
+def test_a_correction_in_the_admin_makes_an_edit_form_read_before_it_stale(rf, django_user_model, model):
+    from django.contrib import admin
+
+    record = model.objects.create(name="Caring Hands Ltd")
+    record.name = "Caring Hands Limited"
+    request = rf.post("/")
+    request.user = django_user_model.objects.create_superuser(username="admin", password="pw")
+    admin.site._registry[model].save_model(request, record, None, change=True)
+    assert model.objects.get(pk=record.pk).version == 2
