@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.core.admin import ReadMostlyAdmin, ReadOnlyInline
+from commissioning.core.versioning import VersionedAdminMixin
 from contracts.models import (
     ColumnMapping,
     Contract,
@@ -16,14 +17,14 @@ from contracts.models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "companies_house_number", "charity_number", "is_sme", "is_vcse"]
     list_filter = ["is_sme", "is_vcse"]
     search_fields = ["name", "companies_house_number", "charity_number"]
