@@ -15,6 +15,7 @@ from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import Attachment, download, is_filtered, page_of, query_without
 from contracts import publishing, services
 from contracts.forms import SpendForm, add_service_errors, contract_form, funding_formset
+from contracts.history import full_history_requested
 from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.selectors import (
@@ -22,10 +23,13 @@ from contracts.selectors import (
 )
 from contracts.selectors import (
     contract_export_rows,
+    contract_history,
     contract_queryset_for_detail,
     contracts_of_organisation,
     contracts_of_provider,
     contracts_to_complete,
+    organisation_history,
+    provider_history,
     register_totals,
     to_complete_rows,
     transparency_rows,
@@ -145,6 +149,7 @@ def contract_detail(request, pk: int):
                 if can_change and schedule
                 else None
             ),
+            "history": contract_history(contract=contract, show_all=full_history_requested(request)),
             # Sections the layers above add: committee decisions, procurement facts.
             **sections,
         },
@@ -240,7 +245,12 @@ def provider_detail(request, pk: int):
     return render(
         request,
         "contracts/provider_detail.html",
-        {"provider": provider, "contracts": contracts_of_provider(provider=provider, today=today), "today": today},
+        {
+            "provider": provider,
+            "contracts": contracts_of_provider(provider=provider, today=today),
+            "today": today,
+            "history": provider_history(provider=provider, show_all=full_history_requested(request)),
+        },
     )
 
 
@@ -260,5 +270,6 @@ def organisation_detail(request, pk: int):
             "organisation": organisation,
             "contracts": contracts_of_organisation(organisation=organisation, today=today),
             "today": today,
+            "history": organisation_history(organisation=organisation, show_all=full_history_requested(request)),
         },
     )
