@@ -36,9 +36,9 @@ def test_it_shows_who_changed_a_contract_field_from_what_to_what(client_for, off
 
     section = _history_section(client.get(contract.get_absolute_url()).content.decode())
     assert "Priya Shah" in section
-    assert "Annual value</span>: <span class=\"history-old\">£2,500,000.00</span>" in section
-    assert "<span class=\"history-new\">£2,660,000.00</span>" in section
-    assert "End date of the initial term</span>: <span class=\"history-old\">blank</span>" in section
+    assert 'Annual value</span>: <span class="history-old">£2,500,000.00</span>' in section
+    assert '<span class="history-new">£2,660,000.00</span>' in section
+    assert 'End date of the initial term</span>: <span class="history-old">blank</span>' in section
     assert "30 Sep 2029" in section
     assert f">{Contract.Route.LIGHT_TOUCH.label}</span>" in section
     assert f">{Contract.Route.CALL_OFF.label}</span>" in section
