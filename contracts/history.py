@@ -10,9 +10,9 @@ days as "30 Sep 2029", money as "£2,660,000.00", a linked record by its name.
 It lives in contracts, the bottom domain layer, rather than core because it
 writes money with `contracts.money`; the layers above use it for their pages.
 
-The number of queries does not grow with the number of changes: per source a
-count, a page of rows (with who made them), their previous versions, then one
-query per kind of linked record named on the page.
+The number of queries does not grow with the number of changes: two per
+source, a page of rows (with who made them and the records they link to) and
+the versions before them.
 """
 
 import string
@@ -49,6 +49,8 @@ class Change:
     record: str
     action: str
     fields: tuple[FieldChange, ...] = ()
+    # Why, when the change said: "Imported from a register file".
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,58 +76,42 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
     """The changes to `sources`, newest first: `page_size` of them, or all with `show_all`."""
     limit = None if show_all else page_size
     entries = []  # (historical row, its source)
+    previous = {}  # (historical model, history_id) -> the row before
     for source in sources:
-        rows = _with_previous(source.rows).select_related("history_user").order_by("-history_date", "-history_id")
+        historical = source.rows.model
+        linked = _linked_paths(historical.instance_type)
+        newest = _with_previous(source.rows).order_by("-history_date", "-history_id")
         if limit is not None:
-            rows = rows[: limit + 1]
-        entries.extend((row, source) for row in rows)
+            newest = newest[: limit + 1]
+        entries.extend((row, source) for row in newest.select_related("history_user", *linked))
+        # The version before each: one query whatever the rows, so a page's queries stay the same.
+        before = historical.objects.filter(history_id__in=newest.values("_previous_id")).select_related(*linked)
+        previous.update(((historical, row.history_id), row) for row in before)
     entries.sort(key=lambda entry: (entry[0].history_date, entry[0].history_id), reverse=True)
     has_more = limit is not None and len(entries) > limit
     if limit is not None:
         entries = entries[:limit]
 
-    previous = _previous_rows(entries)
-    deltas = {}
-    for row, _source in entries:
-        old = previous.get((type(row), row._previous_id))
-        if row.history_type == "~" and old is not None:
-            m2m = [field.name for field in row._history_m2m_fields]
-            deltas[id(row)] = [
-                change
-                for change in row.diff_against(old, excluded_fields=m2m).changes
-                # A save that wrote a blank field as NULL (or back) changed nothing one can see.
-                if not (change.old in (None, "") and change.new in (None, ""))
-            ]
-    names = _linked_names(entries, deltas)
-
     changes = []
     for row, source in entries:
-        original = _original_model(row)
-        delta = deltas.get(id(row))
-        if row.history_type == "~" and delta is not None and not delta:
-            continue  # saved with nothing shown changed, such as a version raised
-        fields = tuple(
-            FieldChange(
-                field=_field_name(original, change.field),
-                old=_worded(original._meta.get_field(change.field), change.old, names),
-                new=_worded(original._meta.get_field(change.field), change.new, names),
-            )
-            for change in sorted(delta or [], key=lambda change: _field_position(original, change.field))
-        )
+        original = row.instance_type
+        old = previous.get((type(row), row._previous_id))
+        fields = ()
+        if row.history_type == "~" and old is not None:
+            fields = _field_changes(row, old)
+            if not fields:
+                continue  # saved with nothing shown changed, such as a version raised
         changes.append(
             Change(
                 when=row.history_date,
                 who=_who(row.history_user),
-                record=_label(source.label, row, original, names),
+                record=_label(source.label, row, original),
                 action=_ACTIONS[row.history_type],
                 fields=fields,
+                reason=row.history_change_reason or "",
             )
         )
     return History(changes=changes, has_more=has_more, shows_all=show_all)
-
-
-def _original_model(row) -> type[models.Model]:
-    return row.instance_type
 
 
 def _with_previous(rows: models.QuerySet) -> models.QuerySet:
@@ -140,56 +126,54 @@ def _with_previous(rows: models.QuerySet) -> models.QuerySet:
     return rows.annotate(_previous_id=Subquery(before.values("history_id")[:1]))
 
 
-def _previous_rows(entries) -> dict:
-    """The version before each changed row, in one query per model."""
-    wanted: dict[type, set[int]] = {}
-    for row, _source in entries:
-        if row.history_type == "~" and row._previous_id is not None:
-            wanted.setdefault(type(row), set()).add(row._previous_id)
-    found = {}
-    for historical, ids in wanted.items():
-        for old in historical.objects.filter(history_id__in=ids):
-            found[(historical, old.history_id)] = old
-    return found
+def _linked_paths(model: type[models.Model]) -> list[str]:
+    """The records a row links to, and the ones their names are made from (an
+    item's meeting, an option's contract), to load with the row: linked records
+    are named without a query each."""
+    paths = []
+    for field in model._meta.concrete_fields:
+        if field.many_to_one or field.one_to_one:
+            paths.append(field.name)
+            paths += [
+                f"{field.name}__{inner.name}"
+                for inner in field.related_model._meta.concrete_fields
+                if (inner.many_to_one or inner.one_to_one) and not inner.null
+            ]
+    return paths
+
+
+def _field_changes(row, old) -> tuple[FieldChange, ...]:
+    original = row.instance_type
+    m2m = [field.name for field in row._history_m2m_fields]
+    changes = []
+    for change in row.diff_against(old, excluded_fields=m2m).changes:
+        if change.old in (None, "") and change.new in (None, ""):
+            continue  # a blank written as NULL or back: nothing one can see
+        field = original._meta.get_field(change.field)
+        changes.append(
+            (
+                _field_position(original, change.field),
+                FieldChange(
+                    field=_field_name(original, change.field),
+                    old=_worded(field, change.old, old),
+                    new=_worded(field, change.new, row),
+                ),
+            )
+        )
+    return tuple(change for _position, change in sorted(changes, key=lambda pair: pair[0]))
 
 
 def _label_fields(label: str) -> list[str]:
     return [name for _text, name, _spec, _conversion in string.Formatter().parse(label) if name]
 
 
-def _linked_names(entries, deltas) -> dict:
-    """The names of the records the page's changes link to, by (model, pk):
-    one query per kind of record."""
-    wanted: dict[type, set] = {}
-
-    def want(model, field_name, value):
-        field = model._meta.get_field(field_name)
-        if field.many_to_one or field.one_to_one:
-            if value is not None:
-                wanted.setdefault(field.related_model, set()).add(value)
-
-    for row, source in entries:
-        original = _original_model(row)
-        for name in _label_fields(source.label):
-            field = original._meta.get_field(name)
-            want(original, name, getattr(row, field.attname))
-        for change in deltas.get(id(row)) or []:
-            want(original, change.field, change.old)
-            want(original, change.field, change.new)
-    names = {}
-    for model, pks in wanted.items():
-        for pk, obj in model._default_manager.select_related().in_bulk(pks).items():
-            names[(model, pk)] = str(obj)
-    return names
-
-
-def _label(label: str, row, original, names) -> str:
+def _label(label: str, row, original) -> str:
     if not label:
         return ""
     values = {}
     for name in _label_fields(label):
         field = original._meta.get_field(name)
-        values[name] = _worded(field, getattr(row, field.attname), names)
+        values[name] = _worded(field, getattr(row, field.attname), row)
     return label.format(**values)
 
 
@@ -208,14 +192,16 @@ def _who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _worded(field: models.Field, value, names: dict) -> str:
-    """A stored value as the pages write it."""
+def _worded(field: models.Field, value, row) -> str:
+    """A stored value as the pages write it; `row` is the historical row holding it,
+    whose linked records were loaded with it."""
     if value is None or value == "":
         return BLANK
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.many_to_one or field.one_to_one:
-        return names.get((field.related_model, value), f"a record since deleted (number {value})")
+        linked = getattr(row, field.name)
+        return str(linked) if linked is not None else f"a record since deleted (number {value})"
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(field, models.DateTimeField):

@@ -325,7 +325,7 @@ class Waiver(DatesInRange, models.Model):
         return f"Waiver: {self.service} from {self.start_date:%d %b %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("commissioning:waiver_list") + f"#waiver-{self.pk}"
+        return reverse("commissioning:waiver_detail", args=[self.pk])
 
 
 class CalendarFeed(models.Model):
