@@ -6,14 +6,15 @@ from http import HTTPStatus
 import pytest
 from django.contrib.admin import site
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.test import RequestFactory
 from django.urls import reverse
 
 from committees import services
 from committees.models import ContractLink, Meeting, ResolutionPart
-from contracts.models import Contract, Provider
+from contracts import services as contract_services
+from contracts.models import Contract, ContractOption, Provider
 from tests.committees.factories import AgendaItemFactory, MeetingFactory, OfficerDecisionFactory
 from tests.conftest import ContractFactory, ProviderFactory
 
@@ -127,3 +128,36 @@ def test_the_admin_refuses_to_delete_a_provider_with_contracts(client_for, super
     lonely = ProviderFactory(name="Nobody's provider")
     client.post(reverse("admin:contracts_provider_delete", args=[lonely.pk]), {"post": "yes"})
     assert not Provider.objects.filter(pk=lonely.pk).exists()
+
+
+def test_a_term_that_drops_an_option_a_decision_stands_on_is_refused():
+    contract = ContractFactory(reference="LBB-TERM", term="5+2+2")
+    part = _linked_by_resolution(contract)
+    option = contract.options.get(order=2)
+    ContractLink.objects.filter(resolution_part=part).update(effect=ContractLink.Effect.OTHER, option=option)
+    facts = {
+        field: getattr(contract, field)
+        for field in [
+            "title",
+            "description",
+            "service_area",
+            "lead_commissioner",
+            "start_date",
+            "annual_value",
+            "contract_type",
+            "legislation",
+            "route",
+            "annual_uplift_percent",
+            "approved_value",
+            "notes",
+        ]
+    }
+    with pytest.raises(ValidationError, match="drops option 2"):
+        contract_services.contract_update(
+            contract=contract,
+            version=contract.version,
+            term="5+2",
+            providers=list(contract.providers.all()),
+            **facts,
+        )
+    assert list(ContractOption.objects.filter(contract=contract).values_list("order", flat=True)) == [1, 2]
