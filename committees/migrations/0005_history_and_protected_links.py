@@ -36,7 +36,7 @@ def _record_existing(app_label, model_names):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("committees", "0003_meeting_report_agendaitem_version"),
+        ("committees", "0004_alter_reportfile_file"),
         ("contracts", "0010_register_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
