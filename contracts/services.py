@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -582,7 +582,15 @@ def contract_update(
         # Providers, options or funding may still change below: a form read before this save is stale.
         versioning.bump_version(Contract, contract)
     contract.providers.set(providers)
-    ContractOption.objects.filter(contract=contract, order__gt=len(option_parts)).delete()
+    try:
+        ContractOption.objects.filter(contract=contract, order__gt=len(option_parts)).delete()
+    except ProtectedError as refusal:
+        # A decision that exercised or declined an option stands on it (committees' ContractLink).
+        orders = sorted({link.option.order for link in refusal.protected_objects if getattr(link, "option_id", None)})
+        named = ", ".join(str(order) for order in orders) or "a later option"
+        raise ValidationError(
+            {"term": f"The term drops option {named}, which has a decision recorded against it; keep it in the term."}
+        ) from None
     for option in kept:
         if option.pk is None or _changed(option, options_before[option.pk]):
             option.save()

@@ -24,6 +24,7 @@ from contracts.forms import (
     contract_form,
     funding_formset,
 )
+from contracts.history import full_history_requested
 from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.selectors import (
@@ -31,10 +32,13 @@ from contracts.selectors import (
 )
 from contracts.selectors import (
     contract_export_rows,
+    contract_history,
     contract_queryset_for_detail,
     contracts_of_organisation,
     contracts_of_provider,
     contracts_to_complete,
+    organisation_history,
+    provider_history,
     register_totals,
     to_complete_rows,
     transparency_rows,
@@ -154,6 +158,7 @@ def contract_detail(request, pk: int):
                 if can_change and schedule
                 else None
             ),
+            "history": contract_history(contract=contract, show_all=full_history_requested(request)),
             # Sections the layers above add: committee decisions, procurement facts.
             **sections,
         },
@@ -294,6 +299,7 @@ def provider_detail(request, pk: int):
             "contracts": contracts_of_provider(provider=provider, today=today),
             "today": today,
             "can_change": can(request.user, Provider, "change"),
+            "history": provider_history(provider=provider, show_all=full_history_requested(request)),
         },
     )
 
@@ -319,6 +325,7 @@ def organisation_detail(request, pk: int):
             "contracts": contracts_of_organisation(organisation=organisation, today=today),
             "today": today,
             "can_change": can(request.user, Organisation, "change"),
+            "history": organisation_history(organisation=organisation, show_all=full_history_requested(request)),
         },
     )
 
