@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -185,6 +186,8 @@ MATRIX = {
     "committees:report_detail": READ_RECORD,
     "committees:report_update": record_page(**COMMITTEE_RECORD),
     "committees:report_file_create": post_only(**COMMITTEE_RECORD, post=OK),
+    # A report's file goes to whoever may see the report; it is a download, read-only.
+    "committees:report_file_download": READ_RECORD,
     "committees:officer_decision_list": READ_LIST,
     # Officers record the decisions they take under a delegation; clerks record any.
     "committees:officer_decision_create": create_page(officer=True, clerk=True, manager=False),
@@ -200,6 +203,7 @@ MATRIX = {
     "commissioning:project_step_add": post_only(**COMMISSIONING, post=OK),
     "commissioning:waiver_list": READ_LIST,
     "commissioning:waiver_create": create_page(**COMMISSIONING),
+    "commissioning:waiver_detail": READ_RECORD,
     # --- the calendar feed ----------------------------------------------------------------------
     # Every signed-in user manages their own link; one with no role is told their feed is empty.
     "commissioning:calendar": row(
@@ -280,6 +284,7 @@ ARGUMENTS = {
     "committees:report_detail": lambda w: {"pk": w["report"].pk},
     "committees:report_update": lambda w: {"pk": w["report"].pk},
     "committees:report_file_create": lambda w: {"pk": w["report"].pk},
+    "committees:report_file_download": lambda w: {"pk": w["report_file"].pk},
     "committees:officer_decision_detail": lambda w: {"pk": w["decision"].pk},
     "commissioning:project_detail": lambda w: {"pk": w["project"].pk},
     "commissioning:project_update": lambda w: {"pk": w["project"].pk},
@@ -287,6 +292,7 @@ ARGUMENTS = {
     "commissioning:appraised_option_add": lambda w: {"pk": w["project"].pk},
     "commissioning:project_step_add": lambda w: {"pk": w["project"].pk},
     "commissioning:calendar_feed": lambda w: {"token": w["feed"].token},
+    "commissioning:waiver_detail": lambda w: {"pk": w["waiver"].pk},
 }
 
 
@@ -338,8 +344,9 @@ REGISTER_FILE = (
 
 
 @pytest.fixture
-def world(users):
+def world(users, settings, tmp_path):
     """One of each record a URL can name."""
+    settings.MEDIA_ROOT = tmp_path
     contract = ContractFactory(reference="LBB-MATRIX", start_date=date(2024, 10, 1), term="5+2+2")
     project = project_services.project_create(
         title="support@home", service_area=contract.service_area, incumbent_contracts=[contract]
@@ -371,8 +378,12 @@ def world(users):
     record = register_imports.import_upload(
         user=users["officer"], file_name="register.csv", data=REGISTER_FILE, as_at=None, value_basis="whole"
     )
+    report_file = committee_services.report_file_add(
+        report=report, title="Gateway 1 report", file=SimpleUploadedFile("gateway.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
     return {
         "contract": contract,
+        "report_file": report_file,
         "provider": contract.providers.get(),
         "organisation": contract.lead_commissioner,
         "project": project,
@@ -481,7 +492,7 @@ def test_pages_offer_only_what_the_user_may_do(role, users, world):
     wrong = []
     checked = 0
     for name, cells in sorted(MATRIX.items()):
-        if cells[role][0] != OK or name.endswith(("_export", "_export_as", "_report", "calendar_feed")):
+        if cells[role][0] != OK or name.endswith(("_export", "_export_as", "_report", "_download", "calendar_feed")):
             continue  # only pages, not downloads
         url = _url(name, patterns[name], world)
         response = client.get(url)
