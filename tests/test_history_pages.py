@@ -31,6 +31,8 @@ CHANGES = {
     "meeting": ("venue", "Venue", "Council Chamber", None),
     "agenda item": ("title", "Title", "Support at home recommissioning", "Item 7"),
     "project": ("title", "Title", "Re-commissioning support at home and in the community", None),
+    "provider": ("name", "Name", "Hestia Housing and Support Ltd", None),
+    "organisation": ("name", "Name", "NHS South East London ICB", None),
 }
 
 
