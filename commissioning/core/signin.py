@@ -1,9 +1,8 @@
 """What a person sees when repeated failed sign-ins have locked them out."""
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.shortcuts import render
-
-from axes.helpers import get_cool_off
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -37,7 +37,9 @@ def officer_named_alex(django_user_model):
 def blocked_by_the_policy(page):
     """Console messages of anything the Content-Security-Policy refused, gathered as the page is used."""
     refused = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     return refused
 
 
