@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.core.management import call_command
+from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,10 @@ def alex(django_user_model):
 
 def sign_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def ten_minutes_pass():
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=10))
 
 
 def signed_in_as(client):
@@ -96,6 +101,20 @@ class TestThrottle:
         sign_in(client, "alex", PASSWORD)
 
         assert signed_in_as(client) == str(alex.pk)
+
+    def test_a_try_during_the_pause_starts_it_again(self, client, alex):
+        for _ in range(5):
+            sign_in(client, "alex", "not-the-password")
+        ten_minutes_pass()
+        assert sign_in(client, "alex", PASSWORD).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+        # 20 minutes after the lockout, but only 10 after the last try.
+        ten_minutes_pass()
+        response = sign_in(client, "alex", PASSWORD)
+
+        assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        assert "each try before then starts the pause again" in response.content.decode()
+        assert signed_in_as(client) is None
 
     def test_axes_reset_lifts_a_lockout(self, client, alex):
         for _ in range(5):
