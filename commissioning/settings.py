@@ -238,6 +238,36 @@ CACHES = {
     },
 }
 
+# --- Issue 10, files and errors: error pages, dropped connections, uploaded files ---
+# A 405 from `require_POST` and the like becomes a page with the site's navigation.
+MIDDLEWARE += ["commissioning.core.errors.MethodNotAllowedPage"]
+# A connection kept between requests (CONN_MAX_AGE) is checked before a request
+# reuses it, so one the database or the network dropped is replaced, not shown as a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The site's own table: the create forms already saved (commissioning.core.once).
+INSTALLED_APPS += ["commissioning.core"]
+# Uploaded documents (commissioning.core.uploads): the largest file accepted, in bytes.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# Uploaded files are stored through Django's storage API: in MEDIA_ROOT by default,
+# or in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (django-storages;
+# credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role).
+# Files are never public: the app reads them from storage and sends them to users
+# allowed to see their record, so the bucket needs no public access and no URLs are signed.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
 # Sign-in and production security (issue 10, part 3: sign-in a council can sign off).
 # Repeated failed sign-ins lock out that username from that address (django-axes):
 # SIGN_IN_FAILURE_LIMIT failures in a row, then no sign-in for SIGN_IN_LOCKOUT_MINUTES.

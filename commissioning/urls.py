@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -33,10 +31,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    # Uploaded report files, served by Django only in development; in production
-    # the web server serves MEDIA_ROOT.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL: only through the views that
+# check the user may see the record they belong to.
+
+handler403 = "commissioning.core.errors.page_forbidden"
+handler404 = "commissioning.core.errors.page_not_found"
+handler500 = "commissioning.core.errors.server_error"
 
 admin.site.site_header = "Commissioning administration"
 admin.site.site_title = "Commissioning"

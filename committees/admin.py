@@ -1,4 +1,8 @@
+from pathlib import PurePath
+
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.core.versioning import VersionedAdminMixin
@@ -36,8 +40,22 @@ class MeetingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 class ReportFileInline(admin.TabularInline):
+    """Files are added on the report page, which checks them; here they are only
+    listed, with the link that checks who may download them (nothing is served
+    from MEDIA_URL)."""
+
     model = ReportFile
     extra = 0
+    fields = ["title", "download", "uploaded_at"]
+    readonly_fields = ["download", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="File")
+    def download(self, report_file):
+        url = reverse("committees:report_file_download", args=[report_file.pk])
+        return format_html('<a href="{}">{}</a>', url, PurePath(report_file.file.name).name)
 
 
 @admin.register(Report)

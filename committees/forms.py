@@ -3,11 +3,12 @@ rules of the record are in committees.services, whose errors come back onto
 these forms through `add_errors`."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
-from commissioning.core import dates
-from commissioning.core.formatting import format_day
+from commissioning.core import dates, uploads
+from commissioning.core.formatting import format_bytes, format_day
 from commissioning.core.versioning import VersionedFormMixin
 from committees import services
 from committees.models import (
@@ -185,7 +186,11 @@ class ReportForm(VersionedFormMixin, forms.Form):
 
 class ReportFileForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the file's name.")
-    file = forms.FileField()
+    file = forms.FileField(
+        validators=[uploads.validate_document],
+        widget=forms.FileInput(attrs={"accept": ",".join(uploads.FORMATS)}),
+        help_text=f"{uploads.ACCEPTED}, up to {format_bytes(settings.UPLOAD_MAX_BYTES)}.",
+    )
 
 
 # --- the meeting page: items, parts, actions -------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commissioning.core.dates import DatesInRange
+from commissioning.core.uploads import validate_document
 from contracts.models import Contract, ContractOption, Organisation
 
 
@@ -160,7 +161,7 @@ class Report(DatesInRange, models.Model):
 class ReportFile(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="reports/%Y/")
+    file = models.FileField(upload_to="reports/%Y/", validators=[validate_document])
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

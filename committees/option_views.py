@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from commissioning.core import dates
 from commissioning.core.formatting import format_day
+from commissioning.core.once import saves_once
 from commissioning.core.permissions import get_for_user
 from committees import services as committee_services
 from committees.authority import (
@@ -23,6 +24,7 @@ from contracts.selectors import contract_detail as select_contract_detail
 from contracts.selectors import contract_queryset_for_detail
 
 
+@saves_once
 def option_decide(request, pk: int, order: int, decision: str):
     contract = get_for_user(request.user, contract_queryset_for_detail(), action="change", pk=pk)
     option = get_for_user(request.user, ContractOption.objects.all(), action="change", contract=contract, order=order)

@@ -7,13 +7,14 @@ by field where there is one) leaves the database as it was.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from commissioning.core import versioning
+from commissioning.core import uploads, versioning
 from commissioning.core.formatting import format_day
 from committees import decisions
 from committees.decisions import Power
@@ -187,9 +188,15 @@ def _report_save(report: Report, *, contracts: Sequence[Contract], **values) -> 
     return report
 
 
-@transaction.atomic
 def report_file_add(*, report: Report, title: str, file) -> ReportFile:
-    return _saved(ReportFile(report=report, title=title.strip() or file.name, file=file))
+    """Store `file` with the report. The stored file is deleted again if this
+    save, or the transaction it runs in, rolls back."""
+    with uploads.atomic_with_files():
+        report_file = ReportFile(report=report, title=title.strip() or PurePath(file.name).name, file=file)
+        report_file.full_clean()
+        uploads.store(report_file.file)
+        report_file.save()
+        return report_file
 
 
 # --- agenda items and what was resolved -------------------------------------------

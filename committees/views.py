@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from commissioning.core import dates, query
+from commissioning.core import dates, query, uploads
 from commissioning.core.formatting import format_day
+from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, page_of, query_without
@@ -84,6 +85,7 @@ def committee_list(request):
     )
 
 
+@saves_once
 def committee_create(request):
     require(request.user, Committee, "add")
     form = CommitteeForm(request.POST or None)
@@ -118,6 +120,7 @@ def committee_detail(request, pk: int):
     )
 
 
+@saves_once
 def meeting_create(request, pk: int):
     committee = get_for_user(request.user, Committee.objects.select_related("council"), pk=pk)
     require(request.user, Meeting, "add")
@@ -281,6 +284,7 @@ def meeting_minutes(request, pk: int):
 
 
 @require_POST
+@saves_once
 def item_create(request, pk: int):
     meeting = get_for_user(request.user, Meeting.objects.select_related("committee__council"), action="change", pk=pk)
     require(request.user, AgendaItem, "add")
@@ -321,6 +325,7 @@ def item_update(request, pk: int):
 
 
 @require_POST
+@saves_once
 def part_create(request, pk: int, item_pk: int):
     """Add a resolution part to an item of meeting `pk`: the service refuses an
     item of another meeting, and nothing of the part is saved."""
@@ -342,6 +347,7 @@ def part_create(request, pk: int, item_pk: int):
 
 
 @require_POST
+@saves_once
 def action_create(request, pk: int):
     part = get_for_user(request.user, ResolutionPart.objects.select_related("item__meeting"), action="change", pk=pk)
     require(request.user, Action, "add")
@@ -440,6 +446,7 @@ def _report_form_page(request, *, report: Report | None):
     return render(request, "committees/report_form.html", {"form": form, "report": report})
 
 
+@saves_once
 def report_create(request):
     require(request.user, Report, "add")
     return _report_form_page(request, report=None)
@@ -451,6 +458,7 @@ def report_update(request, pk: int):
 
 
 @require_POST
+@saves_once
 def report_file_create(request, pk: int):
     report = get_for_user(request.user, Report.objects.all(), action="change", pk=pk)
     require(request.user, ReportFile, "add")
@@ -464,6 +472,12 @@ def report_file_create(request, pk: int):
             messages.success(request, f"{report_file.title} added.")
             return redirect(f"{report.get_absolute_url()}#files")
     return _report_page(request, pk, file_form=form)
+
+
+def report_file_download(request, pk: int):
+    """A report's file, to a user who may see the report; never from MEDIA_URL."""
+    report_file = get_for_user(request.user, ReportFile.objects.select_related("report"), pk=pk)
+    return uploads.download(report_file.file)
 
 
 # --- actions and delegations --------------------------------------------------------------------
@@ -527,6 +541,7 @@ def officer_decision_detail(request, pk: int):
     return render(request, "committees/officer_decision_detail.html", {"decision": decision})
 
 
+@saves_once
 def officer_decision_create(request):
     require(request.user, OfficerDecision, "add")
     delegations = delegation_choices()

@@ -1,18 +1,16 @@
 """The import pages: upload a register, match its columns, preview every row,
 confirm, and read the record of every import."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.spreadsheets import Column, Kind, csv_document
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import page_of
+from commissioning.core.web import Attachment, download, page_of
 from contracts import register_imports
 from contracts.forms import add_service_errors
 from contracts.import_forms import ConfirmForm, MappingForm, UploadForm
@@ -168,21 +166,20 @@ def import_confirm(request, pk: int):
     return redirect(record)
 
 
+REPORT_COLUMNS = [Column("Line", Kind.NUMBER), Column("Reference"), Column("Outcome"), Column("Messages")]
+
+
+@download
 def import_report(request, pk: int):
     """Every row's outcome as CSV: line, reference, outcome, messages."""
     record = get_for_user(request.user, RegisterImport.objects.all(), pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{record.pk}-report.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["Line", "Reference", "Outcome", "Messages"])
-    for row in record.report:
-        writer.writerow(
-            [
-                row["line"],
-                row["reference"],
-                register_imports.OUTCOME_LABELS.get(row["outcome"], row["outcome"]),
-                " | ".join(row["messages"]),
-            ]
-        )
-    return response
+    rows = (
+        [
+            row["line"],
+            row["reference"],
+            register_imports.OUTCOME_LABELS.get(row["outcome"], row["outcome"]),
+            " | ".join(row["messages"]),
+        ]
+        for row in record.report
+    )
+    return Attachment(csv_document(REPORT_COLUMNS, rows), f"import-{record.pk}-report.csv")

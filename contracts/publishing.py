@@ -9,14 +9,12 @@ Figures come from `contracts.services.figures_of`. A contract whose start, term
 or annual value the register does not know has no figures: its computed cells
 are blank and it is never a reason to fail.
 
-Text a spreadsheet would run as a formula (starting =, +, -, @, a tab or a
-carriage return) is neutralised in every CSV and Excel cell: in CSV with a
-leading apostrophe, in Excel as a text cell marked with a quote prefix (what
-Excel itself does when someone types '=…), so the cell shows the text as it is.
+The CSV and Excel files are written by `commissioning.core.spreadsheets`, the
+one rule for every download: formula-like text neutralised, money and dates
+typed. The register CSV keeps its machine column names (`csv_format`): it is
+also the import format.
 """
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -25,20 +23,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from commissioning.core.spreadsheets import Cell, Column, Kind, csv_document, csv_text, workbook
 from contracts import regime
 from contracts.csv_format import EXPORT_COLUMNS
 from contracts.figures import Figures
 from contracts.models import Contract, Provider
 from contracts.services import figures_of
 from contracts.terms import OptionStatus
-
-# What a cell holds before it is written: text, a day, money, a count, or nothing.
-Cell = str | date | Decimal | int | None
 
 MONEY_COLUMNS = frozenset(
     {
@@ -127,18 +119,30 @@ _LEGISLATION_SHORT = {
     regime.PSR: "Provider Selection Regime",
 }
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+DATE_COLUMNS = frozenset(
+    {
+        "start_date",
+        "initial_end_date",
+        "current_end_date",
+        "final_end_date",
+        "next_decision_deadline",
+        "end_date",
+        "review_date",
+    }
+)
 
 
-def looks_like_formula(text: str) -> bool:
-    """Text a spreadsheet would run rather than show: a number such as -12.50 is not."""
-    return text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text)
+def _kind(column: str) -> Kind:
+    if column in MONEY_COLUMNS:
+        return Kind.MONEY
+    if column in DATE_COLUMNS:
+        return Kind.DATE
+    return Kind.NUMBER if column == "options_exercised" else Kind.TEXT
 
 
-def neutralised(text: str) -> str:
-    """Text for a CSV cell, with an apostrophe first where it would run as a formula."""
-    return f"'{text}" if looks_like_formula(text) else text
+# The register's columns: headers in words for Excel; the CSV heads them with `EXPORT_COLUMNS`.
+REGISTER_COLUMNS = [Column(EXPORT_HEADINGS[name], _kind(name)) for name in EXPORT_COLUMNS]
+TRANSPARENCY_SHEET = [Column(name) for name in TRANSPARENCY_COLUMNS]
 
 
 # --- Financial-year quarters --------------------------------------------------
@@ -274,22 +278,10 @@ def register_values(contract: Contract, *, today: date) -> list[Cell]:
     return [values[column] for column in EXPORT_COLUMNS]
 
 
-def csv_text(value: Cell) -> str:
-    """A register cell as the CSV writes it: ISO dates, money with 2 places."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, int):
-        return str(value)
-    return neutralised(value)
-
-
 def export_row(contract: Contract, *, today: date) -> list[str]:
     """One contract as the CSV's `EXPORT_COLUMNS`, computed for `today`."""
-    return [csv_text(value) for value in register_values(contract, today=today)]
+    values = register_values(contract, today=today)
+    return [csv_text(value, column.kind) for value, column in zip(values, REGISTER_COLUMNS, strict=True)]
 
 
 def transparency_values(contract: Contract, *, today: date) -> list[str]:
@@ -304,27 +296,24 @@ def transparency_values(contract: Contract, *, today: date) -> list[str]:
     last_extension = final if final is not None and end is not None and final > end else None
     whole_life = _figure(figures, "whole_life_value")
     return [
-        neutralised(text)
-        for text in [
-            contract.reference,
-            contract.title,
-            contract.description,
-            contract.directorate,
-            _joined(provider.name for provider in suppliers),
-            _joined(provider.companies_house_number for provider in suppliers),
-            _joined(provider.charity_number for provider in suppliers),
-            _joined(_yes_no(provider.is_sme).title() for provider in suppliers),
-            _joined(_yes_no(provider.is_vcse).title() for provider in suppliers),
-            _dmy(contract.start_date),
-            _dmy(end),
-            _dmy(contract.review_date),
-            _dmy(last_extension),
-            f"{whole_life:.2f}" if whole_life is not None else "",
-            "",  # irrecoverable VAT: the register does not hold it
-            contract.procurement_classification,
-            tender_process_type(contract.legislation, contract.route),
-            _dmy(today),
-        ]
+        contract.reference,
+        contract.title,
+        contract.description,
+        contract.directorate,
+        _joined(provider.name for provider in suppliers),
+        _joined(provider.companies_house_number for provider in suppliers),
+        _joined(provider.charity_number for provider in suppliers),
+        _joined(_yes_no(provider.is_sme).title() for provider in suppliers),
+        _joined(_yes_no(provider.is_vcse).title() for provider in suppliers),
+        _dmy(contract.start_date),
+        _dmy(end),
+        _dmy(contract.review_date),
+        _dmy(last_extension),
+        f"{whole_life:.2f}" if whole_life is not None else "",
+        "",  # irrecoverable VAT: the register does not hold it
+        contract.procurement_classification,
+        tender_process_type(contract.legislation, contract.route),
+        _dmy(today),
     ]
 
 
@@ -342,19 +331,6 @@ def tender_process_type(legislation: str, route: str) -> str:
 # --- Files ---------------------------------------------------------------------
 
 
-def csv_document(header: list[str], rows, *, bom: bool) -> str:
-    """CSV text; with `bom`, a byte order mark first, so Excel reads it as UTF-8 (£)."""
-    buffer = io.StringIO(newline="")
-    if bom:
-        buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-MONEY_FORMAT = "£#,##0.00"
-DATE_FORMAT = "dd mmm yyyy"
 _LABELS = {
     "contract_type": dict(Contract.ContractType.choices),
     "legislation": dict(Contract.Legislation.choices),
@@ -364,50 +340,11 @@ _LABELS = {
 
 
 def register_workbook(rows: list[list[Cell]], *, today: date) -> bytes:
-    """The register as an Excel workbook: headings in words, money and dates as
-    typed cells with their formats, the heading row frozen."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"Contracts {today:%d %b %Y}"
-    sheet.append([EXPORT_HEADINGS[column] for column in EXPORT_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [len(EXPORT_HEADINGS[column]) for column in EXPORT_COLUMNS]
-    for row_number, row in enumerate(rows, start=2):
-        for index, (column, value) in enumerate(zip(EXPORT_COLUMNS, row)):
-            cell = sheet.cell(row=row_number, column=index + 1)
-            shown = _write_cell(cell, _LABELS[column].get(value, value) if column in _LABELS else value)
-            widths[index] = max(widths[index], shown)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8) + 2, 60)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _write_cell(cell, value: Cell) -> int:
-    """Writes one typed value; returns about how many characters it shows."""
-    if value is None:
-        return 0
-    if isinstance(value, Decimal):
-        cell.value = value
-        cell.number_format = MONEY_FORMAT
-        return len(f"£{value:,.2f}")
-    if isinstance(value, date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-        return 11
-    if isinstance(value, int):
-        cell.value = value
-        return len(str(value))
-    # Control characters (a pasted line break, say) cannot be stored in a worksheet.
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = text
-    if looks_like_formula(value):
-        cell.data_type = "s"  # openpyxl took the leading "=" for a formula: keep it text
-        cell.quotePrefix = True
-    return len(text)
+    """The register as an Excel workbook: headings in words, choices in words,
+    money and dates as typed cells."""
+    labels = [_LABELS.get(column, {}) for column in EXPORT_COLUMNS]
+    worded = ([label.get(value, value) for label, value in zip(labels, row)] for row in rows)
+    return workbook(REGISTER_COLUMNS, worded, title=f"Contracts {today:%d %b %Y}")
 
 
 # --- OCDS ------------------------------------------------------------------------
@@ -578,7 +515,8 @@ def ocds_document(package: dict) -> str:
 def register_document(fmt: str, contracts, *, today: date, uri: str, bom: bool) -> str | bytes:
     """The contracts (from `selectors.contract_export_rows`) as "csv", "xlsx" or "ocds"."""
     if fmt == "csv":
-        return csv_document(EXPORT_COLUMNS, [export_row(contract, today=today) for contract in contracts], bom=bom)
+        rows = (register_values(contract, today=today) for contract in contracts)
+        return csv_document(REGISTER_COLUMNS, rows, bom=bom, headers=EXPORT_COLUMNS)
     if fmt == "xlsx":
         return register_workbook([register_values(contract, today=today) for contract in contracts], today=today)
     if fmt == "ocds":
@@ -590,4 +528,4 @@ def register_document(fmt: str, contracts, *, today: date, uri: str, bom: bool) 
 def transparency_document(contracts, *, today: date, bom: bool) -> str:
     """The contracts (from `selectors.transparency_rows`) as the Transparency Code register."""
     rows = [transparency_values(contract, today=today) for contract in contracts]
-    return csv_document(TRANSPARENCY_COLUMNS, rows, bom=bom)
+    return csv_document(TRANSPARENCY_SHEET, rows, bom=bom)

@@ -684,9 +684,33 @@ def read_legislation(text: str) -> str | None:
     return key
 
 
+_LAW_IN_BRACKETS = re.compile(r"\((?P<law>[^()]*)\)\s*$")
+
+
+def _split_law(text: str) -> tuple[str, str | None]:
+    """A tender process type without the law named in brackets at its end, and
+    that law: "Published tender (PCR 2015)" → ("Published tender", "pcr_2015")."""
+    cleaned = clean_text(text)
+    found = _LAW_IN_BRACKETS.search(cleaned)
+    if found is not None:
+        key = _LEGISLATIONS.get(normalise_header(found["law"]))
+        if key is not None:
+            return cleaned[: found.start()].strip(), key
+    return cleaned, None
+
+
+def read_tender_law(text: str) -> str | None:
+    """The legislation a "tender process type" names in brackets at its end, as
+    our Transparency Code export writes it ("Direct award (Provider Selection
+    Regime)"); None when it names none."""
+    return _split_law(text)[1]
+
+
 def read_route(text: str) -> Read[str | None]:
-    """A route, from our values or a register's "tender process type" in words."""
-    cleaned = clean_text(text).lower()
+    """A route, from our values or a register's "tender process type" in words
+    (any law named in brackets at its end is `read_tender_law`'s)."""
+    text = _split_law(text)[0]
+    cleaned = text.lower()
     if not cleaned:
         return Read(None)
     if (key := _ROUTES.get(cleaned) or _ROUTES.get(normalise_header(text))) is not None:
@@ -1083,6 +1107,8 @@ def _read_row(
     contract_type = read("contract_type", lambda: read_contract_type(by_field.get("contract_type")))
     legislation = read("legislation", lambda: read_legislation(by_field.get("legislation")))
     route = read("route", lambda: warned(read_route(by_field.get("route"))))
+    if "legislation" not in by_field and "route" in by_field:
+        legislation = read_tender_law(by_field.get("route"))
     if "regime" in by_field and "legislation" not in by_field and "route" not in by_field:
         regime = by_field.get("regime")
         if clean_text(regime):

@@ -37,7 +37,16 @@ from contracts.models import (
 from contracts.money import check_shares
 from contracts.regime import legislation_by_date
 from contracts.register_file import RegisterRow
-from contracts.terms import Decision, OptionStatus, Schedule, TermError, format_term, parse_term
+from contracts.terms import (
+    Decision,
+    OptionStatus,
+    Schedule,
+    TermError,
+    format_term,
+    parse_term,
+    period_end,
+    periods,
+)
 
 _ONE_DAY = timedelta(days=1)
 _CLOSED = (OptionStatus.DECLINED, OptionStatus.LAPSED)
@@ -837,6 +846,28 @@ class _Plan:
     options_before: dict[int, dict]  # the saved options' values as loaded
 
 
+def _last_day(contract: Contract, options: Sequence[ContractOption]) -> date | None:
+    """The last day of the contract's last period, every option taken; None when
+    its dates are not known or cannot be read."""
+    facts = contract_facts(contract, options)
+    if facts.start is None or facts.parts[0] is None:
+        return None
+    try:
+        return periods(facts.start, facts.parts)[-1].end
+    except ValueError:
+        return None
+
+
+def _ends_by_term(contract: Contract, row: RegisterRow) -> bool:
+    """Whether the contract's own term already ends its initial period on the row's
+    end date (as the register's export writes it), from the start it keeps."""
+    if contract.end_date is not None or not contract.term or row.term_parts is not None:
+        return False
+    if contract.start_date is None or row.start_date not in (None, contract.start_date):
+        return False
+    return period_end(contract.start_date, parse_term(contract.term)[0]) == row.end_date
+
+
 def _register_options(contract: Contract, existing: list[ContractOption], row: RegisterRow) -> tuple[list, list]:
     """The options the row gives the contract: (options to keep or add, options to delete).
     Decisions already recorded stay as they are (the import refuses a row that would undo one)."""
@@ -870,7 +901,13 @@ def _register_options(contract: Contract, existing: list[ContractOption], row: R
             kept.append(option)
         else:
             removed.append(option)
-    if row.last_extension_date is not None and not any(o.end_date == row.last_extension_date for o in kept):
+    # A register's last extension date is an option to that day, unless the
+    # options kept already run to it (a term's options, as the register's own export writes them).
+    if (
+        row.last_extension_date is not None
+        and not any(o.end_date == row.last_extension_date for o in kept)
+        and _last_day(contract, kept) != row.last_extension_date
+    ):
         reuse = next((option for option in removed if option.months is None), None)
         if reuse is not None:
             removed.remove(reuse)
@@ -881,8 +918,11 @@ def _register_options(contract: Contract, existing: list[ContractOption], row: R
         option.end_date = row.last_extension_date
         kept.append(option)
     if row.extension_taken:
-        for option in kept:
-            if option.end_date == row.last_extension_date and option.status == OptionStatus.AVAILABLE:
+        to_the_day = [option for option in kept if option.end_date == row.last_extension_date]
+        # Options of the contract's term that run to the day: it ran on into the first of them.
+        taken = to_the_day or [option for option in kept if option.status != OptionStatus.EXERCISED][:1]
+        for option in taken:
+            if option.status == OptionStatus.AVAILABLE:
                 _record_as_exercised(option)
     for order, option in enumerate(kept, start=1):
         option.order = order
@@ -896,7 +936,9 @@ def _apply_row(contract: Contract, row: RegisterRow, *, service_area, lead_commi
     contract.title = row.title
     if row.description is not None:
         contract.description = row.description
-    if service_area is not None and (new or {"service_area", "directorate"} & given):
+    # A new contract's service area may come from the directorate; an existing one
+    # keeps its own unless the file has a service area column.
+    if service_area is not None and (new or "service_area" in given):
         contract.service_area = service_area
     if lead_commissioner is not None and (new or "lead_commissioner" in given):
         contract.lead_commissioner = lead_commissioner
@@ -914,9 +956,11 @@ def _apply_row(contract: Contract, row: RegisterRow, *, service_area, lead_commi
         contract.legislation = Contract.Legislation.NONE  # exempt from tender: no procurement law
     elif new and row.start_date is not None:
         contract.legislation = legislation_by_date(row.start_date)
+    # The end date a term gives stays the term's: the contract keeps its own facts.
+    keep_term_end = not new and _ends_by_term(contract, row)
     if row.start_date is not None:
         contract.start_date = row.start_date
-    if row.end_date is not None:
+    if row.end_date is not None and not keep_term_end:
         contract.end_date = row.end_date
     if row.term_parts is not None:
         contract.term = format_term(row.term_parts)

@@ -2,16 +2,17 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates
+from commissioning.core.once import not_saved, saves_once
 from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import is_filtered, page_of, query_without
+from commissioning.core.web import Attachment, download, is_filtered, page_of, query_without
 from contracts import publishing, services
 from contracts.forms import SpendForm, add_service_errors, contract_form, funding_formset
 from contracts.models import Contract, Organisation, Provider, SpendRecord
@@ -77,13 +78,8 @@ def to_complete(request):
 
 
 EXPORT_FORMATS = ("csv", "xlsx", "transparency", "ocds")
-# Content type and file name of the register's downloads; the transparency register names its quarter.
-_DOWNLOADS = {
-    "csv": ("text/csv; charset=utf-8", "contracts"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "contracts"),
-    "ocds": ("application/json", "contracts-ocds"),
-}
-_EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "ocds": "json"}
+# File name and extension of the register's downloads; the transparency register names its quarter.
+_DOWNLOADS = {"csv": ("contracts", "csv"), "xlsx": ("contracts", "xlsx"), "ocds": ("contracts-ocds", "json")}
 
 
 def _quarters_around(today) -> list[publishing.Quarter]:
@@ -92,6 +88,7 @@ def _quarters_around(today) -> list[publishing.Quarter]:
     return [current, publishing.Quarter.holding(current.first_day - timedelta(days=1))]
 
 
+@download
 def contract_export(request, fmt: str = "csv"):
     """The filtered list for its day, every page of it: as CSV, as an Excel
     workbook, as the Transparency Code register of a quarter, or as OCDS."""
@@ -103,8 +100,8 @@ def contract_export(request, fmt: str = "csv"):
         return _transparency_download(request, today=today)
     contracts = contract_export_rows(filters=request.GET, today=today)
     content = publishing.register_document(fmt, contracts, today=today, uri=request.build_absolute_uri(), bom=True)
-    content_type, name = _DOWNLOADS[fmt]
-    return _download(content, content_type, f"{name}-{today:%Y-%m-%d}.{_EXTENSIONS[fmt]}")
+    name, extension = _DOWNLOADS[fmt]
+    return Attachment(content, f"{name}-{today:%Y-%m-%d}.{extension}")
 
 
 def _transparency_download(request, *, today):
@@ -122,13 +119,7 @@ def _transparency_download(request, *, today):
     )
     content = publishing.transparency_document(contracts, today=today, bom=True)
     filename = f"contracts-register-{quarter.slug}-as-of-{today:%Y-%m-%d}.csv"
-    return _download(content, "text/csv; charset=utf-8", filename)
-
-
-def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return Attachment(content, filename)
 
 
 def contract_detail(request, pk: int):
@@ -194,6 +185,7 @@ def _contract_form_page(request, *, contract: Contract | None):
     )
 
 
+@saves_once
 def contract_create(request):
     require(request.user, Contract, "add")
     return _contract_form_page(request, contract=None)
@@ -205,6 +197,7 @@ def contract_update(request, pk: int):
 
 
 @require_POST
+@saves_once
 def spend_create(request, pk: int):
     contract = get_for_user(request.user, Contract.objects.all(), action="change", pk=pk)
     require(request.user, SpendRecord, "add")
@@ -212,6 +205,7 @@ def spend_create(request, pk: int):
     schedule = services.contract_schedule(contract, list(contract.options.order_by("order")), today=today)
     if schedule is None:
         messages.error(request, "Record the contract's start and end dates before its spend.")
+        not_saved(request)
         return redirect(f"{contract.get_absolute_url()}#spend")
     final_end = schedule.final_end
     form = SpendForm(request.POST, contract=contract, final_end=final_end, today=today)
@@ -220,12 +214,14 @@ def spend_create(request, pk: int):
             record = services.spend_record(contract=contract, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            not_saved(request)
         else:
             messages.success(
                 request,
                 f"Spend of {format_money(record.amount)} recorded for {financial_year_label(record.financial_year)}.",
             )
     else:
+        not_saved(request)
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))

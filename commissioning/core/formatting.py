@@ -10,3 +10,11 @@ def format_day(value: date) -> str:
     apps load (the date range's message is built at import) and gives the same
     English month names whatever language is active."""
     return f"{value.day} {value:%b %Y}"
+
+
+def format_bytes(size: int) -> str:
+    """A file's size as people read it: "820 KB", "20 MB", "25.3 MB" (1 MB is 1,048,576 bytes)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"

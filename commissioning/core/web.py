@@ -1,7 +1,13 @@
-"""Helpers the views of every app share: query strings and pagination."""
+"""Helpers the views of every app share: query strings, pagination, and downloads."""
+
+from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+
+from commissioning.core.spreadsheets import CONTENT_TYPES
 
 
 def query_without(request, *names: str) -> str:
@@ -26,3 +32,35 @@ def is_filtered(request) -> bool:
     its "nothing matches" message): any parameter with a value other than the
     page, the sort order and the day."""
     return any(value for name, value in request.GET.items() if name not in NOT_FILTERS)
+
+
+# --- Downloads -------------------------------------------------------------------
+
+_CONTENT_TYPES = {**CONTENT_TYPES, "json": "application/json"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a download view hands back; `download` makes it the response."""
+
+    content: str | bytes
+    filename: str  # its extension says its type: .csv, .xlsx or .json
+
+
+def download(view):
+    """Marks a view as one that gives out files: it returns an `Attachment` (or
+    any response, such as a redirect with a message). The only way a view sends a
+    file, so the tests find every download from the URL resolver (`is_download`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        result = view(request, *args, **kwargs)
+        if not isinstance(result, Attachment):
+            return result
+        extension = result.filename.rpartition(".")[2]
+        response = HttpResponse(result.content, content_type=_CONTENT_TYPES[extension])
+        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+        return response
+
+    wrapped.is_download = True
+    return wrapped

@@ -91,12 +91,8 @@ def expiry_bands(*, today: date) -> ExpiryBands:
         .filter(current_end_date__gte=today, current_end_date__lte=horizon)
         .values_list("annual_value", "current_end_date", "next_option")
     )
-    by_current = [
-        Band(months, url=_contracts_url(today=today, ends_within=months, sort="current_end")) for months in BANDS
-    ]
-    by_final = [
-        Band(months, url=_contracts_url(today=today, final_within=months, sort="current_end")) for months in BANDS
-    ]
+    by_current = [Band(months, url=_contracts_url(today=today, **ending_filters(months))) for months in BANDS]
+    by_final = [Band(months, url=_contracts_url(today=today, **ending_filters(months, final=True))) for months in BANDS]
     limits = [period_end(today, months) for months in BANDS]
     for annual, end, next_option in rows:
         # A contract whose value is unknown ends all the same: counted, with no money.
@@ -130,6 +126,19 @@ CONTRACT_LISTS = {
     "over_approved": {"flag": "over_approved"},
     "spend_over": {"flag": "spend_over"},
 }
+
+
+def ending_filters(months: int, *, final: bool = False) -> dict:
+    """The filters of the link under a band's number: ending within `months`, by
+    current end, or (`final`) with no option left open."""
+    return {"final_within" if final else "ends_within": months, "sort": "current_end"}
+
+
+def contracts_ending(*, today: date) -> QuerySet[Contract]:
+    """The rows behind the widest band (every band's rows are among them): the
+    register's list with that link's filters."""
+    params = {name: str(value) for name, value in ending_filters(BANDS[-1]).items()}
+    return contract_list(filters=params, today=today)[0].prefetch_related(None)
 
 
 def contracts_for(key: str, *, today: date) -> QuerySet[Contract]:

@@ -1,16 +1,12 @@
 """The dashboard (the home page) and the downloads of its lists."""
 
-import csv
-from io import BytesIO
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from commissioning.core import dates
+from commissioning.core import dates, spreadsheets
 from commissioning.core.permissions import require
 from commissioning.core.roles import CLERKS, OFFICERS, role_names
+from commissioning.core.web import Attachment, download
 from commissioning.overview.charts import bars
 from commissioning.overview.dashboard import dashboard
 from commissioning.overview.dashboard_export import EXPORTS
@@ -44,31 +40,13 @@ def dashboard_page(request):
     )
 
 
+@download
 def dashboard_export(request, key: str, fmt: str):
+    """The rows behind one of the dashboard's numbers, as CSV or Excel."""
     require(request.user, Contract)
-    if key not in EXPORTS or fmt not in {"csv", "xlsx"}:
+    if key not in EXPORTS or fmt not in spreadsheets.CONTENT_TYPES:
         raise Http404("No such download.")
     today = dates.as_of(request, warn=False)
     export = EXPORTS[key]
-    header, rows = export.columns, export.rows(today=today)
-    filename = f"{key.replace('_', '-')}-{today:%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = export.title[:31]
-        sheet.append(header)
-        for row in rows:
-            # Control characters (a pasted line break, say) cannot be stored in a worksheet.
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
-        buffer = BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content = spreadsheets.document(fmt, export.columns, export.rows(today=today), title=export.title)
+    return Attachment(content, f"{key.replace('_', '-')}-{today:%Y-%m-%d}.{fmt}")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.core import dates, query
 from commissioning.core.formatting import format_day
+from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, page_of, query_without
@@ -183,6 +184,7 @@ def _project_form_page(request, *, project: CommissioningProject | None):
     )
 
 
+@saves_once
 def project_create(request):
     require(request.user, CommissioningProject, "add")
     return _project_form_page(request, project=None)
@@ -415,6 +417,7 @@ def _project_to_change(request, pk: int, model) -> CommissioningProject:
 
 
 @require_POST
+@saves_once
 def gateway_pass(request, pk: int):
     project = _project_to_change(request, pk, GatewayDecision)
     passed = {record.gateway_id for record in project.gateway_decisions.all()}
@@ -446,6 +449,7 @@ def gateway_pass(request, pk: int):
 
 
 @require_POST
+@saves_once
 def project_step_add(request, pk: int):
     project = _project_to_change(request, pk, ProjectStep)
     today = dates.real_today()
@@ -470,6 +474,7 @@ def project_step_add(request, pk: int):
 
 
 @require_POST
+@saves_once
 def appraised_option_add(request, pk: int):
     project = _project_to_change(request, pk, AppraisedOption)
     form = AppraisedOptionForm(request.POST)
@@ -526,6 +531,7 @@ def waiver_list(request):
     )
 
 
+@saves_once
 def waiver_create(request):
     require(request.user, Waiver, "add")
     initial: dict = {}

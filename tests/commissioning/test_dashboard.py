@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -14,8 +14,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from commissioning.overview.dashboard import dashboard, remaining_value
+from commissioning.overview.dashboard_export import EXPORTS
 from commissioning.projects.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
+from committees.models import Action, Delegation
 from contracts import services
+from contracts.models import Contract
 from tests.conftest import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,18 +124,77 @@ def test_a_user_without_a_role_may_not_see_it(client_for, nobody):
     assert client_for(nobody).get(reverse("home")).status_code == HTTPStatus.FORBIDDEN
 
 
-def test_lists_download_as_csv_and_excel(demo, as_demo):
-    client = as_demo("manager")
-    response = client.get(reverse("dashboard_export", args=["spend_over", "csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:2] == ["reference", "title"]
-    assert [row[0] for row in rows[1:]] == ["LBB-MHFSS-2019"]
-    response = client.get(reverse("dashboard_export", args=["expiries", "xlsx"]), {"as_of": "2024-01-15"})
+def _download(client, key: str, fmt: str, day: date | None = None):
+    response = client.get(reverse("dashboard_export", args=[key, fmt]), {"as_of": day.isoformat()} if day else {})
+    assert response.status_code == HTTPStatus.OK
+    return response
+
+
+def _csv_records(response) -> list[dict[str, str]]:
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_contracts_ending_downloads_the_contracts_with_their_band_and_remaining_value(demo, as_demo):
+    # On 15 Jan 2024 the MHFSS (£319k) and SEL ICB (£1,432k) contracts end on 30 Sep 2024, with
+    # no option left: within 12 months, not 6. Remaining value: 260 days of each annual value.
+    response = _download(as_demo("manager"), "expiries", "xlsx", date(2024, 1, 15))
+    assert 'filename="expiries-2024-01-15.xlsx"' in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == ("measure", "within_months", "contracts", "annual_value", "remaining_value")
-    assert values[2] == ("current end", 12, 2, 1751000, 1247287.67)
-    assert client.get("/dashboard/nothing.csv").status_code == HTTPStatus.NOT_FOUND
+    header, *rows = sheet.iter_rows()
+    columns = [cell.value for cell in header]
+    assert columns[:2] == ["Reference", "Title"]
+    found = [{name: cell for name, cell in zip(columns, row, strict=True)} for row in rows]
+    assert [
+        (
+            row["Reference"].value,
+            row["Current end"].value,
+            row["Ends within (months)"].value,
+            row["Option left open"].value,
+            row["Annual value"].value,
+            row["Remaining value to current end"].value,
+        )
+        for row in found
+    ] == [
+        ("LBB-MHFSS-2019", datetime(2024, 9, 30), 12, "No", 319000, 227232.88),
+        ("SELICB-AMH-RSA-2019", datetime(2024, 9, 30), 12, "No", 1432000, 1020054.79),
+    ]
+    first = found[0]
+    assert first["Current end"].number_format == "dd mmm yyyy"
+    assert first["Remaining value to current end"].number_format == "£#,##0.00"
+    assert sheet.freeze_panes == "A2"
+    assert header[0].font.bold
+
+
+def test_spend_above_projection_downloads_the_figures_that_put_each_contract_there(demo, as_demo):
+    # MHFSS, £319k a year from 1 Oct 2019 to 30 Sep 2024: half a year in 2019/20 and 2024/25,
+    # a whole one between, £1,595,000 projected; £1,890,000 spent, each year above its projection.
+    [row] = _csv_records(_download(as_demo("manager"), "spend_over", "csv", DEMO_DAY))
+    assert row["Reference"] == "LBB-MHFSS-2019"
+    assert (row["Spent"], row["Projected"], row["Spent above projected"]) == ("1890000.00", "1595000.00", "295000.00")
+    assert row["Years over"] == "2019/20, 2020/21, 2021/22, 2022/23, 2023/24, 2024/25"
+    # 2019/20: £172,500 spent against £159,500; 2024/25: £204,300 against £159,500; ...
+    assert row["Spent above projection in the years over"] == "295000.00"
+
+
+def test_above_approved_downloads_whole_life_approved_and_the_variance(demo, as_demo):
+    # support@home: £23,940,000 whole-life against £23,400,000 approved, £540,000 (2.3%) above.
+    client = as_demo("manager")
+    [row] = _csv_records(_download(client, "over_approved", "csv", DEMO_DAY))
+    assert (row["Reference"], row["Whole-life value"], row["Approved value"]) == (
+        "LBB-SAH-2024",
+        "23940000.00",
+        "23400000.00",
+    )
+    assert (row["Above approved"], row["Above approved (%)"]) == ("540000.00", "2.3")
+    sheet = load_workbook(io.BytesIO(_download(client, "over_approved", "xlsx", DEMO_DAY).content)).active
+    percent = sheet.cell(row=2, column=[cell.value for cell in sheet[1]].index("Above approved (%)") + 1)
+    assert (percent.value, percent.number_format) == (pytest.approx(0.023), "0.0%")
+
+
+def test_an_unknown_download_is_not_found(as_demo, demo):
+    assert as_demo("manager").get("/dashboard/nothing.csv").status_code == HTTPStatus.NOT_FOUND
+    assert as_demo("manager").get("/dashboard/expiries.ods").status_code == HTTPStatus.NOT_FOUND
 
 
 def test_the_dashboard_query_count_does_not_grow_with_the_data(demo, as_demo):
@@ -208,6 +270,37 @@ def test_each_number_is_the_rows_behind_its_link(demo, as_demo, day):
         assert _list_count(client, band.url) == band.count, band.url
         checked += 1
     assert checked == 7 + 8
+
+
+def _page_keys(client, url: str) -> list[str]:
+    """The first thing each row of a list page names (every page of it)."""
+    rows = client.get(url).context["page"].paginator.object_list
+    return [str(getattr(row, _FIRST_FIELD[type(row)])) for row in rows]
+
+
+_FIRST_FIELD = {Contract: "reference", Action: "text", Delegation: "to_whom"}
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_each_download_holds_the_rows_behind_its_number(demo, as_demo, day):
+    _incomplete_contracts()
+    client = as_demo("manager")
+    board = dashboard(today=day)
+    assert set(EXPORTS) == set(board.lists) | {"expiries"}
+    for key, listing in board.lists.items():
+        rows = _csv_records(_download(client, key, "csv", day))
+        assert len(rows) == listing.count, key
+        if key != "gateways":  # the pipeline shows every project, not only these gateways
+            first = EXPORTS[key].columns[0].header
+            assert [row[first] for row in rows] == _page_keys(client, listing.url), key
+    ending = _csv_records(_download(client, "expiries", "csv", day))
+    assert [row["Reference"] for row in ending] == _page_keys(client, board.expiries.by_current_end[-1].url)
+    for band, final in zip(board.expiries.by_current_end, board.expiries.by_final_end, strict=True):
+        within = [row for row in ending if int(row["Ends within (months)"]) <= band.months]
+        assert sorted(row["Reference"] for row in within) == sorted(_page_keys(client, band.url))
+        no_option = [row["Reference"] for row in within if row["Option left open"] == "No"]
+        assert sorted(no_option) == sorted(_page_keys(client, final.url))
+        assert sum(Decimal(row["Remaining value to current end"] or "0") for row in within) == band.remaining
 
 
 def test_an_excel_download_keeps_a_title_with_a_control_character(as_demo, demo):

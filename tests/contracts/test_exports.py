@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from referencing import Registry, Resource
 
+from commissioning.core import spreadsheets
 from contracts import publishing, services
 from contracts.csv_format import EXPORT_COLUMNS
 from contracts.models import Contract, ContractOption, Provider
@@ -138,8 +139,8 @@ def test_the_csv_neutralises_formulas_but_not_negative_amounts(client_for, offic
     + [("-12.50", False), ("+3", False), ("Care Co", False), ("", False), ("a=b", False)],
 )
 def test_looks_like_formula(text, runs):
-    assert publishing.looks_like_formula(text) is runs
-    assert publishing.neutralised(text) == (f"'{text}" if runs else text)
+    assert spreadsheets.looks_like_formula(text) is runs
+    assert spreadsheets.neutralised(text) == (f"'{text}" if runs else text)
 
 
 # --- Excel -------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from contracts.csv_format import EXPORT_COLUMNS, IMPORT_COLUMNS
-from contracts.models import Contract, Organisation, Provider
+from contracts.models import Contract, Organisation, Provider, ServiceArea
 from contracts.querysets import with_figures
 from contracts.register_file import read_money
+from contracts.services import figures_of
 from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory, on
 
 pytestmark = pytest.mark.django_db
@@ -669,3 +670,182 @@ def test_a_blank_options_exercised_keeps_the_decisions_recorded(csv_file):
         (1, "exercised", date(2022, 5, 3)),
         (2, "available", None),
     ]
+
+
+# --- the Transparency Code register, out and back ----------------------------------------------
+
+QUARTER_END = date(2025, 12, 31)  # the last day of 2025-Q3
+
+
+def _transparency_register() -> None:
+    """A small register made as officers make it: through the services."""
+    council = OrganisationFactory(name="London Borough of Bromley")
+    home_support = ServiceArea.objects.create(name="Home support")
+    ContractFactory(
+        # Ends on an odd day, with an option to a given day.
+        reference="HC-1",
+        title="Home care & reablement",
+        description="Home care in the north",
+        directorate="Adult Social Care",
+        procurement_classification="Social care",
+        service_area=home_support,
+        lead_commissioner=council,
+        providers=[ProviderFactory(name="Caring Hands Ltd", companies_house_number="01234567", is_sme=True)],
+        start_date=date(2023, 4, 1),
+        term="",
+        end_date=date(2026, 9, 17),
+        option_end_dates=[date(2028, 3, 31)],
+        review_date=date(2025, 10, 1),
+        annual_value=Decimal("120000.00"),
+        legislation=Contract.Legislation.PCR_2015,
+        route=Contract.Route.LIGHT_TOUCH,
+    )
+    ContractFactory(
+        # Two suppliers, each with its numbers and flags.
+        reference="ADV-2",
+        title="Advocacy",
+        directorate="Adult Social Care",
+        service_area=home_support,
+        lead_commissioner=council,
+        providers=[
+            ProviderFactory(name="Certitude", companies_house_number="SC123456", charity_number="1064342"),
+            ProviderFactory(name="Smith, Jones and Partners LLP", charity_number="222377-1", is_sme=True, is_vcse=True),
+        ],
+        start_date=date(2024, 10, 1),
+        term="",
+        end_date=date(2027, 9, 30),
+        annual_value=Decimal("50000.00"),
+        legislation=Contract.Legislation.PCR_2015,
+        route=Contract.Route.BELOW_THRESHOLD,
+    )
+    ContractFactory(
+        # No value known.
+        reference="NV-3",
+        title="Day opportunities",
+        directorate="Adult Social Care",
+        service_area=home_support,
+        lead_commissioner=council,
+        providers=[ProviderFactory(name="Hestia Housing and Support")],
+        start_date=date(2024, 4, 1),
+        term="",
+        end_date=date(2027, 3, 31),
+        annual_value=None,
+        legislation=Contract.Legislation.PCR_2015,
+        route=Contract.Route.DIRECT_AWARD,
+    )
+    ContractFactory(
+        # A term in years, with an option in months.
+        reference="TERM-4",
+        title="Supported living",
+        directorate="Adult Social Care",
+        service_area=home_support,
+        lead_commissioner=council,
+        providers=[ProviderFactory(name="Look Ahead Care & Support")],
+        start_date=date(2023, 7, 1),
+        term="3+2",
+        annual_value=Decimal("200000.00"),
+        legislation=Contract.Legislation.PCR_2015,
+        route=Contract.Route.OPEN_TENDER,
+    )
+    ContractFactory(
+        # Let under the 2015 regulations though it starts after the Procurement Act came in.
+        reference="PCR-5",
+        title="Extra care",
+        directorate="Adult Social Care",
+        service_area=home_support,
+        lead_commissioner=council,
+        providers=[ProviderFactory(name="Anchor Hanover")],
+        start_date=date(2025, 6, 1),
+        term="",
+        end_date=date(2028, 5, 31),
+        annual_value=Decimal("80000.00"),
+        legislation=Contract.Legislation.PCR_2015,
+        route=Contract.Route.OPEN_TENDER,
+    )
+    ContractFactory(
+        reference="PSR-6",
+        title="Community support",
+        directorate="Adult Social Care",
+        service_area=home_support,
+        lead_commissioner=council,
+        providers=[ProviderFactory(name="Mind in Bromley")],
+        start_date=date(2025, 4, 1),
+        term="2",
+        annual_value=Decimal("30000.00"),
+        legislation=Contract.Legislation.PSR,
+        route=Contract.Route.DIRECT_AWARD,
+    )
+
+
+_CONTRACT_FACTS = [
+    "reference",
+    "title",
+    "description",
+    "directorate",
+    "procurement_classification",
+    "service_area__name",
+    "lead_commissioner__name",
+    "contract_type",
+    "legislation",
+    "route",
+    "start_date",
+    "end_date",
+    "term",
+    "review_date",
+    "annual_value",
+    "approved_value",
+]
+
+
+def _facts_and_figures(day: date) -> dict[str, tuple]:
+    held = {}
+    for contract in Contract.objects.order_by("reference"):
+        options = list(contract.options.order_by("order"))
+        figures = figures_of(contract, options, today=day)
+        held[contract.reference] = (
+            Contract.objects.filter(pk=contract.pk).values(*_CONTRACT_FACTS).get(),
+            [(o.order, o.months, o.end_date, o.status) for o in options],
+            list(
+                contract.providers.order_by("name").values_list(
+                    "name", "companies_house_number", "charity_number", "is_sme", "is_vcse"
+                )
+            ),
+            None
+            if figures is None
+            else (
+                figures.schedule.initial_end,
+                figures.schedule.current_end,
+                figures.schedule.final_end,
+                figures.schedule.option_statuses,
+                figures.whole_life_value,
+                figures.committed_value,
+            ),
+        )
+    return held
+
+
+def test_transparency_export_then_import_changes_nothing(tmp_path):
+    _transparency_register()
+    first = tmp_path / "first.csv"
+    call_command(
+        "export_contracts", str(first), "--format", "transparency", "--quarter", "2025-Q3", stdout=io.StringIO()
+    )
+    before = _facts_and_figures(QUARTER_END)
+    versions = dict(Contract.objects.values_list("reference", "version"))
+
+    out = run_import(str(first), "--as-at", QUARTER_END.isoformat(), "--lead-commissioner", "London Borough of Bromley")
+
+    assert out.splitlines()[-1].startswith("Imported 6 contracts (read as UTF-8 with BOM): 0 created, 6 updated;")
+    assert _facts_and_figures(QUARTER_END) == before
+    assert dict(Contract.objects.values_list("reference", "version")) == versions
+
+    # The same file into an empty register gives the same register back.
+    for model in (Contract, Provider, ServiceArea, Organisation):
+        model.objects.all().delete()
+    out = run_import(str(first), "--as-at", QUARTER_END.isoformat(), "--lead-commissioner", "London Borough of Bromley")
+    assert out.splitlines()[-1].startswith("Imported 6 contracts (read as UTF-8 with BOM): 6 created, 0 updated;")
+    second = tmp_path / "second.csv"
+    call_command(
+        "export_contracts", str(second), "--format", "transparency", "--quarter", "2025-Q3", stdout=io.StringIO()
+    )
+    assert second.read_bytes() == first.read_bytes()

@@ -15,7 +15,7 @@ from commissioning.benchmark.register_import import transparency_code_csv
 from contracts.importing import contracts_import, import_preview
 from contracts.models import Contract, ContractFigures, ContractOption, FundingShare, Provider
 from contracts.register_file import generated_reference, match_headers, read_table
-from contracts.services import figures_are_current, option_exercise
+from contracts.services import figures_are_current, figures_of, option_exercise
 from tests.conftest import TODAY, ContractFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -372,3 +372,26 @@ def test_progress_is_reported_per_batch():
     total = result.imported
     assert calls == [(500, total), (1000, total), (total, total)]
     assert Contract.objects.count() == total
+
+
+def test_a_term_whose_options_reach_the_last_extension_date_keeps_them_and_takes_the_first(tmp_path):
+    contract = ContractFactory(reference="LBB-1", start_date=date(2021, 4, 1), term="3+1+1", annual_value=None)
+    path = write(
+        tmp_path,
+        "Contract Reference number / ID,Title of the Agreement,Supplier name,Contract start date,End date,"
+        "Last extension date,Effective Date\r\n"
+        f"LBB-1,{contract.title},Hestia,01/04/2021,31/03/2024,31/03/2026,31/12/2024\r\n",
+    )
+
+    out, _ = run(path, "--lead-commissioner", COUNCIL, "-v", "2")
+
+    contract.refresh_from_db()
+    # Listed after its end date as at 31 Dec 2024: it ran on into its first option, the second still open.
+    assert "the option to 31 Mar 2026 is recorded as exercised" in out[0]
+    assert (contract.term, contract.end_date) == ("3+1+1", None)
+    assert list(contract.options.values_list("order", "months", "end_date", "status")) == [
+        (1, 12, None, "exercised"),
+        (2, 12, None, "available"),
+    ]
+    schedule = figures_of(contract, list(contract.options.order_by("order")), today=date(2024, 12, 31)).schedule
+    assert (schedule.current_end, schedule.final_end) == (date(2025, 3, 31), date(2026, 3, 31))

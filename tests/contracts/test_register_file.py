@@ -28,6 +28,7 @@ from contracts.register_file import (
     read_rows,
     read_suppliers,
     read_table,
+    read_tender_law,
 )
 from contracts.terms import months_between
 
@@ -389,6 +390,20 @@ def test_a_flag_that_is_neither_yes_nor_no_says_so():
 )
 def test_it_reads_the_tender_process_type_as_a_route(text, route):
     assert read_route(text).value == route
+
+
+@pytest.mark.parametrize(
+    ("text", "route", "law"),
+    [
+        ("Published tender (PCR 2015)", "open_tender", "pcr_2015"),
+        ("Published tender (light touch regime) (Procurement Act 2023)", "light_touch", "pa_2023"),
+        ("Direct award (Provider Selection Regime)", "direct_award", "psr"),
+        ("Published tender (light touch regime)", "light_touch", None),
+        ("Invitation to quote", "below_threshold", None),
+    ],
+)
+def test_a_law_in_brackets_after_the_tender_process_type_is_the_legislation(text, route, law):
+    assert (read_route(text).value, read_tender_law(text)) == (route, law)
 
 
 def test_a_route_it_does_not_know_warns_and_is_not_read():

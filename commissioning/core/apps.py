@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The site's infrastructure. Its one table remembers the create forms already saved."""
+
+    name = "commissioning.core"
+    label = "core"
+    verbose_name = "Site"
