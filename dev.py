@@ -9,12 +9,16 @@ Only the standard library is used here, so this works on a fresh machine with
 Python 3.11 or newer. It creates `.venv/` when missing, installs the project
 with its [dev] extra whenever pyproject.toml has changed since the last install
 (a hash kept in `.venv/.pyproject-hash`), then runs the command with `.venv`'s
-Python.
+Python. Where Node.js is installed it also installs the browser tests' tools of
+package.json (axe-core, which checks pages for accessibility problems) into
+node_modules/, again whenever package.json or package-lock.json has changed.
+With CI=true, a machine without npm fails here rather than skipping those checks.
 """
 
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +28,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 INSTALLED_HASH = VENV / ".pyproject-hash"
+NODE_MODULES = ROOT / "node_modules"
+NODE_INSTALLED_HASH = NODE_MODULES / ".package-hash"
 
 # The users `manage.py load_demo_data` creates, and the role each one holds.
 DEMO_PASSWORD = "commissioning-demo"
@@ -65,6 +71,30 @@ def ensure_environment():
         print("Installing the project and its dev tools into .venv/ ...", flush=True)
         run(VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-e", ".[dev]")
         INSTALLED_HASH.write_text(wanted + "\n")
+    ensure_node_tools()
+
+
+def ensure_node_tools():
+    """Install package.json's tools with `npm ci` when the lock file has changed."""
+    wanted = hashlib.sha256(
+        (ROOT / "package.json").read_bytes() + (ROOT / "package-lock.json").read_bytes()
+    ).hexdigest()
+    installed = NODE_INSTALLED_HASH.read_text().strip() if NODE_INSTALLED_HASH.exists() else ""
+    if installed == wanted:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        message = (
+            "npm is not installed, so the browser tests cannot check pages for accessibility problems. "
+            "Install Node.js (on Debian or Ubuntu: apt-get install -y npm)."
+        )
+        if os.environ.get("CI") == "true":
+            fail(message)
+        print("dev.py: " + message, flush=True)
+        return
+    print("Installing the browser tests' tools into node_modules/ ...", flush=True)
+    run(npm, "ci", "--no-audit", "--no-fund")
+    NODE_INSTALLED_HASH.write_text(wanted + "\n")
 
 
 def in_environment():

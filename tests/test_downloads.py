@@ -105,6 +105,8 @@ _WRITERS = re.compile(r"csv\.writer|csv\.DictWriter|Workbook\(|text/csv|spreadsh
 _MAY_WRITE = {
     "commissioning/core/spreadsheets.py",
     "commissioning/core/web.py",
+    # Sends a report's uploaded file back as it came (a checked format, never a spreadsheet written here).
+    "commissioning/core/uploads.py",
     # Writes a council-sized register for the import benchmark to read: not a download.
     "commissioning/benchmark/register_import.py",
 }

@@ -50,6 +50,7 @@ def _index_of(blocks, *needles):
 
 def _open_contract(page, reference):
     page.goto("/contracts/")
+    page.get_by_text("Filter contracts").click()
     page.get_by_label("Search", exact=True).fill(reference)
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(re.compile(r"[?&]q="))

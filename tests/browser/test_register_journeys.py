@@ -64,6 +64,7 @@ def test_officer_finds_a_contract_and_exercises_an_option(page, login, screensho
 
     page.goto("/contracts/")
     assert page.locator("#summary").inner_text().startswith("3 contracts")
+    page.get_by_text("Filter contracts").click()
     page.get_by_label("Search", exact=True).fill("support@home")
     page.get_by_label("Status").select_option(label="Live")
     page.get_by_role("button", name="Filter").click()
@@ -117,6 +118,10 @@ def test_officer_registers_a_contract_after_correcting_a_mistake(page, login, sc
 
     assert "The contract was not saved." in page.locator("#form-errors").inner_text()
     assert "Cannot read the term" in page.locator("#id_term").locator("xpath=..").inner_text()
+    # The summary takes focus, and its link for the problem leads to the field.
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    page.locator("#form-errors").get_by_role("link", name="Cannot read the term").click()
+    assert page.evaluate("document.activeElement.id") == "id_term"
     screenshot(page, "register-form-error")
     assert not Contract.objects.filter(reference="LBB-CARERS-2027").exists()
 
