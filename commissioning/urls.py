@@ -16,6 +16,7 @@ project_patterns = [
     path("projects/<int:pk>/steps/", views.project_step_add, name="project_step_add"),
     path("waivers/", views.waiver_list, name="waiver_list"),
     path("waivers/new/", views.waiver_create, name="waiver_create"),
+    path("waivers/<int:pk>/", views.waiver_detail, name="waiver_detail"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/<slug:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.core.admin import KeepsLinkedRecordsAdmin
 from commissioning.core.versioning import VersionedAdminMixin
 from committees.models import (
     Action,
@@ -25,14 +26,14 @@ from committees.models import (
 
 
 @admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
+class CommitteeAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "council", "kind"]
     list_filter = ["kind", "council"]
     search_fields = ["name"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["committee", "starts_at", "status", "agenda_published_on", "decisions_published_on"]
     list_filter = ["status", "committee"]
     date_hierarchy = "starts_at"
@@ -59,7 +60,7 @@ class ReportFileInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class ReportAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "title", "council", "kind", "gateway_number", "report_date"]
     list_filter = ["kind", "council"]
     search_fields = ["reference", "title", "author"]
@@ -68,7 +69,7 @@ class ReportAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class AgendaItemAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "meeting", "report"]
     search_fields = ["title", "number", "report__reference"]
     raw_id_fields = ["meeting", "report"]
@@ -80,7 +81,7 @@ class DelegationInline(admin.StackedInline):
 
 
 @admin.register(ResolutionPart)
-class ResolutionPartAdmin(SimpleHistoryAdmin):
+class ResolutionPartAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "is_key_decision", "is_urgent"]
     list_filter = ["kind", "is_key_decision", "is_urgent"]
     search_fields = ["text"]
@@ -89,14 +90,14 @@ class ResolutionPartAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SimpleHistoryAdmin):
+class DelegationAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["to_whom", "in_consultation_with", "expires_on"]
     search_fields = ["to_whom", "scope"]
     raw_id_fields = ["resolution_part"]
 
 
 @admin.register(OfficerDecision)
-class OfficerDecisionAdmin(SimpleHistoryAdmin):
+class OfficerDecisionAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["decided_on", "decision_maker", "published_on"]
     search_fields = ["decision_maker", "text"]
     raw_id_fields = ["delegation"]

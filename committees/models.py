@@ -29,6 +29,8 @@ class Committee(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["council__name", "name"]
         constraints = [
@@ -342,16 +344,19 @@ class ContractLink(models.Model):
         CHANGE_VALUE = "change_value", "Change the value"
         OTHER = "other", "Other"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="decision_links")
+    # PROTECT on every side: a decision that acted on a contract is part of the
+    # record, so neither the contract, its option nor the decision can be deleted
+    # while the link stands.
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="decision_links")
     resolution_part = models.ForeignKey(
-        ResolutionPart, on_delete=models.CASCADE, null=True, blank=True, related_name="contract_links"
+        ResolutionPart, on_delete=models.PROTECT, null=True, blank=True, related_name="contract_links"
     )
     officer_decision = models.ForeignKey(
-        OfficerDecision, on_delete=models.CASCADE, null=True, blank=True, related_name="contract_links"
+        OfficerDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="contract_links"
     )
     effect = models.CharField(max_length=20, choices=Effect.choices)
     option = models.ForeignKey(
-        ContractOption, on_delete=models.CASCADE, null=True, blank=True, related_name="decision_links"
+        ContractOption, on_delete=models.PROTECT, null=True, blank=True, related_name="decision_links"
     )
     superseded_by = models.ForeignKey(
         "self",

@@ -44,6 +44,7 @@ from committees.models import (
     ResolutionPart,
     meetings_after,
 )
+from contracts.history import History, Source, record_history
 from contracts.models import Contract
 
 
@@ -534,4 +535,43 @@ def delegation_choices() -> QuerySet[Delegation]:
     """Delegations an officer decision can be recorded under, newest first."""
     return Delegation.objects.select_related("resolution_part__item__meeting__committee").order_by(
         "-resolution_part__item__meeting__starts_at", "pk"
+    )
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def committee_history(*, committee: Committee, show_all: bool = False) -> History:
+    return record_history(sources=[Source(Committee.history.filter(id=committee.pk))], show_all=show_all)
+
+
+def meeting_history(*, meeting: Meeting, show_all: bool = False) -> History:
+    """Changes to the meeting and everything minuted at it: items, resolution parts,
+    their delegations, actions and links to contracts, removed ones included."""
+    items = AgendaItem.history.filter(meeting_id=meeting.pk).values("id")
+    parts = ResolutionPart.history.filter(item_id__in=items).values("id")
+    return record_history(
+        sources=[
+            Source(Meeting.history.filter(id=meeting.pk)),
+            Source(AgendaItem.history.filter(meeting_id=meeting.pk), label="Item {number}"),
+            Source(ResolutionPart.history.filter(item_id__in=items), label="Resolution part {number} of {item}"),
+            Source(Delegation.history.filter(resolution_part_id__in=parts), label="Delegation to {to_whom}"),
+            Source(Action.history.filter(resolution_part_id__in=parts), label="Action for {owner} due {due_on}"),
+            Source(ContractLink.history.filter(resolution_part_id__in=parts), label="Link to {contract}"),
+        ],
+        show_all=show_all,
+    )
+
+
+def report_history(*, report: Report, show_all: bool = False) -> History:
+    return record_history(sources=[Source(Report.history.filter(id=report.pk))], show_all=show_all)
+
+
+def officer_decision_history(*, decision: OfficerDecision, show_all: bool = False) -> History:
+    return record_history(
+        sources=[
+            Source(OfficerDecision.history.filter(id=decision.pk)),
+            Source(ContractLink.history.filter(officer_decision_id=decision.pk), label="Link to {contract}"),
+        ],
+        show_all=show_all,
     )

@@ -40,19 +40,23 @@ from committees.selectors import (
     action_list as select_action_list,
 )
 from committees.selectors import (
-    committee_list as select_committee_list,
-)
-from committees.selectors import (
+    committee_history,
     committee_meetings,
     delegation_choices,
     delegation_counts,
     meeting_clock,
     meeting_form_choices,
+    meeting_history,
     meeting_queryset_for_detail,
     meeting_rows,
     minutes_entries,
+    officer_decision_history,
     officer_decision_queryset_for_detail,
+    report_history,
     report_queryset_for_detail,
+)
+from committees.selectors import (
+    committee_list as select_committee_list,
 )
 from committees.selectors import (
     delegation_list as select_delegation_list,
@@ -66,6 +70,7 @@ from committees.selectors import (
 from committees.selectors import (
     report_list as select_report_list,
 )
+from contracts.history import full_history_requested
 
 # --- committees ------------------------------------------------------------------------------
 
@@ -116,6 +121,7 @@ def committee_detail(request, pk: int):
             "query_without_page": query_without(request, "page"),
             "past": meeting_rows(page.object_list, today=today),
             "can_add_meeting": can(request.user, Meeting, "add"),
+            "history": committee_history(committee=committee, show_all=full_history_requested(request)),
         },
     )
 
@@ -219,6 +225,7 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         "is_real_today": today == dates.real_today(),
         "can_change": can_change,
         "failure": failure,
+        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request)),
         "failure_on_page": failure is not None
         and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels)),
     }
@@ -419,6 +426,7 @@ def _report_page(request, pk: int, *, file_form: ReportFileForm | None = None):
             "today": dates.as_of(request),
             "can_change": can_change,
             "file_form": file_form if can_change else None,
+            "history": report_history(report=report, show_all=full_history_requested(request)),
         },
     )
 
@@ -538,7 +546,14 @@ def officer_decision_list(request):
 
 def officer_decision_detail(request, pk: int):
     decision = get_for_user(request.user, officer_decision_queryset_for_detail(), pk=pk)
-    return render(request, "committees/officer_decision_detail.html", {"decision": decision})
+    return render(
+        request,
+        "committees/officer_decision_detail.html",
+        {
+            "decision": decision,
+            "history": officer_decision_history(decision=decision, show_all=full_history_requested(request)),
+        },
+    )
 
 
 @saves_once

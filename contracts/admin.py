@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.core.admin import ReadMostlyAdmin, ReadOnlyInline
+from commissioning.core.admin import KeepsLinkedRecordsAdmin, ReadMostlyAdmin, ReadOnlyInline
+from commissioning.core.versioning import VersionedAdminMixin
 from contracts.models import (
     ColumnMapping,
     Contract,
@@ -16,14 +17,14 @@ from contracts.models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "companies_house_number", "charity_number", "is_sme", "is_vcse"]
     list_filter = ["is_sme", "is_vcse"]
     search_fields = ["name", "companies_house_number", "charity_number"]
@@ -50,7 +51,7 @@ class SpendInline(ReadOnlyInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(ReadMostlyAdmin):
+class ContractAdmin(KeepsLinkedRecordsAdmin, ReadMostlyAdmin):
     """Read-only here: contracts change through the register's pages, whose
     services keep dates, options and funding consistent."""
 

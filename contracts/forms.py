@@ -7,9 +7,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
-from contracts.models import Contract, FundingShare, Organisation
+from contracts.models import Contract, FundingShare, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
-from contracts.services import Share, validate_funding
+from contracts.services import Share, charity_number_of, companies_house_number_of, validate_funding
 from contracts.terms import TermError, parse_term
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -106,11 +106,13 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             + _INCOMPLETE,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, adding_provider: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        # A provider typed in below the list is a provider too.
+        self.fields["providers"].required = not adding_provider
         if self.instance.pk:
             # Options on a registered contract are decided on its page, one by one.
             del self.fields["options_exercised"]
@@ -200,12 +202,13 @@ def _funding_rows(contract: Contract | None) -> list[dict]:
     ]
 
 
-def contract_form(data=None, *, contract: Contract | None = None) -> ContractForm:
-    """The register or edit form; editing, it remembers the version and the values it showed."""
+def contract_form(data=None, *, contract: Contract | None = None, adding_provider: bool = False) -> ContractForm:
+    """The register or edit form; editing, it remembers the version and the values it showed.
+    `adding_provider`: a new provider was typed in, so none need be chosen from the list."""
     if contract is None or not contract.pk:
-        return ContractForm(data)
+        return ContractForm(data, adding_provider=adding_provider)
     funding = [f"{row['organisation']}: {row['percent']}" for row in _funding_rows(contract)]
-    return ContractForm(data, instance=contract, shown_elsewhere={"Funding": funding})
+    return ContractForm(data, instance=contract, shown_elsewhere={"Funding": funding}, adding_provider=adding_provider)
 
 
 def funding_formset(*, data=None, contract: Contract | None = None) -> BaseFundingFormSet:
@@ -268,3 +271,58 @@ class SpendForm(forms.Form):
         current = financial_year_of(today)
         self.fields["financial_year"].initial = min(max(current, first), last)
         self.fields["amount"].widget.attrs.update({"step": "0.01", "min": "0"})
+
+
+# --- providers and organisations --------------------------------------------------------------
+
+
+def _field_error(error: ValidationError, name: str) -> ValidationError:
+    """A service's error keyed by `name`, as a field's own error."""
+    return ValidationError(error.message_dict[name])
+
+
+class ProviderForm(VersionedFormMixin, forms.ModelForm):
+    """Add or edit a provider. The numbers are read as a register file's are, so
+    "GB/1234567" is kept as 01234567 and "sc 123456" as SC123456."""
+
+    # Longer than what is kept: what is typed is read before it is checked.
+    companies_house_number = forms.CharField(
+        label="Companies House number",
+        max_length=20,
+        required=False,
+        help_text="8 characters, such as 01234567 or SC123456; shorter numbers get their leading zeros.",
+    )
+    charity_number = forms.CharField(
+        label="Charity number",
+        max_length=20,
+        required=False,
+        help_text="The Charity Commission's number, such as 1064342 (or 1064342-1 for a linked charity).",
+    )
+
+    class Meta:
+        model = Provider
+        fields = ["name", "companies_house_number", "charity_number", "is_sme", "is_vcse"]
+
+    def clean_companies_house_number(self) -> str:
+        try:
+            return companies_house_number_of(self.cleaned_data["companies_house_number"])
+        except ValidationError as error:
+            raise _field_error(error, "companies_house_number") from None
+
+    def clean_charity_number(self) -> str:
+        try:
+            return charity_number_of(self.cleaned_data["charity_number"])
+        except ValidationError as error:
+            raise _field_error(error, "charity_number") from None
+
+    def validate_unique(self):
+        """A name already taken is refused by the service, ignoring case, with a message that says what to do."""
+
+
+class OrganisationForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind"]
+
+    def validate_unique(self):
+        """A name already taken is refused by the service, ignoring case, with a message that says what to do."""

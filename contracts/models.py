@@ -33,6 +33,11 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
 
     history = HistoricalRecords()
 
@@ -66,6 +71,11 @@ class Provider(models.Model):
     )
     is_sme = models.BooleanField("SME", default=False, help_text="Small or medium-sized enterprise.")
     is_vcse = models.BooleanField("VCSE", default=False, help_text="Voluntary, community or social enterprise.")
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
 
     history = HistoricalRecords()
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from contracts.figures import Figures
 from contracts.filters import ContractFilter
+from contracts.history import History, Source, record_history
 from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label
 from contracts.publishing import TRANSPARENCY_THRESHOLD
@@ -257,3 +258,24 @@ def contracts_of_organisation(*, organisation: Organisation, today: date) -> Que
 
 def register_totals(queryset: QuerySet[Contract]) -> dict:
     return queryset.aggregate(annual=Sum("annual_value"), whole_life=Sum("whole_life_value"), count=Count("pk"))
+
+
+def contract_history(*, contract: Contract, show_all: bool = False) -> History:
+    """Changes to the contract, its options, funding and spend, newest first."""
+    return record_history(
+        sources=[
+            Source(Contract.history.filter(id=contract.pk)),
+            Source(ContractOption.history.filter(contract_id=contract.pk), label="Option {order}"),
+            Source(FundingShare.history.filter(contract_id=contract.pk), label="Funding share of {organisation}"),
+            Source(SpendRecord.history.filter(contract_id=contract.pk), label="Spend in {financial_year}"),
+        ],
+        show_all=show_all,
+    )
+
+
+def provider_history(*, provider: Provider, show_all: bool = False) -> History:
+    return record_history(sources=[Source(Provider.history.filter(id=provider.pk))], show_all=show_all)
+
+
+def organisation_history(*, organisation: Organisation, show_all: bool = False) -> History:
+    return record_history(sources=[Source(Organisation.history.filter(id=organisation.pk))], show_all=show_all)

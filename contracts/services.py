@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -36,7 +36,7 @@ from contracts.models import (
 )
 from contracts.money import check_shares
 from contracts.regime import legislation_by_date
-from contracts.register_file import RegisterRow
+from contracts.register_file import RegisterRow, read_charity_number, read_companies_house_number
 from contracts.terms import (
     Decision,
     OptionStatus,
@@ -582,7 +582,15 @@ def contract_update(
         # Providers, options or funding may still change below: a form read before this save is stale.
         versioning.bump_version(Contract, contract)
     contract.providers.set(providers)
-    ContractOption.objects.filter(contract=contract, order__gt=len(option_parts)).delete()
+    try:
+        ContractOption.objects.filter(contract=contract, order__gt=len(option_parts)).delete()
+    except ProtectedError as refusal:
+        # A decision that exercised or declined an option stands on it (committees' ContractLink).
+        orders = sorted({link.option.order for link in refusal.protected_objects if getattr(link, "option_id", None)})
+        named = ", ".join(str(order) for order in orders) or "a later option"
+        raise ValidationError(
+            {"term": f"The term drops option {named}, which has a decision recorded against it; keep it in the term."}
+        ) from None
     for option in kept:
         if option.pk is None or _changed(option, options_before[option.pk]):
             option.save()
@@ -739,6 +747,130 @@ def provider_get_or_create(*, name: str) -> Provider:
 @transaction.atomic
 def service_area_get_or_create(*, name: str) -> ServiceArea:
     return _get_or_create_by_name(ServiceArea, name)
+
+
+# --- providers and organisations, added and edited on their pages -----------------------------
+
+
+def companies_house_number_of(text: str) -> str:
+    """A Companies House number as it is kept, 8 characters (1234567 → 01234567, "sc 123456" →
+    SC123456, "GB/01234567" → 01234567), read by the same rule as a register file; blank for none."""
+    read = read_companies_house_number(text)
+    if read.warning:
+        raise ValidationError(
+            {
+                "companies_house_number": "This is not a Companies House number: it is 8 digits, or 2 letters "
+                "and 6 digits, such as 01234567 or SC123456."
+            }
+        )
+    return read.value
+
+
+def charity_number_of(text: str) -> str:
+    """A registered charity number as it is kept (6 to 8 digits, "-1" for a linked charity); blank for none."""
+    read = read_charity_number(text)
+    if read.warning:
+        raise ValidationError(
+            {"charity_number": "This is not a charity number: it is 6 to 8 digits, such as 1064342 or 1064342-1."}
+        )
+    return read.value
+
+
+def _name_refusal(noun: str, name: str) -> ValidationError:
+    return ValidationError({"name": f"There is already {noun} named “{name}”: open it from the list instead."})
+
+
+def _name_taken(model, instance, *, noun: str) -> ValidationError | None:
+    """The refusal when another record has the instance's name, ignoring case (names come with spaces collapsed)."""
+    existing = model.objects.filter(name__iexact=instance.name).exclude(pk=instance.pk).first()
+    return _name_refusal(noun, existing.name) if existing is not None else None
+
+
+def _provider_save(provider: Provider, **values) -> Provider:
+    errors = {}
+    for name, clean in (("companies_house_number", companies_house_number_of), ("charity_number", charity_number_of)):
+        try:
+            values[name] = clean(values[name])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    values["name"] = " ".join(values["name"].split())
+    for name, value in values.items():
+        setattr(provider, name, value)
+    if taken := _name_taken(Provider, provider, noun="a provider"):
+        errors.update(taken.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    provider.full_clean(validate_unique=False)
+    # A provider of the same name added at the same moment: the database refuses it.
+    return versioning.save_or_refuse(provider, refusal=_name_refusal("a provider", provider.name))
+
+
+@transaction.atomic
+def provider_create(
+    *,
+    name: str,
+    companies_house_number: str = "",
+    charity_number: str = "",
+    is_sme: bool = False,
+    is_vcse: bool = False,
+) -> Provider:
+    """Add a provider. The numbers are kept as a register file's are read; a name already
+    taken (ignoring case and spacing) is refused."""
+    return _provider_save(
+        Provider(),
+        name=name,
+        companies_house_number=companies_house_number,
+        charity_number=charity_number,
+        is_sme=is_sme,
+        is_vcse=is_vcse,
+    )
+
+
+@transaction.atomic
+def provider_update(
+    *,
+    provider: Provider,
+    version: int | None,
+    name: str,
+    companies_house_number: str,
+    charity_number: str,
+    is_sme: bool,
+    is_vcse: bool,
+) -> Provider:
+    """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    provider = versioning.lock_for_update(Provider, pk=provider.pk, version=version)
+    provider.version += 1
+    return _provider_save(
+        provider,
+        name=name,
+        companies_house_number=companies_house_number,
+        charity_number=charity_number,
+        is_sme=is_sme,
+        is_vcse=is_vcse,
+    )
+
+
+def _organisation_save(organisation: Organisation, *, name: str, kind: str) -> Organisation:
+    organisation.name = " ".join(name.split())
+    organisation.kind = kind
+    if taken := _name_taken(Organisation, organisation, noun="an organisation"):
+        raise taken
+    organisation.full_clean(validate_unique=False)
+    return versioning.save_or_refuse(organisation, refusal=_name_refusal("an organisation", organisation.name))
+
+
+@transaction.atomic
+def organisation_create(*, name: str, kind: str) -> Organisation:
+    """Add a council, ICB, NHS trust or other organisation; a name already taken is refused."""
+    return _organisation_save(Organisation(), name=name, kind=kind)
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, version: int | None, name: str, kind: str) -> Organisation:
+    """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    organisation = versioning.lock_for_update(Organisation, pk=organisation.pk, version=version)
+    organisation.version += 1
+    return _organisation_save(organisation, name=name, kind=kind)
 
 
 # --- saving a register file in bulk -------------------------------------------------------------

@@ -14,9 +14,13 @@ urlpatterns = [
     path("<int:pk>/edit/", views.contract_update, name="contract_update"),
     path("<int:pk>/spend/", views.spend_create, name="spend_create"),
     path("providers/", views.provider_list, name="provider_list"),
+    path("providers/new/", views.provider_create, name="provider_create"),
     path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
+    path("providers/<int:pk>/edit/", views.provider_update, name="provider_update"),
     path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
 ]
 
 urlpatterns += [

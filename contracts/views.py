@@ -2,9 +2,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates
@@ -14,7 +16,15 @@ from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import Attachment, download, is_filtered, page_of, query_without
 from contracts import publishing, services
-from contracts.forms import SpendForm, add_service_errors, contract_form, funding_formset
+from contracts.forms import (
+    OrganisationForm,
+    ProviderForm,
+    SpendForm,
+    add_service_errors,
+    contract_form,
+    funding_formset,
+)
+from contracts.history import full_history_requested
 from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.selectors import (
@@ -22,10 +32,13 @@ from contracts.selectors import (
 )
 from contracts.selectors import (
     contract_export_rows,
+    contract_history,
     contract_queryset_for_detail,
     contracts_of_organisation,
     contracts_of_provider,
     contracts_to_complete,
+    organisation_history,
+    provider_history,
     register_totals,
     to_complete_rows,
     transparency_rows,
@@ -145,33 +158,67 @@ def contract_detail(request, pk: int):
                 if can_change and schedule
                 else None
             ),
+            "history": contract_history(contract=contract, show_all=full_history_requested(request)),
             # Sections the layers above add: committee decisions, procurement facts.
             **sections,
         },
     )
 
 
+NEW_PROVIDER = "new_provider"
+
+
+def _new_provider_form(request) -> ProviderForm | None:
+    """The contract form's "provider not listed" fields, bound when a name was typed in them."""
+    if not can(request.user, Provider, "add"):
+        return None
+    typed = request.method == "POST" and request.POST.get(f"{NEW_PROVIDER}-name", "").strip()
+    form = ProviderForm(request.POST if typed else None, prefix=NEW_PROVIDER)
+    # Optional as a whole: its fields are read only once a name is typed.
+    form.fields["name"].required = False
+    form.fields["name"].label = "Name of the new provider"
+    return form
+
+
+class _NotSaved(Exception):
+    """A save refused part-way: the transaction is rolled back, the errors are on the forms."""
+
+
 def _contract_form_page(request, *, contract: Contract | None):
-    form = contract_form(request.POST or None, contract=contract)
+    new_provider = _new_provider_form(request)
+    adding_provider = new_provider is not None and new_provider.is_bound
+    form = contract_form(request.POST or None, contract=contract, adding_provider=adding_provider)
     funding = funding_formset(data=request.POST or None, contract=contract)
-    if request.method == "POST" and form.is_valid() & funding.is_valid():
+    if request.method == "POST" and form.is_valid() & funding.is_valid() & (
+        not adding_provider or new_provider.is_valid()
+    ):
         arguments = form.service_arguments()
         try:
-            if contract is None:
-                contract = services.contract_create(
-                    reference=form.cleaned_data["reference"],
-                    funding=funding.shares(),
-                    **arguments,
-                )
-                messages.success(request, f"Contract {contract.reference} registered.")
-            else:
-                services.contract_update(
-                    contract=contract,
-                    funding=funding.shares(),
-                    version=form.read_version,
-                    **arguments,
-                )
-                messages.success(request, f"Contract {contract.reference} saved.")
+            # The new provider and the contract are saved together, or neither is.
+            with transaction.atomic():
+                if adding_provider:
+                    try:
+                        arguments["providers"].append(services.provider_create(**new_provider.fields_data()))
+                    except ValidationError as error:
+                        add_service_errors(new_provider, error)
+                        raise _NotSaved from error
+                if contract is None:
+                    contract = services.contract_create(
+                        reference=form.cleaned_data["reference"],
+                        funding=funding.shares(),
+                        **arguments,
+                    )
+                    messages.success(request, f"Contract {contract.reference} registered.")
+                else:
+                    services.contract_update(
+                        contract=contract,
+                        funding=funding.shares(),
+                        version=form.read_version,
+                        **arguments,
+                    )
+                    messages.success(request, f"Contract {contract.reference} saved.")
+        except _NotSaved:
+            pass
         except StaleEdit:
             form.refuse_as_stale(contract_form(contract=Contract.objects.get(pk=contract.pk)), noun="contract")
         except ValidationError as error:
@@ -181,7 +228,12 @@ def _contract_form_page(request, *, contract: Contract | None):
     return render(
         request,
         "contracts/contract_form.html",
-        {"form": form, "funding": funding, "contract": contract if contract and contract.pk else None},
+        {
+            "form": form,
+            "funding": funding,
+            "new_provider": new_provider,
+            "contract": contract if contract and contract.pk else None,
+        },
     )
 
 
@@ -231,7 +283,9 @@ def spend_create(request, pk: int):
 def provider_list(request):
     require(request.user, Provider)
     page = page_of(request, select_provider_list())
-    return render(request, "contracts/provider_list.html", {"page": page})
+    return render(
+        request, "contracts/provider_list.html", {"page": page, "can_add": can(request.user, Provider, "add")}
+    )
 
 
 def provider_detail(request, pk: int):
@@ -240,14 +294,24 @@ def provider_detail(request, pk: int):
     return render(
         request,
         "contracts/provider_detail.html",
-        {"provider": provider, "contracts": contracts_of_provider(provider=provider, today=today), "today": today},
+        {
+            "provider": provider,
+            "contracts": contracts_of_provider(provider=provider, today=today),
+            "today": today,
+            "can_change": can(request.user, Provider, "change"),
+            "history": provider_history(provider=provider, show_all=full_history_requested(request)),
+        },
     )
 
 
 def organisation_list(request):
     require(request.user, Organisation)
     page = page_of(request, select_organisation_list())
-    return render(request, "contracts/organisation_list.html", {"page": page})
+    return render(
+        request,
+        "contracts/organisation_list.html",
+        {"page": page, "can_add": can(request.user, Organisation, "add")},
+    )
 
 
 def organisation_detail(request, pk: int):
@@ -260,5 +324,87 @@ def organisation_detail(request, pk: int):
             "organisation": organisation,
             "contracts": contracts_of_organisation(organisation=organisation, today=today),
             "today": today,
+            "can_change": can(request.user, Organisation, "change"),
+            "history": organisation_history(organisation=organisation, show_all=full_history_requested(request)),
         },
+    )
+
+
+def _next_page(request) -> str | None:
+    """Where to go back to after adding a record (`?next=`), when it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+def _reference_form_page(request, *, form_class, instance, create, update, noun: str, template: str):
+    """The add and edit pages of a provider or an organisation: one service call, then its page."""
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                saved = create(**form.fields_data())
+                messages.success(request, f"{saved.name} added.")
+            else:
+                saved = update(version=form.read_version, **form.fields_data())
+                messages.success(request, f"{saved.name} saved.")
+        except StaleEdit:
+            form.refuse_as_stale(form_class(instance=type(instance).objects.get(pk=instance.pk)), noun=noun)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect((instance is None and _next_page(request)) or saved)
+    return render(request, template, {"form": form, noun: instance, "next": _next_page(request) or ""})
+
+
+def provider_create(request):
+    require(request.user, Provider, "add")
+    return _reference_form_page(
+        request,
+        form_class=ProviderForm,
+        instance=None,
+        create=services.provider_create,
+        update=None,
+        noun="provider",
+        template="contracts/provider_form.html",
+    )
+
+
+def provider_update(request, pk: int):
+    provider = get_for_user(request.user, Provider.objects.all(), action="change", pk=pk)
+    return _reference_form_page(
+        request,
+        form_class=ProviderForm,
+        instance=provider,
+        create=None,
+        update=lambda **values: services.provider_update(provider=provider, **values),
+        noun="provider",
+        template="contracts/provider_form.html",
+    )
+
+
+def organisation_create(request):
+    require(request.user, Organisation, "add")
+    return _reference_form_page(
+        request,
+        form_class=OrganisationForm,
+        instance=None,
+        create=services.organisation_create,
+        update=None,
+        noun="organisation",
+        template="contracts/organisation_form.html",
+    )
+
+
+def organisation_update(request, pk: int):
+    organisation = get_for_user(request.user, Organisation.objects.all(), action="change", pk=pk)
+    return _reference_form_page(
+        request,
+        form_class=OrganisationForm,
+        instance=organisation,
+        create=None,
+        update=lambda **values: services.organisation_update(organisation=organisation, **values),
+        noun="organisation",
+        template="contracts/organisation_form.html",
     )

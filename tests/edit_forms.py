@@ -21,8 +21,9 @@ from commissioning.projects.forms import ProjectForm
 from commissioning.projects.models import CommissioningProject
 from committees.forms import AgendaItemForm, MeetingForm, ReportForm
 from committees.models import AgendaItem, Meeting, Report
-from contracts.forms import ContractForm
-from contracts.models import Contract
+from contracts import services as contract_services
+from contracts.forms import ContractForm, OrganisationForm, ProviderForm
+from contracts.models import Contract, Organisation, Provider
 from contracts.services import Share
 from tests.committees.factories import AgendaItemFactory, MeetingFactory, ReportFactory, at
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
@@ -196,6 +197,17 @@ def _project() -> CommissioningProject:
     )
 
 
+def _provider() -> Provider:
+    ProviderFactory(name="Certitude")
+    return contract_services.provider_create(
+        name="Caring Hands Ltd", companies_house_number="01234567", charity_number="1064342"
+    )
+
+
+def _organisation() -> Organisation:
+    return contract_services.organisation_create(name="South East London ICB", kind=Organisation.Kind.ICB)
+
+
 EDIT_FORMS = [
     EditForm(
         name="contract",
@@ -253,13 +265,40 @@ EDIT_FORMS = [
         action=lambda p: "",
         form_on=lambda context, p: context["form"],
     ),
+    EditForm(
+        name="provider",
+        form_class=ProviderForm,
+        model=Provider,
+        role="officer",
+        noun="provider",
+        make=_provider,
+        page=lambda p: reverse("contracts:provider_update", args=[p.pk]),
+        action=lambda p: "",
+        form_on=lambda context, p: context["form"],
+    ),
+    EditForm(
+        name="organisation",
+        form_class=OrganisationForm,
+        model=Organisation,
+        role="officer",
+        noun="organisation",
+        make=_organisation,
+        page=lambda o: reverse("contracts:organisation_update", args=[o.pk]),
+        action=lambda o: "",
+        form_on=lambda context, o: context["form"],
+    ),
 ]
 
 
 # --- one other value for a field -------------------------------------------------------------
 
 # Fields whose text must parse: a value that does.
-OTHER_TEXT = {"term": "5+2+1", "estimated_term": "3+1"}
+OTHER_TEXT = {
+    "term": "5+2+1",
+    "estimated_term": "3+1",
+    "companies_house_number": "SC123456",
+    "charity_number": "1064343",
+}
 
 
 def other_value(name: str, field: forms.Field, current: list[str]) -> list[str]:

@@ -43,7 +43,15 @@ def _url_names(patterns):
 
 def test_every_edit_page_is_listed():
     edit_pages = {name for name in _url_names(get_resolver().url_patterns) if name.endswith("_update")}
-    assert edit_pages == {"contract_update", "report_update", "meeting_update", "item_update", "project_update"}
+    assert edit_pages == {
+        "contract_update",
+        "report_update",
+        "meeting_update",
+        "item_update",
+        "project_update",
+        "provider_update",
+        "organisation_update",
+    }
 
 
 CASES = [

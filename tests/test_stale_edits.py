@@ -24,6 +24,8 @@ FIELDS = {
     "meeting": ("venue", "status"),
     "agenda item": ("title", "minutes"),
     "project": ("title", "notes"),
+    "provider": ("name", "charity_number"),
+    "organisation": ("name", "kind"),
 }
 GROUPS = {"officer": OFFICERS, "clerk": CLERKS}
 

@@ -17,11 +17,12 @@ MANAGERS = "Managers"
 # Every role reads everything in these apps.
 READABLE_APPS = ("contracts", "committees", "commissioning")
 
-# Which apps' records each role adds, changes and deletes.
+# Which apps' records each role adds, changes and deletes. README's "Who can do what"
+# says this in words, and tests/test_permission_matrix.py holds every page to it.
 EDITABLE_APPS = {
     OFFICERS: ("contracts", "commissioning"),
     CLERKS: ("committees",),
-    # Managers start and steer re-commissioning projects.
+    # Managers start and steer re-commissioning projects and record waivers; they read the rest.
     MANAGERS: ("commissioning",),
 }
 

@@ -129,6 +129,8 @@ class AppraisedOption(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.CONSIDERED)
     reason = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["project", "position", "pk"]
 
@@ -140,6 +142,8 @@ class ProjectFundingShare(models.Model):
     project = models.ForeignKey(CommissioningProject, on_delete=models.CASCADE, related_name="funding_shares")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_shares")
     percent = models.DecimalField(max_digits=5, decimal_places=2)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "-percent"]
@@ -269,6 +273,8 @@ class ProjectStep(DatesInRange, models.Model):
     done_on = models.DateField()
     note = models.CharField(max_length=250, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "rule"], name="project_step_once")]
 
@@ -296,7 +302,7 @@ class Waiver(DatesInRange, models.Model):
 
     service = models.CharField(max_length=250, help_text="The service exempted from tender.")
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="waivers")
-    contract = models.ForeignKey(Contract, on_delete=models.SET_NULL, null=True, blank=True, related_name="waivers")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="waivers")
     reason = models.TextField()
     start_date = models.DateField()
     term = models.CharField(max_length=60, help_text="Initial period and optional extension, such as 18m+6m.")
@@ -319,7 +325,7 @@ class Waiver(DatesInRange, models.Model):
         return f"Waiver: {self.service} from {self.start_date:%d %b %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("commissioning:waiver_list") + f"#waiver-{self.pk}"
+        return reverse("commissioning:waiver_detail", args=[self.pk])
 
 
 class CalendarFeed(models.Model):

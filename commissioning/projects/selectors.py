@@ -20,16 +20,19 @@ from commissioning.projects.gateways import (
     required_start,
 )
 from commissioning.projects.models import (
+    AppraisedOption,
     ApprovalRoute,
     CommissioningProject,
     Gateway,
     GatewayDecision,
     ProcurementThreshold,
+    ProjectFundingShare,
     ProjectStep,
     RequiredStep,
     Waiver,
 )
 from committees.clock import key_decision_notice_deadline
+from contracts.history import History, Source, record_history
 from contracts.models import Contract, Provider
 from contracts.money import saving, split_by_shares, whole_value
 from contracts.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
@@ -316,3 +319,21 @@ def waiver_list() -> QuerySet[Waiver]:
     return Waiver.objects.select_related(
         "service_area", "contract", "resolution_part__item__meeting__committee", "officer_decision"
     ).annotate(waivers_for_service=same_service)
+
+
+def project_history(*, project: CommissioningProject, show_all: bool = False) -> History:
+    """Changes to the project, its gateway decisions, steps, appraised options and funding."""
+    return record_history(
+        sources=[
+            Source(CommissioningProject.history.filter(id=project.pk)),
+            Source(GatewayDecision.history.filter(project_id=project.pk), label="Gateway decision: {gateway}"),
+            Source(ProjectStep.history.filter(project_id=project.pk), label="Step: {rule}"),
+            Source(AppraisedOption.history.filter(project_id=project.pk), label="Appraised option: {description}"),
+            Source(ProjectFundingShare.history.filter(project_id=project.pk), label="Funding share of {organisation}"),
+        ],
+        show_all=show_all,
+    )
+
+
+def waiver_history(*, waiver: Waiver, show_all: bool = False) -> History:
+    return record_history(sources=[Source(Waiver.history.filter(id=waiver.pk))], show_all=show_all)

@@ -44,6 +44,7 @@ from commissioning.projects.models import (
     Waiver,
 )
 from contracts.forms import add_service_errors
+from contracts.history import full_history_requested
 from contracts.models import Contract
 from contracts.money import financial_year_label
 from contracts.procurement import act_notices
@@ -378,6 +379,7 @@ def _project_page(
         "failure_anchor": failure_anchor,
         "options": list(project.appraised_options.all()),
         "baseline_year_label": financial_year_label(project.baseline_year) if project.baseline_year else "",
+        "history": selectors.project_history(project=project, show_all=full_history_requested(request)),
     }
     procurement = detail.procurement
     if procurement.whole_life_estimate is not None:
@@ -527,6 +529,19 @@ def waiver_list(request):
             "query_without_page": query_without(request, "page"),
             "filtered": is_filtered(request),
             "can_add": can(request.user, Waiver, "add"),
+        },
+    )
+
+
+def waiver_detail(request, pk: int):
+    waiver = get_for_user(request.user, selectors.waiver_list(), pk=pk)
+    return render(
+        request,
+        "commissioning/waiver_detail.html",
+        {
+            "row": _waiver_row(waiver),
+            "waiver": waiver,
+            "history": selectors.waiver_history(waiver=waiver, show_all=full_history_requested(request)),
         },
     )
 
