@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from commissioning.overview import calendar_views, dashboard_views
@@ -26,8 +25,8 @@ urlpatterns = [
     path("", include((project_patterns, "commissioning"))),
     path("", dashboard_views.dashboard_page, name="home"),
     path("dashboard/<slug:key>.<str:fmt>", dashboard_views.dashboard_export, name="dashboard_export"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign in and out, change a password, reset a forgotten one by email.
+    path("accounts/", include("django.contrib.auth.urls")),
     path("contracts/", include("contracts.urls")),
     path("committees/", include("committees.urls")),
     path("admin/", admin.site.urls),

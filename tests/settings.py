@@ -14,6 +14,8 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client asks over plain HTTP; tests of the HTTPS settings ask with secure=True.
+SECURE_SSL_REDIRECT = False
 
 # Imports run in the request in tests: a thread would not see the test's transaction.
 IMPORT_JOBS_IN_BACKGROUND = False

@@ -128,6 +128,15 @@ MATRIX = {
         manager=(NOT_ALLOWED, FOUND),
         superuser=(NOT_ALLOWED, FOUND),
     ),
+    # Changing your own password: anyone signed in, whatever their role (an empty POST shows the form's errors).
+    "password_change": row(**dict.fromkeys(ROLES, (OK, OK))),
+    "password_change_done": row(**dict.fromkeys(ROLES, (OK, NOT_ALLOWED))),
+    # Resetting a forgotten password by email: public, as the person cannot sign in.
+    "password_reset": row(anonymous=(OK, OK), **dict.fromkeys(ROLES, (OK, OK))),
+    "password_reset_done": row(anonymous=(OK, NOT_ALLOWED), **dict.fromkeys(ROLES, (OK, NOT_ALLOWED))),
+    # A made-up link: the page that says the link no longer works, to GET and POST alike.
+    "password_reset_confirm": row(anonymous=(OK, OK), **dict.fromkeys(ROLES, (OK, OK))),
+    "password_reset_complete": row(anonymous=(OK, NOT_ALLOWED), **dict.fromkeys(ROLES, (OK, NOT_ALLOWED))),
     # --- the dashboard ------------------------------------------------------------------------
     "home": READ_LIST,
     "dashboard_export": READ_LIST,
@@ -255,6 +264,7 @@ def _parameters(pattern: URLPattern) -> set[str]:
 
 # How to fill in each URL's parameters from the world.
 ARGUMENTS = {
+    "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "made-up-token"},
     "dashboard_export": lambda w: {"key": "decisions_due", "fmt": "csv"},
     "contracts:contract_export_as": lambda w: {"fmt": "xlsx"},
     "contracts:contract_detail": lambda w: {"pk": w["contract"].pk},

@@ -9,6 +9,7 @@ that says so.
 
 from http import HTTPStatus
 
+from csp.decorators import csp_update
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.template import loader
 
@@ -21,6 +22,9 @@ def page_not_found(request, exception=None):
     return _page(request, "errors/404.html", HTTPStatus.NOT_FOUND)
 
 
+# Its styles are inline, since static files may be what failed; the site's
+# Content-Security-Policy allows inline styles on this page alone, never scripts.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 def server_error(request):
     # No RequestContext: the context processors may query the database, which may be what failed.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -755,7 +755,8 @@ def test_printable_minutes_read_like_the_councils(client_for, officer, chain):
     first = text.index("i.) Approve the commencement of a tender process")
     second = text.index("ii.) Delegate authority to the Chief Officer")
     assert first < second
-    assert 'onclick="window.print()"' in html
+    assert '<button class="btn btn-primary" type="button" data-print>Print</button>' in html
+    assert 'src="/static/js/print-button.js"' in html
     assert "Add a resolution part" not in html
 
     executive_text = _text(
