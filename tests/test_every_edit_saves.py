@@ -93,3 +93,15 @@ def test_changing_one_field_alone_saves_it(request, client_for, edit, name):
         if other not in allowed:
             key = form.add_prefix(other)
             assert again.get(key, []) == data.get(key, []), other
+
+
+@pytest.mark.parametrize("edit", EDIT_FORMS, ids=lambda edit: edit.name)
+def test_every_editable_field_is_on_the_page(request, client_for, edit):
+    """A field the form takes but the page leaves out could never be typed in."""
+    record = edit.make()
+    client = client_for(request.getfixturevalue(edit.role))
+    response = client.get(edit.page(record))
+    form = edit.form_on(response.context, record)
+    html = response.content.decode()
+    missing = [name for name in form.editable_fields() if f'name="{form.add_prefix(name)}"' not in html]
+    assert missing == []
