@@ -375,9 +375,8 @@ def _moment(day: date, *, end_of_day: bool = False) -> str:
 
 
 def _amount(value: Decimal) -> dict:
-    # JSON has only binary numbers. Money has at most 14 digits (models.MONEY), and
-    # a float holds any 15 significant digits exactly, so the amount reads back the same.
-    return {"amount": float(value), "currency": "GBP"}
+    # Kept a Decimal: `ocds_document` writes it as a JSON number with its exact digits.
+    return {"amount": value, "currency": "GBP"}
 
 
 def _supplier_party(provider: Provider) -> dict:
@@ -506,7 +505,29 @@ def ocds_package(releases: list[dict], *, uri: str, today: date) -> dict:
 
 
 def ocds_document(package: dict) -> str:
-    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    return _json(package) + "\n"
+
+
+def _json(value, depth: int = 0) -> str:
+    """JSON as `json.dumps(..., ensure_ascii=False, indent=2)` writes it, except that a
+    Decimal is written as a number with its own digits (money never passes through a
+    float, which JSON's encoder would need)."""
+    inner, outer = "  " * (depth + 1), "  " * depth
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (
+            f"{inner}{json.dumps(str(key), ensure_ascii=False)}: {_json(item, depth + 1)}"
+            for key, item in value.items()
+        )
+        return "{\n" + ",\n".join(items) + f"\n{outer}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(f"{inner}{_json(item, depth + 1)}" for item in value) + f"\n{outer}]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 # --- One download or file, for the list's views and the command ---------------------

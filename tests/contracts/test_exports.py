@@ -423,7 +423,20 @@ def test_the_ocds_package_validates_and_maps_the_contract(client_for, officer):
 
 def test_an_amount_reads_back_as_the_same_money():
     for value in ("0.01", "1595000.01", "999999999999.99", "5988073.00"):
-        assert Decimal(json.dumps(publishing._amount(Decimal(value))["amount"])) == Decimal(value)
+        text = publishing.ocds_document({"value": publishing._amount(Decimal(value))})
+        assert f'"amount": {value},' in text  # a JSON number with the money's own digits
+        assert json.loads(text, parse_float=Decimal)["value"]["amount"] == Decimal(value)
+
+
+def test_the_ocds_document_is_written_as_json_writes_it():
+    package = {
+        "uri": "https://example.org/é",
+        "releases": [{"tag": ["award", "contract"], "n": 3, "ok": True}],
+        "x": [],
+        "y": {},
+        "z": None,
+    }
+    assert publishing.ocds_document(package) == json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
 # --- every download: permissions and queries --------------------------------------------
