@@ -691,6 +691,38 @@ def spend_record(*, contract: Contract, financial_year: int, amount: Decimal, no
     return record
 
 
+@dataclass(frozen=True)
+class SpendInput:
+    contract: Contract
+    financial_year: int
+    amount: Decimal
+    note: str = ""
+
+
+@transaction.atomic
+def spend_record_many(*, records: Sequence[SpendInput]) -> int:
+    """Record the spend of many contracts' years at once (a ledger's outturn, the
+    demo register): each checked as `spend_record` checks one, added in bulk with
+    its history. A year already recorded for a contract is refused: correct it
+    with `spend_record`. Returns how many were added."""
+    rows = [
+        SpendRecord(
+            contract=record.contract, financial_year=record.financial_year, amount=record.amount, note=record.note
+        )
+        for record in records
+    ]
+    for row in rows:
+        row.full_clean(exclude=["contract"], validate_unique=False, validate_constraints=False)
+    keys = {(row.contract_id, row.financial_year) for row in rows}
+    recorded = SpendRecord.objects.filter(contract_id__in={key[0] for key in keys}).values_list(
+        "contract_id", "financial_year"
+    )
+    if len(keys) < len(rows) or keys & set(recorded):
+        raise ValidationError("A year's spend is given twice, or is already recorded: correct it on its own.")
+    bulk_create_with_history(rows, SpendRecord, batch_size=_SAVE_BATCH, default_change_reason="Recorded in bulk.")
+    return len(rows)
+
+
 @transaction.atomic
 def contract_figures_refresh(*, contract: Contract) -> bool:
     """Rewrite the contract's stored figures if they are not what its facts give

@@ -33,7 +33,7 @@ def _clerk(django_user_model):
 
 
 def _load_demo():
-    call_command("load_demo_data", "--today", "2026-11-22", verbosity=0)
+    call_command("load_demo_data", "--today", "2026-11-22", "--seed-only", verbosity=0)
 
 
 def _decision_blocks(page):

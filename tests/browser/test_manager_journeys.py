@@ -66,7 +66,7 @@ def test_manager_starts_a_project_for_a_contract_with_no_option_left(page, login
 
 
 def test_manager_follows_an_expiry_band_to_its_list_and_downloads_it(page, login, screenshot):
-    call_command("load_demo_data", "--today", "2026-11-22", stdout=io.StringIO())
+    call_command("load_demo_data", "--today", "2026-11-22", "--seed-only", stdout=io.StringIO())
     login("manager", "commissioning-demo")
 
     assert page.title().startswith("Dashboard")

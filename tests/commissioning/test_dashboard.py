@@ -27,7 +27,7 @@ DEMO_DAY = date(2026, 11, 22)
 
 @pytest.fixture
 def demo():
-    call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), stdout=io.StringIO())
+    call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), "--seed-only", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -213,7 +213,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(demo, as_demo):
 
 def test_the_demo_projects_load_once(demo):
     counts = [m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)]
-    call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), stdout=io.StringIO())
+    call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), "--seed-only", stdout=io.StringIO())
     assert [
         m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)
     ] == counts

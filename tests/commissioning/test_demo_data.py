@@ -22,7 +22,7 @@ PASSWORD = "commissioning-demo"
 
 def load(today: str = "2026-11-22") -> str:
     out = StringIO()
-    call_command("load_demo_data", "--today", today, stdout=out)
+    call_command("load_demo_data", "--today", today, "--seed-only", stdout=out)
     return out.getvalue()
 
 

@@ -27,7 +27,7 @@ BROMLEY = "London Borough of Bromley"
 
 
 def load(today: date = TODAY) -> None:
-    call_command("load_demo_data", "--today", today.isoformat(), stdout=StringIO())
+    call_command("load_demo_data", "--today", today.isoformat(), "--seed-only", stdout=StringIO())
 
 
 def snapshot() -> dict[str, list[dict]]:

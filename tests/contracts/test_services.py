@@ -152,6 +152,48 @@ def test_spend_outside_the_sensible_years_is_refused():
     assert not SpendRecord.objects.exists()
 
 
+def test_spend_of_many_years_is_recorded_at_once_with_its_history():
+    first, second = ContractFactory(), ContractFactory()
+
+    added = services.spend_record_many(
+        records=[
+            services.SpendInput(contract=first, financial_year=2023, amount=Decimal("10.00"), note="Outturn"),
+            services.SpendInput(contract=first, financial_year=2024, amount=Decimal("20.00")),
+            services.SpendInput(contract=second, financial_year=2024, amount=Decimal("30.00")),
+        ]
+    )
+
+    assert added == 3
+    assert sorted(SpendRecord.objects.values_list("contract_id", "financial_year", "amount", "note")) == [
+        (first.pk, 2023, Decimal("10.00"), "Outturn"),
+        (first.pk, 2024, Decimal("20.00"), ""),
+        (second.pk, 2024, Decimal("30.00"), ""),
+    ]
+    assert SpendRecord.history.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("year", "amount", "again"),
+    [(1989, "1", False), (2024, "-1", False), (2024, "1", True)],
+    ids=["year-out-of-range", "negative", "already-recorded"],
+)
+def test_spend_of_many_years_refuses_them_all_for_one_bad_year(year, amount, again):
+    contract = ContractFactory()
+    if again:
+        services.spend_record(contract=contract, financial_year=2024, amount=Decimal("5"))
+    before = list(SpendRecord.objects.values_list("financial_year", "amount"))
+
+    with pytest.raises(ValidationError):
+        services.spend_record_many(
+            records=[
+                services.SpendInput(contract=contract, financial_year=2023, amount=Decimal("1")),
+                services.SpendInput(contract=contract, financial_year=year, amount=Decimal(amount)),
+            ]
+        )
+
+    assert list(SpendRecord.objects.values_list("financial_year", "amount")) == before
+
+
 # --- the daily check of the stored figures ---------------------------------------------
 
 

@@ -1,6 +1,9 @@
-"""`manage.py load_demo_data [--today YYYY-MM-DD]`: the demo users and each app's demo data.
+"""`manage.py load_demo_data [--today YYYY-MM-DD] [--seed-only]`: the demo users, each app's
+demo data (the seed cases) and, unless `--seed-only`, the fictional Demoshire register
+around `today` (`commissioning.projects.demo_register`).
 
-Safe to run again: users and records that are already there are left as they are.
+Safe to run again: users and records that are already there are left as they are, and
+the fictional register is added only when none of it is there.
 """
 
 from datetime import date
@@ -15,6 +18,8 @@ from commissioning.core.management import iso_date
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS, roles_sync
 from commissioning.projects.defaults import create_defaults
 from commissioning.projects.demo import load_commissioning_demo
+from commissioning.projects.demo_register import PREFIX as DEMO_PREFIX
+from commissioning.projects.demo_register_load import load_demo_register
 from commissioning.projects.models import Gateway, ProcurementThreshold
 from committees.demo import load_committees_demo
 from contracts.demo import REGISTER_REFERENCES, load_register_demo
@@ -55,7 +60,10 @@ def demo_users_load() -> list:
 
 
 class Command(BaseCommand):
-    help = "Load the demo users and the seed cases. Running it again changes nothing."
+    help = (
+        "Load the demo users, the seed cases and a fictional council's register around the day. "
+        "Running it again changes nothing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -65,8 +73,13 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="The day the demo data stands on: nothing dated after it is recorded. Default: today.",
         )
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Load only the seed cases (the real councils' minutes), not the fictional register around the day.",
+        )
 
-    def handle(self, *args, today: date | None, **options) -> None:
+    def handle(self, *args, today: date | None, seed_only: bool, **options) -> None:
         today = today or real_today()
         with transaction.atomic():
             roles_sync()
@@ -75,5 +88,13 @@ class Command(BaseCommand):
             users = demo_users_load()
             for loader in LOADERS:
                 loader(today=today)
+            added = 0 if seed_only else load_demo_register(today=today)
         contracts = Contract.objects.filter(reference__in=REGISTER_REFERENCES).count()
-        self.stdout.write(f"Demo data ready: {contracts} contracts, {len(users)} users.")
+        if seed_only:
+            self.stdout.write(f"Demo data ready: {contracts} contracts, {len(users)} users.")
+            return
+        fictional = Contract.objects.filter(reference__startswith=DEMO_PREFIX).count()
+        self.stdout.write(
+            f"Demo data ready: {contracts} seed contracts, {fictional} fictional contracts "
+            f"({added} added), {len(users)} users."
+        )

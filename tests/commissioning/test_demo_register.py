@@ -1,0 +1,153 @@
+"""The fictional Demoshire register that `load_demo_data` adds around the day it runs."""
+
+from collections import Counter
+from datetime import date
+from http import HTTPStatus
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.urls import reverse
+
+from commissioning.overview.calendar_feed import ALL_KINDS, events_between, feed_window
+from commissioning.overview.dashboard import dashboard
+from commissioning.projects.demo_register import FICTIONAL, PREFIX, plan_register
+from commissioning.projects.models import CommissioningProject
+from commissioning.projects.selectors import pipeline
+from committees.models import Action, ContractLink, Meeting
+from contracts.demo import REGISTER_REFERENCES
+from contracts.models import Contract, ContractOption, SpendRecord
+from contracts.terms import OptionStatus
+
+DAY = date(2026, 11, 30)
+OTHER_DAY = date(2027, 5, 17)
+
+# The message each dashboard list shows when it is empty: none may show.
+EMPTY_MESSAGES = (
+    "No option decisions due in the next 90 days.",
+    "No option decision is late.",
+    "No gateway is overdue or due soon.",
+    "No contract is projected above its approved value.",
+    "No contract has spent more than its projection.",
+    "No action is overdue.",
+    "Every delegation has been used.",
+)
+
+
+def load(day: date, *extra: str) -> str:
+    out = StringIO()
+    call_command("load_demo_data", "--today", day.isoformat(), *extra, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, list[dict]]:
+    models = [
+        model
+        for label in ("contracts", "committees", "commissioning")
+        for model in apps.get_app_config(label).get_models()
+    ]
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+
+
+# --- the plan, without the database ---
+
+
+def test_the_same_day_gives_the_same_plan_and_another_day_another():
+    assert plan_register(DAY) == plan_register(DAY)
+    assert plan_register(DAY).contracts != plan_register(OTHER_DAY).contracts
+
+
+@pytest.mark.parametrize("day", [DAY, OTHER_DAY, date(2025, 2, 28)])
+def test_the_plan_is_fictional_and_nothing_in_it_is_decided_after_the_day(day):
+    plan = plan_register(day)
+
+    assert 250 <= len(plan.contracts) <= 300
+    assert len({c.reference for c in plan.contracts}) == len(plan.contracts)
+    assert all(c.reference.startswith(PREFIX) and FICTIONAL in c.description for c in plan.contracts)
+    assert all(FICTIONAL in p.notes for p in plan.projects)
+    assert all(d <= day for c in plan.contracts for d in c.exercised)
+    assert all(g.passed_on <= day for p in plan.projects for g in p.passed)
+    assert len({c.service_area for c in plan.contracts}) >= 8
+    assert {len(p.passed) for p in plan.projects} >= {0, 1, 2}
+
+
+# --- loaded ---
+
+
+@pytest.mark.django_db
+def test_on_the_day_every_card_shows_something_and_loading_again_changes_nothing(client):
+    assert load(DAY) == "Demo data ready: 6 seed contracts, 267 fictional contracts (267 added), 3 users.\n"
+
+    # The seed cases are all there beside it.
+    assert Contract.objects.filter(reference__in=REGISTER_REFERENCES).count() == 6
+    board = dashboard(today=DAY)
+    assert all(band.count > 0 for band in board.expiries.by_current_end)
+    assert all(band.count > 0 for band in board.expiries.by_final_end)
+    assert {key: listing.count > 0 for key, listing in board.lists.items()} == dict.fromkeys(board.lists, True)
+    assert all(total > 0 for _, total in board.years)
+    assert len(board.by_service_area) >= 8
+
+    client.force_login(User.objects.get(username="manager"))
+    page = client.get(reverse("home"), {"as_of": DAY.isoformat()})
+    assert page.status_code == HTTPStatus.OK
+    text = page.content.decode()
+    assert [message for message in EMPTY_MESSAGES if message in text] == []
+    assert "DEMO-" in text
+
+    projects = pipeline(today=DAY)
+    stages = Counter(summary.current.rule.number if summary.current else None for summary in projects)
+    assert {None, 0, 1, 2} <= set(stages)
+    response = client.get(reverse("commissioning:pipeline"), {"as_of": DAY.isoformat()})
+    assert response.status_code == HTTPStatus.OK
+    assert "Re-commissioning of" in response.content.decode()
+
+    start, end = feed_window(DAY)
+    kinds = Counter(event.kind for event in events_between(ALL_KINDS, start=start, end=end, today=DAY))
+    assert set(kinds) == set(ALL_KINDS), kinds
+
+    # Loading it once takes a while: the same load shows it keeps the register's rules
+    # and that loading again adds and changes nothing.
+    assert_it_follows_the_rules()
+    before = snapshot()
+    assert load(DAY) == "Demo data ready: 6 seed contracts, 267 fictional contracts (0 added), 3 users.\n"
+    after = snapshot()
+    assert {label: len(rows) for label, rows in after.items()} == {label: len(rows) for label, rows in before.items()}
+    assert after == before
+
+
+def assert_it_follows_the_rules():
+    exercised = ContractOption.objects.filter(contract__reference__startswith=PREFIX, status=OptionStatus.EXERCISED)
+    assert exercised.count() > 20
+    # Every option exercised has the decision that authorised it.
+    assert not exercised.exclude(
+        decision_links__effect=ContractLink.Effect.EXERCISE_OPTION, decision_links__superseded_by__isnull=True
+    ).exists()
+    assert not exercised.filter(decided_on__gt=DAY).exists()
+    assert SpendRecord.objects.filter(contract__reference__startswith=PREFIX, financial_year__gte=2026).count() == 0
+    assert SpendRecord.objects.filter(contract__reference__startswith=PREFIX).count() > 200
+    assert Meeting.objects.filter(starts_at__date__gt=DAY, status="scheduled").count() >= 3
+    assert Meeting.objects.filter(starts_at__date__gt=DAY, agenda_published_on__isnull=True).exists()
+    assert not Meeting.objects.filter(starts_at__date__gt=DAY, status="held").exists()
+    assert Action.objects.filter(status="open", due_on__lt=DAY).exists()
+    assert Action.objects.filter(status="open", due_on__gte=DAY).exists()
+    assert CommissioningProject.objects.filter(title__endswith="(demo)").count() == 12
+
+
+@pytest.mark.django_db
+def test_another_day_fills_the_dashboard_too():
+    load(OTHER_DAY)
+
+    board = dashboard(today=OTHER_DAY)
+    assert {key: listing.count > 0 for key, listing in board.lists.items()} == dict.fromkeys(board.lists, True)
+    assert all(band.count > 0 for band in board.expiries.by_current_end)
+    assert len(pipeline(today=OTHER_DAY)) > 10
+
+
+@pytest.mark.django_db
+def test_seed_only_leaves_out_the_fictional_register():
+    assert load(DAY, "--seed-only") == "Demo data ready: 6 contracts, 3 users.\n"
+
+    assert not Contract.objects.filter(reference__startswith=PREFIX).exists()
+    assert Contract.objects.count() == 6
