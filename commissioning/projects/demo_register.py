@@ -125,6 +125,7 @@ class PlannedGateway:
 @dataclass(frozen=True)
 class PlannedProject:
     title: str
+    service: str  # what the contract provides, as its title says: "Home care: North"
     service_area: str
     incumbents: tuple[str, ...]  # references
     estimated_annual_value: Decimal
@@ -311,8 +312,16 @@ def _projects(today: date, contracts: list[PlannedContract], cabinet: list[date]
         and today + timedelta(days=60) <= c.current_end <= today + timedelta(days=900)
     ]
     rng.shuffle(candidates)
+
+    def gateway_due_soon(contract: PlannedContract) -> bool:
+        required = contract.current_end + timedelta(days=1)
+        return any(today < months_before(required, lead) <= today + timedelta(days=50) for lead in (24, 18, 6))
+
+    # A few with a gateway coming up in the next weeks (amber), the rest as they fall.
+    soon = [contract for contract in candidates if gateway_due_soon(contract)][:4]
+    chosen = soon + [contract for contract in candidates if contract not in soon][: 12 - len(soon)]
     projects = []
-    for contract in candidates[:12]:
+    for contract in chosen:
         required = contract.current_end + timedelta(days=1)
         passed = []
         for number, lead in from_gateway_lead.items():
@@ -326,10 +335,11 @@ def _projects(today: date, contracts: list[PlannedContract], cabinet: list[date]
                 passed.append(PlannedGateway(number, passed_on))
             else:
                 break
-        area_title = contract.title.replace(" (demo)", "")
+        service = contract.title.removesuffix(" (demo)")
         projects.append(
             PlannedProject(
-                title=f"Re-commissioning of {area_title[0].lower()}{area_title[1:]} (demo)",
+                title=f"Re-commissioning: {service} (demo)",
+                service=service,
                 service_area=contract.service_area,
                 incumbents=(contract.reference,),
                 estimated_annual_value=_round(contract.annual * Decimal("1.05"), 1000, ROUND_UP),

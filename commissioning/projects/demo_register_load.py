@@ -308,7 +308,8 @@ class _Writer:
                     meeting,
                     item,
                     Kind.APPROVE,
-                    f"Approve the {gateways[gateway.number].decision.lower()} for the {planned.title}.",
+                    f"Approve the {gateways[gateway.number].decision.lower()} for the re-commissioning of "
+                    f"{planned.service[0].lower()}{planned.service[1:]}.",
                     is_key_decision=True,
                     links=[
                         committee_services.LinkInput(
@@ -326,11 +327,11 @@ class _Writer:
                         meeting,
                         item,
                         Kind.DELEGATE,
-                        f"Delegate authority to the {DECISION_MAKER} to award the contract to the most "
-                        "economically advantageous tender, within the estimated value.",
+                        f"Delegate authority to the {DECISION_MAKER} to award the new contract for {planned.service} "
+                        "to the most economically advantageous tender, within the estimated value.",
                         delegation=committee_services.DelegationInput(
                             to_whom=DECISION_MAKER,
-                            scope=f"award the {planned.title} contract",
+                            scope=f"award the new contract for {planned.service}",
                             condition="within the estimated value",
                         ),
                     )

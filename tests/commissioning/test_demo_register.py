@@ -101,7 +101,7 @@ def test_on_the_day_every_card_shows_something_and_loading_again_changes_nothing
     assert {None, 0, 1, 2} <= set(stages)
     response = client.get(reverse("commissioning:pipeline"), {"as_of": DAY.isoformat()})
     assert response.status_code == HTTPStatus.OK
-    assert "Re-commissioning of" in response.content.decode()
+    assert "Re-commissioning: " in response.content.decode()
 
     start, end = feed_window(DAY)
     kinds = Counter(event.kind for event in events_between(ALL_KINDS, start=start, end=end, today=DAY))
