@@ -188,7 +188,7 @@ SCENARIOS = (
     ("due_second", 4, (7, 8), 1),
     ("exercised", 28, (9, 48), "some"),
     ("final_soon", 34, (0, 12), "all"),  # no option left, ends within a year
-    ("final_later", 16, (13, 30), "all"),
+    ("final_later", 16, (13, 34), "all"),
     ("running", 140, (9, 60), 0),
     ("ended", 18, (-14, -1), "all"),
 )
@@ -219,12 +219,12 @@ def _contracts(today: date, rng: random.Random, notice_months: int) -> list[Plan
                 taken = exercised
                 if options < taken + 1:
                     parts, options = (36, 12, 12), 2
+            latest = high
             if taken:
                 # The last option taken was decided before today: its period ends
                 # less than its length plus the notice period from now.
-                high = min(high, parts[taken] + notice_months - 1)
-                low = min(low, high)
-            end = _month_end(today, rng.randint(low, high))
+                latest = min(high, parts[taken] + notice_months - 1)
+            end = _month_end(today, rng.randint(min(low, latest), latest))
             start = _start_for_end(end, sum(parts[: taken + 1]))
             decisions = _decisions(start, parts, taken, rng, notice_months)
             annual = _money(rng, low_value, high_value)
@@ -309,7 +309,7 @@ def _projects(today: date, contracts: list[PlannedContract], cabinet: list[date]
         for c in contracts
         if c.current_end is not None
         and not c.has_open_option
-        and today + timedelta(days=60) <= c.current_end <= today + timedelta(days=900)
+        and today + timedelta(days=60) <= c.current_end <= today + timedelta(days=1050)
     ]
     rng.shuffle(candidates)
 
@@ -317,9 +317,20 @@ def _projects(today: date, contracts: list[PlannedContract], cabinet: list[date]
         required = contract.current_end + timedelta(days=1)
         return any(today < months_before(required, lead) <= today + timedelta(days=50) for lead in (24, 18, 6))
 
-    # A few with a gateway coming up in the next weeks (amber), the rest as they fall.
-    soon = [contract for contract in candidates if gateway_due_soon(contract)][:4]
-    chosen = soon + [contract for contract in candidates if contract not in soon][: 12 - len(soon)]
+    def stage(contract: PlannedContract) -> int:
+        """How far through the gateways a project for it would be, by the months to its end:
+        within 4, Gateway 2 (due 6 months before) is well past and passed."""
+        months_ahead = (contract.current_end - today).days / 30.4
+        return sum(months_ahead > months for months in (4, 18, 24))
+
+    # A few with a gateway coming up in the next weeks (amber), then in turn from
+    # each stage, so that the pipeline has projects at every gateway.
+    chosen = [contract for contract in candidates if gateway_due_soon(contract)][:4]
+    by_stage = [[c for c in candidates if stage(c) == number and c not in chosen] for number in range(4)]
+    while len(chosen) < 12 and any(by_stage):
+        for bucket in by_stage:
+            if bucket and len(chosen) < 12:
+                chosen.append(bucket.pop(0))
     projects = []
     for contract in chosen:
         required = contract.current_end + timedelta(days=1)
