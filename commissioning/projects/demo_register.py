@@ -13,7 +13,7 @@ council is Demoshire, and every description says it is fictional.
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
@@ -142,8 +142,7 @@ class RegisterPlan:
     projects: tuple[PlannedProject, ...]
     cabinet_days: tuple[date, ...]  # every cabinet meeting, past and coming
     scrutiny_days: tuple[date, ...]
-    portfolio_days: tuple[date, ...]
-    delegation_days: tuple[date, ...] = field(default=())  # cabinet meetings that delegated the year's extensions
+    delegation_days: tuple[date, ...]  # the cabinet meetings that delegated each year's extensions
 
 
 def _month_end(today: date, offset: int) -> date:
@@ -378,7 +377,6 @@ def plan_register(today: date, *, notice_months: int = 6) -> RegisterPlan:
         if day is not None and day <= today:
             delegation_days.append(day)
     scrutiny = _weekly(today - timedelta(days=400), horizon, 8, 3)
-    portfolio = _weekly(today - timedelta(days=200), horizon, 6, 4)
     projects = _projects(today, contracts, [d for d in cabinet if d <= today], rng)
     return RegisterPlan(
         today=today,
@@ -386,6 +384,5 @@ def plan_register(today: date, *, notice_months: int = 6) -> RegisterPlan:
         projects=tuple(projects),
         cabinet_days=tuple(cabinet),
         scrutiny_days=tuple(scrutiny),
-        portfolio_days=tuple(portfolio),
         delegation_days=tuple(delegation_days),
     )
