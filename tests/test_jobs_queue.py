@@ -100,7 +100,8 @@ def worker(redis_server):
     finally:
         app.conf.update(saved)
         _forget_connections()
-        redis_server.delete(queue)
+        # The queue and the bindings kombu made for it (its exchange has the queue's name).
+        redis_server.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 @contextmanager
