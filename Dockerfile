@@ -1,5 +1,7 @@
 # The production image: gunicorn serving the site, whitenoise its static files.
-# docker-compose.yml runs it as `web` and as the daily `scheduler`.
+# docker-compose.yml runs it as `web`, as the `worker` that runs the background
+# jobs (`celery -A commissioning worker`) and as the `scheduler` that queues the
+# daily ones (`celery -A commissioning beat`).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,8 +22,8 @@ RUN pip install . && rm -rf build *.egg-info
 RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput
 
 RUN useradd --system --no-create-home --home-dir /app commissioning \
-    && mkdir -p /app/media \
-    && chown commissioning /app/media \
+    && mkdir -p /app/media /app/beat \
+    && chown commissioning /app/media /app/beat \
     && chmod 755 /app/docker-entrypoint.sh
 USER commissioning
 

@@ -2,6 +2,7 @@
 """The two developer commands.
 
     python3 dev.py start [--port N]    migrate, load the demo data, run the site
+                                       (and a job worker, when REDIS_URL is set)
     python3 dev.py test [PYTEST ARGS]  run the test suite, e.g. `-k terms`
     python3 dev.py lint                ruff (lint and format check), then the import layers
 
@@ -19,9 +20,11 @@ import argparse
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 MINIMUM_PYTHON = (3, 11)
 ROOT = Path(__file__).resolve().parent
@@ -101,11 +104,26 @@ def in_environment():
     return Path(sys.prefix).resolve() == VENV.resolve()
 
 
+def job_broker():
+    """The job queue's address when one is configured, else None: without one
+    the site runs every background job at once, in the process that asks."""
+    url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2).close()
+    except OSError:
+        fail(f"the job queue at {url} does not answer: start Redis, or unset REDIS_URL to run the jobs in the site.")
+    return url
+
+
 def start(argv):
     parser = argparse.ArgumentParser(prog="dev.py start", description="Run the site locally.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
     args = parser.parse_args(argv)
     os.environ.setdefault("DEBUG", "true")
+    broker = job_broker()
     run(sys.executable, "manage.py", "migrate", "--noinput")
     run(sys.executable, "manage.py", "load_demo_data")
     url = f"http://127.0.0.1:{args.port}/"
@@ -114,9 +132,29 @@ def start(argv):
     print(f"  Sign in with any of these (password: {DEMO_PASSWORD}):")
     for username, role in DEMO_USERS:
         print(f"    {username:<9} {role}")
+    if broker:
+        print(f"  Background jobs: a worker with the daily schedule, on {broker}.")
+    else:
+        print("  Background jobs run in the site itself (set REDIS_URL to use a queue and a worker).")
     print("  Stop it with Ctrl+C.")
     print(flush=True)
-    hand_over(sys.executable, "manage.py", "runserver", f"127.0.0.1:{args.port}")
+    server = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{args.port}"]
+    if not broker:
+        hand_over(*server)
+    # A worker that also runs the scheduler (-B): fine for one developer, never for production.
+    celery = Path(sys.executable).with_name("celery.exe" if os.name == "nt" else "celery")
+    worker = subprocess.Popen([str(celery), "-A", "commissioning", "worker", "-B", "--loglevel", "INFO"], cwd=ROOT)
+    try:
+        code = subprocess.call(server, cwd=ROOT)
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    sys.exit(code)
 
 
 def test(argv):

@@ -1,6 +1,6 @@
 #!/bin/sh
 # With no arguments: apply migrations, then serve the site with gunicorn.
-# With arguments: run them instead (the scheduler, or `manage.py` commands).
+# With arguments: run them instead (the worker, the scheduler, or `manage.py` commands).
 set -e
 
 if [ "$#" -gt 0 ]; then

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -222,20 +223,67 @@ if not re.fullmatch(r"ocds-[a-z0-9]{6}-([A-Za-z0-9-]*-)?", OCDS_OCID_PREFIX):
 OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "Contract register")
 
 # Importing a register (contracts.register_imports). A file with more rows than
-# IMPORT_BACKGROUND_ROWS is saved in the background while its page shows progress.
+# IMPORT_BACKGROUND_ROWS is read for its preview, and saved once confirmed, by a
+# background job (below) while its page shows progress.
 # The council whose register this is: the lead commissioner of imported rows that name none.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500, minimum=0)
-IMPORT_JOBS_IN_BACKGROUND = env_bool("IMPORT_JOBS_IN_BACKGROUND", True)
-# An import's progress must be readable by whichever web process serves the page,
-# so it is kept in files every process on the machine shares.
+
+# Background jobs (commissioning/celery.py): Celery, with Redis as the broker.
+# REDIS_URL (such as redis://redis:6379/0) serves as the broker and keeps the
+# progress of running jobs; CELERY_BROKER_URL, if set, names another broker.
+# With neither, every job runs at once in the process that asks for it.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"  # never used: the jobs run at once
+# The jobs record what they did in the database; a result store is optional.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = not CELERY_RESULT_BACKEND
+# A job is taken off the queue only when it has finished, so one whose worker
+# stopped (a deploy, a crash) is handed to another worker; the jobs are written
+# to be run twice safely. Each worker process takes one job at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job not finished an hour after a worker took it is handed to another: the
+# jobs check whether their work is done (an import "running" is not run again).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(Path(tempfile.gettempdir()) / "commissioning-beat-schedule")
+)
+# The schedule `celery -A commissioning beat` keeps, in UK time (Europe/London,
+# so 06:00 stays 06:00 across the clock changes).
+CELERY_BEAT_SCHEDULE = {
+    # Imports confirmed or uploaded while the queue could not be reached, and
+    # imports whose process stopped (marked failed after STOPPED_AFTER).
+    "run-waiting-imports": {"task": "contracts.tasks.run_waiting_imports", "schedule": crontab(minute="*/15")},
+    # The check of the figures stored for SQL against the facts; before the reminders.
+    "refresh-contracts": {"task": "contracts.tasks.refresh_contracts", "schedule": crontab(hour=5, minute=30)},
+    # Each item once: a second run in a day sends nothing.
+    "send-reminders": {"task": "commissioning.overview.tasks.send_reminders", "schedule": crontab(hour=6, minute=0)},
+}
+# A job's progress must be readable by whichever web process serves its page:
+# in Redis when there is one (any replica reads it), else in files every web
+# process on the machine shares.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "progress": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "commissioning-progress")),
-    },
+    "progress": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "progress"}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "commissioning-progress")
+            ),
+        }
+    ),
 }
 
 # --- Issue 10, files and errors: error pages, dropped connections, uploaded files ---

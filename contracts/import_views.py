@@ -93,6 +93,7 @@ def import_detail(request, pk: int):
             "report_query": f"outcome={shown}" if shown else "",
             "report": report,
             "progress": {"done": done, "total": total, "percent": round(100 * done / total) if total else 0},
+            "reading": record.status == RegisterImport.Status.READING,
             "running": record.status in (RegisterImport.Status.QUEUED, RegisterImport.Status.RUNNING),
         },
     )
@@ -110,7 +111,7 @@ def import_remap(request, pk: int):
     form = MappingForm(request.POST, record=record)
     if form.is_valid():
         try:
-            register_imports.import_remap(
+            record = register_imports.import_remap(
                 record=record,
                 user=request.user,
                 mapping=form.mapping(),
@@ -126,7 +127,10 @@ def import_remap(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "The file was read again with your choices; check the preview below.")
+            if record.status == RegisterImport.Status.READING:
+                messages.info(request, "The file is being read again with your choices; its preview follows here.")
+            else:
+                messages.success(request, "The file was read again with your choices; check the preview below.")
     else:
         messages.error(
             request,

@@ -103,9 +103,11 @@ def import_preview(
     as_at: date | None,
     value_basis: ValueBasis,
     lead_commissioner: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportPreview:
     """What importing `table` would do. `lead_commissioner` names the organisation
-    for rows that give none (a Transparency Code register is one council's)."""
+    for rows that give none (a Transparency Code register is one council's).
+    `progress(done, total)` is called as the rows are read."""
     mapping = {header: key for header, key in mapping.items() if key}
     preview = ImportPreview(
         encoding=table.encoding,
@@ -118,7 +120,9 @@ def import_preview(
     )
     if preview.problems:
         return preview
-    read = read_register(table, mapping, as_at=as_at, value_basis=value_basis, lead_commissioner=lead_commissioner)
+    read = read_register(
+        table, mapping, as_at=as_at, value_basis=value_basis, lead_commissioner=lead_commissioner, progress=progress
+    )
     preview.outcomes, preview.duplicates_dropped, preview.as_at = read.outcomes, read.duplicates_dropped, read.as_at
     for outcome in preview.outcomes:
         if outcome.row is not None:

@@ -368,6 +368,7 @@ class RegisterImport(DatesInRange, models.Model):
     record of who brought what into the register, and when."""
 
     class Status(models.TextChoices):
+        READING = "reading", "Being read"
         PREVIEW = "preview", "Previewed, not confirmed"
         QUEUED = "queued", "Waiting to run"
         RUNNING = "running", "Running"

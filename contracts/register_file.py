@@ -14,7 +14,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -45,6 +45,8 @@ class RegisterTable:
 
 
 _XLSX_SIGNATURE = b"PK\x03\x04"
+# How often a long read reports its progress, in rows.
+PROGRESS_ROWS = 200
 _DELIMITERS = (",", ";", "\t")
 
 
@@ -910,12 +912,14 @@ def read_register(
     as_at: date | None,
     value_basis: ValueBasis,
     lead_commissioner: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReadResult:
     """Every row read, with exact duplicate rows dropped (and counted), blank references
     given a stable generated one, and a reference repeated for different contracts
     kept on both, the later ones as "REF (2)", "REF (3)". `as_at` (else the register's
     Effective Date column) is the day any "as at" message speaks of; `lead_commissioner`
-    stands in for a row without one."""
+    stands in for a row without one. `progress(done, total)` is called every
+    PROGRESS_ROWS rows read."""
     if value_basis not in VALUE_BASES:
         raise ValueError(f"value_basis must be one of {', '.join(VALUE_BASES)}")
     headers = table.headers
@@ -923,7 +927,9 @@ def read_register(
     duplicates = 0
     outcomes: list[RowOutcome] = []
     register_as_at = as_at
-    for line, cells in table.rows:
+    for index, (line, cells) in enumerate(table.rows, start=1):
+        if progress is not None and index % PROGRESS_ROWS == 0:
+            progress(index, len(table.rows))
         key = _exact_key(cells)
         if key in seen_rows:
             duplicates += 1

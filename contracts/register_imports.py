@@ -6,23 +6,23 @@ saving rows, `contracts.importing` (the `import_contracts` command uses the same
 two). This module keeps what the page adds: the `RegisterImport` record of each
 upload (who, when, the file, how its columns were read, every row's outcome and
 what was saved), the column matches officers remember for the next quarter's
-file (`ColumnMapping`), and running a confirmed import, in the background when
-the file is large, with its progress where the page can read it.
+file (`ColumnMapping`), and reading and running an import: a large file is
+read for its preview, and saved once confirmed, by a background job
+(`contracts/tasks.py`) with its progress where every web process can read it.
 """
 
 import logging
-import threading
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from commissioning.core import versioning
+from commissioning.core import jobs, versioning
 from contracts.importing import contracts_import, import_preview
 from contracts.models import ColumnMapping, Organisation, RegisterImport
 from contracts.register_file import FIELDS, FileError, match_headers, normalise_header, read_table
@@ -63,13 +63,18 @@ def _table(record: RegisterImport):
     return read_table(bytes(record.data), filename=record.file_name)
 
 
-def _preview_into(record: RegisterImport, table) -> None:
+def _is_large(table) -> bool:
+    return len(table.rows) > settings.IMPORT_BACKGROUND_ROWS
+
+
+def _preview_into(record: RegisterImport, table, progress=None) -> None:
     preview = import_preview(
         table=table,
         mapping=record.mapping,
         as_at=record.as_at,
         value_basis=record.value_basis,
         lead_commissioner=record.lead_commissioner,
+        progress=progress,
     )
     record.problems = preview.problems
     record.as_at_read = preview.as_at
@@ -119,7 +124,9 @@ def import_upload(
 ) -> RegisterImport:
     """Read an uploaded file, match its columns and preview every row; nothing is
     imported until the officer confirms. A file that cannot be read is a
-    ValidationError on "file"."""
+    ValidationError on "file". A file of more than IMPORT_BACKGROUND_ROWS rows
+    is previewed by a background job: the record is saved "being read" and the
+    preview follows."""
     try:
         table = read_table(data, filename=file_name)
     except FileError as error:
@@ -135,10 +142,30 @@ def import_upload(
         lead_commissioner=lead_commissioner,
         mapping={header: match.mapping.get(header, "") for header in table.headers},
     )
-    _preview_into(record, table)
+    _preview_or_queue(record, table)
     record.full_clean(exclude=["data", "uploaded_by"])
     record.save()
     return record
+
+
+def _preview_or_queue(record: RegisterImport, table) -> None:
+    """Preview a small file now; leave a large one "being read" for the job that
+    reads it, queued once the record is saved."""
+    if not _is_large(table):
+        record.status = RegisterImport.Status.PREVIEW
+        _preview_into(record, table)
+        return
+    record.status = RegisterImport.Status.READING
+    record.problems, record.report = [], []
+    record.counts = {"rows": len(table.rows)}
+    transaction.on_commit(lambda: _queue("read_import", record.pk))
+
+
+def _queue(job: str, record_id: int) -> None:
+    # The jobs call this module's functions, so they are found when used, not imported at the top.
+    from contracts import tasks
+
+    jobs.enqueue(getattr(tasks, job), record_id)
 
 
 def _locked_preview(record: RegisterImport, version: int | None) -> RegisterImport:
@@ -164,8 +191,9 @@ def import_remap(
     version: int | None,
 ) -> RegisterImport:
     """Read the file again with the officer's column matches and choices, and
-    preview it again. With `remember`, the matches made by hand are kept for
-    the next file with the same headers."""
+    preview it again (a large file in the background, as on upload). With
+    `remember`, the matches made by hand are kept for the next file with the
+    same headers."""
     record = _locked_preview(record, version)
     table = _table(record)
     record.mapping = _check_mapping(mapping, table.headers)
@@ -173,7 +201,7 @@ def import_remap(
     record.value_basis = value_basis
     record.lead_commissioner = lead_commissioner
     record.skip_rejected = skip_rejected
-    _preview_into(record, table)
+    _preview_or_queue(record, table)
     record.version += 1
     record.full_clean(exclude=["data", "uploaded_by"])
     record.save()
@@ -189,8 +217,8 @@ def import_remap(
 
 @transaction.atomic(durable=True)
 def import_confirm(*, record: RegisterImport, user, version: int | None) -> RegisterImport:
-    """Confirm a previewed import: it is queued, and runs once this commits (in
-    the background when the file has more than IMPORT_BACKGROUND_ROWS rows)."""
+    """Confirm a previewed import: it is queued, and runs once this commits (as a
+    background job when the file has more than IMPORT_BACKGROUND_ROWS rows)."""
     record = _locked_preview(record, version)
     if record.problems:
         raise ValidationError(
@@ -209,23 +237,11 @@ def import_confirm(*, record: RegisterImport, user, version: int | None) -> Regi
     record.confirmed_at = timezone.now()
     record.version += 1
     record.save()
-    in_background = record.counts.get("rows", 0) > settings.IMPORT_BACKGROUND_ROWS
-    transaction.on_commit(lambda: start_import(record.pk, in_background=in_background))
-    return record
-
-
-def start_import(record_id: int, *, in_background: bool) -> None:
-    if in_background and settings.IMPORT_JOBS_IN_BACKGROUND:
-        threading.Thread(target=_run_in_thread, args=(record_id,), daemon=True, name=f"import-{record_id}").start()
+    if record.counts.get("rows", 0) > settings.IMPORT_BACKGROUND_ROWS:
+        transaction.on_commit(lambda: _queue("run_import", record.pk))
     else:
-        import_run(record_id=record_id)
-
-
-def _run_in_thread(record_id: int) -> None:
-    try:
-        import_run(record_id=record_id)
-    finally:
-        close_old_connections()
+        transaction.on_commit(lambda: import_run(record_id=record.pk))
+    return record
 
 
 def _progress_key(record_id: int) -> str:
@@ -233,13 +249,53 @@ def _progress_key(record_id: int) -> str:
 
 
 def import_progress(record: RegisterImport) -> tuple[int, int]:
-    """Rows saved so far and rows to save, while the import runs."""
+    """Rows read (while the file is being read) or saved (while the import runs)
+    so far, and the rows there are."""
     done, total = caches["progress"].get(_progress_key(record.pk), (0, record.counts.get("rows", 0)))
     return done, total
 
 
+def import_read(*, record_id: int) -> RegisterImport:
+    """Preview a file left "being read": every row's outcome, as `import_upload`
+    gives a small file at once. Reading twice gives the same preview, and only a
+    record still being read is changed, so the job may safely run again."""
+    record = RegisterImport.objects.get(pk=record_id)
+    if record.status != RegisterImport.Status.READING:
+        return record
+    key = _progress_key(record_id)
+
+    def progress(done: int, total: int) -> None:
+        caches["progress"].set(key, (done, total), timeout=24 * 3600)
+
+    failure = ""
+    try:
+        _preview_into(record, _table(record), progress=progress)
+    except jobs.TRANSIENT:
+        raise  # the database went away: the job is tried again
+    except Exception as error:  # the record must say it failed, whatever the cause
+        logger.exception("Reading register import %s failed", record_id)
+        failure = f"The file could not be read: {error}"
+    with transaction.atomic(durable=True):
+        locked = RegisterImport.objects.select_for_update().get(pk=record_id)
+        if locked.status != RegisterImport.Status.READING:
+            return locked
+        if failure:
+            locked.status, locked.error, locked.finished_at = RegisterImport.Status.FAILED, failure, timezone.now()
+        else:
+            locked.status = RegisterImport.Status.PREVIEW
+            for name in ("problems", "as_at_read", "counts", "report"):
+                setattr(locked, name, getattr(record, name))
+        locked.version += 1
+        locked.save(
+            update_fields=["status", "error", "finished_at", "problems", "as_at_read", "counts", "report", "version"]
+        )
+    caches["progress"].delete(key)
+    return locked
+
+
 def import_run(*, record_id: int) -> RegisterImport:
-    """Run a confirmed import: all its rows are saved in one transaction, or none."""
+    """Run a confirmed import: all its rows are saved in one transaction, or none.
+    Only an import still waiting is run, so running it twice saves it once."""
     with transaction.atomic(durable=True):
         record = RegisterImport.objects.select_for_update().get(pk=record_id)
         if record.status != RegisterImport.Status.QUEUED:
@@ -288,8 +344,9 @@ STOPPED_AFTER = timedelta(hours=6)
 
 def imports_waiting_run(*, now: datetime | None = None) -> list[RegisterImport]:
     """For `run_imports`: mark as failed each import still "running" long after
-    it began (its process stopped, and its transaction saved nothing), then run
-    every confirmed import still waiting, oldest first."""
+    it began (its process stopped, and its transaction saved nothing), then read
+    every upload still being read and run every confirmed import still waiting,
+    oldest first: those whose job could not be queued, or was lost."""
     now = now or timezone.now()
     stopped = RegisterImport.objects.filter(status=RegisterImport.Status.RUNNING, confirmed_at__lt=now - STOPPED_AFTER)
     finished = []
@@ -302,5 +359,7 @@ def imports_waiting_run(*, now: datetime | None = None) -> list[RegisterImport]:
         record.version += 1
         record.save(update_fields=["status", "error", "finished_at", "version"])
         finished.append(record)
+    reading = RegisterImport.objects.filter(status=RegisterImport.Status.READING).order_by("uploaded_at", "pk")
+    finished += [import_read(record_id=pk) for pk in reading.values_list("pk", flat=True)]
     waiting = RegisterImport.objects.filter(status=RegisterImport.Status.QUEUED).order_by("confirmed_at", "pk")
     return finished + [import_run(record_id=pk) for pk in waiting.values_list("pk", flat=True)]

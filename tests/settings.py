@@ -17,8 +17,11 @@ CSRF_COOKIE_SECURE = False
 # The test client asks over plain HTTP; tests of the HTTPS settings ask with secure=True.
 SECURE_SSL_REDIRECT = False
 
-# Imports run in the request in tests: a thread would not see the test's transaction.
-IMPORT_JOBS_IN_BACKGROUND = False
+# Jobs run at once, in the test's own process and transaction, whatever the
+# environment says; tests/test_jobs_queue.py runs them through a real queue.
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_RESULT_BACKEND = None
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"},

@@ -33,6 +33,12 @@ class SendResult:
     failed: tuple[str, ...] = ()  # usernames whose email could not be sent
 
 
+def default_site_url() -> str:
+    """The site's address for the links in the emails: in production
+    CSRF_TRUSTED_ORIGINS holds the site's own https origin. Blank: no links."""
+    return next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
+
+
 def reminder_key(event: Event) -> str:
     return f"{event.uid}:{event.on.isoformat()}"
 

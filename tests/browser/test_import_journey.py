@@ -65,3 +65,40 @@ def test_officer_imports_a_published_register(page, login, screenshot, django_us
     option = extra_care.options.get()
     assert option.end_date == date(2027, 3, 31)
     assert extra_care.providers.get().is_vcse
+
+
+def test_a_large_register_is_read_in_the_background(
+    page, login, screenshot, django_user_model, tmp_path, settings, monkeypatch
+):
+    from contracts import register_imports, tasks
+
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    queued = []
+    # The job waits on the queue until the test runs it, as a busy worker would.
+    monkeypatch.setattr(tasks.read_import, "delay", lambda record_id: queued.append(record_id))
+    user = django_user_model.objects.create_user("priya", password=PASSWORD, first_name="Priya", last_name="Shah")
+    user.groups.add(Group.objects.get(name=OFFICERS))
+    path = tmp_path / "contracts-register-2024-q2.csv"
+    path.write_bytes(REGISTER)
+
+    login("priya", PASSWORD)
+    page.goto("/contracts/import/")
+    page.get_by_label("Register file").set_input_files(str(path))
+    page.get_by_label("Council").fill("London Borough of Bromley")
+    page.get_by_role("button", name="Read the file").click()
+
+    assert page.locator("#import-status").inner_text() == "Being read"
+    assert "Reading rows: 0 of 2" in page.locator("#import-progress").inner_text()
+    assert page.get_by_role("button", name="Confirm the import").count() == 0
+    screenshot(page, "import-being-read")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "import-being-read-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    (record_id,) = queued
+    register_imports.import_read(record_id=record_id)
+    # The page refreshes itself and shows the preview.
+    page.wait_for_selector("#import-report", timeout=15_000)
+    assert page.locator("#import-status").inner_text() == "Previewed, not confirmed"
+    assert page.get_by_role("button", name="Confirm the import").is_visible()
+    assert RegisterImport.objects.get().counts["rows"] == 2

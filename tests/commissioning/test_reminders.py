@@ -234,3 +234,32 @@ def test_the_command_fails_when_an_email_cannot_be_sent(due_soon, officer, monke
     monkeypatch.setattr(reminders.EmailMultiAlternatives, "send", refuse)
     with pytest.raises(CommandError, match="Could not send to officer"):
         call("--today", "2026-11-22")
+
+
+# --- the job the scheduler runs (commissioning/overview/tasks.py; eager in the tests) ---
+
+
+def test_the_job_sends_once(due_soon, officer, clerk, settings):
+    from commissioning.overview import tasks
+
+    settings.CSRF_TRUSTED_ORIGINS = ["https://contracts.council.example"]
+    assert tasks.send_reminders.delay().get() == 6
+    assert tasks.send_reminders.delay().get() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == ["clerk@example.org", "officer@example.org"]
+    assert ReminderSent.objects.filter(user=officer).count() == 3
+    assert "https://contracts.council.example/" in email_to("officer@example.org").body
+
+
+def test_the_job_asks_to_be_tried_again_when_an_email_cannot_be_sent(due_soon, officer, monkeypatch):
+    from celery.exceptions import Retry
+
+    from commissioning.overview import tasks
+
+    def refuse(self, fail_silently=False):
+        raise SMTPException("Connection refused")
+
+    monkeypatch.setattr(reminders.EmailMultiAlternatives, "send", refuse)
+    # On a worker the retry runs a minute or so later; run at once, it is raised.
+    with pytest.raises(Retry, match="Could not send to officer"):
+        tasks.send_reminders.delay()
+    assert not ReminderSent.objects.exists()

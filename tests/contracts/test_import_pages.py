@@ -2,13 +2,11 @@
 
 import csv
 import io
-import threading
 from datetime import date
 from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from contracts import register_imports
@@ -288,27 +286,148 @@ def test_run_imports_runs_an_import_left_waiting(officer_client):
     assert Contract.objects.count() == 2
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's in-memory test database refuses a second thread's writes while the first reads "
-    "(shared-cache table locks do not wait); the file database the app runs on waits for them",
-)
-@pytest.mark.django_db(transaction=True)
-def test_a_large_file_is_imported_in_the_background(client_for, officer, settings):
-    settings.IMPORT_JOBS_IN_BACKGROUND = True
+def test_a_large_import_is_saved_by_a_job(officer_client, settings, django_capture_on_commit_callbacks, monkeypatch):
+    from contracts import tasks
+
     settings.IMPORT_BACKGROUND_ROWS = 1
-    client = client_for(officer)
-    upload(client, tc_file(*TC_ROWS))
+    upload(officer_client, tc_file(*TC_ROWS[:1]))
     record = latest()
-    response = client.post(reverse("contracts:import_confirm", args=[record.pk]), {"version": record.version})
-    assert response.status_code == HTTPStatus.FOUND
-    (job,) = [thread for thread in threading.enumerate() if thread.name == f"import-{record.pk}"] or [None]
-    if job is not None:  # it may have finished already
-        job.join(timeout=60)
+    assert record.status == RegisterImport.Status.PREVIEW  # one row: read in the request
+    queued = []
+    monkeypatch.setattr(tasks.run_import, "delay", lambda record_id: queued.append(record_id))
+    RegisterImport.objects.filter(pk=record.pk).update(counts={**record.counts, "rows": 2})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            reverse("contracts:import_confirm", args=[record.pk]), {"version": record.version}, follow=True
+        )
+    assert queued == [record.pk]
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.QUEUED
+    page = response.content.decode()
+    assert "The import is running; this page shows its progress." in page
+    assert "Saving rows: 0 of 2" in page
+    assert 'http-equiv="refresh"' in page
+
+    # The job (run here at once, as without a broker) saves it.
+    assert tasks.run_import.apply(args=[record.pk]).get() == RegisterImport.Status.DONE
+    record.refresh_from_db()
+    assert (record.status, record.counts["created"]) == (RegisterImport.Status.DONE, 1)
+    assert list(Contract.objects.values_list("reference", flat=True)) == ["ASC-001"]
+    # Run twice (a worker stopped after saving it), it saves nothing more.
+    assert tasks.run_import.apply(args=[record.pk]).get() == RegisterImport.Status.DONE
+    assert Contract.objects.count() == 1
+
+
+def test_a_large_file_is_read_in_the_background(officer_client, settings, django_capture_on_commit_callbacks):
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    assert response["Location"] == record.get_absolute_url()
+    assert (record.status, record.counts, record.report) == (RegisterImport.Status.READING, {"rows": 2}, [])
+    page = officer_client.get(record.get_absolute_url()).content.decode()
+    assert "Being read" in page
+    assert "Reading rows: 0 of 2" in page
+    assert 'http-equiv="refresh"' in page
+    assert 'id="confirm-form"' not in page and 'id="import-report"' not in page
+
+    from django.core.cache import caches
+
+    caches["progress"].set(f"register-import-{record.pk}", (1, 2))
+    page = officer_client.get(record.get_absolute_url()).content.decode()
+    assert '<progress id="progress-bar" class="w-100" max="2" value="1">' in page
+
+    for callback in queued:  # the job, run at once as without a broker
+        callback()
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert (record.counts["rows"], record.counts["create"]) == (2, 2)
+    assert [row["reference"] for row in record.report] == ["ASC-001", "ASC-002"]
+    assert caches["progress"].get(f"register-import-{record.pk}") is None
+    page = officer_client.get(record.get_absolute_url()).content.decode()
+    assert 'id="confirm-form"' in page and 'http-equiv="refresh"' not in page
+    assert not Contract.objects.exists()
+
+
+def test_a_large_file_is_read_again_in_the_background(officer_client, settings, django_capture_on_commit_callbacks):
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    mapping = {f"column_{index}": field for index, field in enumerate(record.mapping.values())}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            reverse("contracts:import_remap", args=[record.pk]),
+            {**mapping, "value_basis": "annual", "lead_commissioner": COUNCIL, "version": record.version},
+            follow=True,
+        )
+    assert "The file is being read again with your choices" in response.content.decode()
+    record.refresh_from_db()
+    assert (record.status, record.value_basis, record.counts["rows"]) == (RegisterImport.Status.PREVIEW, "annual", 2)
+    assert record.version == 3  # changed by the page, then by the job
+
+
+def test_a_file_the_job_cannot_read_is_marked_failed(officer_client, settings, monkeypatch):
+    settings.IMPORT_BACKGROUND_ROWS = 1
+
+    def broken(**kwargs):
+        raise ValueError("the reader broke")
+
+    upload(officer_client, tc_file(*TC_ROWS))  # its job is not run: no commit in this test
+    record = latest()
+    monkeypatch.setattr(register_imports, "import_preview", broken)
+    register_imports.import_read(record_id=record.pk)
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.FAILED
+    assert record.error == "The file could not be read: the reader broke"
+    assert "The file could not be read" in officer_client.get(record.get_absolute_url()).content.decode()
+
+
+def test_run_imports_reads_an_upload_left_being_read(officer_client, settings):
+    from django.core.management import call_command
+
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    upload(officer_client, tc_file(*TC_ROWS))  # its job is not run: no commit in this test
+    record = latest()
+    assert record.status == RegisterImport.Status.READING
+    call_command("run_imports", stdout=io.StringIO())
+    record.refresh_from_db()
+    assert (record.status, record.counts["create"]) == (RegisterImport.Status.PREVIEW, 2)
+
+
+def test_an_import_whose_job_cannot_be_queued_waits_for_run_imports(
+    officer_client, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.management import call_command
+    from kombu.exceptions import OperationalError
+
+    from commissioning.celery import app
+    from contracts import tasks
+
+    upload(officer_client, tc_file(*TC_ROWS))
+    record = latest()
+    settings.IMPORT_BACKGROUND_ROWS = 1
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_import, "delay", broker_down)
+    app.conf.task_always_eager = False  # as with a broker configured
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = officer_client.post(
+                reverse("contracts:import_confirm", args=[record.pk]), {"version": record.version}, follow=True
+            )
+    finally:
+        app.conf.task_always_eager = True
+    assert response.status_code == HTTPStatus.OK
+    assert "The import is running; this page shows its progress." in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.QUEUED
+    monkeypatch.undo()
+    call_command("run_imports", stdout=io.StringIO())
     record.refresh_from_db()
     assert record.status == RegisterImport.Status.DONE
-    assert record.counts["created"] == 2
-    assert sorted(Contract.objects.values_list("reference", flat=True)) == ["ASC-001", "ASC-002"]
+    assert Contract.objects.count() == 2
 
 
 def test_run_imports_marks_an_import_whose_process_stopped_as_failed(officer_client):

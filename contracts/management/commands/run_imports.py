@@ -1,11 +1,12 @@
-"""`manage.py run_imports`: run confirmed imports still waiting.
+"""`manage.py run_imports`: read uploads and run confirmed imports still waiting.
 
-A confirmed import runs at once, in the web process (in a background thread when
-the file is large). One whose process stopped before it began is still
-waiting; this runs it. An import that was running when its process stopped
-saved nothing (its rows are saved in one transaction); still marked running
-six hours after it was confirmed, it is marked failed, so the officer can
-upload it again.
+A large upload is read, and a confirmed import of one is run, by a background
+job (`contracts/tasks.py`). One whose job could not be queued (the broker was
+down) or was lost is still waiting; this reads or runs it, as the scheduler's
+`run_waiting_imports` job does every 15 minutes. An import that was running
+when its process stopped saved nothing (its rows are saved in one
+transaction); still marked running six hours after it was confirmed, it is
+marked failed, so the officer can upload it again.
 """
 
 from django.core.management.base import BaseCommand
@@ -14,7 +15,7 @@ from contracts.register_imports import imports_waiting_run
 
 
 class Command(BaseCommand):
-    help = "Run confirmed register imports that are still waiting."
+    help = "Read uploads and run confirmed register imports that are still waiting."
 
     def handle(self, *args, **options) -> None:
         finished = imports_waiting_run()

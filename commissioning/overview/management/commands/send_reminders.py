@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commissioning.core import dates
 from commissioning.core.management import iso_date
-from commissioning.overview.reminders import send_reminders
+from commissioning.overview.reminders import default_site_url, send_reminders
 
 # A year: enough for any reminder, and far from overflowing the date arithmetic.
 MOST_DAYS_AHEAD = 366
@@ -58,8 +58,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today: date | None, days: int | None, site_url: str, **options) -> None:
-        # In production CSRF_TRUSTED_ORIGINS holds the site's own https origin.
-        site_url = site_url or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
+        site_url = site_url or default_site_url()
         result = send_reminders(
             today=today or dates.real_today(),
             days_ahead=days or settings.REMINDER_DAYS_AHEAD,
