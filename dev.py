@@ -3,7 +3,7 @@
 
     python3 dev.py start [--port N]    migrate, load the demo data, run the site
                                        (and a job worker, when REDIS_URL is set)
-    python3 dev.py test [PYTEST ARGS]  run the test suite, e.g. `-k terms`
+    python3 dev.py test [PYTEST ARGS]  run the test suite in parallel, e.g. `-k terms`; `-n 0` for one process
     python3 dev.py lint                ruff (lint and format check), then the import layers
 
 Only the standard library is used here, so this works on a fresh machine with
@@ -33,6 +33,7 @@ VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 INSTALLED_HASH = VENV / ".pyproject-hash"
 NODE_MODULES = ROOT / "node_modules"
 NODE_INSTALLED_HASH = NODE_MODULES / ".package-hash"
+TEST_WORKERS_MAX = 8
 
 # The users `manage.py load_demo_data` creates, and the role each one holds.
 DEMO_PASSWORD = "commissioning-demo"
@@ -157,8 +158,20 @@ def start(argv):
     sys.exit(code)
 
 
+def test_workers() -> int:
+    """How many pytest-xdist workers `dev.py test` starts: one per CPU this process
+    may use, at most TEST_WORKERS_MAX. Each worker has its own test database and
+    its own Chromium, so more workers than CPUs only adds set-up."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cpus, TEST_WORKERS_MAX))
+
+
 def test(argv):
-    hand_over(sys.executable, "-m", "pytest", *argv)
+    # `worksteal` hands an idle worker tests queued for a busy one, so a few long
+    # browser tests do not leave one worker running alone at the end. A `-n` of the
+    # caller's comes later on the line and wins: `-n 0` runs in this one process.
+    parallel = ["-n", str(test_workers()), "--dist", "worksteal"]
+    hand_over(sys.executable, "-m", "pytest", *parallel, *argv)
 
 
 def lint(argv):

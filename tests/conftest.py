@@ -1,11 +1,14 @@
 """Factories and role fixtures shared by the whole suite."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import factory
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
 
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
 from contracts import services
@@ -108,6 +111,28 @@ def manager(django_user_model):
 def nobody(django_user_model):
     """Signed in, but in no role."""
     return _user(django_user_model, "nobody", None)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """`load_demo_data --today TODAY --seed-only` (the seed cases), once for every test of a module that reads it.
+
+    A module uses it for all its tests, with `pytest.mark.usefixtures("demo_data")`
+    in its `pytestmark`, so no test there can see a database with or without the
+    demo depending on which test ran first. The data is loaded in a transaction of
+    the module's own, rolled back after its last test; each test's `db` transaction
+    is a savepoint inside it, so what a test writes is undone after that test as
+    usual. A transactional test (`transaction=True`, the browser tests) cannot use it.
+    """
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            call_command("load_demo_data", "--today", TODAY.isoformat(), "--seed-only", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

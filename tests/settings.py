@@ -1,6 +1,10 @@
 """Settings for the test suite: the site's settings with test-only defaults."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
@@ -11,6 +15,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded files go to a folder of this process's own, removed when it ends: the
+# parallel test workers (pytest-xdist) never write into one another's files.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="commissioning-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -19,15 +19,11 @@ from commissioning.projects.models import CommissioningProject, GatewayDecision,
 from committees.models import Action, Delegation
 from contracts import services
 from contracts.models import Contract
-from tests.conftest import ContractFactory
+from tests.conftest import TODAY, ContractFactory
 
-pytestmark = pytest.mark.django_db
-DEMO_DAY = date(2026, 11, 22)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), "--seed-only", stdout=io.StringIO())
+# Every test here stands on the demo data, loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
+DEMO_DAY = TODAY  # the day `demo_data` loads the demo on
 
 
 @pytest.fixture
@@ -48,7 +44,7 @@ def test_remaining_value_is_pro_rata_by_day():
     assert remaining_value(Decimal("1000"), today=date(2024, 10, 1), end=date(2024, 9, 30)) == Decimal("0.00")
 
 
-def test_expiry_bands_on_15_jan_2024(demo):
+def test_expiry_bands_on_15_jan_2024():
     # The MHFSS (£319k) and SEL ICB (£1,432k) contracts end on 30 Sep 2024 with no option left: within 12
     # months of 15 Jan 2024 (to 14 Jan 2025) but not 6 (to 14 Jul 2024). Nottingham ends 30 Jun 2026, beyond
     # 24 months (14 Jan 2026); support@home ends 30 Sep 2029.
@@ -59,7 +55,7 @@ def test_expiry_bands_on_15_jan_2024(demo):
         assert bands[1].remaining == Decimal("227232.88") + Decimal("1020054.79")
 
 
-def test_every_figure_on_the_demo_day(demo):
+def test_every_figure_on_the_demo_day():
     board = dashboard(today=DEMO_DAY)
     # Every seed contract but support@home has ended by 22 Nov 2026, and support@home runs to 30 Sep 2029.
     assert [band.count for band in board.expiries.by_current_end] == [0, 0, 0, 0]
@@ -101,7 +97,7 @@ def test_every_figure_on_the_demo_day(demo):
     ]
 
 
-def test_the_page_shows_the_figures_and_links_to_the_lists(demo, as_demo):
+def test_the_page_shows_the_figures_and_links_to_the_lists(as_demo):
     client = as_demo("manager")
     response = client.get(reverse("home"), {"as_of": "2024-01-15"})
     html = response.content.decode()
@@ -115,7 +111,7 @@ def test_the_page_shows_the_figures_and_links_to_the_lists(demo, as_demo):
     assert [c.reference for c in listing.context["page"].object_list] == ["LBB-MHFSS-2019", "SELICB-AMH-RSA-2019"]
 
 
-def test_each_role_sees_the_dashboard_in_its_own_order(demo, as_demo):
+def test_each_role_sees_the_dashboard_in_its_own_order(as_demo):
     assert as_demo("clerk").get(reverse("home")).context["sections"][0] == "committees"
     assert as_demo("officer").get(reverse("home")).context["sections"][0] == "expiries"
 
@@ -135,7 +131,7 @@ def _csv_records(response) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
-def test_contracts_ending_downloads_the_contracts_with_their_band_and_remaining_value(demo, as_demo):
+def test_contracts_ending_downloads_the_contracts_with_their_band_and_remaining_value(as_demo):
     # On 15 Jan 2024 the MHFSS (£319k) and SEL ICB (£1,432k) contracts end on 30 Sep 2024, with
     # no option left: within 12 months, not 6. Remaining value: 260 days of each annual value.
     response = _download(as_demo("manager"), "expiries", "xlsx", date(2024, 1, 15))
@@ -166,7 +162,7 @@ def test_contracts_ending_downloads_the_contracts_with_their_band_and_remaining_
     assert header[0].font.bold
 
 
-def test_spend_above_projection_downloads_the_figures_that_put_each_contract_there(demo, as_demo):
+def test_spend_above_projection_downloads_the_figures_that_put_each_contract_there(as_demo):
     # MHFSS, £319k a year from 1 Oct 2019 to 30 Sep 2024: half a year in 2019/20 and 2024/25,
     # a whole one between, £1,595,000 projected; £1,890,000 spent, each year above its projection.
     [row] = _csv_records(_download(as_demo("manager"), "spend_over", "csv", DEMO_DAY))
@@ -177,7 +173,7 @@ def test_spend_above_projection_downloads_the_figures_that_put_each_contract_the
     assert row["Spent above projection in the years over"] == "295000.00"
 
 
-def test_above_approved_downloads_whole_life_approved_and_the_variance(demo, as_demo):
+def test_above_approved_downloads_whole_life_approved_and_the_variance(as_demo):
     # support@home: £23,940,000 whole-life against £23,400,000 approved, £540,000 (2.3%) above.
     client = as_demo("manager")
     [row] = _csv_records(_download(client, "over_approved", "csv", DEMO_DAY))
@@ -192,12 +188,12 @@ def test_above_approved_downloads_whole_life_approved_and_the_variance(demo, as_
     assert (percent.value, percent.number_format) == (pytest.approx(0.023), "0.0%")
 
 
-def test_an_unknown_download_is_not_found(as_demo, demo):
+def test_an_unknown_download_is_not_found(as_demo):
     assert as_demo("manager").get("/dashboard/nothing.csv").status_code == HTTPStatus.NOT_FOUND
     assert as_demo("manager").get("/dashboard/expiries.ods").status_code == HTTPStatus.NOT_FOUND
 
 
-def test_the_dashboard_query_count_does_not_grow_with_the_data(demo, as_demo):
+def test_the_dashboard_query_count_does_not_grow_with_the_data(as_demo):
     client = as_demo("manager")
 
     def count():
@@ -211,7 +207,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(demo, as_demo):
     assert count() == before
 
 
-def test_the_demo_projects_load_once(demo):
+def test_the_demo_projects_load_once():
     counts = [m.objects.count() for m in (CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver)]
     call_command("load_demo_data", "--today", DEMO_DAY.isoformat(), "--seed-only", stdout=io.StringIO())
     assert [
@@ -252,7 +248,7 @@ def _incomplete_contracts():
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
-def test_each_number_is_the_rows_behind_its_link(demo, as_demo, day):
+def test_each_number_is_the_rows_behind_its_link(as_demo, day):
     # One rule, one place: every list on the dashboard is its list page's own
     # selector, so the number on the card and the rows behind the link agree on any day.
     _incomplete_contracts()
@@ -282,7 +278,7 @@ _FIRST_FIELD = {Contract: "reference", Action: "text", Delegation: "to_whom"}
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
-def test_each_download_holds_the_rows_behind_its_number(demo, as_demo, day):
+def test_each_download_holds_the_rows_behind_its_number(as_demo, day):
     _incomplete_contracts()
     client = as_demo("manager")
     board = dashboard(today=day)
@@ -303,7 +299,7 @@ def test_each_download_holds_the_rows_behind_its_number(demo, as_demo, day):
         assert sum(Decimal(row["Remaining value to current end"] or "0") for row in within) == band.remaining
 
 
-def test_an_excel_download_keeps_a_title_with_a_control_character(as_demo, demo):
+def test_an_excel_download_keeps_a_title_with_a_control_character(as_demo):
     ContractFactory(reference="CTRL-1", title="Line one\x0bline two", approved_value=Decimal("1"))
     response = as_demo("manager").get(reverse("dashboard_export", args=["over_approved", "xlsx"]))
     assert response.status_code == HTTPStatus.OK
