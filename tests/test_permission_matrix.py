@@ -181,6 +181,7 @@ MATRIX = {
     "contracts:import_report": READ_RECORD,
     # --- committees and decisions -------------------------------------------------------------
     "committees:committee_list": READ_LIST,
+    "committees:decision_choices": READ_CHOICES,
     "committees:search": READ_LIST,
     # Exercising or declining an option changes the contract: the officers'.
     "committees:option_exercise": record_page(**REGISTER),

@@ -36,11 +36,13 @@ class PickerInput(forms.TextInput):
         super().__init__(attrs)
         self.source = source
         self.separator = separator
+        # Narrows the endpoint's matches for this field, such as "power=approve_waiver".
+        self.source_query = ""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
-        widget_attrs["data-picker"] = reverse(self.source)
+        widget_attrs["data-picker"] = reverse(self.source) + (f"?{self.source_query}" if self.source_query else "")
         if self.separator:
             widget_attrs["data-picker-separator"] = f"{self.separator} "
         widget_attrs.setdefault("autocomplete", "off")

@@ -28,6 +28,7 @@ from commissioning.projects.services import ProjectShare
 from committees import decisions
 from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
+from committees.pickers import DecisionPickerField
 from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm, checked_term
 from contracts.models import Contract, ServiceArea
 from contracts.pickers import ContractPickerField
@@ -352,35 +353,25 @@ class WaiverForm(forms.Form):
         max_length=200, help_text="Who approved it, such as the Portfolio Holder for Care Services."
     )
     approved_on = dates.DateField(label="Approved on", widget=DATE_WIDGET)
-    authority = forms.ChoiceField(
+    authority = DecisionPickerField(
+        power=Power.APPROVE_WAIVER,
         label="Authorising decision",
         required=False,
-        help_text="The resolution or officer decision that approved the waiver, if recorded.",
+        help_text="The resolution or officer decision that approved the waiver, if recorded: type it as "
+        "“30 Sep 2029, item 79 (ii)”, “report reference (ii)” or an officer decision's reference such as OD-12, "
+        "or search.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _money_widget(self.fields["value"])
-        self._parts = {
-            str(p.pk): p
-            for p in ResolutionPart.objects.filter(decisions.authorising_parts(Power.APPROVE_WAIVER))
-            .select_related("item__meeting__committee", "item__report")
-            .order_by("-item__meeting__starts_at", "item__position", "position")
-        }
-        self._officer_decisions = {str(d.pk): d for d in OfficerDecision.objects.order_by("-decided_on", "-pk")}
-        choices = _grouped(
-            [(f"part:{pk}", part_label(p)) for pk, p in self._parts.items()],
-            [(f"officer:{pk}", officer_label(d)) for pk, d in self._officer_decisions.items()],
-        )
-        choices[0] = ("", "None recorded")
-        self.fields["authority"].choices = choices
 
     def clean_term(self) -> str:
         return checked_term(self.cleaned_data["term"].strip())
 
     def service_arguments(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if name != "authority"}
-        kind, _, pk = self.cleaned_data["authority"].partition(":")
-        data["resolution_part"] = self._parts.get(pk) if kind == "part" else None
-        data["officer_decision"] = self._officer_decisions.get(pk) if kind == "officer" else None
+        authority = self.cleaned_data["authority"]
+        data["resolution_part"] = authority if isinstance(authority, ResolutionPart) else None
+        data["officer_decision"] = authority if isinstance(authority, OfficerDecision) else None
         return data

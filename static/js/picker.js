@@ -7,7 +7,9 @@
 
   function load(url) {
     return function (query, callback) {
-      fetch(url + "?q=" + encodeURIComponent(query), {
+      var address = new URL(url, window.location.href);
+      address.searchParams.set("q", query);
+      fetch(address, {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       })
