@@ -593,6 +593,6 @@ def decision_choices(request):
     """The decision picker's matches; `power` keeps to the parts that can authorise it."""
     require(request.user, ResolutionPart)
     power = request.GET.get("power", "")
-    if power and power not in Power:
+    if power and power not in {p.value for p in Power}:
         return JsonResponse({"error": f"No such power as “{power[:40]}”."}, status=HTTPStatus.BAD_REQUEST)
     return choices_response(decision_matches(query_of(request), power=Power(power) if power else None))

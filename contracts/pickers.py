@@ -66,13 +66,20 @@ class ProviderPickerField(PickerField):
 
 
 def contract_matches(query: str) -> list[tuple[int, str, str]]:
-    """One page of contracts whose reference or title holds `query`, references that start with it first."""
+    """One page of contracts whose reference or title holds `query`: those whose reference starts with it
+    first, then those whose reference holds it, then by title."""
     if not query:
         return []
     contracts = (
         Contract.objects.filter(Q(reference__icontains=query) | Q(title__icontains=query))
-        .annotate(starts=Case(When(reference__istartswith=query, then=Value(0)), default=Value(1)))
-        .order_by("starts", "reference")
+        .annotate(
+            rank=Case(
+                When(reference__istartswith=query, then=Value(0)),
+                When(reference__icontains=query, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("rank", "reference")
         .only("pk", "reference", "title")[:PAGE]
     )
     return [(c.pk, c.reference, f"{c.reference} {c.title}") for c in contracts]
