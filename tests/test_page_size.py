@@ -25,7 +25,7 @@ from tests.committees.factories import (
     ResolutionPartFactory,
     at,
 )
-from tests.conftest import ContractFactory, ServiceAreaFactory
+from tests.conftest import ContractFactory, OrganisationFactory, ServiceAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,15 @@ pytestmark = pytest.mark.django_db
 SLACK = 32
 
 
+def _contracts(count: int) -> list:
+    # A council has a few commissioners and service areas however long its register:
+    # those lists are short by nature. Each contract brings its own provider.
+    council = OrganisationFactory(name="London Borough of Bromley")
+    return ContractFactory.create_batch(count, lead_commissioner=council, service_area=ServiceAreaFactory())
+
+
 def _world() -> dict:
-    contracts = ContractFactory.create_batch(20)
+    contracts = _contracts(20)
     meeting = MeetingFactory(starts_at=at(date(2024, 6, 5)))
     report = ReportFactory(council=meeting.committee.council, contracts=contracts[:2])
     items = [AgendaItemFactory(meeting=meeting, report=report if n == 0 else None) for n in range(5)]
@@ -52,7 +59,7 @@ def _world() -> dict:
 
 def _grow(world: dict) -> None:
     """180 more contracts, providers, resolution parts and officer decisions."""
-    ContractFactory.create_batch(180)
+    _contracts(180)
     Provider.objects.bulk_create(Provider(name=f"Grown Provider {n} Ltd") for n in range(180))
     for n in range(180):
         ResolutionPartFactory(item=world["elsewhere"], number=str(n + 1), kind=ResolutionPart.Kind.APPROVE)
