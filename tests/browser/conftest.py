@@ -131,7 +131,7 @@ def pick():
     holding the last text among those the endpoint offers."""
 
     def choose(scope, label: str, typed: str, match: str):
-        box = scope.get_by_label(label, exact=True)
+        box = scope.get_by_role("combobox", name=re.compile(rf"^{re.escape(label)}\*?$"))
         box.press_sequentially(typed, delay=30)
         box.page.locator(".ts-dropdown .option", has_text=match).first.click()
 
