@@ -33,7 +33,7 @@
 
   function picker(input) {
     var separator = input.dataset.pickerSeparator;
-    new TomSelect(input, {
+    var select = new TomSelect(input, {
       valueField: "value",
       labelField: "label",
       // The endpoint matches the query inside the reference or title, which the
@@ -65,6 +65,14 @@
         },
       },
     });
+    labelled(select, input);
+  }
+
+  function labelled(select, input) {
+    // Tom Select moves the label to its own box; the input it keeps (hidden,
+    // out of the tab order) is named by the same label, for screen readers' lists of fields.
+    var label = select.control_input.getAttribute("aria-labelledby");
+    if (label) input.setAttribute("aria-labelledby", label);
   }
 
   function start() {
