@@ -2,6 +2,14 @@
 # docker-compose.yml runs it as `web`, as the `worker` that runs the background
 # jobs (`celery -A commissioning worker`) and as the `scheduler` that queues the
 # daily ones (`celery -A commissioning beat`).
+
+# The pickers' widget (Tom Select), installed by npm from package-lock.json;
+# only its dist/ files are copied into the image.
+FROM node:22-slim AS widgets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,6 +22,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . .
+COPY --from=widgets /build/node_modules/tom-select/dist /app/node_modules/tom-select/dist
 # The project's own dependencies only: no [dev] extra in production.
 RUN pip install . && rm -rf build *.egg-info
 

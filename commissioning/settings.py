@@ -161,6 +161,11 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The pickers' widget, installed by npm from package.json (`python3 dev.py`, or
+# the Dockerfile's node stage) and served from here as tom-select/...
+TOM_SELECT_DIST = BASE_DIR / "node_modules" / "tom-select" / "dist"
+if TOM_SELECT_DIST.is_dir():
+    STATICFILES_DIRS.append(("tom-select", TOM_SELECT_DIST))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -21,7 +21,8 @@ from committees.models import (
     ResolutionPart,
 )
 from contracts.forms import DATE_WIDGET, add_service_errors
-from contracts.models import Contract, ContractOption, Organisation
+from contracts.models import ContractOption, Organisation
+from contracts.pickers import ContractPickerField
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 BLANK = ("", "---------")
@@ -146,11 +147,10 @@ class ReportForm(VersionedFormMixin, forms.Form):
     exempt_paragraph = forms.CharField(
         max_length=20, required=False, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
     )
-    contracts = forms.ModelMultipleChoiceField(
-        queryset=Contract.objects.order_by("reference"),
+    contracts = ContractPickerField(
+        multiple=True,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="The contracts the report is about. Hold Ctrl (or Cmd) to choose more than one.",
+        help_text="The contracts the report is about: type their references, separated by commas, or search by title.",
     )
 
     FIELDS = (
@@ -173,7 +173,6 @@ class ReportForm(VersionedFormMixin, forms.Form):
             kwargs.setdefault("initial", initial)
             kwargs.setdefault("version", report.version)
         super().__init__(*args, **kwargs)
-        self.fields["contracts"].label_from_instance = lambda contract: f"{contract.reference} {contract.title}"
         if report is not None:
             # A report stays with the council that published it.
             self.fields["council"].disabled = True
@@ -259,7 +258,7 @@ class ResolutionPartForm(ContractLinkFields):
     action_owner = forms.CharField(label="Action owner", max_length=200, required=False)
     action_due_on = dates.DateField(label="Action due", required=False, widget=DATE_WIDGET)
     # One contract link, optional.
-    contract = forms.ModelChoiceField(queryset=Contract.objects.all(), required=False, label="Acts on contract")
+    contract = ContractPickerField(required=False, label="Acts on contract")
 
     DELEGATION_FIELDS = ("to_whom", "in_consultation_with", "scope", "condition", "expires_on")
     ACTION_FIELDS = ("action_text", "action_owner", "action_due_on")
@@ -270,7 +269,6 @@ class ResolutionPartForm(ContractLinkFields):
         super().__init__(*args, **kwargs)
         _offer(self.fields["recommended_to"], choices.committees)
         _offer(self.fields["takes_up"], choices.recommendations, blank="None")
-        _offer(self.fields["contract"], choices.contracts, blank="None")
 
     def clean_number(self) -> str:
         number = _part_number(self.cleaned_data["number"])
@@ -342,9 +340,7 @@ class OfficerDecisionForm(ContractLinkFields):
     decided_on = dates.DateField(label="Decision date", widget=DATE_WIDGET)
     published_on = dates.DateField(label="Published on", required=False, widget=DATE_WIDGET)
     text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 4}))
-    contract = forms.ModelChoiceField(
-        queryset=Contract.objects.order_by("reference"), required=False, label="Acts on contract", empty_label="None"
-    )
+    contract = ContractPickerField(required=False, label="Acts on contract")
 
     RENAMES = {"option": "option_order"}
 
@@ -357,7 +353,6 @@ class OfficerDecisionForm(ContractLinkFields):
             self.fields["delegation"].empty_label = None
             self.fields["delegation"].error_messages["required"] = "Choose the delegation the decision was taken under."
         self.fields["delegation"].label_from_instance = self._delegation_label
-        self.fields["contract"].label_from_instance = lambda contract: f"{contract.reference} {contract.title}"
 
     @staticmethod
     def _delegation_label(delegation: Delegation) -> str:

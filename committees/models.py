@@ -307,6 +307,11 @@ class OfficerDecision(DatesInRange, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("committees:officer_decision_detail", args=[self.pk])
 
+    @property
+    def reference(self) -> str:
+        """How a form that takes a decision by typing names this one (committees.pickers)."""
+        return f"OD-{self.pk}"
+
 
 class Action(DatesInRange, models.Model):
     class Status(models.TextChoices):

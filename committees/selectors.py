@@ -362,7 +362,6 @@ class MeetingFormChoices:
     reports: list[tuple[int, str]]
     committees: list[tuple[int, str]]
     recommendations: list[tuple[int, str]]
-    contracts: list[tuple[int, str]]
 
 
 def _clip(text: str, length: int = 80) -> str:
@@ -383,7 +382,6 @@ def meeting_form_choices(*, meeting: Meeting) -> MeetingFormChoices:
         .select_related("item__meeting__committee")
         .order_by("-item__meeting__starts_at", "item__position", "position")
     )
-    contracts = Contract.objects.order_by("reference").only("pk", "reference", "title")
     return MeetingFormChoices(
         reports=[(report.pk, _clip(f"{report.reference} {report.title}")) for report in reports],
         committees=[(committee.pk, committee.name) for committee in committees],
@@ -398,7 +396,6 @@ def meeting_form_choices(*, meeting: Meeting) -> MeetingFormChoices:
             )
             for part in recommendations
         ],
-        contracts=[(contract.pk, _clip(f"{contract.reference} {contract.title}")) for contract in contracts],
     )
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_update, name="report_update"),
     path("reports/<int:pk>/files/", views.report_file_create, name="report_file_create"),
     path("reports/files/<int:pk>/", views.report_file_download, name="report_file_download"),
+    path("decisions/choices/", views.decision_choices, name="decision_choices"),
     path("officer-decisions/", views.officer_decision_list, name="officer_decision_list"),
     path("officer-decisions/new/", views.officer_decision_create, name="officer_decision_create"),
     path("officer-decisions/<int:pk>/", views.officer_decision_detail, name="officer_decision_detail"),

@@ -1,18 +1,22 @@
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.core import dates, query, uploads
 from commissioning.core.formatting import format_day
 from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, page_of, query_without
 from committees import calendar_grid, services
+from committees.decisions import Power
 from committees.forms import (
     ActionForm,
     AgendaItemForm,
@@ -36,6 +40,7 @@ from committees.models import (
     ReportFile,
     ResolutionPart,
 )
+from committees.pickers import decision_matches
 from committees.selectors import (
     action_list as select_action_list,
 )
@@ -581,3 +586,13 @@ def officer_decision_create(request):
             messages.success(request, f"Officer decision of {format_day(decision.decided_on)} recorded.")
             return redirect(decision)
     return render(request, "committees/officer_decision_form.html", {"form": form, "delegation": delegation})
+
+
+@require_GET
+def decision_choices(request):
+    """The decision picker's matches; `power` keeps to the parts that can authorise it."""
+    require(request.user, ResolutionPart)
+    power = request.GET.get("power", "")
+    if power and power not in {p.value for p in Power}:
+        return JsonResponse({"error": f"No such power as “{power[:40]}”."}, status=HTTPStatus.BAD_REQUEST)
+    return choices_response(decision_matches(query_of(request), power=Power(power) if power else None))

@@ -9,6 +9,7 @@ from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
 from contracts.models import Contract, FundingShare, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
+from contracts.pickers import ProviderPickerField
 from contracts.services import Share, charity_number_of, companies_house_number_of, validate_funding
 from contracts.terms import TermError, parse_term
 
@@ -51,6 +52,10 @@ _INCOMPLETE = (
 
 
 class ContractForm(VersionedFormMixin, forms.ModelForm):
+    providers = ProviderPickerField(
+        multiple=True,
+        help_text="Type names (or Companies House or charity numbers), separated by semicolons, or search by name.",
+    )
     options_exercised = forms.IntegerField(
         label="Options already exercised",
         min_value=0,
@@ -88,7 +93,6 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             "review_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "providers": forms.SelectMultiple(attrs={"size": 6}),
         }
         labels = {
             "annual_value": "Annual value (£)",
@@ -96,7 +100,6 @@ class ContractForm(VersionedFormMixin, forms.ModelForm):
             "lead_commissioner": "Lead commissioner",
         }
         help_texts = {
-            "providers": "Hold Ctrl (or Cmd) to choose more than one.",
             "start_date": f"Leave blank if not known: the contract is then kept as incomplete. {_INCOMPLETE}",
             "term": "Years, or months with m: 5+2+2, 3+2, 18m+6m. Leave blank if not known, or if the end date "
             f"below gives the initial term. {_INCOMPLETE}",

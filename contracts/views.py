@@ -7,12 +7,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.core import dates
 from commissioning.core.once import not_saved, saves_once
 from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
+from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import Attachment, download, is_filtered, page_of, query_without
 from contracts import publishing, services
@@ -27,6 +28,7 @@ from contracts.forms import (
 from contracts.history import full_history_requested
 from contracts.models import Contract, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
+from contracts.pickers import contract_matches, provider_matches
 from contracts.selectors import (
     contract_detail as select_contract_detail,
 )
@@ -408,3 +410,18 @@ def organisation_update(request, pk: int):
         noun="organisation",
         template="contracts/organisation_form.html",
     )
+
+
+# --- what the pickers offer (commissioning.core.pickers) ----------------------------------------
+
+
+@require_GET
+def contract_choices(request):
+    require(request.user, Contract)
+    return choices_response(contract_matches(query_of(request)))
+
+
+@require_GET
+def provider_choices(request):
+    require(request.user, Provider)
+    return choices_response(provider_matches(query_of(request)))

@@ -16,6 +16,7 @@ from django import forms
 from django.db import models
 from django.urls import reverse
 
+from commissioning.core.pickers import PickerField
 from commissioning.projects import services as project_services
 from commissioning.projects.forms import ProjectForm
 from commissioning.projects.models import CommissioningProject
@@ -304,6 +305,15 @@ OTHER_TEXT = {
 def other_value(name: str, field: forms.Field, current: list[str]) -> list[str]:
     """A valid value for `field` other than `current`, as a browser would post it."""
     now = current[0] if current else ""
+    if isinstance(field, PickerField):
+        # A picker takes references typed: one more record than those shown, or another one.
+        shown = {text.strip() for text in now.split(field.separator) if text.strip()}
+        extra = next(
+            field.text_of(record)
+            for record in field.model._default_manager.order_by("pk")
+            if field.text_of(record) not in shown
+        )
+        return [f"{now}{field.separator} {extra}" if field.multiple and now else extra]
     if isinstance(field, forms.ModelMultipleChoiceField):
         choices = [str(value) for value, _ in field.choices if str(value)]
         extra = next(value for value in choices if value not in current)
@@ -331,6 +341,10 @@ def other_value(name: str, field: forms.Field, current: list[str]) -> list[str]:
 def stored(form_field: forms.Field, record: models.Model, name: str):
     """The record's value for a form field, comparable with what the field cleans."""
     value = getattr(record, name)
+    if isinstance(form_field, PickerField) and form_field.multiple:
+        return sorted(item.pk for item in value.all())
+    if isinstance(form_field, PickerField):
+        return value.pk if value is not None else None
     if isinstance(form_field, forms.ModelMultipleChoiceField):
         return sorted(item.pk for item in value.all())
     if isinstance(form_field, forms.ModelChoiceField):
@@ -340,6 +354,11 @@ def stored(form_field: forms.Field, record: models.Model, name: str):
 
 def cleaned(form_field: forms.Field, posted: list[str]):
     """What the field makes of the posted value, comparable with `stored`."""
+    if isinstance(form_field, PickerField):
+        value = form_field.clean(posted[0] if posted else "")
+        if form_field.multiple:
+            return sorted(item.pk for item in value)
+        return value.pk if value is not None else None
     if isinstance(form_field, forms.ModelMultipleChoiceField):
         return sorted(item.pk for item in form_field.clean(posted))
     value = form_field.clean(posted[0] if posted else None)

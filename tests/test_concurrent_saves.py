@@ -51,7 +51,7 @@ def test_a_contract_registered_meanwhile_with_the_same_reference_is_a_form_error
         "legislation": "pcr_2015",
         "route": "light_touch",
         "lead_commissioner": lead.pk,
-        "providers": [ProviderFactory(name="Certitude").pk],
+        "providers": ProviderFactory(name="Certitude").name,
         "start_date": "2024-10-01",
         "term": "5+2+2",
         "options_exercised": "0",

@@ -162,7 +162,7 @@ def test_the_boundary_days_are_accepted(client_for, manager, world):
             "service_area": project.service_area_id,
             "lead_officer": "",
             "status": project.status,
-            "incumbent_contracts": [world["contract"].pk],
+            "incumbent_contracts": world["contract"].reference,
             "successor_contracts": [],
             "required_start_date": day.isoformat(),
             "estimated_annual_value": "",
@@ -219,7 +219,7 @@ def _contract_data(**overrides) -> dict:
 @pytest.mark.parametrize("day", BAD_DAYS)
 def test_a_contract_start_out_of_range_is_refused(client_for, officer, world, day):
     before = _counts()
-    data = _contract_data(start_date=day, providers=[world["contract"].providers.first().pk])
+    data = _contract_data(start_date=day, providers=world["contract"].providers.first().name)
     response = client_for(officer).post(reverse("contracts:contract_create"), data)
     assert OUT_OF_RANGE in _text(response)
     assert _counts() == before
@@ -539,7 +539,7 @@ def test_an_odd_authority_on_an_option_decision_is_not_a_crash(client_for, offic
 
 def test_a_nul_byte_in_a_form_is_refused_with_a_message(client_for, officer, world):
     before = _counts()
-    data = _contract_data(title="New\x00service", providers=[world["contract"].providers.first().pk])
+    data = _contract_data(title="New\x00service", providers=world["contract"].providers.first().name)
     response = client_for(officer).post(reverse("contracts:contract_create"), data)
     assert "Null characters are not allowed." in _text(response)
     assert _counts() == before
@@ -701,7 +701,7 @@ def test_an_odd_option_number_on_a_decision_is_a_form_error(client_for, clerk, w
             "decision_maker": "Chief Officer",
             "decided_on": "2026-11-01",
             "text": "Odd",
-            "contract": world["contract"].pk,
+            "contract": world["contract"].reference,
             "effect": "exercise_option",
             "option_order": order,
         },
@@ -718,7 +718,7 @@ def test_a_baseline_year_outside_the_range_is_refused(client_for, manager, world
         "service_area": project.service_area_id,
         "lead_officer": "",
         "status": project.status,
-        "incumbent_contracts": [world["contract"].pk],
+        "incumbent_contracts": world["contract"].reference,
         "successor_contracts": [],
         "required_start_date": "",
         "estimated_annual_value": "",

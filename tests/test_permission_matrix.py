@@ -78,6 +78,14 @@ def row(*, anonymous=SIGNED_OUT, **cells):
 
 # Pages that every role reads; a user with no role may not.
 READ_LIST = row(nobody=(FORBIDDEN,) * 2, officer=(OK,) * 2, clerk=(OK,) * 2, manager=(OK,) * 2, superuser=(OK,) * 2)
+# A picker's matches (JSON, GET only): read by every role, as the list pages are.
+READ_CHOICES = row(
+    nobody=(FORBIDDEN, NOT_ALLOWED),
+    officer=(OK, NOT_ALLOWED),
+    clerk=(OK, NOT_ALLOWED),
+    manager=(OK, NOT_ALLOWED),
+    superuser=(OK, NOT_ALLOWED),
+)
 READ_RECORD = row(nobody=(NOT_FOUND,) * 2, officer=(OK,) * 2, clerk=(OK,) * 2, manager=(OK,) * 2, superuser=(OK,) * 2)
 
 
@@ -150,6 +158,8 @@ MATRIX = {
     "contracts:contract_update": record_page(**REGISTER),
     "contracts:spend_create": post_only(**REGISTER, post=FOUND),
     "contracts:provider_list": READ_LIST,
+    "contracts:contract_choices": READ_CHOICES,
+    "contracts:provider_choices": READ_CHOICES,
     "contracts:provider_create": create_page(**REGISTER),
     "contracts:provider_detail": READ_RECORD,
     "contracts:provider_update": record_page(**REGISTER),
@@ -171,6 +181,7 @@ MATRIX = {
     "contracts:import_report": READ_RECORD,
     # --- committees and decisions -------------------------------------------------------------
     "committees:committee_list": READ_LIST,
+    "committees:decision_choices": READ_CHOICES,
     "committees:search": READ_LIST,
     # Exercising or declining an option changes the contract: the officers'.
     "committees:option_exercise": record_page(**REGISTER),

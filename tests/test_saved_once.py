@@ -153,7 +153,7 @@ def _contract():
             "legislation": "pa_2023",
             "route": "light_touch",
             "lead_commissioner": OrganisationFactory(name="London Borough of Bromley").pk,
-            "providers": [ProviderFactory(name="Hestia Housing and Support").pk],
+            "providers": ProviderFactory(name="Hestia Housing and Support").name,
             "start_date": "2024-10-01",
             "term": "5+2+2",
             "annual_value": "2660000",

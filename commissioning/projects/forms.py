@@ -15,7 +15,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from commissioning.core import dates
-from commissioning.core.dates import real_today
 from commissioning.core.formatting import format_day
 from commissioning.core.versioning import VersionedFormMixin
 from commissioning.projects.models import (
@@ -29,9 +28,10 @@ from commissioning.projects.services import ProjectShare
 from committees import decisions
 from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
+from committees.pickers import DecisionPickerField
 from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm, checked_term
 from contracts.models import Contract, ServiceArea
-from contracts.querysets import with_figures
+from contracts.pickers import ContractPickerField
 
 
 def part_label(part: ResolutionPart) -> str:
@@ -48,19 +48,6 @@ def _money_widget(field: forms.Field) -> None:
     field.widget.attrs.update({"step": "0.01", "min": "0"})
 
 
-class ContractChoiceField(forms.ModelMultipleChoiceField):
-    """Contracts labelled with their final end as it stands today (the form sets the queryset)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=Contract.objects.none(), **kwargs)
-
-    def label_from_instance(self, contract: Contract) -> str:
-        if contract.final_end_date is None:
-            # An incomplete contract: the register does not know its dates.
-            return f"{contract.reference} {contract.title} (end not known)"
-        return f"{contract.reference} {contract.title} (final end {format_day(contract.final_end_date)})"
-
-
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.get_username()
@@ -70,17 +57,17 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
     """A project's own fields. Successor contracts and the status are chosen only
     once a project exists: a new project replaces contracts, it has none of its own yet."""
 
-    incumbent_contracts = ContractChoiceField(
+    incumbent_contracts = ContractPickerField(
+        multiple=True,
         required=False,
         label="Contracts it replaces",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The incumbent contracts. Hold Ctrl (or Cmd) to choose more than one.",
+        help_text="The incumbent contracts: type their references, separated by commas, or search by title.",
     )
-    successor_contracts = ContractChoiceField(
+    successor_contracts = ContractPickerField(
+        multiple=True,
         required=False,
         label="Contracts it led to",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The new contracts, once they are registered.",
+        help_text="The new contracts, once they are registered: references separated by commas.",
     )
     lead_officer = UserChoiceField(
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username"),
@@ -127,9 +114,6 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        for name in ("incumbent_contracts", "successor_contracts"):
-            # Evaluated per form, so the labels carry today's figures.
-            self.fields[name].queryset = with_figures(Contract.objects.order_by("reference"), today=real_today())
         start = self.fields["required_start_date"]
         start.required = False
         start.help_text = (
@@ -353,10 +337,8 @@ class WaiverForm(forms.Form):
         max_length=250, help_text="The service exempted from tender, named the same way each time."
     )
     service_area = forms.ModelChoiceField(queryset=ServiceArea.objects.all())
-    contract = forms.ModelChoiceField(
-        queryset=Contract.objects.order_by("reference"),
-        required=False,
-        help_text="The contract the waiver covers, if registered.",
+    contract = ContractPickerField(
+        required=False, help_text="The contract the waiver covers, if registered: its reference, or search by title."
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), help_text="Why the service is exempt from tender."
@@ -371,35 +353,25 @@ class WaiverForm(forms.Form):
         max_length=200, help_text="Who approved it, such as the Portfolio Holder for Care Services."
     )
     approved_on = dates.DateField(label="Approved on", widget=DATE_WIDGET)
-    authority = forms.ChoiceField(
+    authority = DecisionPickerField(
+        power=Power.APPROVE_WAIVER,
         label="Authorising decision",
         required=False,
-        help_text="The resolution or officer decision that approved the waiver, if recorded.",
+        help_text="The resolution or officer decision that approved the waiver, if recorded: type it as "
+        "“30 Sep 2029, item 79 (ii)”, “report reference (ii)” or an officer decision's reference such as OD-12, "
+        "or search.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _money_widget(self.fields["value"])
-        self._parts = {
-            str(p.pk): p
-            for p in ResolutionPart.objects.filter(decisions.authorising_parts(Power.APPROVE_WAIVER))
-            .select_related("item__meeting__committee", "item__report")
-            .order_by("-item__meeting__starts_at", "item__position", "position")
-        }
-        self._officer_decisions = {str(d.pk): d for d in OfficerDecision.objects.order_by("-decided_on", "-pk")}
-        choices = _grouped(
-            [(f"part:{pk}", part_label(p)) for pk, p in self._parts.items()],
-            [(f"officer:{pk}", officer_label(d)) for pk, d in self._officer_decisions.items()],
-        )
-        choices[0] = ("", "None recorded")
-        self.fields["authority"].choices = choices
 
     def clean_term(self) -> str:
         return checked_term(self.cleaned_data["term"].strip())
 
     def service_arguments(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if name != "authority"}
-        kind, _, pk = self.cleaned_data["authority"].partition(":")
-        data["resolution_part"] = self._parts.get(pk) if kind == "part" else None
-        data["officer_decision"] = self._officer_decisions.get(pk) if kind == "officer" else None
+        authority = self.cleaned_data["authority"]
+        data["resolution_part"] = authority if isinstance(authority, ResolutionPart) else None
+        data["officer_decision"] = authority if isinstance(authority, OfficerDecision) else None
         return data

@@ -122,3 +122,17 @@ def login(page):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def pick():
+    """`pick(scope, "Acts on contract", "carers", "LBB-CARERS-2025")` types into a
+    picker (commissioning/core/pickers.py) as a person would and clicks the match
+    holding the last text among those the endpoint offers."""
+
+    def choose(scope, label: str, typed: str, match: str):
+        box = scope.get_by_role("combobox", name=re.compile(rf"^{re.escape(label)}\*?$"))
+        box.press_sequentially(typed, delay=30)
+        box.page.locator(".ts-dropdown .option", has_text=match).first.click()
+
+    return choose

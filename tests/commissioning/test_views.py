@@ -264,7 +264,7 @@ def test_starting_a_project_from_a_contract_prefills_it(request, client_for, rol
         _project_data(
             title=form.initial["title"],
             service_area=contract.service_area_id,
-            incumbent_contracts=[contract.pk],
+            incumbent_contracts=contract.reference,
             estimated_annual_value="319000.00",
             estimated_term="3+2",
             **{
@@ -288,7 +288,8 @@ def test_a_contract_already_being_replaced_is_refused_on_the_form(client_for, of
     contracts = incumbents()
     support_at_home(contracts)
     response = client_for(officer).post(
-        reverse("commissioning:project_create"), _project_data(title="Another", incumbent_contracts=[contracts[0].pk])
+        reverse("commissioning:project_create"),
+        _project_data(title="Another", incumbent_contracts=contracts[0].reference),
     )
     assert response.status_code == HTTPStatus.OK
     html = html_of(response)
@@ -341,8 +342,8 @@ def test_editing_a_project_adds_its_successor_and_keeps_following_the_incumbents
             title="support@home",
             service_area=project.service_area_id,
             status="active",
-            incumbent_contracts=[c.pk for c in project.incumbent_contracts.all()],
-            successor_contracts=[successor.pk],
+            incumbent_contracts=", ".join(c.reference for c in project.incumbent_contracts.all()),
+            successor_contracts=successor.reference,
             estimated_annual_value="2660000",
             estimated_term="5+2+2",
             baseline_annual_cost="2800000",
@@ -580,7 +581,7 @@ def test_editing_a_project_stores_its_legislation_and_route(client_for, manager)
             title="support@home",
             service_area=project.service_area_id,
             status="active",
-            incumbent_contracts=[c.pk for c in project.incumbent_contracts.all()],
+            incumbent_contracts=", ".join(c.reference for c in project.incumbent_contracts.all()),
             estimated_annual_value="2660000",
             estimated_term="5+2+2",
             legislation="psr",
@@ -676,7 +677,7 @@ def test_the_pipeline_lists_a_contract_needing_a_project_until_one_is_started(cl
 
     client.post(
         reverse("commissioning:project_create") + f"?contract={contract.pk}",
-        _project_data(title="Re-commissioning: Ending service", incumbent_contracts=[contract.pk]),
+        _project_data(title="Re-commissioning: Ending service", incumbent_contracts=contract.reference),
     )
     response = client.get(reverse("commissioning:pipeline"))
     assert list(response.context["needing"]) == []
@@ -783,7 +784,7 @@ def test_recording_a_waiver_with_its_authorising_decision(client_for, officer):
         "value": "478500",
         "approver": "Portfolio Holder for Care Services",
         "approved_on": "2017-03-28",
-        "authority": f"part:{part.pk}",
+        "authority": "28 Mar 2017, item 7 (i)",
     }
     response = client.post(reverse("commissioning:waiver_create"), data)
     assert response.status_code == HTTPStatus.FOUND

@@ -466,7 +466,7 @@ def test_the_clerk_adds_a_part_with_a_delegation_an_action_and_a_contract_link(c
             action_text="Report the award to Members",
             action_owner="Director of Adult Services",
             action_due_on="2024-10-31",
-            contract=contract.pk,
+            contract=contract.reference,
             effect="award",
             is_key_decision="on",
         ),
@@ -596,7 +596,7 @@ def test_an_option_that_does_not_exist_is_refused(client_for, clerk, chain, cont
             number="iv",
             kind="approve",
             text="Exercise.",
-            contract=contract.pk,
+            contract=contract.reference,
             effect="exercise_option",
             option_order="5",
         ),
@@ -615,7 +615,7 @@ def test_an_option_that_does_not_exist_is_refused(client_for, clerk, chain, cont
 )
 def test_a_half_given_contract_link_is_refused(client_for, clerk, chain, contract, link, message):
     item = chain["exec_item"]
-    data = {"contract": contract.pk, "effect": "exercise_option", "option_order": "1", **link}
+    data = {"contract": contract.reference, "effect": "exercise_option", "option_order": "1", **link}
     response = client_for(clerk).post(
         reverse("committees:part_create", args=[chain["exec_meeting"].pk, item.pk]),
         _part_data(item, number="iv", kind="approve", text="Exercise.", **data),
@@ -826,7 +826,7 @@ def test_the_clerk_edits_a_report(client_for, clerk, chain, contract):
             "title": "Gateway 1 report",
             "kind": "gateway",
             "gateway_number": "",
-            "contracts": [contract.pk],
+            "contracts": contract.reference,
             "version": report.version,
         },
     )
@@ -940,7 +940,7 @@ def test_the_clerk_records_an_officer_decision_under_a_delegation(client_for, cl
         "decision_maker": "Chief Officer",
         "decided_on": "2026-11-30",
         "text": "Exercised the first option.",
-        "contract": contract.pk,
+        "contract": contract.reference,
         "effect": "exercise_option",
         "option_order": "1",
     }

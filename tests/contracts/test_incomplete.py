@@ -349,7 +349,7 @@ def test_an_incomplete_contract_goes_through_the_form_and_leaves_the_page_when_c
         "legislation": "pa_2023",
         "route": "light_touch",
         "lead_commissioner": lead.pk,
-        "providers": [provider.pk],
+        "providers": provider.name,
         "directorate": "Adults",
         "procurement_classification": "",
         "start_date": "2024-10-01",

@@ -239,7 +239,7 @@ def _contract_data(**overrides):
         "legislation": "pa_2023",
         "route": "light_touch",
         "lead_commissioner": OrganisationFactory(name="London Borough of Bromley").pk,
-        "providers": [],
+        "providers": "",
         "start_date": "2024-10-01",
         "term": "5+2+2",
         "options_exercised": "0",
@@ -267,7 +267,7 @@ def test_the_contract_form_offers_to_add_a_provider_to_officers(client_for, offi
 def test_a_provider_typed_in_the_contract_form_is_added_with_the_contract(client_for, officer):
     existing = ProviderFactory(name="Certitude")
     data = _contract_data(
-        providers=[existing.pk],
+        providers=existing.name,
         **{"new_provider-name": "Caring Hands Ltd", "new_provider-companies_house_number": "sc12345"},
     )
     response = client_for(officer).post(reverse("contracts:contract_create"), data)

@@ -361,7 +361,7 @@ def _form_data(**overrides):
         "legislation": "pa_2023",
         "route": "light_touch",
         "lead_commissioner": lead.pk,
-        "providers": [provider.pk],
+        "providers": provider.name,
         "start_date": "2024-10-01",
         "term": "5+2+2",
         "options_exercised": "0",
@@ -450,7 +450,7 @@ def test_it_registers_funding_partners(client_for, officer):
         ({"annual_value": "-1"}, "Enter an amount of £0.00 or more."),
         ({"options_exercised": "3"}, "3 options exercised, but the term 5+2+2 has only 2 options."),
         ({"annual_uplift_percent": "150"}, "The uplift cannot be more than 100%."),
-        ({"providers": []}, "This field is required."),
+        ({"providers": ""}, "This field is required."),
         ({"legislation": "light_touch"}, "Select a valid choice. light_touch is not one of the available choices."),
         ({"route": ""}, "This field is required."),
     ],
@@ -625,7 +625,7 @@ def test_editing_one_field_alone_saves_it(client_for, officer, field, posted, st
         {
             "title": contract.title,
             "service_area": contract.service_area_id,
-            "providers": [p.pk for p in contract.providers.all()],
+            "providers": "; ".join(p.name for p in contract.providers.all()),
             "approved_value": "23400000",
             "funding-0-organisation": "",
         }
@@ -745,7 +745,7 @@ def test_an_edit_posted_without_the_version_it_was_read_at_is_refused(client_for
         {
             "title": "Renamed",
             "service_area": contract.service_area_id,
-            "providers": [p.pk for p in contract.providers.all()],
+            "providers": "; ".join(p.name for p in contract.providers.all()),
         }
     )
     del data["options_exercised"]

@@ -1,0 +1,113 @@
+"""Forms that choose contracts, providers or decisions do not grow with the register.
+
+Each page is read with 20 contracts, providers and decisions in the database, then
+again with 200: the same number of queries and the same size, give or take a few
+bytes for numbers that gain a digit. The pickers (commissioning.core.pickers) show
+only what is chosen; the matches come from their endpoints, one page at a time.
+"""
+
+from datetime import date
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commissioning.projects import services as project_services
+from committees.models import OfficerDecision, ResolutionPart
+from contracts.models import Provider
+from tests.committees.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    OfficerDecisionFactory,
+    ReportFactory,
+    ResolutionPartFactory,
+    at,
+)
+from tests.conftest import ContractFactory, OrganisationFactory, ServiceAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+# A page may differ by this many bytes: numbers that gain a digit, nothing more.
+SLACK = 32
+
+
+def _contracts(count: int) -> list:
+    # A council has a few commissioners and service areas however long its register:
+    # those lists are short by nature. Each contract brings its own provider.
+    council = OrganisationFactory(name="London Borough of Bromley")
+    return ContractFactory.create_batch(count, lead_commissioner=council, service_area=ServiceAreaFactory())
+
+
+def _world() -> dict:
+    contracts = _contracts(20)
+    meeting = MeetingFactory(starts_at=at(date(2024, 6, 5)))
+    report = ReportFactory(council=meeting.committee.council, contracts=contracts[:2])
+    items = [AgendaItemFactory(meeting=meeting, report=report if n == 0 else None) for n in range(5)]
+    ResolutionPartFactory(item=items[0], number="i", kind=ResolutionPart.Kind.APPROVE, text="Approved.")
+    for n in range(18):
+        ResolutionPartFactory(item=items[1], number=str(n + 1), kind=ResolutionPart.Kind.APPROVE)
+    OfficerDecisionFactory.create_batch(20)
+    project = project_services.project_create(
+        title="support@home", service_area=ServiceAreaFactory(), incumbent_contracts=contracts[:3]
+    )
+    # Decisions grow at another meeting, as they do over the years.
+    elsewhere = AgendaItemFactory(meeting=MeetingFactory(starts_at=at(date(2023, 3, 1))))
+    return {"contract": contracts[0], "meeting": meeting, "report": report, "project": project, "elsewhere": elsewhere}
+
+
+def _grow(world: dict) -> None:
+    """180 more contracts, providers, resolution parts and officer decisions."""
+    _contracts(180)
+    Provider.objects.bulk_create(Provider(name=f"Grown Provider {n} Ltd") for n in range(180))
+    for n in range(180):
+        ResolutionPartFactory(item=world["elsewhere"], number=str(n + 1), kind=ResolutionPart.Kind.APPROVE)
+    OfficerDecisionFactory.create_batch(180)
+
+
+def _pages(world: dict) -> dict[str, str]:
+    contract, project = world["contract"], world["project"]
+    return {
+        "meeting": reverse("committees:meeting_detail", args=[world["meeting"].pk]),
+        "contract create": reverse("contracts:contract_create"),
+        "contract edit": reverse("contracts:contract_update", args=[contract.pk]),
+        "project start": reverse("commissioning:project_create"),
+        "project edit": reverse("commissioning:project_update", args=[project.pk]),
+        "waiver": reverse("commissioning:waiver_create"),
+        "report add": reverse("committees:report_create"),
+        "report edit": reverse("committees:report_update", args=[world["report"].pk]),
+        "officer decision": reverse("committees:officer_decision_create"),
+        "option exercise": reverse("committees:option_exercise", args=[contract.pk, 1]),
+        "option decline": reverse("committees:option_decline", args=[contract.pk, 1]),
+    }
+
+
+def _measure(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, url
+    return len(queries), len(response.content)
+
+
+def test_forms_do_not_grow_with_contracts_providers_or_decisions(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("admin", "admin@example.org", "x"))
+    world = _world()
+    pages = _pages(world)
+    small = {name: _measure(client, url) for name, url in pages.items()}
+    _grow(world)
+    assert Provider.objects.count() >= 200 and OfficerDecision.objects.count() == 200
+    large = {name: _measure(client, url) for name, url in pages.items()}
+    for name in pages:
+        (small_queries, small_bytes), (large_queries, large_bytes) = small[name], large[name]
+        assert large_queries == small_queries, f"{name}: {small_queries} queries, then {large_queries}"
+        assert abs(large_bytes - small_bytes) <= SLACK, f"{name}: {small_bytes} bytes, then {large_bytes}"
+
+
+def test_the_meeting_page_lists_no_contract_in_its_forms(client_for, clerk):
+    contracts = ContractFactory.create_batch(5)
+    meeting = MeetingFactory()
+    AgendaItemFactory(meeting=meeting)
+    html = client_for(clerk).get(reverse("committees:meeting_detail", args=[meeting.pk])).content.decode()
+    assert 'data-picker="/contracts/choices/"' in html
+    assert not any(contract.reference in html for contract in contracts)
