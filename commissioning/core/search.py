@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, F, Model, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Collate, RowNumber
 
 from commissioning.core.models import SearchEntry
 
@@ -222,7 +222,11 @@ def _ranked(words: Sequence[str], names: Sequence[str]):
     )
 
 
-RANKING = (F("in_title").desc(), F("date").desc(nulls_last=True), F("order").asc(), F("object_id").asc())
+def _ranking() -> tuple:
+    # Text compared byte by byte, as SQLite does: the same order on both, and PostgreSQL
+    # sorts many matches much faster than by the locale's rules.
+    order = Collate(F("order"), "C") if connection.vendor == "postgresql" else F("order")
+    return (F("in_title").desc(), F("date").desc(nulls_last=True), order.asc(), F("object_id").asc())
 
 
 # --- snippets ------------------------------------------------------------------------------
@@ -335,7 +339,7 @@ def search(*, query: str, kinds: Sequence[Kind], limit: int = 5) -> Results:
     ranked = (
         _ranked(words, list(by_name))
         .annotate(
-            place=Window(RowNumber(), partition_by=[F("kind")], order_by=list(RANKING)),
+            place=Window(RowNumber(), partition_by=[F("kind")], order_by=list(_ranking())),
             found=Window(Count("pk"), partition_by=[F("kind")]),
         )
         .filter(place__lte=limit)
@@ -367,4 +371,4 @@ def search_kind(*, query: str, kind: Kind):
     words = query_words(clean_query(query))
     if not words:
         return SearchEntry.objects.none()
-    return _ranked(words, [kind.name]).order_by(*RANKING)
+    return _ranked(words, [kind.name]).order_by(*_ranking())
