@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from commissioning.overview import calendar_views, dashboard_views
+from commissioning.overview import calendar_views, dashboard_views, search_views
 from commissioning.projects import views
 
 # Commissioning projects, the pipeline and waivers: the "commissioning" namespace.
@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include((project_patterns, "commissioning"))),
     path("", dashboard_views.dashboard_page, name="home"),
     path("dashboard/<slug:key>.<str:fmt>", dashboard_views.dashboard_export, name="dashboard_export"),
+    path("search/", search_views.search_page, name="search"),
     # Sign in and out, change a password, reset a forgotten one by email.
     path("accounts/", include("django.contrib.auth.urls")),
     path("contracts/", include("contracts.urls")),

@@ -27,3 +27,7 @@ class CommitteesConfig(AppConfig):
             "decisions", lambda *, contract, figures, today: contract_decisions(contract=contract, today=today)
         )
         register_contract_section("option_pages", option_pages)
+
+        from committees.search_index import register_kinds
+
+        register_kinds()

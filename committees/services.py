@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from commissioning.core import uploads, versioning
 from commissioning.core.formatting import format_day
-from committees import decisions
+from commissioning.core.search import index_refresh
+from committees import decisions, search_index
 from committees.decisions import Power
 from committees.models import (
     Action,
@@ -92,7 +93,7 @@ def meeting_update(
     """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
     meeting = versioning.lock_for_update(Meeting, pk=meeting.pk, version=version)
     meeting.version += 1
-    return _meeting_save(
+    meeting = _meeting_save(
         meeting,
         starts_at=starts_at,
         venue=venue,
@@ -100,6 +101,8 @@ def meeting_update(
         agenda_published_on=agenda_published_on,
         decisions_published_on=decisions_published_on,
     )
+    search_index.meeting_refresh(meeting)
+    return meeting
 
 
 def _meeting_save(meeting: Meeting, **values) -> Meeting:
@@ -185,6 +188,7 @@ def _report_save(report: Report, *, contracts: Sequence[Contract], **values) -> 
         raise ValidationError({"reference": DUPLICATE_REPORT})
     _saved(report, refusal=ValidationError({"reference": DUPLICATE_REPORT}))
     report.contracts.set(contracts)
+    index_refresh(search_index.REPORT, [report.pk])
     return report
 
 
@@ -211,7 +215,11 @@ def agenda_item_add(
     item = AgendaItem(
         meeting=meeting, number=number.strip(), title=title.strip(), report=report, minutes=minutes, position=last + 1
     )
-    return _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
+    _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
+    index_refresh(search_index.MINUTES, [item.pk])
+    # A report is ranked by the last meeting that considered it.
+    index_refresh(search_index.REPORT, [report.pk] if report else [])
+    return item
 
 
 @transaction.atomic
@@ -221,9 +229,15 @@ def agenda_item_update(
     """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
     item = versioning.lock_for_update(AgendaItem, pk=item.pk, version=version)
     _check_report_council(item.meeting, report)
+    reports = {item.report_id, report.pk if report else None} - {None}
     item.number, item.title, item.report, item.minutes = number.strip(), title.strip(), report, minutes
     item.version += 1
-    return _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
+    _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
+    index_refresh(search_index.MINUTES, [item.pk])
+    # Its parts show its number and title; its reports, old and new, the meetings that considered them.
+    index_refresh(search_index.RESOLUTION, item.parts.values_list("pk", flat=True))
+    index_refresh(search_index.REPORT, reports)
+    return item
 
 
 DUPLICATE_ITEM = "This meeting already has an item with this number."
@@ -328,6 +342,7 @@ def resolution_part_add(
             option=link.option,
             replace_authority=replace_authority,
         )
+    index_refresh(search_index.RESOLUTION, [part.pk])
     return part
 
 
@@ -487,6 +502,7 @@ def officer_decision_record(
             option=link.option,
             replace_authority=replace_authority,
         )
+    index_refresh(search_index.OFFICER_DECISION, [decision.pk])
     return decision
 
 

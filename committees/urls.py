@@ -1,12 +1,14 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from committees import option_views, search_views, views
+from committees import option_views, views
 
 app_name = "committees"
 
 urlpatterns = [
     path("", views.committee_list, name="committee_list"),
-    path("search/", search_views.search_page, name="search"),
+    # The search that covered only the committee record, now the site's one search.
+    path("search/", RedirectView.as_view(pattern_name="search", query_string=True), name="search"),
     # A registered contract's option, exercised or declined under an authority.
     path(
         "contracts/<int:pk>/options/<int:order>/exercise/",

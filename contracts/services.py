@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from commissioning.core import dates, versioning
 from commissioning.core.formatting import format_day
+from commissioning.core.search import index_refresh
 from contracts.figures import VALUE, ContractFacts, Figures, FigureSpan, contract_figures, figure_spans, missing_facts
 from contracts.models import (
     Contract,
@@ -37,6 +38,7 @@ from contracts.models import (
 from contracts.money import check_shares
 from contracts.regime import legislation_by_date
 from contracts.register_file import RegisterRow, read_charity_number, read_companies_house_number
+from contracts.search_index import CONTRACT, PROVIDER
 from contracts.terms import (
     Decision,
     OptionStatus,
@@ -403,6 +405,7 @@ def contract_create(
         option.save()
     _set_funding(contract, funding)
     _store_figures(contract, options)
+    index_refresh(CONTRACT, [contract.pk])
     return contract
 
 
@@ -597,6 +600,7 @@ def contract_update(
     _store_figures(contract, kept)
     if funding is not None:
         _set_funding(contract, funding)
+    index_refresh(CONTRACT, [contract.pk])
     return contract
 
 
@@ -773,7 +777,9 @@ def organisation_get_or_create(*, name: str, kind: str | None = None) -> Organis
 
 @transaction.atomic
 def provider_get_or_create(*, name: str) -> Provider:
-    return _get_or_create_by_name(Provider, name)
+    provider = _get_or_create_by_name(Provider, name)
+    index_refresh(PROVIDER, [provider.pk])
+    return provider
 
 
 @transaction.atomic
@@ -834,7 +840,11 @@ def _provider_save(provider: Provider, **values) -> Provider:
         raise ValidationError(errors)
     provider.full_clean(validate_unique=False)
     # A provider of the same name added at the same moment: the database refuses it.
-    return versioning.save_or_refuse(provider, refusal=_name_refusal("a provider", provider.name))
+    provider = versioning.save_or_refuse(provider, refusal=_name_refusal("a provider", provider.name))
+    index_refresh(PROVIDER, [provider.pk])
+    # Contracts are found by their providers' names too.
+    index_refresh(CONTRACT, provider.contracts.values_list("pk", flat=True))
+    return provider
 
 
 @transaction.atomic
@@ -1172,6 +1182,7 @@ def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
             batch_size=_SAVE_BATCH,
             default_change_reason=_IMPORTED,
         )
+    index_refresh(PROVIDER, [provider.pk for provider in providers.values()])
     created = updated = 0
     links = Contract.providers.through
     for batch_number, batch in enumerate(_chunks(list(rows), _SAVE_BATCH)):
@@ -1231,6 +1242,7 @@ def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
         # The one writer of the figures, given the spans computed once above (as
         # figures_store_many computes them: `_spans_of`).
         _insert_figures([(contract, spans) for contract, spans in refigure if spans])
+        index_refresh(CONTRACT, [plan.contract.pk for plan in plans])
         created += len(new_contracts)
         updated += len(batch) - len(new_contracts)
         if progress is not None:

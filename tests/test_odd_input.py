@@ -484,12 +484,12 @@ JUNK = ["\x00", "a\x00b", "²", "٣", "9" * 30, "-1", "'\"<>", "%00"]
 
 @pytest.mark.parametrize("junk", JUNK)
 def test_search_survives_junk(client_for, clerk, world, junk):
-    response = client_for(clerk).get(reverse("committees:search"), {"q": junk})
+    response = client_for(clerk).get(reverse("search"), {"q": junk})
     assert "Search" in _text(response)
 
 
 def test_search_drops_nul_bytes_and_still_finds(client_for, clerk, world):
-    text = _text(client_for(clerk).get(reverse("committees:search"), {"q": "Supp\x00ort"}))
+    text = _text(client_for(clerk).get(reverse("search"), {"q": "Supp\x00ort"}))
     assert "Support at home" in text
 
 
@@ -508,6 +508,7 @@ QUERY_PAGES = {
     "pipeline": (lambda w: reverse("commissioning:pipeline"), ["needing"]),
     "waiver_list": (lambda w: reverse("commissioning:waiver_list"), ["page"]),
     "home": (lambda w: reverse("home"), ["year"]),
+    "search": (lambda w: reverse("search"), ["q", "kind", "page"]),
 }
 
 

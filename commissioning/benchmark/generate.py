@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from commissioning.core import search
 from commissioning.projects.gateways import due_date, required_start
 from commissioning.projects.models import CommissioningProject, Gateway, GatewayDecision
 from committees import decisions
@@ -861,5 +862,8 @@ def generate(
     _contract_links(register, sizes, officer_decisions)
     progress("commissioning projects")
     _projects(register, sizes)
+    progress("search index")
+    # The index as the services would have kept it, written in bulk by its one writer.
+    search.index_rebuild()
     counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in COUNTED}
     return Generated(seconds=time.perf_counter() - started, counts=counts)

@@ -74,7 +74,7 @@ def pages() -> list[Page]:
     busiest_contract = Contract.objects.annotate(n=Count("decision_links")).order_by("-n", "pk").first()
     busiest_meeting = Meeting.objects.annotate(n=Count("items__parts")).order_by("-n", "pk").first()
     contract_list = reverse("contracts:contract_list")
-    search = reverse("committees:search")
+    search = reverse("search")
     found = [
         # Through every middleware, the session and the user, and base.html with
         # its navigation and the user's roles, but nothing of the register: what

@@ -14,3 +14,32 @@ class SavedForm(models.Model):
 
     def __str__(self) -> str:
         return self.saved_to or self.token
+
+
+class SearchEntry(models.Model):
+    """What the search finds for one record of a kind registered with
+    `commissioning.core.search`: the words it is found by and what a result shows.
+    Written only by `commissioning.core.search`, from the kind's own records.
+
+    On PostgreSQL the table also has `vector`, a tsvector generated from `words`,
+    with a GIN index (migration 0002); Django never reads or writes it."""
+
+    kind = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    url = models.CharField(max_length=300)
+    label = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=500)
+    text = models.TextField(blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    date = models.DateField(null=True)
+    order = models.CharField(max_length=100, blank=True)
+    # Lower-case words, each after a space: " ach 22 035 home".
+    title_words = models.TextField(blank=True)
+    words = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"

@@ -25,3 +25,7 @@ class CommissioningConfig(AppConfig):
 
         # The contract page shows the procurement rules for the contract.
         register_contract_section("procurement_facts", contract_procurement_facts)
+
+        from commissioning.projects.search_index import register_kinds
+
+        register_kinds()

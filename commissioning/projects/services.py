@@ -14,6 +14,7 @@ from django.db import transaction
 
 from commissioning.core import versioning
 from commissioning.core.formatting import format_day
+from commissioning.core.search import index_refresh
 from commissioning.projects.models import (
     AppraisedOption,
     CommissioningProject,
@@ -24,6 +25,7 @@ from commissioning.projects.models import (
     RequiredStep,
     Waiver,
 )
+from commissioning.projects.search_index import PROJECT
 from committees import decisions
 from committees.decisions import Power
 from committees.models import OfficerDecision, ResolutionPart
@@ -122,6 +124,7 @@ def project_create(
     project.save()
     project.incumbent_contracts.set(incumbent_contracts)
     _set_funding(project, funding)
+    index_refresh(PROJECT, [project.pk])
     return project
 
 
@@ -175,6 +178,7 @@ def project_update(
     project.successor_contracts.set(successor_contracts)
     if funding is not None:
         _set_funding(project, funding)
+    index_refresh(PROJECT, [project.pk])
     return project
 
 

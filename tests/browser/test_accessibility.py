@@ -128,7 +128,9 @@ def test_an_officers_pages_have_no_violations(page, axe, screenshot, demo):
             ("provider", Provider.objects.order_by("pk").first().get_absolute_url()),
             ("organisation-list", "/contracts/organisations/"),
             ("organisation", Organisation.objects.order_by("pk").first().get_absolute_url()),
-            ("search", "/committees/search/?q=support"),
+            ("search", "/search/?q=support"),
+            ("search-one-kind", "/search/?q=support&kind=resolution"),
+            ("search-nothing", "/search/?q=podiatry"),
         ],
     )
     _submit_empty(page, "/contracts/new/", "Register contract")
