@@ -180,6 +180,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+# Django's, with each <select> written without a template include per option.
+FORM_RENDERER = "commissioning.core.renderers.FormRenderer"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: the console in development, SMTP when EMAIL_HOST is set.

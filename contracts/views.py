@@ -61,14 +61,15 @@ def contract_list(request):
     require(request.user, Contract)
     today = dates.as_of(request)
     queryset, filterset = select_contract_list(filters=request.GET, today=today)
-    page = page_of(request, queryset)
+    totals = register_totals(queryset)
+    page = page_of(request, queryset, count=totals["count"])
     return render(
         request,
         "contracts/contract_list.html",
         {
             "page": page,
             "filterset": filterset,
-            "totals": register_totals(queryset),
+            "totals": totals,
             "today": today,
             "sort": request.GET.get("sort", ""),
             "query_without_page": query_without(request, "page"),

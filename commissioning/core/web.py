@@ -18,9 +18,13 @@ def query_without(request, *names: str) -> str:
     return query.urlencode()
 
 
-def page_of(request, queryset):
-    """The page of `queryset` that `?page=` asks for, PAGE_SIZE rows to a page."""
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+def page_of(request, queryset, *, count: int | None = None):
+    """The page of `queryset` that `?page=` asks for, PAGE_SIZE rows to a page.
+    `count`, when the page has counted the rows already, spares counting them again."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not worked out
+    return paginator.get_page(request.GET.get("page"))
 
 
 # What a list page's query string may hold besides its filters.

@@ -6,25 +6,26 @@ called with the filters of the link under its number, so the number and the
 rows behind the link are the same rows by construction.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.urls import reverse
 
 from commissioning.projects.gateways import DUE_SOON_DAYS
 from commissioning.projects.selectors import ProjectSummary, gateway_summaries
 from committees.models import Action, Delegation
 from committees.selectors import action_list, delegation_list
-from contracts.models import Contract, ContractOption, SpendRecord
+from contracts.models import Contract, ContractOption, ContractYearValue, SpendRecord
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.querysets import with_figures, year_values_on
 from contracts.selectors import contract_list, contracts_to_complete, to_complete_rows
-from contracts.services import figures_of
 from contracts.terms import period_end
 
+ZERO = Decimal("0.00")
 BANDS = (6, 12, 18, 24)
 DECISIONS_WITHIN_DAYS = 90
 YEARS_AHEAD = 5
@@ -89,21 +90,29 @@ def expiry_bands(*, today: date) -> ExpiryBands:
     rows = (
         with_figures(Contract.objects.all(), today=today)
         .filter(current_end_date__gte=today, current_end_date__lte=horizon)
+        .order_by()
         .values_list("annual_value", "current_end_date", "next_option")
     )
     by_current = [Band(months, url=_contracts_url(today=today, **ending_filters(months))) for months in BANDS]
     by_final = [Band(months, url=_contracts_url(today=today, **ending_filters(months, final=True))) for months in BANDS]
     limits = [period_end(today, months) for months in BANDS]
+    # Each contract is added to the narrowest band it ends within; each band then
+    # takes in the narrower ones, since the bands are cumulative.
+    current, final = [Band(months) for months in BANDS], [Band(months) for months in BANDS]
     for annual, end, next_option in rows:
+        narrowest = bisect_left(limits, end)
         # A contract whose value is unknown ends all the same: counted, with no money.
         remaining = remaining_value(annual, today=today, end=end) if annual is not None else None
-        for band, final_band, limit in zip(by_current, by_final, limits, strict=True):
-            if end <= limit:
-                for target in (band, final_band) if next_option is None else (band,):
-                    target.count += 1
-                    if annual is not None:
-                        target.annual += annual
-                        target.remaining += remaining
+        for target in (current[narrowest], final[narrowest]) if next_option is None else (current[narrowest],):
+            target.count += 1
+            if annual is not None:
+                target.annual += annual
+                target.remaining += remaining
+    for bands, narrowest_first in ((by_current, current), (by_final, final)):
+        count, annual, remaining = 0, Decimal("0.00"), Decimal("0.00")
+        for band, own in zip(bands, narrowest_first, strict=True):
+            count, annual, remaining = count + own.count, annual + own.annual, remaining + own.remaining
+            band.count, band.annual, band.remaining = count, annual, remaining
     return ExpiryBands(by_current_end=by_current, by_final_end=by_final)
 
 
@@ -111,10 +120,13 @@ def _listing(
     title: str, key: str, queryset: QuerySet, url: str, *, limit: int, total_field: str | None = None
 ) -> Listing:
     rows = list(queryset[:limit])
-    count = queryset.count()
     total = None
     if total_field:
-        total = queryset.order_by().aggregate(total=Sum(total_field))["total"] or Decimal("0.00")
+        # The number and the total in one pass over the rows.
+        found = queryset.order_by().aggregate(count=Count("pk"), total=Sum(total_field))
+        count, total = found["count"], found["total"] or Decimal("0.00")
+    else:
+        count = queryset.count()
     return Listing(title=title, count=count, rows=rows, url=url, key=key, total=total)
 
 
@@ -174,12 +186,25 @@ def spend_over(*, today: date) -> QuerySet[Contract]:
 
 def with_overspend(contracts: list[Contract], *, today: date) -> list[Contract]:
     """Set each row's spend above its projection, added up over the years that
-    were over (rows from `spend_over`, listed for any year over)."""
+    were over (rows from `spend_over`, listed for any year over): as
+    `contracts.figures` sets the spend of a year begun by `today` against the
+    year's value on `today`, here read from the day's stored figures, the same
+    ones that put the row in the list, rather than worked out again."""
+    projected: dict[int, dict[int, Decimal]] = {}
+    for span, year, amount in ContractYearValue.objects.filter(
+        figures_id__in=[contract.figures_span for contract in contracts]
+    ).values_list("figures_id", "financial_year", "amount"):
+        projected.setdefault(span, {})[year] = amount
+    begun = financial_year_of(today)
     for contract in contracts:
-        figures = figures_of(
-            contract, list(contract.options.all()), today=today, spend=list(contract.spend_records.all())
-        )
-        contract.overspend = figures.spend.excess if figures.spend else None
+        year_values = projected.get(contract.figures_span, {})
+        spent = {r.financial_year: r.amount for r in contract.spend_records.all() if r.financial_year <= begun}
+        over = [
+            amount - year_values.get(year, ZERO)
+            for year, amount in spent.items()
+            if amount > year_values.get(year, ZERO)
+        ]
+        contract.overspend = sum(over, ZERO) if spent else None
     return contracts
 
 
