@@ -33,9 +33,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, Model, Q, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, Model, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Collate, RowNumber
+from django.db.models.functions import Collate
 
 from commissioning.core.models import SearchEntry
 
@@ -201,32 +201,105 @@ def _has_all(field: str, words: Sequence[str]) -> Q:
     return Q(*(Q(**{f"{field}__contains": f" {word}"}) for word in words))
 
 
-def _matching(words: Sequence[str]):
+def _matching(words: Sequence[str], kind: str, *, in_title: bool = False):
+    """The entries of `kind` with every word (in their title when `in_title`)."""
     if connection.vendor == "postgresql":
-        # Safe to pass as a raw tsquery: every word is only letters or only digits.
-        return RawSQL(
-            f"{SearchEntry._meta.db_table}.vector @@ to_tsquery('simple', %s)",
-            [" & ".join(f"{word}:*" for word in words)],
+        # A prefix query on the kind's own lexemes ("contract/ext:*", or
+        # "contract.t.ext:*" in the title): see migration core/0003. Safe to pass as
+        # a raw tsquery: a kind's name and every word are only letters, digits and _.
+        marker = ".t." if in_title else "/"
+        match = RawSQL(
+            f"{SearchEntry._meta.db_table}.kind_vector @@ %s::tsquery",
+            [" & ".join(f"'{kind}{marker}{word}':*" for word in words)],
             output_field=BooleanField(),
         )
-    return _has_all("words", words)
-
-
-def _ranked(words: Sequence[str], names: Sequence[str]):
-    """The entries of these kinds matching `words`, with their ranking."""
-    in_title = Case(When(_has_all("title_words", words), then=Value(1)), default=Value(0))
-    return (
-        SearchEntry.objects.filter(_matching(words), kind__in=names)
-        .alias(in_title=in_title)
-        .defer("words", "title_words")
-    )
+        # No filter on `kind`: the lexemes are the kind's only, and the planner would
+        # read the (kind, object_id) index for nothing.
+        return SearchEntry.objects.filter(match)
+    return SearchEntry.objects.filter(_has_all("title_words" if in_title else "words", words), kind=kind)
 
 
 def _ranking() -> tuple:
-    # Text compared byte by byte, as SQLite does: the same order on both, and PostgreSQL
-    # sorts many matches much faster than by the locale's rules.
+    # Text compared byte by byte, as SQLite does: the same order on both, and the
+    # order of the btree core_searchentry_ranking on PostgreSQL.
     order = Collate(F("order"), "C") if connection.vendor == "postgresql" else F("order")
-    return (F("in_title").desc(), F("date").desc(nulls_last=True), order.asc(), F("object_id").asc())
+    return (F("date").desc(nulls_last=True), order.asc(), F("object_id").asc())
+
+
+# Each kind's matches are counted up to this many; a page says "1,000+" beyond.
+COUNT_CAP = 1000
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _counts(words: Sequence[str], names: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """How many entries of each kind match, and how many with every word in their
+    title, counting no further than COUNT_CAP + 1: one query, each count reading at
+    most that many entries."""
+    columns, params = [], []
+    for name in names:
+        for in_title in (False, True):
+            # Filtered by kind as well, which the lexemes make redundant: so the planner
+            # does not think a scan of the whole table finds the first COUNT_CAP soon.
+            matches = _matching(words, name, in_title=in_title).filter(kind=name)
+            sql, more = _sql(matches.values("pk")[: COUNT_CAP + 1])
+            columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS matches)")
+            params += more
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    return {name: (row[2 * i], row[2 * i + 1]) for i, name in enumerate(names)}
+
+
+def _first(words: Sequence[str], name: str, *, in_title: bool, count: int, limit: int) -> tuple[str, list]:
+    """The SQL for the first `limit` matches of kind `name`, `count` of them."""
+    matches = _matching(words, name, in_title=in_title).defer("words", "title_words")
+    if connection.vendor == "postgresql" and count <= COUNT_CAP:
+        # Few matches: find them all through the GIN index and sort them. OFFSET 0
+        # keeps the planner from walking the ranking btree through every entry of
+        # the kind instead, should it guess there are many. With many, it walks it.
+        sql, params = _sql(matches.order_by())
+        return (
+            f"SELECT * FROM ({sql} OFFSET 0) AS found"
+            f' ORDER BY "date" DESC NULLS LAST, "order" COLLATE "C", "object_id" LIMIT {int(limit)}'
+        ), params
+    # Many: the first few in the order of the ranking btree, which begins with the kind.
+    return _sql(matches.filter(kind=name).order_by(*_ranking())[:limit])
+
+
+def _firsts(words: Sequence[str], counts: dict[str, tuple[int, int]], limit: int) -> dict[str, list[SearchEntry]]:
+    """The first `limit` entries of each kind with a match, ranked: those with every
+    word in their title, newest first, then the others, newest first. One query.
+
+    For each kind it reads the first `limit` title matches and the first `limit`
+    matches of any sort: when fewer than `limit` title matches come back they are
+    all of them, so the first `limit` matches hold enough others to fill up with."""
+    branches, params = [], []
+    for name, (count, in_title_count) in counts.items():
+        for in_title, n in ((1, in_title_count), (0, count)):
+            if n:
+                sql, more = _first(words, name, in_title=bool(in_title), count=n, limit=limit)
+                branches.append(f"SELECT *, {in_title} AS in_title FROM ({sql}) AS {name}_{in_title}")
+                params += more
+    found: dict[str, tuple[list, list]] = {name: ([], []) for name in counts}
+    for entry in SearchEntry.objects.raw(" UNION ALL ".join(branches), params):
+        found[entry.kind][0 if entry.in_title else 1].append(entry)
+    firsts = {}
+    for name, (titled, others) in found.items():
+        titled.sort(key=_sort_key)
+        others.sort(key=_sort_key)
+        seen = {entry.pk for entry in titled}
+        firsts[name] = (titled + [entry for entry in others if entry.pk not in seen])[:limit]
+    return firsts
+
+
+def _sort_key(entry: SearchEntry) -> tuple:
+    # The ranking again, for the few entries the query returned in no set order:
+    # newest first, no date last, then the order byte by byte, then the id.
+    return (entry.date is None, -entry.date.toordinal() if entry.date else 0, entry.order.encode(), entry.object_id)
 
 
 # --- snippets ------------------------------------------------------------------------------
@@ -295,12 +368,18 @@ class Hit:
 @dataclass(frozen=True)
 class Group:
     kind: Kind
-    count: int  # every match of the kind
+    count: int  # every match of the kind, up to COUNT_CAP
     hits: tuple[Hit, ...]  # the first few
+    capped: bool = False  # more than COUNT_CAP match
 
     @property
     def more(self) -> bool:
-        return self.count > len(self.hits)
+        return self.capped or self.count > len(self.hits)
+
+    @property
+    def shown(self) -> str:
+        """The count as a page gives it: "12", "1,000+"."""
+        return f"{self.count:,}{'+' if self.capped else ''}"
 
 
 @dataclass(frozen=True)
@@ -312,6 +391,14 @@ class Results:
     @property
     def count(self) -> int:
         return sum(group.count for group in self.groups)
+
+    @property
+    def capped(self) -> bool:
+        return any(group.capped for group in self.groups)
+
+    @property
+    def shown(self) -> str:
+        return f"{self.count:,}{'+' if self.capped else ''}"
 
     def group(self, name: str) -> Group | None:
         return next((group for group in self.groups if group.kind.name == name), None)
@@ -329,36 +416,24 @@ def clean_query(query: str) -> str:
 
 
 def search(*, query: str, kinds: Sequence[Kind], limit: int = 5) -> Results:
-    """How many entries of each of `kinds` match `query`, and the first `limit`
-    of each. Two queries however many match; none without a word to look for."""
+    """How many entries of each of `kinds` match `query` (up to COUNT_CAP), and the
+    first `limit` of each. Two queries however many match, one when none do, none
+    without a word to look for."""
     query = clean_query(query)
     words = query_words(query)
     if not words or not kinds:
         return Results(query=query, words=words)
-    by_name = {kind.name: kind for kind in kinds}
-    ranked = (
-        _ranked(words, list(by_name))
-        .annotate(
-            place=Window(RowNumber(), partition_by=[F("kind")], order_by=list(_ranking())),
-            found=Window(Count("pk"), partition_by=[F("kind")]),
-        )
-        .filter(place__lte=limit)
-        .values_list("pk", "kind", "place", "found")
-    )
-    ranked = list(ranked)
-    places = {pk: (kind, place) for pk, kind, place, _ in ranked}
-    counts = {kind: found for _, kind, _, found in ranked}
-    entries = sorted(
-        SearchEntry.objects.filter(pk__in=places).defer("words", "title_words"), key=lambda e: places[e.pk]
-    )
+    counts = {name: counted for name, counted in _counts(words, [kind.name for kind in kinds]).items() if counted[0]}
+    firsts = _firsts(words, counts, limit) if counts else {}
     return Results(
         query=query,
         words=words,
         groups=tuple(
             Group(
                 kind=kind,
-                count=counts[kind.name],
-                hits=tuple(hit(entry, words) for entry in entries if entry.kind == kind.name),
+                count=min(counts[kind.name][0], COUNT_CAP),
+                capped=counts[kind.name][0] > COUNT_CAP,
+                hits=tuple(hit(entry, words) for entry in firsts[kind.name]),
             )
             for kind in kinds
             if kind.name in counts
@@ -371,4 +446,11 @@ def search_kind(*, query: str, kind: Kind):
     words = query_words(clean_query(query))
     if not words:
         return SearchEntry.objects.none()
-    return _ranked(words, [kind.name]).order_by(*_ranking())
+    in_title = Case(When(_has_all("title_words", words), then=Value(1)), default=Value(0))
+    return (
+        _matching(words, kind.name)
+        .filter(kind=kind.name)
+        .alias(in_title=in_title)
+        .defer("words", "title_words")
+        .order_by(F("in_title").desc(), *_ranking())
+    )

@@ -541,15 +541,37 @@ def test_the_commands_rebuild_and_check_the_index(capsys):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the stored tsvector is PostgreSQL's")
-def test_postgresql_keeps_a_vector_with_an_index():
+def test_postgresql_keeps_the_words_of_each_kind_with_indexes():
     AgendaItemFactory(title="Podiatry ACH22", minutes="")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT vector::text FROM core_searchentry")
+        cursor.execute("SELECT kind_vector::text FROM core_searchentry")
         (vector,) = cursor.fetchone()
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'core_searchentry_vector'")
-        (index,) = cursor.fetchone()
-    assert vector == "'22' 'ach' 'podiatry'"
-    assert "gin (vector)" in index
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'core_searchentry' ORDER BY indexname"
+        )
+        indexes = dict(cursor.fetchall())
+    # The item's title is its words and its title words ("Item 1" is a label, not searched).
+    assert vector == "'minutes.t.22' 'minutes.t.ach' 'minutes.t.podiatry' 'minutes/22' 'minutes/ach' 'minutes/podiatry'"
+    assert "gin (kind_vector)" in indexes["core_searchentry_kind_vector"]
+    assert '(kind, date DESC NULLS LAST, "order" COLLATE "C", object_id)' in indexes["core_searchentry_ranking"]
+
+
+def test_counts_stop_at_the_cap_and_say_so(monkeypatch):
+    AgendaItemFactory(title="Chiropody", minutes="podiatry in passing")
+    for number in range(4):
+        AgendaItemFactory(title=f"Podiatry review {number}", minutes="")
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+
+    (minutes,) = find("podiatry", limit=2).groups
+
+    assert (minutes.count, minutes.capped, minutes.shown, minutes.more) == (3, True, "3+", True)
+    # Meetings on one day: the title matches in the items' order.
+    assert [hit.entry.title for hit in minutes.hits] == ["Podiatry review 0", "Podiatry review 1"]
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    (minutes,) = find("podiatry", limit=5).groups
+    assert (minutes.count, minutes.capped, minutes.shown, minutes.more) == (5, False, "5", False)
+    # Title matches first, then the one found only in its minutes, though it comes before them.
+    assert minutes.hits[-1].entry.title == "Chiropody"
 
 
 # --- the page -------------------------------------------------------------------------
