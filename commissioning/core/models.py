@@ -21,8 +21,9 @@ class SearchEntry(models.Model):
     `commissioning.core.search`: the words it is found by and what a result shows.
     Written only by `commissioning.core.search`, from the kind's own records.
 
-    On PostgreSQL the table also has `vector`, a tsvector generated from `words`,
-    with a GIN index (migration 0002); Django never reads or writes it."""
+    On PostgreSQL the table also has `kind_vector`, a tsvector generated from
+    `kind`, `words` and `title_words`, with a GIN index, and a btree in ranking
+    order (migration 0003); Django never reads or writes the column."""
 
     kind = models.CharField(max_length=30)
     object_id = models.BigIntegerField()

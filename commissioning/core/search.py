@@ -16,15 +16,30 @@ is split the same way, and a record matches when, for every word of the query,
 one of its words starts with it ("extens" finds "extension"). Each entry
 stores its words, lower case, each after a space (" ach 22 035 home"):
 
-- PostgreSQL: a generated tsvector column over those words with a GIN index
-  (migration core/0002), asked with a prefix query ('ach:* & 22:*'). The words
-  are already plain, so the text search parser splits them as stored.
-- SQLite: `words LIKE '% ach%'` for each query word, all ANDed.
+- PostgreSQL: a generated tsvector column, `kind_vector`, holding each word
+  prefixed by the entry's kind ("contract/home"), and each word of its title
+  prefixed again ("contract.t.home"), with a GIN index (migration core/0003),
+  asked with a prefix query per kind ('contract/ach':* & 'contract/22':*). So
+  one index lookup finds one kind's matches, or its title matches, and the
+  planner's statistics are per kind.
+- SQLite: `words LIKE '% ach%'` for each query word, all ANDed (`title_words`
+  for the title).
 
 Ranking, the same on both: entries whose title holds every word first, then
 newest, then the kind's own order (a reference, a position), then the id.
-A search asks for the count of each kind and its first few entries, in two
-queries however many records match; snippets are made for those few only.
+
+A search is two queries however many records match, one when none do:
+1. the count of each kind's matches and of its title matches, each counted no
+   further than COUNT_CAP + 1 (a page says "1,000+"), so a common word reads
+   at most that many entries per kind;
+2. for each kind, its first few title matches and its first few matches,
+   newest first (a UNION ALL of LIMITed queries); Python puts the title
+   matches first and fills up with the others. On PostgreSQL a kind with more
+   than COUNT_CAP matches is read in the order of the btree
+   core_searchentry_ranking (kind, date, order, id), stopping at the few it
+   needs; one with fewer is found through the GIN index and its matches sorted.
+Nothing sorts or numbers every match. Snippets are made for the few shown only.
+"Show all" pages through one kind with a full count and sort.
 """
 
 import datetime
@@ -230,23 +245,43 @@ def _ranking() -> tuple:
 COUNT_CAP = 1000
 
 
-def _sql(queryset) -> tuple[str, list]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, list(params)
+# The counts and the first few are a dozen small queries in one statement: written
+# here as SQL, as Django would compile them, since compiling a dozen querysets
+# takes longer than the database takes to answer them.
+_TABLE = SearchEntry._meta.db_table
+_SHOWN = ", ".join(
+    f'"{column}"' for column in ("id", "kind", "object_id", "url", "label", "title", "text", "detail", "date", "order")
+)
+
+
+def _where(words: Sequence[str], kind: str, *, in_title: bool) -> tuple[str, list]:
+    """SQL for `_matching(words, kind, in_title=in_title)`, filtered by kind."""
+    if connection.vendor == "postgresql":
+        marker = ".t." if in_title else "/"
+        return '"kind_vector" @@ %s::tsquery AND "kind" = %s', [
+            " & ".join(f"'{kind}{marker}{word}':*" for word in words),
+            kind,
+        ]
+    field = "title_words" if in_title else "words"
+    return " AND ".join(['"kind" = %s', *(f'"{field}" LIKE %s' for _ in words)]), [
+        kind,
+        *(f"% {word}%" for word in words),
+    ]
 
 
 def _counts(words: Sequence[str], names: Sequence[str]) -> dict[str, tuple[int, int]]:
     """How many entries of each kind match, and how many with every word in their
     title, counting no further than COUNT_CAP + 1: one query, each count reading at
-    most that many entries."""
+    most that many entries. (Filtered by kind as well on PostgreSQL, which the
+    lexemes make redundant: so the planner does not think that a scan of the whole
+    table would find the first COUNT_CAP soon.)"""
     columns, params = [], []
     for name in names:
         for in_title in (False, True):
-            # Filtered by kind as well, which the lexemes make redundant: so the planner
-            # does not think a scan of the whole table finds the first COUNT_CAP soon.
-            matches = _matching(words, name, in_title=in_title).filter(kind=name)
-            sql, more = _sql(matches.values("pk")[: COUNT_CAP + 1])
-            columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS matches)")
+            where, more = _where(words, name, in_title=in_title)
+            columns.append(
+                f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{_TABLE}" WHERE {where} LIMIT {COUNT_CAP + 1}) AS m)'
+            )
             params += more
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)
@@ -254,20 +289,27 @@ def _counts(words: Sequence[str], names: Sequence[str]) -> dict[str, tuple[int, 
     return {name: (row[2 * i], row[2 * i + 1]) for i, name in enumerate(names)}
 
 
+_ORDER = {
+    "postgresql": '"date" DESC NULLS LAST, "order" COLLATE "C", "object_id"',
+    "sqlite": '"date" DESC NULLS LAST, "order", "object_id"',
+}
+
+
 def _first(words: Sequence[str], name: str, *, in_title: bool, count: int, limit: int) -> tuple[str, list]:
-    """The SQL for the first `limit` matches of kind `name`, `count` of them."""
-    matches = _matching(words, name, in_title=in_title).defer("words", "title_words")
+    """SQL for the first `limit` matches of kind `name`, `count` of them."""
+    where, params = _where(words, name, in_title=in_title)
+    order = _ORDER.get(connection.vendor, _ORDER["sqlite"])
     if connection.vendor == "postgresql" and count <= COUNT_CAP:
         # Few matches: find them all through the GIN index and sort them. OFFSET 0
         # keeps the planner from walking the ranking btree through every entry of
-        # the kind instead, should it guess there are many. With many, it walks it.
-        sql, params = _sql(matches.order_by())
+        # the kind instead, should it guess there are many.
         return (
-            f"SELECT * FROM ({sql} OFFSET 0) AS found"
-            f' ORDER BY "date" DESC NULLS LAST, "order" COLLATE "C", "object_id" LIMIT {int(limit)}'
+            f'SELECT * FROM (SELECT {_SHOWN} FROM "{_TABLE}" WHERE {where} OFFSET 0) AS found'
+            f" ORDER BY {order} LIMIT {int(limit)}"
         ), params
-    # Many: the first few in the order of the ranking btree, which begins with the kind.
-    return _sql(matches.filter(kind=name).order_by(*_ranking())[:limit])
+    # Many: on PostgreSQL, the first few in the order of the ranking btree, which
+    # begins with the kind.
+    return f'SELECT {_SHOWN} FROM "{_TABLE}" WHERE {where} ORDER BY {order} LIMIT {int(limit)}', params
 
 
 def _firsts(words: Sequence[str], counts: dict[str, tuple[int, int]], limit: int) -> dict[str, list[SearchEntry]]:
