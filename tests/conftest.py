@@ -136,6 +136,23 @@ def demo_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def reference_data(request):
+    """The gateways and thresholds the migrations create, put back when a
+    transactional test run earlier on this worker flushed them. Run serially,
+    pytest-django keeps transactional tests last; run in parallel, a worker may
+    take one before others, and every test after it would see no gateways."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from commissioning.projects.defaults import create_defaults
+    from commissioning.projects.models import Gateway, ProcurementThreshold
+
+    if not Gateway.objects.exists():
+        create_defaults(Gateway, ProcurementThreshold)
+
+
+@pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Pages and services see TODAY as today, so no test depends on the real date."""
     monkeypatch.setattr("commissioning.core.dates.real_today", lambda: TODAY)

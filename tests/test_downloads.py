@@ -109,6 +109,8 @@ _MAY_WRITE = {
     "commissioning/core/uploads.py",
     # Writes a council-sized register for the import benchmark to read: not a download.
     "commissioning/benchmark/register_import.py",
+    # Uploads that generated register to the import page, as an officer would: not a download.
+    "commissioning/benchmark/measure.py",
 }
 
 

@@ -160,7 +160,7 @@ def test_the_clerk_must_confirm_a_resolution_on_a_decided_option(client_for, cle
         f"{prefix}-number": "1",
         f"{prefix}-kind": "approve",
         f"{prefix}-text": "Approved the extension.",
-        f"{prefix}-contract": contract.pk,
+        f"{prefix}-contract": contract.reference,
         f"{prefix}-effect": "exercise_option",
         f"{prefix}-option_order": "1",
     }
