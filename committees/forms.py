@@ -333,7 +333,9 @@ class ResolutionPartForm(ContractLinkFields):
 
 class OfficerDecisionForm(ContractLinkFields):
     delegation = DelegationPickerField(
-        required=False, label="Under the delegation", help_text=DELEGATION_HELP + " Leave it blank for none."
+        required=False,
+        label="Under the delegation",
+        help_text=DELEGATION_HELP + " Leave it blank when the decision was not taken under one.",
     )
     decision_maker = forms.CharField(max_length=200, help_text="Such as Chief Officer, Adult Social Care.")
     decided_on = dates.DateField(label="Decision date", widget=DATE_WIDGET)
@@ -350,7 +352,7 @@ class OfficerDecisionForm(ContractLinkFields):
             field = self.fields["delegation"]
             field.required = True
             field.help_text = DELEGATION_HELP
-            field.error_messages["required"] = "Give the delegation the decision was taken under."
+            field.error_messages["required"] = "Choose the delegation the decision was taken under."
 
     def clean(self):
         cleaned = super().clean()

@@ -221,7 +221,7 @@ class DecisionCandidates:
         # joins (or across two subqueries) reads every resolution part there is.
         linked = ContractLink.objects.filter(contract__in=contracts, resolution_part__isnull=False)
         reported = ResolutionPart.objects.filter(item__report__contracts__in=contracts)
-        part_ids = linked.values("resolution_part_id").union(reported.values("pk"))
+        part_ids = linked.order_by().values("resolution_part_id").union(reported.order_by().values("pk"))
         self.parts = (
             list(
                 ResolutionPart.objects.filter(pk__in=part_ids)
