@@ -28,6 +28,7 @@ from tests.committees.factories import (
     ResolutionPartFactory,
     at,
 )
+from tests.conftest import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +227,7 @@ def test_resolved_lead_in(executive, pds):
 
 def test_form_choices_are_this_councils_committees(executive, pds):
     meeting = MeetingFactory(committee=executive, starts_at=at(date(2022, 11, 30)))
-    CommitteeFactory(name="Nottingham Executive")
+    CommitteeFactory(council=OrganisationFactory(name="Nottingham City Council"), name="Nottingham Executive")
     choices = meeting_form_choices(meeting=meeting)
     assert choices.meeting == meeting
     assert {name for _, name in choices.committees} == {"Executive", "Adult Care and Health PDS Committee"}
