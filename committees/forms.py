@@ -8,18 +8,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from commissioning.core import dates, uploads
-from commissioning.core.formatting import format_bytes, format_day
+from commissioning.core.formatting import format_bytes
 from commissioning.core.versioning import VersionedFormMixin
 from committees import services
 from committees.models import (
     AgendaItem,
     Committee,
     ContractLink,
-    Delegation,
     Meeting,
     Report,
     ResolutionPart,
 )
+from committees.pickers import DELEGATION_HELP, DelegationPickerField, RecommendationPickerField, ReportPickerField
 from contracts.forms import DATE_WIDGET, add_service_errors
 from contracts.models import ContractOption, Organisation
 from contracts.pickers import ContractPickerField
@@ -200,18 +200,21 @@ class AgendaItemForm(VersionedFormMixin, forms.Form):
         max_length=12, validators=[plain_number], help_text='As the agenda numbers it, such as "79" or "5a".'
     )
     title = forms.CharField(max_length=300)
-    report = forms.ModelChoiceField(queryset=Report.objects.select_related("council"), required=False)
+    # Replaced in __init__ by a picker over the council's reports.
+    report = forms.CharField(required=False)
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
-    def __init__(self, *args, report_choices: list[tuple[int, str]], item: AgendaItem | None = None, **kwargs):
+    def __init__(self, *args, meeting: Meeting, item: AgendaItem | None = None, **kwargs):
         if item is not None:
             kwargs.setdefault(
                 "initial",
-                {"number": item.number, "title": item.title, "report": item.report_id, "minutes": item.minutes},
+                {"number": item.number, "title": item.title, "report": item.report, "minutes": item.minutes},
             )
             kwargs.setdefault("version", item.version)
         super().__init__(*args, **kwargs)
-        _offer(self.fields["report"], report_choices, blank="No report")
+        self.fields["report"] = ReportPickerField(
+            council_id=meeting.committee.council_id, committee_id=meeting.committee_id, required=False
+        )
 
 
 class ActionForm(forms.Form):
@@ -229,11 +232,8 @@ class ResolutionPartForm(ContractLinkFields):
     recommended_to = forms.ModelChoiceField(
         queryset=Committee.objects.all(), required=False, help_text="For a recommendation: who it goes to."
     )
-    takes_up = forms.ModelChoiceField(
-        queryset=ResolutionPart.objects.select_related("item__meeting__committee", "recommended_to"),
-        required=False,
-        label="Takes up the recommendation",
-    )
+    # Replaced in __init__ by a picker over the recommendations made to the meeting's committee.
+    takes_up = forms.CharField(required=False, label="Takes up the recommendation")
     is_key_decision = forms.BooleanField(label="Key decision", required=False)
     is_urgent = forms.BooleanField(label="Urgent (exempt from call-in)", required=False)
     # The delegation, for a part that delegates.
@@ -268,7 +268,9 @@ class ResolutionPartForm(ContractLinkFields):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         _offer(self.fields["recommended_to"], choices.committees)
-        _offer(self.fields["takes_up"], choices.recommendations, blank="None")
+        self.fields["takes_up"] = RecommendationPickerField(
+            meeting=choices.meeting, required=False, label="Takes up the recommendation"
+        )
 
     def clean_number(self) -> str:
         number = _part_number(self.cleaned_data["number"])
@@ -330,11 +332,10 @@ class ResolutionPartForm(ContractLinkFields):
 
 
 class OfficerDecisionForm(ContractLinkFields):
-    delegation = forms.ModelChoiceField(
-        queryset=Delegation.objects.none(),
+    delegation = DelegationPickerField(
         required=False,
         label="Under the delegation",
-        empty_label="None: not taken under a delegation",
+        help_text=DELEGATION_HELP + " Leave it blank when the decision was not taken under one.",
     )
     decision_maker = forms.CharField(max_length=200, help_text="Such as Chief Officer, Adult Social Care.")
     decided_on = dates.DateField(label="Decision date", widget=DATE_WIDGET)
@@ -344,24 +345,14 @@ class OfficerDecisionForm(ContractLinkFields):
 
     RENAMES = {"option": "option_order"}
 
-    def __init__(self, *args, delegations, under_delegation_only: bool = False, **kwargs):
+    def __init__(self, *args, under_delegation_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegation"].queryset = delegations
         if under_delegation_only:
             # Officers record the decisions they take under a delegation; clerks record any.
-            self.fields["delegation"].required = True
-            self.fields["delegation"].empty_label = None
-            self.fields["delegation"].error_messages["required"] = "Choose the delegation the decision was taken under."
-        self.fields["delegation"].label_from_instance = self._delegation_label
-
-    @staticmethod
-    def _delegation_label(delegation: Delegation) -> str:
-        part = delegation.resolution_part
-        meeting = part.item.meeting
-        return (
-            f"To {delegation.to_whom}: {meeting.committee.name}, {format_day(meeting.date)}, "
-            f"item {part.item.number} ({part.number})"
-        )
+            field = self.fields["delegation"]
+            field.required = True
+            field.help_text = DELEGATION_HELP
+            field.error_messages["required"] = "Choose the delegation the decision was taken under."
 
     def clean(self):
         cleaned = super().clean()

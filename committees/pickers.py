@@ -10,15 +10,16 @@ import re
 from datetime import date, datetime
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from commissioning.core.formatting import format_day
 from commissioning.core.pickers import PAGE, PickerField, casefolded
 from committees import decisions
 from committees.decisions import Power
-from committees.models import OfficerDecision, ResolutionPart
+from committees.models import AgendaItem, Delegation, Meeting, OfficerDecision, Report, ResolutionPart
 
 _PART = re.compile(r"\A(?P<head>.+?)\s*\(\s*(?P<number>[^()]+?)\s*\)\Z")
 _ITEM = re.compile(r"\A(?P<day>.+?),?\s+item\s+(?P<item>\S+)\Z", re.IGNORECASE)
@@ -138,3 +139,184 @@ def decision_matches(query: str, *, power: Power | None = None) -> list[tuple[in
         decisions_found = OfficerDecision.objects.filter(officer).order_by("-decided_on", "-pk")[: PAGE - len(matches)]
         matches += [(d.pk, d.reference, officer_label(d)) for d in decisions_found]
     return matches
+
+
+# --- reports, recommendations and delegations, for the meeting page and the officer decision form ------
+
+
+def _report_text(report: Report) -> str:
+    return report.reference
+
+
+class ReportPickerField(PickerField):
+    """One report of `council`, written as its reference (unique within a council)."""
+
+    model = Report
+    source = "committees:report_choices"
+    noun = "report"
+
+    def __init__(self, *, council_id: int, committee_id: int | None = None, **kwargs):
+        self.council_id = council_id
+        kwargs.setdefault("help_text", "Type the report's reference, such as ACH22-035, or search by its title.")
+        super().__init__(**kwargs)
+        # The committee's own reports are suggested first.
+        self.widget.source_query = f"council={council_id}" + (f"&committee={committee_id}" if committee_id else "")
+
+    def text_of(self, record: Model) -> str:
+        return _report_text(record)
+
+    def find(self, texts: list[str]) -> dict[str, list[Report]]:
+        typed = casefolded(texts)
+        found: dict[str, list[Report]] = {}
+        condition = reduce(or_, (Q(reference__iexact=text) for text in texts))
+        for report in Report.objects.filter(condition, council_id=self.council_id):
+            found.setdefault(typed[report.reference.casefold()], []).append(report)
+        return found
+
+
+def report_matches(
+    query: str, *, council_id: int | None = None, committee_id: int | None = None
+) -> list[tuple[int, str, str]]:
+    """One page of the reports (of `council_id` when given) whose reference or title holds
+    `query`: those taken at `committee_id`'s meetings first, then the rest, each newest first."""
+    if not query:
+        return []
+    reports = Report.objects.filter(Q(reference__icontains=query) | Q(title__icontains=query)).order_by(
+        "-report_date", "reference"
+    )
+    if council_id is not None:
+        reports = reports.filter(council_id=council_id)
+    if committee_id is not None:
+        reports = reports.annotate(
+            here=Exists(AgendaItem.objects.filter(report=OuterRef("pk"), meeting__committee_id=committee_id))
+        ).order_by("-here", "-report_date", "reference")
+    return [(report.pk, report.reference, f"{report.reference}: {report.title}") for report in reports[:PAGE]]
+
+
+def _recommendations(committee_id: int) -> QuerySet[ResolutionPart]:
+    return ResolutionPart.objects.filter(kind=ResolutionPart.Kind.RECOMMEND, recommended_to_id=committee_id)
+
+
+class RecommendationPickerField(PickerField):
+    """One recommendation made to the committee of `meeting`, written as a resolution part
+    is ("30 Sep 2029, item 79 (ii)" or "report reference (ii)"); the service checks that it
+    was made before the meeting."""
+
+    model = ResolutionPart
+    source = "committees:recommendation_choices"
+    noun = "recommendation to this committee"
+
+    def __init__(self, *, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        kwargs.setdefault("help_text", "Type it as “30 Sep 2029, item 79 (ii)” or “report reference (ii)”, or search.")
+        super().__init__(**kwargs)
+        self.widget.source_query = f"meeting={meeting.pk}"
+
+    def text_of(self, record: Model) -> str:
+        return part_text(record)
+
+    def find(self, texts: list[str]) -> dict[str, list[ResolutionPart]]:
+        return _find_parts(texts, _recommendations(self.meeting.committee_id))
+
+
+def _find_parts(texts: list[str], parts: QuerySet[ResolutionPart]) -> dict[str, list[ResolutionPart]]:
+    typed = casefolded(texts)
+    found: dict[str, list[ResolutionPart]] = {}
+    conditions = [condition for text in texts if (condition := _part_condition(text)) is not None]
+    if conditions:
+        for part in parts.filter(reduce(or_, conditions)).select_related(*_PART_RELATED):
+            for key in _part_texts(part):
+                if key.casefold() in typed:
+                    found.setdefault(typed[key.casefold()], []).append(part)
+    return found
+
+
+def recommendation_matches(query: str, *, meeting: Meeting | None = None) -> list[tuple[int, str, str]]:
+    """One page of recommendations (to the meeting's committee before it, when given), latest
+    first, whose report reference, item, number or text holds `query`."""
+    if not query:
+        return []
+    parts = ResolutionPart.objects.filter(kind=ResolutionPart.Kind.RECOMMEND)
+    if meeting is not None:
+        parts = _recommendations(meeting.committee_id).filter(item__meeting__starts_at__lte=meeting.starts_at)
+    parts = (
+        parts.filter(
+            Q(item__report__reference__icontains=query)
+            | Q(item__title__icontains=query)
+            | Q(number__iexact=query)
+            | Q(text__icontains=query)
+        )
+        .select_related(*_PART_RELATED)
+        .order_by("-item__meeting__starts_at", "item__position", "position")
+    )
+    return [(part.pk, part_text(part), f"{part_label(part)}: {_clip(part.text)}") for part in parts[:PAGE]]
+
+
+def _clip(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+_DELEGATION_RELATED = tuple(f"resolution_part__{name}" for name in _PART_RELATED)
+
+
+def delegation_text(delegation: Delegation) -> str:
+    return part_text(delegation.resolution_part)
+
+
+def delegation_label(delegation: Delegation) -> str:
+    part = delegation.resolution_part
+    return f"To {delegation.to_whom}: {part.item.meeting.committee.name}, {part_text(part)}"
+
+
+DELEGATION_HELP = (
+    "Type the resolution that delegated as “30 Sep 2029, item 79 (ii)” or “report reference (ii)”, "
+    "or search by to whom or what it delegates."
+)
+
+
+class DelegationPickerField(PickerField):
+    """One delegation, written as the resolution part that made it ("30 Sep 2029, item 79
+    (ii)" or "report reference (ii)")."""
+
+    model = Delegation
+    source = "committees:delegation_choices"
+    noun = "delegation"
+
+    def text_of(self, record: Model) -> str:
+        return delegation_text(record)
+
+    def prepare_value(self, value: Any) -> str:
+        if value is not None and not isinstance(value, str | Model):
+            value = Delegation.objects.select_related(*_DELEGATION_RELATED).filter(pk=value).first()
+        return super().prepare_value(value)
+
+    def find(self, texts: list[str]) -> dict[str, list[Delegation]]:
+        parts = _find_parts(texts, ResolutionPart.objects.filter(delegation__isnull=False))
+        by_part = {part.pk: part for found in parts.values() for part in found}
+        delegations = {
+            delegation.resolution_part_id: delegation
+            for delegation in Delegation.objects.filter(resolution_part__in=by_part).select_related(
+                *_DELEGATION_RELATED
+            )
+        }
+        return {
+            text: [delegations[part.pk] for part in found if part.pk in delegations] for text, found in parts.items()
+        }
+
+
+def delegation_matches(query: str) -> list[tuple[int, str, str]]:
+    """One page of delegations, newest first, whose holder, scope, report or committee holds `query`."""
+    if not query:
+        return []
+    delegations = (
+        Delegation.objects.filter(
+            Q(to_whom__icontains=query)
+            | Q(scope__icontains=query)
+            | Q(resolution_part__item__report__reference__icontains=query)
+            | Q(resolution_part__item__meeting__committee__name__icontains=query)
+        )
+        .select_related(*_DELEGATION_RELATED)
+        .order_by("-resolution_part__item__meeting__starts_at", "pk")
+    )
+    return [(d.pk, delegation_text(d), delegation_label(d)) for d in delegations[:PAGE]]

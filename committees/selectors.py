@@ -28,7 +28,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from commissioning.core.formatting import format_day
 from committees import calendar_grid, clock, decisions
 from committees.filters import ActionFilter, ReportFilter
 from committees.models import (
@@ -357,46 +356,17 @@ def meeting_queryset_for_detail() -> QuerySet[Meeting]:
 
 @dataclass(frozen=True)
 class MeetingFormChoices:
-    """The choices the meeting page's forms offer, read once for every item's forms."""
+    """What the meeting page's forms offer, read once for every item's forms. Reports
+    and recommendations grow with the record, so they are pickers over the meeting
+    (committees.pickers); the council's committees are few."""
 
-    reports: list[tuple[int, str]]
+    meeting: Meeting
     committees: list[tuple[int, str]]
-    recommendations: list[tuple[int, str]]
-
-
-def _clip(text: str, length: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def meeting_form_choices(*, meeting: Meeting) -> MeetingFormChoices:
-    council = meeting.committee.council
-    reports = Report.objects.filter(council=council).order_by("reference")
-    committees = Committee.objects.filter(council=council).order_by("name")
-    recommendations = (
-        ResolutionPart.objects.filter(
-            kind=ResolutionPart.Kind.RECOMMEND,
-            recommended_to=meeting.committee,
-            item__meeting__starts_at__lte=meeting.starts_at,
-        )
-        .select_related("item__meeting__committee")
-        .order_by("-item__meeting__starts_at", "item__position", "position")
-    )
-    return MeetingFormChoices(
-        reports=[(report.pk, _clip(f"{report.reference} {report.title}")) for report in reports],
-        committees=[(committee.pk, committee.name) for committee in committees],
-        recommendations=[
-            (
-                part.pk,
-                _clip(
-                    f"{part.item.meeting.committee.name}, {format_day(part.item.meeting.date)}, "
-                    f"item {part.item.number} ({part.number}): {part.text}",
-                    110,
-                ),
-            )
-            for part in recommendations
-        ],
-    )
+    committees = Committee.objects.filter(council_id=meeting.committee.council_id).order_by("name")
+    return MeetingFormChoices(meeting=meeting, committees=[(committee.pk, committee.name) for committee in committees])
 
 
 def resolved_lead_in(item: AgendaItem) -> str:
@@ -528,10 +498,12 @@ def officer_decision_queryset_for_detail() -> QuerySet[OfficerDecision]:
     return officer_decision_list()
 
 
-def delegation_choices() -> QuerySet[Delegation]:
-    """Delegations an officer decision can be recorded under, newest first."""
-    return Delegation.objects.select_related("resolution_part__item__meeting__committee").order_by(
-        "-resolution_part__item__meeting__starts_at", "pk"
+def delegation_for_decision(pk: int) -> Delegation | None:
+    """The delegation an officer decision form starts from, with what its label names."""
+    return (
+        Delegation.objects.select_related("resolution_part__item__meeting__committee", "resolution_part__item__report")
+        .filter(pk=pk)
+        .first()
     )
 
 

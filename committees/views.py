@@ -40,15 +40,15 @@ from committees.models import (
     ReportFile,
     ResolutionPart,
 )
-from committees.pickers import decision_matches
+from committees.pickers import decision_matches, delegation_matches, recommendation_matches, report_matches
 from committees.selectors import (
     action_list as select_action_list,
 )
 from committees.selectors import (
     committee_history,
     committee_meetings,
-    delegation_choices,
     delegation_counts,
+    delegation_for_decision,
     meeting_clock,
     meeting_form_choices,
     meeting_history,
@@ -207,7 +207,7 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         edit_form = part_form = None
         if can_change:
             edit_form = bound("item_edit", item.pk) or AgendaItemForm(
-                report_choices=choices.reports, item=item, prefix=f"item-{item.pk}"
+                meeting=meeting, item=item, prefix=f"item-{item.pk}"
             )
             part_form = bound("part", item.pk) or ResolutionPartForm(choices=choices, prefix=f"part-{item.pk}")
         parts = [
@@ -237,7 +237,7 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
     if can_change:
         context["meeting_form"] = bound("meeting") or MeetingForm.for_meeting(meeting)
         context["item_form"] = bound("item") or AgendaItemForm(
-            report_choices=choices.reports, initial={"number": _suggested_number(items)}
+            meeting=meeting, initial={"number": _suggested_number(items)}
         )
     return render(request, "committees/meeting_detail.html", context)
 
@@ -300,7 +300,7 @@ def meeting_minutes(request, pk: int):
 def item_create(request, pk: int):
     meeting = get_for_user(request.user, Meeting.objects.select_related("committee__council"), action="change", pk=pk)
     require(request.user, AgendaItem, "add")
-    form = AgendaItemForm(request.POST, report_choices=meeting_form_choices(meeting=meeting).reports)
+    form = AgendaItemForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
             item = services.agenda_item_add(meeting=meeting, **form.cleaned_data)
@@ -317,15 +317,14 @@ def item_update(request, pk: int):
     item = get_for_user(
         request.user, AgendaItem.objects.select_related("meeting__committee__council"), action="change", pk=pk
     )
-    choices = meeting_form_choices(meeting=item.meeting)
-    form = AgendaItemForm(request.POST, report_choices=choices.reports, item=item, prefix=f"item-{item.pk}")
+    form = AgendaItemForm(request.POST, meeting=item.meeting, item=item, prefix=f"item-{item.pk}")
     number = item.number
     if form.is_valid():
         try:
             services.agenda_item_update(item=item, version=form.read_version, **form.fields_data())
         except StaleEdit:
             current = AgendaItem.objects.get(pk=item.pk)
-            form.refuse_as_stale(AgendaItemForm(report_choices=choices.reports, item=current), noun="item")
+            form.refuse_as_stale(AgendaItemForm(meeting=item.meeting, item=current), noun="item")
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -564,16 +563,14 @@ def officer_decision_detail(request, pk: int):
 @saves_once
 def officer_decision_create(request):
     require(request.user, OfficerDecision, "add")
-    delegations = delegation_choices()
     initial = {"decided_on": dates.real_today()}
     chosen = query.plain_id(request.GET.get("delegation"))
-    delegation = delegations.filter(pk=chosen).first() if chosen is not None else None
+    delegation = delegation_for_decision(chosen) if chosen is not None else None
     if delegation is not None:
-        initial["delegation"] = delegation.pk
+        initial["delegation"] = delegation
         initial["decision_maker"] = delegation.to_whom
     form = OfficerDecisionForm(
         request.POST or None,
-        delegations=delegations,
         initial=initial,
         under_delegation_only=not can(request.user, OfficerDecision, "record_without_delegation"),
     )
@@ -596,3 +593,45 @@ def decision_choices(request):
     if power and power not in {p.value for p in Power}:
         return JsonResponse({"error": f"No such power as “{power[:40]}”."}, status=HTTPStatus.BAD_REQUEST)
     return choices_response(decision_matches(query_of(request), power=Power(power) if power else None))
+
+
+def _optional_id(request, name: str) -> int | None:
+    """A record's id from the query string, None when not given; a ValueError when not a number."""
+    text = request.GET.get(name, "")
+    if not text:
+        return None
+    found = query.plain_id(text)
+    if found is None:
+        raise ValueError(f"Give the {name} as a number.")
+    return found
+
+
+@require_GET
+def report_choices(request):
+    """The report picker's matches, among one council's reports when `council` is given;
+    `committee`'s own reports come first."""
+    require(request.user, Report)
+    try:
+        council, committee = _optional_id(request, "council"), _optional_id(request, "committee")
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=HTTPStatus.BAD_REQUEST)
+    return choices_response(report_matches(query_of(request), council_id=council, committee_id=committee))
+
+
+@require_GET
+def recommendation_choices(request):
+    """The recommendations a meeting can take up (made to its committee before it), or any."""
+    require(request.user, ResolutionPart)
+    try:
+        meeting_id = _optional_id(request, "meeting")
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=HTTPStatus.BAD_REQUEST)
+    meeting = get_for_user(request.user, Meeting.objects.all(), pk=meeting_id) if meeting_id else None
+    return choices_response(recommendation_matches(query_of(request), meeting=meeting))
+
+
+@require_GET
+def delegation_choices(request):
+    """The delegations an officer decision can be taken under."""
+    require(request.user, Delegation)
+    return choices_response(delegation_matches(query_of(request)))

@@ -1,7 +1,7 @@
-"""Forms that choose contracts, providers or decisions do not grow with the register.
+"""Forms that choose contracts, providers, decisions, reports, recommendations or
+delegations do not grow with the register.
 
-Each page is read with 20 contracts, providers and decisions in the database, then
-again with 200: the same number of queries and the same size, give or take a few
+Each page is read with 20 of each in the database, then again with 200: the same number of queries and the same size, give or take a few
 bytes for numbers that gain a digit. The pickers (commissioning.core.pickers) show
 only what is chosen; the matches come from their endpoints, one page at a time.
 """
@@ -15,10 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commissioning.projects import services as project_services
-from committees.models import OfficerDecision, ResolutionPart
+from committees.models import Delegation, OfficerDecision, Report, ResolutionPart
+from committees.services import DelegationInput
 from contracts.models import Provider
 from tests.committees.factories import (
     AgendaItemFactory,
+    CommitteeFactory,
     MeetingFactory,
     OfficerDecisionFactory,
     ReportFactory,
@@ -52,18 +54,50 @@ def _world() -> dict:
     project = project_services.project_create(
         title="support@home", service_area=ServiceAreaFactory(), incumbent_contracts=contracts[:3]
     )
-    # Decisions grow at another meeting, as they do over the years.
-    elsewhere = AgendaItemFactory(meeting=MeetingFactory(starts_at=at(date(2023, 3, 1))))
-    return {"contract": contracts[0], "meeting": meeting, "report": report, "project": project, "elsewhere": elsewhere}
+    # Decisions grow at another meeting of the council, as they do over the years.
+    elsewhere = AgendaItemFactory(
+        meeting=MeetingFactory(
+            committee=CommitteeFactory(council=meeting.committee.council), starts_at=at(date(2023, 3, 1))
+        )
+    )
+    world = {"contract": contracts[0], "meeting": meeting, "report": report, "project": project, "elsewhere": elsewhere}
+    _reports_and_delegations(world, 19)
+    return world
+
+
+def _reports_and_delegations(world: dict, count: int) -> None:
+    """`count` more of the council's reports, and of recommendations to the meeting's
+    committee and delegations, all made before the meeting."""
+    council = world["meeting"].committee.council
+    start = Report.objects.count()
+    for n in range(count):
+        report = ReportFactory(council=council, reference=f"ACH-{start + n:04}")
+        item = AgendaItemFactory(meeting=world["elsewhere"].meeting, number=str(1000 + start + n), report=report)
+        ResolutionPartFactory(
+            item=item,
+            number="i",
+            kind=ResolutionPart.Kind.RECOMMEND,
+            recommended_to=world["meeting"].committee,
+            text="Tender.",
+        )
+        ResolutionPartFactory(
+            item=item,
+            number="ii",
+            kind=ResolutionPart.Kind.DELEGATE,
+            text="Delegated.",
+            delegation=DelegationInput(to_whom="Director of Adult Services", scope="Award."),
+        )
 
 
 def _grow(world: dict) -> None:
-    """180 more contracts, providers, resolution parts and officer decisions."""
+    """180 more contracts, providers, resolution parts, officer decisions, reports,
+    recommendations and delegations."""
     _contracts(180)
     Provider.objects.bulk_create(Provider(name=f"Grown Provider {n} Ltd") for n in range(180))
     for n in range(180):
         ResolutionPartFactory(item=world["elsewhere"], number=str(n + 1), kind=ResolutionPart.Kind.APPROVE)
     OfficerDecisionFactory.create_batch(180)
+    _reports_and_delegations(world, 180)
 
 
 def _pages(world: dict) -> dict[str, str]:
@@ -78,6 +112,8 @@ def _pages(world: dict) -> dict[str, str]:
         "report add": reverse("committees:report_create"),
         "report edit": reverse("committees:report_update", args=[world["report"].pk]),
         "officer decision": reverse("committees:officer_decision_create"),
+        "officer decision under a delegation": reverse("committees:officer_decision_create")
+        + f"?delegation={Delegation.objects.order_by('pk').first().pk}",
         "option exercise": reverse("committees:option_exercise", args=[contract.pk, 1]),
         "option decline": reverse("committees:option_decline", args=[contract.pk, 1]),
     }
@@ -97,6 +133,7 @@ def test_forms_do_not_grow_with_contracts_providers_or_decisions(client, django_
     small = {name: _measure(client, url) for name, url in pages.items()}
     _grow(world)
     assert Provider.objects.count() >= 200 and OfficerDecision.objects.count() == 200
+    assert Report.objects.count() == Delegation.objects.count() + 1 == 200
     large = {name: _measure(client, url) for name, url in pages.items()}
     for name in pages:
         (small_queries, small_bytes), (large_queries, large_bytes) = small[name], large[name]
@@ -110,4 +147,6 @@ def test_the_meeting_page_lists_no_contract_in_its_forms(client_for, clerk):
     AgendaItemFactory(meeting=meeting)
     html = client_for(clerk).get(reverse("committees:meeting_detail", args=[meeting.pk])).content.decode()
     assert 'data-picker="/contracts/choices/"' in html
+    assert f'data-picker="/committees/reports/choices/?council={meeting.committee.council_id}&amp;committee=' in html
+    assert f'data-picker="/committees/recommendations/choices/?meeting={meeting.pk}"' in html
     assert not any(contract.reference in html for contract in contracts)

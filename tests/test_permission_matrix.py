@@ -183,6 +183,9 @@ MATRIX = {
     # --- committees and decisions -------------------------------------------------------------
     "committees:committee_list": READ_LIST,
     "committees:decision_choices": READ_CHOICES,
+    "committees:report_choices": READ_CHOICES,
+    "committees:recommendation_choices": READ_CHOICES,
+    "committees:delegation_choices": READ_CHOICES,
     # The old address of the search, now the site's one search: sent on to it (where nobody gets 403).
     "committees:search": row(
         nobody=(FOUND,) * 2, officer=(FOUND,) * 2, clerk=(FOUND,) * 2, manager=(FOUND,) * 2, superuser=(FOUND,) * 2

@@ -12,12 +12,20 @@ from django.urls import reverse
 
 from commissioning.core.pickers import PAGE
 from commissioning.projects.models import Waiver
-from committees.models import ContractLink, Report, ResolutionPart
+from committees.models import ContractLink, Delegation, OfficerDecision, Report, ResolutionPart
+from committees.services import DelegationInput
 from contracts.models import Contract, Provider
 from contracts.pickers import ProviderPickerField
-from tests.committees.factories import AgendaItemFactory, MeetingFactory, OfficerDecisionFactory, ReportFactory, at
+from tests.committees.factories import (
+    AgendaItemFactory,
+    CommitteeFactory,
+    MeetingFactory,
+    OfficerDecisionFactory,
+    ReportFactory,
+    at,
+)
 from tests.committees.factories import ResolutionPartFactory as PartFactory
-from tests.conftest import ContractFactory, ProviderFactory, ServiceAreaFactory
+from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,18 +39,23 @@ def _results(client, name: str, **query) -> list[dict]:
 
 # --- the endpoints -------------------------------------------------------------------------------
 
+ENDPOINTS = [
+    "contracts:contract_choices",
+    "contracts:provider_choices",
+    "committees:decision_choices",
+    "committees:report_choices",
+    "committees:recommendation_choices",
+    "committees:delegation_choices",
+]
 
-@pytest.mark.parametrize(
-    "name", ["contracts:contract_choices", "contracts:provider_choices", "committees:decision_choices"]
-)
+
+@pytest.mark.parametrize("name", ENDPOINTS)
 def test_it_requires_a_role(client_for, client, nobody, name):
     assert client.get(reverse(name), {"q": "a"}).status_code == HTTPStatus.FOUND  # to the sign-in page
     assert client_for(nobody).get(reverse(name), {"q": "a"}).status_code == HTTPStatus.FORBIDDEN
 
 
-@pytest.mark.parametrize(
-    "name", ["contracts:contract_choices", "contracts:provider_choices", "committees:decision_choices"]
-)
+@pytest.mark.parametrize("name", ENDPOINTS)
 def test_it_rejects_post(client_for, officer, name):
     assert client_for(officer).post(reverse(name), {"q": "a"}).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
@@ -213,3 +226,154 @@ def test_editing_shows_the_chosen_contracts_only(client_for, clerk):
     html = client_for(clerk).get(reverse("committees:report_update", args=[report.pk])).content.decode()
     assert f'value="{contracts[0].reference}, {contracts[1].reference}"' in html
     assert contracts[2].reference not in html and contracts[3].reference not in html
+
+
+# --- reports, recommendations and delegations on the meeting page and the officer decision form ------
+
+
+@pytest.fixture
+def recommended():
+    """A PDS committee's meeting recommends to the Executive; the Executive meets after."""
+    pds_meeting = MeetingFactory(starts_at=at(date(2022, 11, 15)))
+    council = pds_meeting.committee.council
+    executive = CommitteeFactory(council=council, name="Executive")
+    report = ReportFactory(council=council, reference="ACH22-035", title="Home care gateway 1")
+    item = AgendaItemFactory(meeting=pds_meeting, number="5", report=report)
+    to_us = PartFactory(
+        item=item, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="Tender"
+    )
+    PartFactory(
+        item=item, number="ii", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=pds_meeting.committee, text="Tender"
+    )
+    meeting = MeetingFactory(committee=executive, starts_at=at(date(2022, 11, 30)))
+    AgendaItemFactory(meeting=meeting, number="7")
+    return {"meeting": meeting, "report": report, "to_us": to_us, "pds_meeting": pds_meeting}
+
+
+def test_it_matches_the_councils_reports_the_committees_own_first(client_for, clerk, recommended):
+    meeting, report = recommended["meeting"], recommended["report"]
+    council = meeting.committee.council
+    at_executive = ReportFactory(council=council, reference="ACH23-001", title="Home care gateway 2")
+    AgendaItemFactory(meeting=meeting, number="8", report=at_executive)
+    ReportFactory(council=OrganisationFactory(name="Nottingham City Council"), reference="N1", title="Home care")
+    query = {"q": "home care", "council": council.pk, "committee": meeting.committee_id}
+    results = _results(client_for(clerk), "committees:report_choices", **query)
+    assert [r["value"] for r in results] == ["ACH23-001", "ACH22-035"]
+    assert results[1] == {"id": report.pk, "value": "ACH22-035", "label": "ACH22-035: Home care gateway 1"}
+
+
+def test_a_council_that_is_not_a_number_is_a_clear_400(client_for, clerk):
+    response = client_for(clerk).get(reverse("committees:report_choices"), {"q": "a", "council": "x"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"error": "Give the council as a number."}
+
+
+def test_it_matches_recommendations_to_the_meetings_committee(client_for, clerk, recommended):
+    results = _results(
+        client_for(clerk), "committees:recommendation_choices", q="tender", meeting=recommended["meeting"].pk
+    )
+    assert [r["id"] for r in results] == [recommended["to_us"].pk]
+    assert results[0]["value"] == "15 Nov 2022, item 5 (i)"
+
+
+def test_an_agenda_item_takes_its_report_typed_by_reference(client_for, clerk, recommended):
+    meeting = recommended["meeting"]
+    response = client_for(clerk).post(
+        reverse("committees:item_create", args=[meeting.pk]),
+        {"number": "8", "title": "Home care", "report": "ach22-035", "minutes": ""},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert meeting.items.get(number="8").report == recommended["report"]
+
+
+def test_a_report_of_another_council_is_not_found(client_for, clerk, recommended):
+    meeting = recommended["meeting"]
+    ReportFactory(council=OrganisationFactory(name="Nottingham City Council"), reference="N1")
+    response = client_for(clerk).post(
+        reverse("committees:item_create", args=[meeting.pk]),
+        {"number": "8", "title": "Home care", "report": "N1", "minutes": ""},
+    )
+    assert "No report found for “N1”." in response.content.decode()
+    assert not meeting.items.filter(number="8").exists()
+
+
+def test_a_part_takes_up_a_recommendation_typed_by_report_and_number(client_for, clerk, recommended):
+    meeting = recommended["meeting"]
+    item = meeting.items.get()
+    response = client_for(clerk).post(
+        reverse("committees:part_create", args=[meeting.pk, item.pk]),
+        {
+            f"part-{item.pk}-number": "i",
+            f"part-{item.pk}-kind": ResolutionPart.Kind.APPROVE,
+            f"part-{item.pk}-text": "Agreed.",
+            f"part-{item.pk}-takes_up": "ACH22-035 (i)",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert item.parts.get().takes_up == recommended["to_us"]
+
+
+def test_a_recommendation_to_another_committee_is_not_found(client_for, clerk, recommended):
+    meeting = recommended["meeting"]
+    item = meeting.items.get()
+    response = client_for(clerk).post(
+        reverse("committees:part_create", args=[meeting.pk, item.pk]),
+        {
+            f"part-{item.pk}-number": "i",
+            f"part-{item.pk}-kind": ResolutionPart.Kind.APPROVE,
+            f"part-{item.pk}-text": "Agreed.",
+            f"part-{item.pk}-takes_up": "ACH22-035 (ii)",
+        },
+    )
+    assert "No recommendation to this committee found for “ACH22-035 (ii)”." in response.content.decode()
+    assert not item.parts.exists()
+
+
+def _delegation(recommended) -> Delegation:
+    part = PartFactory(
+        item=recommended["pds_meeting"].items.get(),
+        number="iii",
+        kind=ResolutionPart.Kind.DELEGATE,
+        text="Delegated.",
+        delegation=DelegationInput(to_whom="Director of Adult Services", scope="Award"),
+    )
+    return part.delegation
+
+
+def test_it_matches_delegations_by_holder(client_for, officer, recommended):
+    delegation = _delegation(recommended)
+    results = _results(client_for(officer), "committees:delegation_choices", q="director of adult")
+    assert results == [
+        {
+            "id": delegation.pk,
+            "value": "15 Nov 2022, item 5 (iii)",
+            "label": f"To Director of Adult Services: {recommended['pds_meeting'].committee.name}, "
+            "15 Nov 2022, item 5 (iii)",
+        }
+    ]
+
+
+def test_an_officer_decision_is_recorded_under_a_delegation_typed_as_its_part(client_for, officer, recommended):
+    delegation = _delegation(recommended)
+    response = client_for(officer).post(
+        reverse("committees:officer_decision_create"),
+        {
+            "delegation": "ACH22-035 (iii)",
+            "decision_maker": "Director of Adult Services",
+            "decided_on": "2022-12-01",
+            "text": "Award to Caring Hands Ltd.",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert OfficerDecision.objects.get().delegation == delegation
+
+
+def test_the_officer_decision_form_starts_from_the_delegation_chosen(client_for, officer, recommended):
+    delegation = _delegation(recommended)
+    html = (
+        client_for(officer)
+        .get(reverse("committees:officer_decision_create"), {"delegation": delegation.pk})
+        .content.decode()
+    )
+    assert 'value="15 Nov 2022, item 5 (iii)"' in html
+    assert 'data-picker="/committees/delegations/choices/"' in html

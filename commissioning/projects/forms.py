@@ -12,7 +12,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
 
 from commissioning.core import dates
 from commissioning.core.formatting import format_day
@@ -27,7 +26,7 @@ from commissioning.projects.models import (
 from commissioning.projects.services import ProjectShare
 from committees import decisions
 from committees.decisions import Power
-from committees.models import OfficerDecision, ResolutionPart
+from committees.models import ContractLink, OfficerDecision, ResolutionPart
 from committees.pickers import DecisionPickerField
 from contracts.forms import DATE_WIDGET, BaseFundingFormSet, FundingShareForm, checked_term
 from contracts.models import Contract, ServiceArea
@@ -218,13 +217,15 @@ class DecisionCandidates:
         contracts = [c.pk for c in project.incumbent_contracts.all()] + [
             c.pk for c in project.successor_contracts.all()
         ]
+        # The union of two lookups, each through its own index: an OR across the two
+        # joins (or across two subqueries) reads every resolution part there is.
+        linked = ContractLink.objects.filter(contract__in=contracts, resolution_part__isnull=False)
+        reported = ResolutionPart.objects.filter(item__report__contracts__in=contracts)
+        part_ids = linked.order_by().values("resolution_part_id").union(reported.order_by().values("pk"))
         self.parts = (
             list(
-                ResolutionPart.objects.filter(
-                    Q(contract_links__contract__in=contracts) | Q(item__report__contracts__in=contracts)
-                )
+                ResolutionPart.objects.filter(pk__in=part_ids)
                 .select_related("item__meeting__committee", "item__report")
-                .distinct()
                 .order_by("item__meeting__starts_at", "item__position", "position", "pk")
             )
             if contracts

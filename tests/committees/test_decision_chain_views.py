@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from committees import services
 from committees.models import Committee, ContractLink, OfficerDecision, ResolutionPart
+from committees.pickers import delegation_text
 from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
 from tests.conftest import ContractFactory
 
@@ -184,12 +185,12 @@ def test_the_clerk_must_confirm_a_resolution_on_a_decided_option(client_for, cle
 def test_an_officer_records_a_decision_only_under_a_delegation(client_for, officer, contract, delegate):
     client = client_for(officer)
     url = reverse("committees:officer_decision_create")
-    assert "None: not taken under a delegation" not in client.get(url).content.decode()
+    assert "Leave it blank when the decision was not taken under one." not in client.get(url).content.decode()
     data = {"decision_maker": "Chief Officer", "decided_on": "2026-11-21", "text": "Approved the first extension."}
     assert "Choose the delegation the decision was taken under." in _text(client.post(url, data))
     assert not OfficerDecision.objects.exists()
 
-    response = client.post(url, {**data, "delegation": delegate.delegation.pk})
+    response = client.post(url, {**data, "delegation": delegation_text(delegate.delegation)})
     decision = OfficerDecision.objects.get()
     assert response.url == decision.get_absolute_url()
     assert decision.delegation == delegate.delegation
@@ -198,7 +199,7 @@ def test_an_officer_records_a_decision_only_under_a_delegation(client_for, offic
 def test_a_clerk_may_still_record_one_without_a_delegation(client_for, clerk):
     client = client_for(clerk)
     url = reverse("committees:officer_decision_create")
-    assert "None: not taken under a delegation" in client.get(url).content.decode()
+    assert "Leave it blank when the decision was not taken under one." in client.get(url).content.decode()
     data = {"decision_maker": "Director", "decided_on": "2026-11-21", "text": "Approved a variation."}
     assert client.post(url, data).status_code == HTTPStatus.FOUND
     assert OfficerDecision.objects.get().delegation is None

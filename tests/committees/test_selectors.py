@@ -225,26 +225,11 @@ def test_resolved_lead_in(executive, pds):
     assert resolved_lead_in(item) == "that:"
 
 
-def test_form_choices_are_this_councils_and_this_committees(executive, pds):
+def test_form_choices_are_this_councils_committees(executive, pds):
     meeting = MeetingFactory(committee=executive, starts_at=at(date(2022, 11, 30)))
-    ours = ReportFactory(council=executive.council, reference="ACH22-035", title="Gateway 1")
-    ReportFactory(council=OrganisationFactory(name="Nottingham City Council"), reference="N1")
-    earlier = AgendaItemFactory(meeting=MeetingFactory(committee=pds, starts_at=at(date(2022, 11, 15))), number="5")
-    to_us = ResolutionPartFactory(
-        item=earlier, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="Tender"
-    )
-    ResolutionPartFactory(
-        item=earlier, number="ii", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=pds, text="Elsewhere"
-    )
-    later = AgendaItemFactory(meeting=MeetingFactory(committee=pds, starts_at=at(date(2022, 12, 15))), number="6")
-    ResolutionPartFactory(
-        item=later, number="i", kind=ResolutionPart.Kind.RECOMMEND, recommended_to=executive, text="Later"
-    )
+    CommitteeFactory(council=OrganisationFactory(name="Nottingham City Council"), name="Nottingham Executive")
     choices = meeting_form_choices(meeting=meeting)
-    assert choices.reports == [(ours.pk, "ACH22-035 Gateway 1")]
-    assert choices.recommendations == [
-        (to_us.pk, "Adult Care and Health PDS Committee, 15 Nov 2022, item 5 (i): Tender")
-    ]
+    assert choices.meeting == meeting
     assert {name for _, name in choices.committees} == {"Executive", "Adult Care and Health PDS Committee"}
 
 

@@ -20,6 +20,7 @@ from committees.models import (
     ReportFile,
     ResolutionPart,
 )
+from committees.pickers import delegation_text, part_text
 from tests.committees.factories import (
     AgendaItemFactory,
     CommitteeFactory,
@@ -407,7 +408,7 @@ def test_the_clerk_adds_an_item(client_for, clerk, chain):
     meeting = chain["exec_meeting"]
     response = client_for(clerk).post(
         reverse("committees:item_create", args=[meeting.pk]),
-        {"number": "8", "title": "Contract monitoring", "report": chain["report"].pk, "minutes": "Noted."},
+        {"number": "8", "title": "Contract monitoring", "report": chain["report"].reference, "minutes": "Noted."},
     )
     item = AgendaItem.objects.get(meeting=meeting, number="8")
     assert response.url == f"{meeting.get_absolute_url()}#item-{item.pk}"
@@ -436,7 +437,7 @@ def test_the_clerk_edits_an_items_minutes(client_for, clerk, chain):
         {
             f"{prefix}-number": "7",
             f"{prefix}-title": item.title,
-            f"{prefix}-report": chain["report"].pk,
+            f"{prefix}-report": chain["report"].reference,
             f"{prefix}-minutes": "The Executive considered the report.",
             f"{prefix}-version": item.version,
         },
@@ -487,10 +488,11 @@ def test_a_part_that_takes_up_a_recommendation(client_for, clerk, chain, executi
     recommendation = chain["recommend_delegation"]
     client = client_for(clerk)
     html = _html(client.get(later.get_absolute_url()))
-    assert f'<option value="{recommendation.pk}">' in html  # offered: it went to this committee
+    # Offered through the picker over recommendations to this meeting's committee.
+    assert f'data-picker="/committees/recommendations/choices/?meeting={later.pk}"' in html
     client.post(
         reverse("committees:part_create", args=[later.pk, item.pk]),
-        _part_data(item, number="1", kind="approve", text="Agreed.", takes_up=recommendation.pk),
+        _part_data(item, number="1", kind="approve", text="Agreed.", takes_up=part_text(recommendation)),
     )
     assert ResolutionPart.objects.get(item=item).takes_up == recommendation
 
@@ -933,10 +935,10 @@ def test_the_clerk_records_an_officer_decision_under_a_delegation(client_for, cl
     client = client_for(clerk)
     url = reverse("committees:officer_decision_create")
     html = _html(client.get(url, {"delegation": delegation.pk}))
-    assert f'<option value="{delegation.pk}" selected>' in html
+    assert f'value="{delegation_text(delegation)}"' in html
     assert 'value="Chief Officer"' in html
     data = {
-        "delegation": delegation.pk,
+        "delegation": delegation_text(delegation),
         "decision_maker": "Chief Officer",
         "decided_on": "2026-11-30",
         "text": "Exercised the first option.",

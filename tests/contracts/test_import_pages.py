@@ -7,10 +7,13 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contracts import register_imports
 from contracts.models import ColumnMapping, Contract, RegisterImport
+from tests.conftest import ContractFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -444,3 +447,21 @@ def test_run_imports_marks_an_import_whose_process_stopped_as_failed(officer_cli
     assert record.status == RegisterImport.Status.FAILED
     assert "saved nothing" in record.error
     assert not Contract.objects.exists()
+
+
+def _upload_and_preview_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = upload(client, tc_file(*TC_ROWS))
+        assert response.status_code == HTTPStatus.FOUND
+        assert client.get(response["Location"]).status_code == HTTPStatus.OK
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_upload_and_preview_do_not_grow_with_the_register(officer_client):
+    ContractFactory.create_batch(10, lead_commissioner=OrganisationFactory(name=COUNCIL))
+    small = _upload_and_preview_queries(officer_client)
+    ContractFactory.create_batch(290)
+    large = _upload_and_preview_queries(officer_client)
+    assert Contract.objects.count() == 300
+    assert len(large) == len(small), "\n".join(large)
+    assert latest().counts["create"] == 2
