@@ -40,7 +40,8 @@
       // label holds: this keeps, of the matches loaded so far, those for the query.
       searchField: ["label", "value"],
       maxItems: separator ? null : 1,
-      delimiter: separator || ",",
+      // A single choice is never split: its text may hold a comma ("30 Sep 2029, item 79 (ii)").
+      delimiter: separator || "\u001f",
       create: false,
       persist: false,
       closeAfterSelect: true,
