@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "commissioning.core"
     label = "core"
     verbose_name = "Site"
+
+    def ready(self) -> None:
+        from commissioning.core import register_cache
+
+        register_cache.install()

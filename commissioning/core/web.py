@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpResponse
 
+from commissioning.core import register_cache
 from commissioning.core.spreadsheets import CONTENT_TYPES
 
 
@@ -25,6 +26,33 @@ def page_of(request, queryset, *, count: int | None = None):
     if count is not None:
         paginator.count = count  # a cached property: set, it is not worked out
     return paginator.get_page(request.GET.get("page"))
+
+
+def kept_page(request, queryset, *, name: str, today, count: int | None = None) -> Page:
+    """`page_of` for a list over the whole register: which rows the page holds
+    (and, unless given, how many rows match) is kept for the register's state
+    (`register_cache`), since finding them sorts every matching row. The rows
+    themselves are read afresh by their ids, in the list's order."""
+    question = register_cache.question_of(request.GET)
+    if count is None:
+        count = register_cache.remember(f"{name}-count", queryset.count, today=today, question=question)
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    paginator.count = count  # a cached property: set, it is not worked out
+    try:
+        number = paginator.validate_number(request.GET.get("page"))
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    first = (number - 1) * paginator.per_page
+    ids = register_cache.remember(
+        f"{name}-page",
+        lambda: list(queryset.values_list("pk", flat=True)[first : first + paginator.per_page]),
+        today=today,
+        question=(*question, ("page", (str(number),))),
+    )
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
 
 
 # What a list page's query string may hold besides its filters.

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from commissioning.core import dates, spreadsheets
+from commissioning.core import dates, register_cache, spreadsheets
 from commissioning.core.permissions import require
 from commissioning.core.roles import CLERKS, OFFICERS, role_names
 from commissioning.core.web import Attachment, download
@@ -23,7 +23,8 @@ DEFAULT_ORDER = ["expiries", "decisions", "gateways", "money", "committees", "ch
 def dashboard_page(request):
     require(request.user, Contract)
     today = dates.as_of(request)
-    board = dashboard(today=today)
+    # The same for every user on a day, until the register changes.
+    board = register_cache.remember("dashboard", lambda: dashboard(today=today), today=today)
     roles = role_names(request.user)
     order = next((SECTION_ORDER[role] for role in roles if role in SECTION_ORDER), DEFAULT_ORDER)
     return render(
