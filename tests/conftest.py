@@ -155,8 +155,7 @@ def reference_data(request):
 def _commits(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     return bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-        or (marker and marker.kwargs.get("transaction"))
+        {"transactional_db", "live_server"} & set(request.fixturenames) or (marker and marker.kwargs.get("transaction"))
     )
 
 
