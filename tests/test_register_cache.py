@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -168,3 +169,24 @@ def test_the_contract_lists_count_and_rows_follow_a_save(client_for, manager):
     assert response.context["totals"]["count"] == 2
     assert response.context["totals"]["annual"] == Decimal("125000.00")
     assert [contract.pk for contract in response.context["page"]] == [first.pk, second.pk]
+    assert second.reference in response.content.decode()
+
+
+def test_a_kept_part_of_a_page_is_written_again_after_a_write_and_for_other_values():
+    template = Template('{% load kept %}{% kept "sample" kind %}{{ kind }}: {{ shown }}{% endkept %}')
+
+    def written(kind: str, shown: str) -> str:
+        return template.render(Context({"today": TODAY, "kind": kind, "shown": shown}))
+
+    assert written("a", "first") == "a: first"
+    assert written("a", "second") == "a: first"  # kept: what it shows follows from the register and `kind` only
+    assert written("b", "second") == "b: second"
+    Provider.objects.create(name="A write")
+    assert written("a", "third") == "a: third"
+
+
+def test_a_kept_part_is_written_every_time_with_keeping_off(settings):
+    settings.REGISTER_CACHE_SECONDS = 0
+    template = Template('{% load kept %}{% kept "sample" %}{{ shown }}{% endkept %}')
+    assert template.render(Context({"today": TODAY, "shown": "first"})) == "first"
+    assert template.render(Context({"today": TODAY, "shown": "second"})) == "second"

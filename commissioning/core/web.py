@@ -1,5 +1,6 @@
 """Helpers the views of every app share: query strings, pagination, and downloads."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import wraps
 
@@ -51,8 +52,27 @@ def kept_page(request, queryset, *, name: str, today, count: int | None = None) 
         today=today,
         question=(*question, ("page", (str(number),))),
     )
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
-    return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
+    return Page(_RowsById(queryset, ids), number, paginator)
+
+
+class _RowsById(Sequence):
+    """The rows with `ids`, in that order, read only when first looked at: a
+    page whose table is kept as written (`{% kept %}`) reads none."""
+
+    def __init__(self, queryset, ids: list):
+        self._queryset, self._ids, self._rows = queryset, ids, None
+
+    def _load(self) -> list:
+        if self._rows is None:
+            found = {row.pk: row for row in self._queryset.filter(pk__in=self._ids)}
+            self._rows = [found[pk] for pk in self._ids if pk in found]
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 # What a list page's query string may hold besides its filters.
