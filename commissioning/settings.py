@@ -285,7 +285,7 @@ CELERY_BEAT_SCHEDULE = {
 # "register" holds the register's state token, which every process must read
 # alike, so it is Redis when REDIS_URL is set and a folder of files otherwise.
 # REGISTER_CACHE_SECONDS (0 turns keeping off) bounds how long they are kept.
-REGISTER_CACHE_SECONDS = int(os.environ.get("REGISTER_CACHE_SECONDS", "900"))
+REGISTER_CACHE_SECONDS = env_int("REGISTER_CACHE_SECONDS", 900)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {
