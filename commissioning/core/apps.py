@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
         from commissioning.core import register_cache
 
         register_cache.install()
+        # The search index is read as the register is: rebuilding it renews what is kept.
+        register_cache.watch(self)
