@@ -250,7 +250,7 @@ EDIT_FORMS = [
         role="clerk",
         noun="item",
         make=_item,
-        page=lambda i: reverse("committees:meeting_detail", args=[i.meeting_id]),
+        page=lambda i: reverse("committees:meeting_detail", args=[i.meeting_id]) + f"?open=edit-item-{i.pk}",
         action=lambda i: reverse("committees:item_update", args=[i.pk]),
         form_on=lambda context, i: next(p.edit_form for p in context["panels"] if p.item.pk == i.pk),
         prefix=lambda i: f"item-{i.pk}",
