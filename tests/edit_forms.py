@@ -239,7 +239,7 @@ EDIT_FORMS = [
         role="clerk",
         noun="meeting",
         make=_meeting,
-        page=lambda m: reverse("committees:meeting_detail", args=[m.pk]),
+        page=lambda m: reverse("committees:meeting_detail", args=[m.pk]) + "?open=edit-meeting",
         action=lambda m: reverse("committees:meeting_update", args=[m.pk]),
         form_on=lambda context, m: context["meeting_form"],
     ),

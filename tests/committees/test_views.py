@@ -398,7 +398,8 @@ def test_the_clerk_sees_the_forms(client_for, clerk, chain):
     meeting, item, part = chain["exec_meeting"], chain["exec_item"], chain["delegate"]
     html = _html(client_for(clerk).get(meeting.get_absolute_url()))
     assert "Add an agenda item" in html
-    assert "Edit meeting details" in html
+    assert 'href="?open=edit-meeting#meeting-edit">Edit meeting details</a>' in html
+    assert "Save meeting details" not in html
     assert 'value="8"' in html  # the next item number is suggested
     # An item's and a part's forms open one at a time, from a link.
     assert f'href="?open=add-part-{item.pk}#add-part-{item.pk}">+ Add a resolution part</a>' in html
@@ -412,6 +413,7 @@ def test_the_clerk_sees_the_forms(client_for, clerk, chain):
 @pytest.mark.parametrize(
     ("block", "shown", "field"),
     [
+        ("edit-meeting", "Save meeting details", "starts_at"),
         ("add-part", "Add a resolution part to item 7", "part-{item}-number"),
         ("edit-item", "Edit item 7", "item-{item}-number"),
         ("add-action", "Add an action to item 7 (ii)", "action-{part}-text"),
@@ -419,20 +421,20 @@ def test_the_clerk_sees_the_forms(client_for, clerk, chain):
 )
 def test_a_link_opens_one_form_of_an_item_or_a_part(client_for, clerk, officer, chain, block, shown, field):
     meeting, item, part = chain["exec_meeting"], chain["exec_item"], chain["delegate"]
-    target = part.pk if block == "add-action" else item.pk
-    url = f"{meeting.get_absolute_url()}?as_of=2026-01-05&open={block}-{target}"
+    target = {"add-action": f"-{part.pk}", "edit-meeting": ""}.get(block, f"-{item.pk}")
+    url = f"{meeting.get_absolute_url()}?as_of=2026-01-05&open={block}{target}"
     html = _html(client_for(clerk).get(url))
     assert shown in html
-    assert f'id="{block}-{target}"' in html
+    assert f'id="{"meeting-edit" if block == "edit-meeting" else block + target}"' in html
     assert html.count(f'name="{field.format(item=item.pk, part=part.pk)}"') == 1
     # Its link is gone while it is open; "Cancel" keeps the day asked for and closes it.
-    assert f"open={block}-{target}" not in html
-    assert 'href="?as_of=2026-01-05#' in html
+    assert f"open={block}{target}" not in html
+    assert re.search(r'href="\?as_of=2026-01-05(#[\w-]+)?">Cancel</a>', html)
     # Any other link keeps the day asked for too.
     assert "?as_of=2026-01-05&amp;open=" in html
     # Only a clerk gets a form; nonsense asks for none.
     assert shown not in _html(client_for(officer).get(url))
-    assert shown not in _html(client_for(clerk).get(f"{meeting.get_absolute_url()}?open={block}-x{target}"))
+    assert shown not in _html(client_for(clerk).get(f"{meeting.get_absolute_url()}?open={block}x{target}"))
 
 
 def test_the_clerk_adds_an_item(client_for, clerk, chain):
