@@ -244,7 +244,11 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         "is_real_today": today == dates.real_today(),
         "can_change": can_change,
         "failure": failure,
-        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request)),
+        # Asked for (`?history=recent`, or `all`): a busy meeting's history is a dozen
+        # queries over six kinds of record, more than the rest of the page takes.
+        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request))
+        if request.GET.get("history") in {"recent", "all"}
+        else None,
         "keep_query": query_without(request, "open"),
         "failure_on_page": failure is not None
         and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels)),
