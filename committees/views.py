@@ -235,6 +235,7 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         ]
         panels.append(ItemPanel(item=item, edit_form=edit_form, part_form=part_form, parts=parts))
 
+    keep_query = query_without(request, "open")
     context = {
         "meeting": meeting,
         "committee": meeting.committee,
@@ -249,7 +250,9 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         "history": meeting_history(meeting=meeting, show_all=full_history_requested(request))
         if request.GET.get("history") in {"recent", "all"}
         else None,
-        "keep_query": query_without(request, "open"),
+        "keep_query": keep_query,
+        # What opens a form: "?open=" with the rest of the query kept, such as the day asked for.
+        "open_href": f"?{keep_query}&open=" if keep_query else "?open=",
         "failure_on_page": failure is not None
         and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels)),
     }
