@@ -194,8 +194,9 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
     """The meeting, its agenda and, for a clerk, its forms. The forms of an item or
     a part open one at a time: `?open=add-part-12` shows the form that adds a part
     to item 12 (the value names the form's block on the page; `edit-meeting` the
-    meeting's details), and a form that did not save comes back open. A busy meeting has dozens of items and parts: a form
-    for each on every view cost most of the page's time and size."""
+    meeting's details), and a form that did not save comes back open. A busy
+    meeting has dozens of items and parts: a form for each on every view cost
+    most of the page's time and size."""
     meeting = get_for_user(request.user, meeting_queryset_for_detail(), pk=pk)
     today = dates.as_of(request)
     can_change = can(request.user, Meeting, "change")
