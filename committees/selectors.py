@@ -320,8 +320,11 @@ def meeting_calendar(*, month: date, today: date) -> CalendarMonth:
 
 
 def _part_queryset() -> QuerySet[ResolutionPart]:
-    """Resolution parts with everything their card shows: the chain both ways,
-    the delegation and its officer decisions, actions and contract links."""
+    """Resolution parts with everything their card shows: the chain both ways
+    (`taken_up_by_list`), the delegation and its officer decisions
+    (`delegation.officer_decisions_list`), actions (`actions_list`) and contract
+    links (`links_list`). The lists are plain lists: a busy meeting has dozens of
+    parts, and a prefetched manager for each costs a queryset made per part."""
     return (
         ResolutionPart.objects.select_related("recommended_to", "takes_up__item__meeting__committee", "delegation")
         .prefetch_related(
@@ -330,14 +333,20 @@ def _part_queryset() -> QuerySet[ResolutionPart]:
                 queryset=ResolutionPart.objects.select_related("item__meeting__committee").order_by(
                     "item__meeting__starts_at", "pk"
                 ),
+                to_attr="taken_up_by_list",
             ),
-            Prefetch("delegation__officer_decisions", queryset=OfficerDecision.objects.order_by("decided_on", "pk")),
-            Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")),
+            Prefetch(
+                "delegation__officer_decisions",
+                queryset=OfficerDecision.objects.order_by("decided_on", "pk"),
+                to_attr="officer_decisions_list",
+            ),
+            Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk"), to_attr="actions_list"),
             Prefetch(
                 "contract_links",
                 queryset=ContractLink.objects.select_related("contract", "option").order_by(
                     "contract__reference", "pk"
                 ),
+                to_attr="links_list",
             ),
         )
         .order_by("position", "pk")

@@ -191,36 +191,52 @@ def _suggested_number(items: list[AgendaItem]) -> str:
 
 
 def _meeting_page(request, pk: int, *, failure: Failure | None = None):
+    """The meeting, its agenda and, for a clerk, its forms. The forms of an item or
+    a part open one at a time: `?open=add-part-12` shows the form that adds a part
+    to item 12 (the value names the form's block on the page; `edit-meeting` the
+    meeting's details), and a form that did not save comes back open. A busy
+    meeting has dozens of items and parts: a form for each on every view cost
+    most of the page's time and size."""
     meeting = get_for_user(request.user, meeting_queryset_for_detail(), pk=pk)
     today = dates.as_of(request)
     can_change = can(request.user, Meeting, "change")
     items = list(meeting.items.all())
-    choices = meeting_form_choices(meeting=meeting) if can_change else None
+    wanted = request.GET.get("open", "") if can_change else ""
 
-    def bound(kind: str, target: int | None = None):
+    def failed(kind: str, target: int | None = None):
+        """The form that did not save, if it is this one."""
         if failure and failure.kind == kind and failure.target == target:
             return failure.form
         return None
+
+    def asked(block: str, target: int) -> bool:
+        return wanted == f"{block}-{target}"
 
     panels = []
     for item in items:
         edit_form = part_form = None
         if can_change:
-            edit_form = bound("item_edit", item.pk) or AgendaItemForm(
-                meeting=meeting, item=item, prefix=f"item-{item.pk}"
+            edit_form = failed("item_edit", item.pk) or (
+                AgendaItemForm(meeting=meeting, item=item, prefix=f"item-{item.pk}")
+                if asked("edit-item", item.pk)
+                else None
             )
-            part_form = bound("part", item.pk) or ResolutionPartForm(choices=choices, prefix=f"part-{item.pk}")
+            part_form = failed("part", item.pk) or (
+                ResolutionPartForm(choices=meeting_form_choices(meeting=meeting), prefix=f"part-{item.pk}")
+                if asked("add-part", item.pk)
+                else None
+            )
         parts = [
             PartPanel(
                 part=part,
-                action_form=(bound("action", part.pk) or ActionForm(prefix=f"action-{part.pk}"))
-                if can_change
-                else None,
+                action_form=failed("action", part.pk)
+                or (ActionForm(prefix=f"action-{part.pk}") if asked("add-action", part.pk) else None),
             )
             for part in item.parts.all()
         ]
         panels.append(ItemPanel(item=item, edit_form=edit_form, part_form=part_form, parts=parts))
 
+    keep_query = query_without(request, "open")
     context = {
         "meeting": meeting,
         "committee": meeting.committee,
@@ -230,13 +246,22 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         "is_real_today": today == dates.real_today(),
         "can_change": can_change,
         "failure": failure,
-        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request)),
+        # Asked for (`?history=recent`, or `all`): a busy meeting's history is a dozen
+        # queries over six kinds of record, more than the rest of the page takes.
+        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request))
+        if request.GET.get("history") in {"recent", "all"}
+        else None,
+        "keep_query": keep_query,
+        # What opens a form: "?open=" with the rest of the query kept, such as the day asked for.
+        "open_href": f"?{keep_query}&open=" if keep_query else "?open=",
         "failure_on_page": failure is not None
         and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels)),
     }
     if can_change:
-        context["meeting_form"] = bound("meeting") or MeetingForm.for_meeting(meeting)
-        context["item_form"] = bound("item") or AgendaItemForm(
+        context["meeting_form"] = failed("meeting") or (
+            MeetingForm.for_meeting(meeting) if wanted == "edit-meeting" else None
+        )
+        context["item_form"] = failed("item") or AgendaItemForm(
             meeting=meeting, initial={"number": _suggested_number(items)}
         )
     return render(request, "committees/meeting_detail.html", context)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from commissioning.projects import services as project_services
 from committees import services as committee_services
-from committees.models import Action, ContractLink, ResolutionPart
+from committees.models import Action, ContractLink, Meeting, ResolutionPart
 from tests.committees.factories import (
     AgendaItemFactory,
     CommitteeFactory,
@@ -37,8 +37,11 @@ CHANGES = {
 
 
 def _page_of(record) -> str:
+    # The meeting page shows its history when asked.
     if hasattr(record, "meeting"):
-        return record.meeting.get_absolute_url()
+        return record.meeting.get_absolute_url() + "?history=recent"
+    if isinstance(record, Meeting):
+        return record.get_absolute_url() + "?history=recent"
     return record.get_absolute_url()
 
 
@@ -98,7 +101,8 @@ def test_the_meeting_page_shows_its_minutes_being_written(client_for, clerk):
     client = client_for(clerk)
     assert client.post(reverse("committees:action_done", args=[action.pk])).status_code == (HTTPStatus.FOUND)
 
-    section = _history(client, meeting.get_absolute_url())
+    assert "Show who changed what" in _history(client, meeting.get_absolute_url())
+    section = _history(client, meeting.get_absolute_url() + "?history=recent")
     assert "Action for Head of Commissioning due 1 Mar 2023</span> changed" in section
     assert '<span class="fw-semibold">Status</span>: <span class="history-old">Open</span>' in section
     assert '<span class="history-new">Done</span>' in section

@@ -61,7 +61,14 @@ def _world() -> dict:
             committee=CommitteeFactory(council=meeting.committee.council), starts_at=at(date(2023, 3, 1))
         )
     )
-    world = {"contract": contracts[0], "meeting": meeting, "report": report, "project": project, "elsewhere": elsewhere}
+    world = {
+        "contract": contracts[0],
+        "meeting": meeting,
+        "item": items[1],
+        "report": report,
+        "project": project,
+        "elsewhere": elsewhere,
+    }
     _reports_and_delegations(world, 19)
     return world
 
@@ -105,6 +112,11 @@ def _pages(world: dict) -> dict[str, str]:
     contract, project = world["contract"], world["project"]
     return {
         "meeting": reverse("committees:meeting_detail", args=[world["meeting"].pk]),
+        # The forms of an item and of a part, each opened on the page.
+        "meeting, adding a part": reverse("committees:meeting_detail", args=[world["meeting"].pk])
+        + f"?open=add-part-{world['item'].pk}",
+        "meeting, editing an item": reverse("committees:meeting_detail", args=[world["meeting"].pk])
+        + f"?open=edit-item-{world['item'].pk}",
         "contract create": reverse("contracts:contract_create"),
         "contract edit": reverse("contracts:contract_update", args=[contract.pk]),
         "project start": reverse("commissioning:project_create"),
@@ -149,8 +161,9 @@ def test_forms_do_not_grow_with_contracts_providers_or_decisions(client, django_
 def test_the_meeting_page_lists_no_contract_in_its_forms(client_for, clerk):
     contracts = ContractFactory.create_batch(5)
     meeting = MeetingFactory()
-    AgendaItemFactory(meeting=meeting)
-    html = client_for(clerk).get(reverse("committees:meeting_detail", args=[meeting.pk])).content.decode()
+    item = AgendaItemFactory(meeting=meeting)
+    url = reverse("committees:meeting_detail", args=[meeting.pk]) + f"?open=add-part-{item.pk}"
+    html = client_for(clerk).get(url).content.decode()
     assert 'data-picker="/contracts/choices/"' in html
     assert f'data-picker="/committees/reports/choices/?council={meeting.committee.council_id}&amp;committee=' in html
     assert f'data-picker="/committees/recommendations/choices/?meeting={meeting.pk}"' in html

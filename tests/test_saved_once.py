@@ -103,7 +103,7 @@ def _item():
 def _part():
     item = AgendaItemFactory()
     return Page(
-        item.meeting.get_absolute_url(),
+        f"{item.meeting.get_absolute_url()}?open=add-part-{item.pk}",
         reverse("committees:part_create", args=[item.meeting.pk, item.pk]),
         {f"part-{item.pk}-number": "iv", f"part-{item.pk}-kind": "note", f"part-{item.pk}-text": "Noted."},
         ResolutionPart.objects.count,
@@ -114,7 +114,7 @@ def _action():
     part = ResolutionPartFactory()
     prefix = f"action-{part.pk}"
     return Page(
-        part.item.meeting.get_absolute_url(),
+        f"{part.item.meeting.get_absolute_url()}?open=add-action-{part.pk}",
         reverse("committees:action_create", args=[part.pk]),
         {f"{prefix}-text": "Report back", f"{prefix}-owner": "Head of Commissioning", f"{prefix}-due_on": "2027-01-01"},
         Action.objects.count,

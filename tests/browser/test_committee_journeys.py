@@ -115,7 +115,7 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
     assert "Nothing resolved on this item yet." in card.inner_text()
 
     # Part i approves.
-    card.get_by_role("button", name="+ Add a resolution part").click()
+    card.get_by_role("link", name="+ Add a resolution part").click()
     part_form = card.locator("form[data-part-form]")
     part_form.get_by_label("Number").fill("i")
     part_form.get_by_label("Kind").select_option(label="Approve")
@@ -125,7 +125,7 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
 
     # Part ii delegates, with an action due before the meeting: refused, nothing saved.
     card = page.locator(f"#item-{item.pk}")
-    card.get_by_role("button", name="+ Add a resolution part").click()
+    card.get_by_role("link", name="+ Add a resolution part").click()
     part_form = card.locator("form[data-part-form]")
     part_form.get_by_label("Number").fill("ii")
     part_form.get_by_label("Kind").select_option(label="Delegate")

@@ -395,13 +395,46 @@ def test_minutes_cannot_be_approved_at_a_later_meeting_than_the_next(client_for,
 
 
 def test_the_clerk_sees_the_forms(client_for, clerk, chain):
-    html = _html(client_for(clerk).get(chain["exec_meeting"].get_absolute_url()))
+    meeting, item, part = chain["exec_meeting"], chain["exec_item"], chain["delegate"]
+    html = _html(client_for(clerk).get(meeting.get_absolute_url()))
     assert "Add an agenda item" in html
-    assert "Add a resolution part to item 7" in html
-    assert "Edit item 7" in html
-    assert "+ Add an action" in html
-    assert "Edit meeting details" in html
+    assert 'href="?open=edit-meeting#meeting-edit">Edit meeting details</a>' in html
+    assert "Save meeting details" not in html
     assert 'value="8"' in html  # the next item number is suggested
+    # An item's and a part's forms open one at a time, from a link.
+    assert f'href="?open=add-part-{item.pk}#add-part-{item.pk}">+ Add a resolution part</a>' in html
+    assert f'href="?open=edit-item-{item.pk}#edit-item-{item.pk}">Edit item and minutes</a>' in html
+    assert f'href="?open=add-action-{part.pk}#add-action-{part.pk}">+ Add an action</a>' in html
+    assert "Add a resolution part to item 7" not in html
+    assert "Edit item 7" not in html
+    assert 'name="action-' not in html
+
+
+@pytest.mark.parametrize(
+    ("block", "shown", "field"),
+    [
+        ("edit-meeting", "Save meeting details", "starts_at"),
+        ("add-part", "Add a resolution part to item 7", "part-{item}-number"),
+        ("edit-item", "Edit item 7", "item-{item}-number"),
+        ("add-action", "Add an action to item 7 (ii)", "action-{part}-text"),
+    ],
+)
+def test_a_link_opens_one_form_of_an_item_or_a_part(client_for, clerk, officer, chain, block, shown, field):
+    meeting, item, part = chain["exec_meeting"], chain["exec_item"], chain["delegate"]
+    target = {"add-action": f"-{part.pk}", "edit-meeting": ""}.get(block, f"-{item.pk}")
+    url = f"{meeting.get_absolute_url()}?as_of=2026-01-05&open={block}{target}"
+    html = _html(client_for(clerk).get(url))
+    assert shown in html
+    assert f'id="{"meeting-edit" if block == "edit-meeting" else block + target}"' in html
+    assert html.count(f'name="{field.format(item=item.pk, part=part.pk)}"') == 1
+    # Its link is gone while it is open; "Cancel" keeps the day asked for and closes it.
+    assert f"open={block}{target}" not in html
+    assert re.search(r'href="\?as_of=2026-01-05(#[\w-]+)?">Cancel</a>', html)
+    # Any other link keeps the day asked for too.
+    assert "?as_of=2026-01-05&amp;open=" in html
+    # Only a clerk gets a form; nonsense asks for none.
+    assert shown not in _html(client_for(officer).get(url))
+    assert shown not in _html(client_for(clerk).get(f"{meeting.get_absolute_url()}?open={block}x{target}"))
 
 
 def test_the_clerk_adds_an_item(client_for, clerk, chain):
@@ -487,7 +520,7 @@ def test_a_part_that_takes_up_a_recommendation(client_for, clerk, chain, executi
     item = AgendaItemFactory(meeting=later, number="3", title="Follow-up")
     recommendation = chain["recommend_delegation"]
     client = client_for(clerk)
-    html = _html(client.get(later.get_absolute_url()))
+    html = _html(client.get(f"{later.get_absolute_url()}?open=add-part-{item.pk}"))
     # Offered through the picker over recommendations to this meeting's committee.
     assert f'data-picker="/committees/recommendations/choices/?meeting={later.pk}"' in html
     client.post(
@@ -538,7 +571,7 @@ def test_an_action_due_before_its_meeting_is_refused_and_the_part_is_not_saved(c
     html = _html(response)
     assert "An action cannot be due before its meeting (30 Nov 2022)." in html
     assert "Approved the specification." in html  # what was typed is still there
-    assert 'class="collapse show" id="add-part-' in html
+    assert f'<div id="add-part-{item.pk}">' in html  # the form is open again
     assert _counts() == before
 
 
