@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from commissioning.core import dates, query, uploads
+from commissioning.core import dates, query, register_cache, uploads
 from commissioning.core.formatting import format_day
 from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
@@ -185,8 +186,8 @@ class Failure:
     message: str
 
 
-def _suggested_number(items: list[AgendaItem]) -> str:
-    numbers = [number for item in items if (number := query.plain_id(item.number)) is not None]
+def _suggested_number(item_numbers) -> str:
+    numbers = [number for text in item_numbers if (number := query.plain_id(text)) is not None]
     return str(max(numbers) + 1) if numbers else ""
 
 
@@ -196,32 +197,88 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
     to item 12 (the value names the form's block on the page; `edit-meeting` the
     meeting's details), and a form that did not save comes back open. A busy
     meeting has dozens of items and parts: a form for each on every view cost
-    most of the page's time and size."""
-    meeting = get_for_user(request.user, meeting_queryset_for_detail(), pk=pk)
+    most of the page's time and size.
+
+    With no item's or part's form open, the agenda and the statutory clock are
+    the same for everyone asking the same on the same day, so they are kept as
+    written until the register changes (`register_cache`); its one personal
+    part, the CSRF token of the "Mark done" and "Record approval" buttons, is in
+    forms outside it."""
+    meeting = get_for_user(request.user, Meeting.objects.select_related("committee__council"), pk=pk)
     today = dates.as_of(request)
     can_change = can(request.user, Meeting, "change")
-    items = list(meeting.items.all())
     wanted = request.GET.get("open", "") if can_change else ""
+    keep_query = query_without(request, "open")
+    # What opens a form: "?open=" with the rest of the query kept, such as the day asked for.
+    open_href = f"?{keep_query}&open=" if keep_query else "?open="
+    shared = {"today": today, "can_change": can_change, "keep_query": keep_query, "open_href": open_href}
 
-    def failed(kind: str, target: int | None = None):
-        """The form that did not save, if it is this one."""
-        if failure and failure.kind == kind and failure.target == target:
-            return failure.form
-        return None
+    def agenda() -> tuple[str, list[ItemPanel]]:
+        panels, detail = _meeting_panels(meeting_pk=pk, can_change=can_change, wanted=wanted, failure=failure)
+        context = {**shared, "meeting": detail, "committee": detail.committee, "panels": panels}
+        context["clock"] = meeting_clock(detail, today=today)
+        return render_to_string("committees/_meeting_agenda.html", context, request=request), panels
+
+    panels = None
+    if failure is None and wanted in {"", "edit-meeting"}:
+        written = register_cache.remember(
+            "meeting-agenda",
+            lambda: agenda()[0],
+            today=today,
+            question=[pk, can_change, register_cache.question_of(request.GET, leave_out=["history"])],
+        )
+    else:
+        written, panels = agenda()
+    context = {
+        **shared,
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "agenda": written,
+        "is_real_today": today == dates.real_today(),
+        "failure": failure,
+        # Asked for (`?history=recent`, or `all`): a busy meeting's history is a dozen
+        # queries over six kinds of record, more than the rest of the page takes.
+        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request))
+        if request.GET.get("history") in {"recent", "all"}
+        else None,
+        "failure_on_page": failure is not None
+        and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels or [])),
+    }
+    if can_change:
+        context["meeting_form"] = failed_form(failure, "meeting") or (
+            MeetingForm.for_meeting(meeting) if wanted == "edit-meeting" else None
+        )
+        numbers = AgendaItem.objects.filter(meeting=meeting).values_list("number", flat=True)
+        context["item_form"] = failed_form(failure, "item") or AgendaItemForm(
+            meeting=meeting, initial={"number": _suggested_number(numbers)}
+        )
+    return render(request, "committees/meeting_detail.html", context)
+
+
+def failed_form(failure: Failure | None, kind: str, target: int | None = None):
+    """The form that did not save, if it is this one."""
+    if failure and failure.kind == kind and failure.target == target:
+        return failure.form
+    return None
+
+
+def _meeting_panels(*, meeting_pk: int, can_change: bool, wanted: str, failure: Failure | None):
+    """The meeting read with its agenda, and each item's and part's form that is open."""
+    meeting = meeting_queryset_for_detail().get(pk=meeting_pk)
 
     def asked(block: str, target: int) -> bool:
         return wanted == f"{block}-{target}"
 
     panels = []
-    for item in items:
+    for item in meeting.items.all():
         edit_form = part_form = None
         if can_change:
-            edit_form = failed("item_edit", item.pk) or (
+            edit_form = failed_form(failure, "item_edit", item.pk) or (
                 AgendaItemForm(meeting=meeting, item=item, prefix=f"item-{item.pk}")
                 if asked("edit-item", item.pk)
                 else None
             )
-            part_form = failed("part", item.pk) or (
+            part_form = failed_form(failure, "part", item.pk) or (
                 ResolutionPartForm(choices=meeting_form_choices(meeting=meeting), prefix=f"part-{item.pk}")
                 if asked("add-part", item.pk)
                 else None
@@ -229,42 +286,13 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         parts = [
             PartPanel(
                 part=part,
-                action_form=failed("action", part.pk)
+                action_form=failed_form(failure, "action", part.pk)
                 or (ActionForm(prefix=f"action-{part.pk}") if asked("add-action", part.pk) else None),
             )
             for part in item.parts.all()
         ]
         panels.append(ItemPanel(item=item, edit_form=edit_form, part_form=part_form, parts=parts))
-
-    keep_query = query_without(request, "open")
-    context = {
-        "meeting": meeting,
-        "committee": meeting.committee,
-        "clock": meeting_clock(meeting, today=today),
-        "panels": panels,
-        "today": today,
-        "is_real_today": today == dates.real_today(),
-        "can_change": can_change,
-        "failure": failure,
-        # Asked for (`?history=recent`, or `all`): a busy meeting's history is a dozen
-        # queries over six kinds of record, more than the rest of the page takes.
-        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request))
-        if request.GET.get("history") in {"recent", "all"}
-        else None,
-        "keep_query": keep_query,
-        # What opens a form: "?open=" with the rest of the query kept, such as the day asked for.
-        "open_href": f"?{keep_query}&open=" if keep_query else "?open=",
-        "failure_on_page": failure is not None
-        and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels)),
-    }
-    if can_change:
-        context["meeting_form"] = failed("meeting") or (
-            MeetingForm.for_meeting(meeting) if wanted == "edit-meeting" else None
-        )
-        context["item_form"] = failed("item") or AgendaItemForm(
-            meeting=meeting, initial={"number": _suggested_number(items)}
-        )
-    return render(request, "committees/meeting_detail.html", context)
+    return panels, meeting
 
 
 def _targets(panel: ItemPanel, failure: Failure) -> bool:

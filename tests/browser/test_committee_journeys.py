@@ -182,6 +182,13 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
     assert shown_ii.get_by_role("link", name="LBB-CARERS-2025").is_visible()
     screenshot(page, "committee-meeting-recorded")
 
+    # The agenda is kept as written for every clerk; "Mark done" submits the page's own form, with this clerk's token.
+    page.reload()
+    page.locator(f"#part-{part_ii.pk}").get_by_role("button", name="Mark done").click()
+    expect(page.locator(".alert-success")).to_contain_text("Action marked done on 22 Nov 2026.")
+    assert Action.objects.get().status == Action.Status.DONE
+    expect(page.locator(f"#part-{part_ii.pk} table.actions tbody tr")).to_contain_text("Done")
+
     # The printable minutes.
     page.get_by_role("link", name="Printable minutes").click()
     expect(page).to_have_title(re.compile(r"^Minutes: Executive, 18 Nov 2026"))
