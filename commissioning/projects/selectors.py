@@ -36,7 +36,7 @@ from contracts.history import History, Source, record_history
 from contracts.models import Contract, Provider
 from contracts.money import saving, split_by_shares, whole_value
 from contracts.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
-from contracts.querysets import with_figures
+from contracts.querysets import with_figures, with_kept_figures
 from contracts.regime import LEGISLATION_LABELS
 from contracts.terms import TermError, parse_term, period_end
 
@@ -202,10 +202,23 @@ class ProjectDetail:
 
 
 def project_queryset(*, today: date) -> QuerySet[CommissioningProject]:
-    """Projects with what their pages show, the contracts' figures as on `today`."""
-    return _projects(today=today).prefetch_related(
+    """Projects with what their pages show, the contracts' figures as on `today`:
+    their ends, which set the required start; not their status, which the
+    project's pages do not show."""
+    contracts = with_kept_figures(Contract.objects.order_by("reference"), today=today)
+    return CommissioningProject.objects.select_related("service_area", "lead_officer").prefetch_related(
+        Prefetch("incumbent_contracts", queryset=contracts),
+        Prefetch("successor_contracts", queryset=contracts),
+        Prefetch(
+            "gateway_decisions",
+            queryset=GatewayDecision.objects.select_related(
+                "gateway",
+                "resolution_part__item__meeting__committee",
+                "officer_decision",
+            ),
+        ),
         "appraised_options",
-        Prefetch("funding_shares__organisation"),
+        Prefetch("funding_shares", queryset=ProjectFundingShare.objects.select_related("organisation")),
         Prefetch(
             "steps", queryset=ProjectStep.objects.select_related("rule", "resolution_part__item__meeting__committee")
         ),
