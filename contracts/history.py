@@ -10,12 +10,14 @@ days as "30 Sep 2029", money as "£2,660,000.00", a linked record by its name.
 It lives in contracts, the bottom domain layer, rather than core because it
 writes money with `contracts.money`; the layers above use it for their pages.
 
-The number of queries does not grow with the number of changes: at most two
-per source, a page of rows (with who made them and the records they link to)
-and the versions before the changes among them (none when there is no change).
+The number of queries does not grow with the number of changes: one per
+source, a page of rows (with who made them and the records their labels name);
+one per kind of row among the changes shown, the versions before them; and one
+per kind of record a changed link names.
 """
 
 import string
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,7 +78,6 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
     """The changes to `sources`, newest first: `page_size` of them, or all with `show_all`."""
     limit = None if show_all else page_size
     entries = []  # (historical row, its source)
-    previous = {}  # (historical model, history_id) -> the row before
     for source in sources:
         historical = source.rows.model
         newest = _with_previous(source.rows).order_by("-history_date", "-history_id")
@@ -85,22 +86,22 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
         # Who made each change, and the records the row's label names ("Funding share of
         # {organisation}"); any other linked record is loaded below, only if a change names it.
         named = _linked_paths(historical.instance_type, only=_label_fields(source.label))
-        rows = list(newest.select_related("history_user", *named))
-        entries.extend((row, source) for row in rows)
-        # The version before each change, to say what changed: one query whatever the
-        # rows, by the ids the rows carry (no second run of the query above), and none
-        # when no row is a change.
-        changed = {row._previous_id for row in rows if row.history_type == "~" and row._previous_id is not None}
-        if changed:
-            # The full history may hold more changes than a query may carry parameters.
-            ids = sorted(changed) if limit is not None else newest.values("_previous_id")
-            previous.update(
-                ((historical, row.history_id), row) for row in historical.objects.filter(history_id__in=ids)
-            )
+        entries.extend((row, source) for row in newest.select_related("history_user", *named))
     entries.sort(key=lambda entry: (entry[0].history_date, entry[0].history_id), reverse=True)
     has_more = limit is not None and len(entries) > limit
     if limit is not None:
         entries = entries[:limit]
+
+    # The version before each change shown: one query for each kind of row changed,
+    # whatever the number of changes, so a page's queries stay the same; none for
+    # rows only created or removed.
+    wanted = defaultdict(list)  # historical model -> history_ids of the versions before
+    for row, _source in entries:
+        if row.history_type == "~" and row._previous_id is not None:
+            wanted[type(row)].append(row._previous_id)
+    previous = {}  # (historical model, history_id) -> the row before
+    for historical, ids in wanted.items():
+        previous.update(((historical, row.history_id), row) for row in historical.objects.filter(history_id__in=ids))
 
     shown = []  # (row, source, its field changes as stored)
     for row, source in entries:
