@@ -80,7 +80,7 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
     entries = []  # (historical row, its source)
     for source in sources:
         historical = source.rows.model
-        newest = _with_previous(source.rows).order_by("-history_date", "-history_id")
+        newest = source.rows.order_by("-history_date", "-history_id")
         if limit is not None:
             newest = newest[: limit + 1]
         # Who made each change, and the records the row's label names ("Funding share of
@@ -95,17 +95,17 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
     # The version before each change shown: one query for each kind of row changed,
     # whatever the number of changes, so a page's queries stay the same; none for
     # rows only created or removed.
-    wanted = defaultdict(list)  # historical model -> history_ids of the versions before
+    wanted = defaultdict(list)  # historical model -> the changes shown
     for row, _source in entries:
-        if row.history_type == "~" and row._previous_id is not None:
-            wanted[type(row)].append(row._previous_id)
-    previous = {}  # (historical model, history_id) -> the row before
-    for historical, ids in wanted.items():
-        previous.update(((historical, row.history_id), row) for row in historical.objects.filter(history_id__in=ids))
+        if row.history_type == "~":
+            wanted[type(row)].append(row)
+    previous = {}  # (historical model, history_id of a change) -> the version before it
+    for historical, changes in wanted.items():
+        previous.update(_versions_before(historical, changes))
 
     shown = []  # (row, source, its field changes as stored)
     for row, source in entries:
-        old = previous.get((type(row), row._previous_id))
+        old = previous.get((type(row), row.history_id))
         deltas = []
         if row.history_type == "~" and old is not None:
             deltas = _stored_changes(row, old)
@@ -128,6 +128,30 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
             )
         )
     return History(changes=changes, has_more=has_more, shows_all=show_all)
+
+
+def _versions_before(historical: type[models.Model], changes: list) -> dict:
+    """The version before each of the historical rows `changes` (all of the model
+    `historical`), by (model, history_id of the change): one query, however many."""
+    ids = [change.history_id for change in changes]
+    before = historical.objects.filter(
+        history_id__in=_with_previous(historical.objects.filter(history_id__in=ids)).values("_previous_id")
+    )
+    key = historical.instance_type._meta.pk.attname
+    versions = defaultdict(list)  # the record's id -> the versions fetched, each before some change
+    for version in before:
+        versions[getattr(version, key)].append(version)
+    found = {}
+    for change in changes:
+        # Of the versions fetched, the latest before the change is the one right before it.
+        earlier = [
+            version
+            for version in versions[getattr(change, key)]
+            if (version.history_date, version.history_id) < (change.history_date, change.history_id)
+        ]
+        if earlier:
+            found[(historical, change.history_id)] = max(earlier, key=lambda v: (v.history_date, v.history_id))
+    return found
 
 
 def _with_previous(rows: models.QuerySet) -> models.QuerySet:
