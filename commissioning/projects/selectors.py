@@ -42,7 +42,12 @@ from contracts.terms import TermError, parse_term, period_end
 
 
 def gateway_rules() -> list[GatewayRule]:
-    return [GatewayRule(g.number, g.name, g.lead_months) for g in Gateway.objects.order_by("number")]
+    return rules_of(Gateway.objects.order_by("number"))
+
+
+def rules_of(gateways) -> list[GatewayRule]:
+    """The rules of `gateways` (Gateway rows, in order), for a page that shows the rows too."""
+    return [GatewayRule(g.number, g.name, g.lead_months) for g in gateways]
 
 
 def _contracts_on(today: date) -> QuerySet[Contract]:
@@ -195,6 +200,7 @@ class ProjectDetail:
     procurement: ProcurementFacts
     annual_saving: Decimal | None
     funding: list[tuple]  # (share, annual part)
+    gateways: list[Gateway]  # every gateway, in order, the rules of the plans
 
     @property
     def project(self) -> CommissioningProject:
@@ -237,7 +243,8 @@ def _whole_life_estimate(project: CommissioningProject) -> Decimal | None:
 
 def project_detail(*, project: CommissioningProject, today: date) -> ProjectDetail:
     """`project` must come from `project_queryset(today=today)`."""
-    summary = project_summary(project, gateway_rules(), today=today)
+    gateways = list(Gateway.objects.order_by("number"))
+    summary = project_summary(project, rules_of(gateways), today=today)
     estimate = _whole_life_estimate(project)
     councils = {contract.lead_commissioner_id for contract in project.incumbent_contracts.all()}
     plans = {p.rule.number: p for p in summary.plans}
@@ -305,6 +312,7 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
             else None
         ),
         funding=funding,
+        gateways=gateways,
     )
 
 
