@@ -40,7 +40,7 @@ class _Fields(forms.Form):
     email = forms.EmailField(initial="a&b@example.org")
     hidden = forms.CharField(initial="7", widget=forms.HiddenInput)
     secret = forms.CharField(initial="x", widget=forms.PasswordInput)
-    url = forms.URLField(initial="https://example.org/?a=1&b=2")
+    url = forms.URLField(initial="https://example.org/?a=1&b=2", assume_scheme="https")
     note = forms.CharField(initial="Line one\n<two> & three", widget=forms.Textarea(attrs={"rows": 3}))
     empty_note = forms.CharField(required=False, widget=forms.Textarea)
     when = forms.DateTimeField(required=False, widget=forms.DateTimeInput)
