@@ -279,8 +279,30 @@ CELERY_BEAT_SCHEDULE = {
 # A job's progress must be readable by whichever web process serves its page:
 # in Redis when there is one (any replica reads it), else in files every web
 # process on the machine shares.
+# Figures over the whole register (the dashboard, the pipeline, the lists'
+# counts and totals) are kept until the register changes
+# (commissioning/core/register_cache.py): "figures" keeps them in each process;
+# "register" holds the register's state token, which every process must read
+# alike, so it is Redis when REDIS_URL is set and a folder of files otherwise.
+# REGISTER_CACHE_SECONDS (0 turns keeping off) bounds how long they are kept.
+REGISTER_CACHE_SECONDS = env_int("REGISTER_CACHE_SECONDS", 900)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    "register": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "register"}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "REGISTER_CACHE_DIR", str(Path(tempfile.gettempdir()) / "commissioning-register-state")
+            ),
+        }
+    ),
     "progress": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "progress"}
         if REDIS_URL

@@ -31,3 +31,8 @@ class CommitteesConfig(AppConfig):
         from committees.search_index import register_kinds
 
         register_kinds()
+
+        from commissioning.core import register_cache
+
+        # Its tables are the register's: writing to them renews the figures kept.
+        register_cache.watch(self)

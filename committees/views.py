@@ -14,7 +14,7 @@ from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import is_filtered, page_of, query_without
+from commissioning.core.web import is_filtered, kept_page, page_of, query_without
 from committees import calendar_grid, services
 from committees.decisions import Power
 from committees.forms import (
@@ -503,7 +503,7 @@ def action_list(request):
         request,
         "committees/action_list.html",
         {
-            "page": page_of(request, queryset),
+            "page": kept_page(request, queryset, name="actions", today=today),
             "filterset": filterset,
             "today": today,
             "query_without_page": query_without(request, "page"),

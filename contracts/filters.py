@@ -5,8 +5,15 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from contracts.models import Contract, Organisation, Provider, ServiceArea
+from contracts.pickers import ProviderPickerField
 from contracts.querysets import with_figures
 from contracts.terms import period_end
+
+
+class ProviderFilter(django_filters.Filter):
+    """A provider by its name, Companies House number or charity number."""
+
+    field_class = ProviderPickerField
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -18,9 +25,8 @@ class ContractFilter(django_filters.FilterSet):
     service_area = django_filters.ModelChoiceFilter(
         label="Service area", queryset=ServiceArea.objects.all(), empty_label="Any service area"
     )
-    provider = django_filters.ModelChoiceFilter(
-        label="Provider", queryset=Provider.objects.all(), empty_label="Any provider", method="filter_provider"
-    )
+    # Typed, not chosen from a list: the form stays the same size however many providers there are.
+    provider = ProviderFilter(label="Provider", method="filter_provider", help_text="")
     commissioner = django_filters.ModelChoiceFilter(
         label="Commissioner",
         field_name="lead_commissioner",

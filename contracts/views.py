@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from commissioning.core import dates
+from commissioning.core import dates, register_cache
 from commissioning.core.once import not_saved, saves_once
 from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
-from commissioning.core.web import Attachment, download, is_filtered, page_of, query_without
+from commissioning.core.web import Attachment, download, is_filtered, kept_page, page_of, query_without
 from contracts import publishing, services
 from contracts.forms import (
     OrganisationForm,
@@ -61,8 +61,14 @@ def contract_list(request):
     require(request.user, Contract)
     today = dates.as_of(request)
     queryset, filterset = select_contract_list(filters=request.GET, today=today)
-    totals = register_totals(queryset)
-    page = page_of(request, queryset, count=totals["count"])
+    # Counting and adding up every matching row: kept until the register changes.
+    totals = register_cache.remember(
+        "contract-totals",
+        lambda: register_totals(queryset),
+        today=today,
+        question=register_cache.question_of(request.GET, leave_out=["page", "sort"]),
+    )
+    page = kept_page(request, queryset, name="contracts", today=today, count=totals["count"])
     return render(
         request,
         "contracts/contract_list.html",

@@ -152,6 +152,32 @@ def reference_data(request):
         create_defaults(Gateway, ProcurementThreshold)
 
 
+def _commits(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames) or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def register_cache(request):
+    """Figures over the register are kept (commissioning/core/register_cache.py)
+    in tests whose writes commit, the browser journeys among them, as in
+    production. A test in a transaction that is rolled back never commits, so
+    the register's token would never change: there they are worked out afresh
+    (tests/settings.py). Either way, nothing kept outlives the test."""
+    from django.core.cache import caches
+    from django.test.utils import override_settings
+
+    caches["figures"].clear()
+    if not _commits(request):
+        yield False
+        return
+    with override_settings(REGISTER_CACHE_SECONDS=900):
+        yield True
+    caches["figures"].clear()
+
+
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Pages and services see TODAY as today, so no test depends on the real date."""

@@ -33,4 +33,11 @@ CELERY_RESULT_BACKEND = None
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"},
+    "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"},
+    "register": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "register"},
 }
+# A test's writes are rolled back, never committed, so the register's state
+# token would not change between a write and the next read in the same test:
+# figures are worked out afresh unless a test keeps them on purpose
+# (tests/conftest.py keeps them for tests whose writes commit).
+REGISTER_CACHE_SECONDS = 0

@@ -8,6 +8,7 @@ only what is chosen; the matches come from their endpoints, one page at a time.
 
 from datetime import date
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -116,6 +117,10 @@ def _pages(world: dict) -> dict[str, str]:
         + f"?delegation={Delegation.objects.order_by('pk').first().pk}",
         "option exercise": reverse("committees:option_exercise", args=[contract.pk, 1]),
         "option decline": reverse("committees:option_decline", args=[contract.pk, 1]),
+        # The lists' filter forms: a provider is typed, not chosen from every provider.
+        "contract list of one provider": reverse("contracts:contract_list")
+        + "?"
+        + urlencode({"provider": contract.providers.get().name}),
     }
 
 

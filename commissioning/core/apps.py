@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
     name = "commissioning.core"
     label = "core"
     verbose_name = "Site"
+
+    def ready(self) -> None:
+        from commissioning.core import register_cache
+
+        register_cache.install()
+        # The search index is read as the register is: rebuilding it renews what is kept.
+        register_cache.watch(self)

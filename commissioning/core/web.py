@@ -1,12 +1,14 @@
 """Helpers the views of every app share: query strings, pagination, and downloads."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpResponse
 
+from commissioning.core import register_cache
 from commissioning.core.spreadsheets import CONTENT_TYPES
 
 
@@ -25,6 +27,52 @@ def page_of(request, queryset, *, count: int | None = None):
     if count is not None:
         paginator.count = count  # a cached property: set, it is not worked out
     return paginator.get_page(request.GET.get("page"))
+
+
+def kept_page(request, queryset, *, name: str, today, count: int | None = None) -> Page:
+    """`page_of` for a list over the whole register: which rows the page holds
+    (and, unless given, how many rows match) is kept for the register's state
+    (`register_cache`), since finding them sorts every matching row. The rows
+    themselves are read afresh by their ids, in the list's order."""
+    question = register_cache.question_of(request.GET)
+    if count is None:
+        count = register_cache.remember(f"{name}-count", queryset.count, today=today, question=question)
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    paginator.count = count  # a cached property: set, it is not worked out
+    try:
+        number = paginator.validate_number(request.GET.get("page"))
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    first = (number - 1) * paginator.per_page
+    ids = register_cache.remember(
+        f"{name}-page",
+        lambda: list(queryset.values_list("pk", flat=True)[first : first + paginator.per_page]),
+        today=today,
+        question=(*question, ("page", (str(number),))),
+    )
+    return Page(_RowsById(queryset, ids), number, paginator)
+
+
+class _RowsById(Sequence):
+    """The rows with `ids`, in that order, read only when first looked at: a
+    page whose table is kept as written (`{% kept %}`) reads none."""
+
+    def __init__(self, queryset, ids: list):
+        self._queryset, self._ids, self._rows = queryset, ids, None
+
+    def _load(self) -> list:
+        if self._rows is None:
+            found = {row.pk: row for row in self._queryset.filter(pk__in=self._ids)}
+            self._rows = [found[pk] for pk in self._ids if pk in found]
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 # What a list page's query string may hold besides its filters.

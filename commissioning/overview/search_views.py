@@ -3,8 +3,9 @@ registered with `commissioning.core.search`."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
-from commissioning.core import search
+from commissioning.core import dates, search
 from commissioning.core.query import plain_text
 from commissioning.core.web import page_of, query_without
 
@@ -36,5 +37,8 @@ def search_page(request):
         page.hits = [search.hit(entry, words) for entry in page]
         context.update(page=page, query_without_page=query_without(request, "page"))
     elif query:
-        context["results"] = search.search(query=query, kinds=kinds, limit=FIRST)
+        # Searched only if the results are not kept as written already ({% kept %}).
+        context["results"] = SimpleLazyObject(lambda: search.search(query=query, kinds=kinds, limit=FIRST))
+        context["kind_names"] = [kind.name for kind in kinds]
+        context["today"] = dates.real_today()
     return render(request, "overview/search.html", context)

@@ -29,3 +29,8 @@ class CommissioningConfig(AppConfig):
         from commissioning.projects.search_index import register_kinds
 
         register_kinds()
+
+        from commissioning.core import register_cache
+
+        # Its tables are the register's: writing to them renews the figures kept.
+        register_cache.watch(self)

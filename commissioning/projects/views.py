@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from commissioning.core import dates, query
+from commissioning.core import dates, query, register_cache
 from commissioning.core.formatting import format_day
 from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
@@ -56,48 +56,80 @@ from contracts.terms import TermError, parse_term, periods
 
 @dataclass(frozen=True)
 class Stage:
-    """Projects whose current gateway is `gateway` (None: no gateway passed yet)."""
+    """Projects whose current gateway is `gateway` (None: no gateway passed yet):
+    how many, and those drawn (the STAGE_SHOWN due soonest, or all when asked)."""
 
     gateway: Gateway | None
-    summaries: list
+    shown: list
+    count: int
 
     @property
     def anchor(self) -> str:
-        return f"stage-{self.gateway.number}" if self.gateway else "stage-none"
+        return stage_anchor(self.gateway)
+
+    @property
+    def cut(self) -> bool:
+        return len(self.shown) < self.count
 
 
-NEEDING_SHOWN = 50
+def stage_anchor(gateway: Gateway | None) -> str:
+    return f"stage-{gateway.number}" if gateway else "stage-none"
+
+
+# Projects drawn at each stage unless ?stage= asks for all of one: the page
+# stays the same size however many projects a council runs.
+STAGE_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class PipelineBoard:
+    stages: list[Stage]
+    count: int
+    rag_counts: dict[str, int]
+
+
+def pipeline_board(*, today, show_stage: str) -> PipelineBoard:
+    summaries = selectors.pipeline(today=today)
+    stages = []
+    for gateway in [None, *Gateway.objects.order_by("number")]:
+        number = gateway.number if gateway else None
+        at_stage = [s for s in summaries if (s.current.rule.number if s.current else None) == number]
+        show_all = show_stage == stage_anchor(gateway)
+        stages.append(Stage(gateway, at_stage if show_all else at_stage[:STAGE_SHOWN], len(at_stage)))
+    rag_counts = {colour: sum(1 for s in summaries if s.rag == colour) for colour in ("red", "amber", "green")}
+    return PipelineBoard(stages=stages, count=len(summaries), rag_counts=rag_counts)
+
+
+NEEDING_SHOWN = 25
 
 
 def _needing(request, today) -> dict:
     """The contracts needing a project: the first NEEDING_SHOWN unless ?needing=all."""
-    queryset = selectors.contracts_needing_project(today=today)
     show_all = request.GET.get("needing") == "all"
-    rows = list(queryset if show_all else queryset[:NEEDING_SHOWN])
-    count = len(rows) if show_all or len(rows) < NEEDING_SHOWN else queryset.count()
+
+    def needing() -> tuple[list, int]:
+        queryset = selectors.contracts_needing_project(today=today)
+        rows = list(queryset if show_all else queryset[:NEEDING_SHOWN])
+        return rows, len(rows) if show_all or len(rows) < NEEDING_SHOWN else queryset.count()
+
+    rows, count = register_cache.remember("needing_project", needing, today=today, question=[show_all])
     return {"needing": rows, "needing_count": count, "needing_cut": count > len(rows)}
 
 
 def pipeline_page(request):
     require(request.user, CommissioningProject)
     today = dates.as_of(request)
-    summaries = selectors.pipeline(today=today)
-    gateways = list(Gateway.objects.order_by("number"))
-    stages = [
-        Stage(
-            gateway=gateway,
-            summaries=[s for s in summaries if (s.current.rule.number if s.current else None) == number],
-        )
-        for gateway, number in [(None, None), *((g, g.number) for g in gateways)]
-    ]
-    rag_counts = {colour: sum(1 for s in summaries if s.rag == colour) for colour in ("red", "amber", "green")}
+    show_stage = request.GET.get("stage", "")
+    board = register_cache.remember(
+        "pipeline", lambda: pipeline_board(today=today, show_stage=show_stage), today=today, question=[show_stage]
+    )
     return render(
         request,
         "commissioning/pipeline.html",
         {
-            "stages": stages,
-            "summaries": summaries,
-            "rag_counts": rag_counts,
+            "stages": board.stages,
+            "project_count": board.count,
+            "rag_counts": board.rag_counts,
             **_needing(request, today),
             "today": today,
             "is_real_today": today == dates.real_today(),

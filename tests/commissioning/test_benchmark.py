@@ -162,6 +162,7 @@ def test_the_command_reports_every_page_and_leaves_nothing_behind(tmp_path):
     for page in report["pages"]:
         assert page["queries"] >= 3, page  # at least the session, the user and the user's groups
         assert 0 < page["median_ms"] <= page["p95_ms"]
+        assert page["first_ms"] > 0
         assert page["requests"] == 2
     assert report["counts"]["contracts"] == 50
     imported = report["register_import"]

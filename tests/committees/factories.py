@@ -59,7 +59,8 @@ class ReportFactory(_ServiceFactory):
         model = Report
 
     council = factory.SubFactory(OrganisationFactory, name="London Borough of Bromley")
-    reference = factory.Sequence(lambda n: f"ACH22-{n:03d}")
+    # Not the seed reports' "ACH22-0nn": a test that names one never meets a generated one.
+    reference = factory.Sequence(lambda n: f"RPT-{n:05d}")
     title = factory.LazyAttribute(lambda o: f"Report {o.reference}")
     kind = Report.Kind.OTHER
 

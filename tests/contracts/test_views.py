@@ -160,8 +160,10 @@ def test_the_list_filters(client_for, officer):
     assert _references(_list(client, as_of=today, value_min=20000000, value_max=30000000)) == ["LBB-SAH-2024"]
     assert _references(_list(client, as_of=today, sort="-whole_life_value")) == ["BRAD-HS", "LBB-SAH-2024", "MHFSS"]
     assert _references(_list(client, as_of=today, sort="current_end")) == ["MHFSS", "BRAD-HS", "LBB-SAH-2024"]
-    provider = ProviderFactory(name="Bradford Care")
-    assert _references(_list(client, as_of=today, provider=provider.pk)) == ["BRAD-HS"]
+    ProviderFactory(name="Bradford Care")
+    assert _references(_list(client, as_of=today, provider="bradford care")) == ["BRAD-HS"]
+    unknown = _list(client, as_of=today, provider="Nobody Ltd")
+    assert "No provider found for “Nobody Ltd”." in unknown.content.decode()
     empty = _list(client, as_of=today, q="no such contract")
     assert "No contracts match these filters." in empty.content.decode()
 
