@@ -25,10 +25,16 @@ _DELEGATING_PART_PATH = "officer_decision__delegation__resolution_part__item__me
 
 def contract_decision_links(*, contract: Contract, today: date | None = None) -> QuerySet[ContractLink]:
     """The decisions acting on `contract`, oldest first, each with its chain loaded
-    (with `today`, a delegation's uses only up to that day)."""
+    (with `today`, a delegation's uses only up to that day).
+
+    The link and its own decision come in one query; each step along the chain
+    (the recommendation taken up, the delegation used, the decision that
+    replaced it) in one more, none when no link takes it. One query joining
+    every step costs PostgreSQL more to plan than the lot to run."""
     used_by = OfficerDecision.objects.order_by("decided_on")
     if today is not None:
         used_by = used_by.filter(decided_on__lte=today)
+    part_of_meeting = ResolutionPart.objects.select_related("item__meeting__committee")
     return (
         ContractLink.objects.filter(contract=contract)
         .select_related(
@@ -36,19 +42,24 @@ def contract_decision_links(*, contract: Contract, today: date | None = None) ->
             _PART_PATH,
             "resolution_part__item__report",
             "resolution_part__recommended_to",
-            "resolution_part__takes_up__item__meeting__committee",
             "resolution_part__delegation",
-            _DELEGATING_PART_PATH,
-            "officer_decision__delegation__resolution_part__takes_up__item__meeting__committee",
-            "superseded_by__resolution_part__item__meeting__committee",
-            "superseded_by__officer_decision",
+            "officer_decision",
         )
         .prefetch_related(
-            Prefetch(
-                "resolution_part__taken_up_by",
-                queryset=ResolutionPart.objects.select_related("item__meeting__committee"),
-            ),
+            Prefetch("resolution_part__takes_up", queryset=part_of_meeting),
+            Prefetch("resolution_part__taken_up_by", queryset=part_of_meeting),
             Prefetch("resolution_part__delegation__officer_decisions", queryset=used_by),
+            Prefetch(
+                "officer_decision__delegation",
+                queryset=Delegation.objects.select_related(
+                    "resolution_part__item__meeting__committee",
+                    "resolution_part__takes_up__item__meeting__committee",
+                ),
+            ),
+            Prefetch(
+                "superseded_by",
+                queryset=ContractLink.objects.select_related(_PART_PATH, "officer_decision"),
+            ),
         )
         .order_by("pk")
     )

@@ -10,12 +10,14 @@ days as "30 Sep 2029", money as "£2,660,000.00", a linked record by its name.
 It lives in contracts, the bottom domain layer, rather than core because it
 writes money with `contracts.money`; the layers above use it for their pages.
 
-The number of queries does not grow with the number of changes: two per
-source, a page of rows (with who made them and the records they link to) and
-the versions before them.
+The number of queries does not grow with the number of changes: one per
+source, a page of rows (with who made them and the records their labels name);
+one per kind of row among the changes shown, the versions before them; and one
+per kind of record a changed link names.
 """
 
 import string
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,42 +78,80 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
     """The changes to `sources`, newest first: `page_size` of them, or all with `show_all`."""
     limit = None if show_all else page_size
     entries = []  # (historical row, its source)
-    previous = {}  # (historical model, history_id) -> the row before
     for source in sources:
         historical = source.rows.model
-        linked = _linked_paths(historical.instance_type)
-        newest = _with_previous(source.rows).order_by("-history_date", "-history_id")
+        newest = source.rows.order_by("-history_date", "-history_id")
         if limit is not None:
             newest = newest[: limit + 1]
-        entries.extend((row, source) for row in newest.select_related("history_user", *linked))
-        # The version before each: one query whatever the rows, so a page's queries stay the same.
-        before = historical.objects.filter(history_id__in=newest.values("_previous_id")).select_related(*linked)
-        previous.update(((historical, row.history_id), row) for row in before)
+        # Who made each change, and the records the row's label names ("Funding share of
+        # {organisation}"); any other linked record is loaded below, only if a change names it.
+        named = _linked_paths(historical.instance_type, only=_label_fields(source.label))
+        entries.extend((row, source) for row in newest.select_related("history_user", *named))
     entries.sort(key=lambda entry: (entry[0].history_date, entry[0].history_id), reverse=True)
     has_more = limit is not None and len(entries) > limit
     if limit is not None:
         entries = entries[:limit]
 
-    changes = []
+    # The version before each change shown: one query for each kind of row changed,
+    # whatever the number of changes, so a page's queries stay the same; none for
+    # rows only created or removed.
+    wanted = defaultdict(list)  # historical model -> the changes shown
+    for row, _source in entries:
+        if row.history_type == "~":
+            wanted[type(row)].append(row)
+    previous = {}  # (historical model, history_id of a change) -> the version before it
+    for historical, changes in wanted.items():
+        previous.update(_versions_before(historical, changes))
+
+    shown = []  # (row, source, its field changes as stored)
     for row, source in entries:
-        original = row.instance_type
-        old = previous.get((type(row), row._previous_id))
-        fields = ()
+        old = previous.get((type(row), row.history_id))
+        deltas = []
         if row.history_type == "~" and old is not None:
-            fields = _field_changes(row, old)
-            if not fields:
+            deltas = _stored_changes(row, old)
+            if not deltas:
                 continue  # saved with nothing shown changed, such as a version raised
+        shown.append((row, source, deltas))
+    linked = _linked_records(shown)
+
+    changes = []
+    for row, source, deltas in shown:
+        original = row.instance_type
         changes.append(
             Change(
                 when=row.history_date,
                 who=_who(row.history_user),
                 record=_label(source.label, row, original),
                 action=_ACTIONS[row.history_type],
-                fields=fields,
+                fields=_field_changes(original, deltas, linked),
                 reason=row.history_change_reason or "",
             )
         )
     return History(changes=changes, has_more=has_more, shows_all=show_all)
+
+
+def _versions_before(historical: type[models.Model], changes: list) -> dict:
+    """The version before each of the historical rows `changes` (all of the model
+    `historical`), by (model, history_id of the change): one query, however many."""
+    ids = [change.history_id for change in changes]
+    before = historical.objects.filter(
+        history_id__in=_with_previous(historical.objects.filter(history_id__in=ids)).values("_previous_id")
+    )
+    key = historical.instance_type._meta.pk.attname
+    versions = defaultdict(list)  # the record's id -> the versions fetched, each before some change
+    for version in before:
+        versions[getattr(version, key)].append(version)
+    found = {}
+    for change in changes:
+        # Of the versions fetched, the latest before the change is the one right before it.
+        earlier = [
+            version
+            for version in versions[getattr(change, key)]
+            if (version.history_date, version.history_id) < (change.history_date, change.history_id)
+        ]
+        if earlier:
+            found[(historical, change.history_id)] = max(earlier, key=lambda v: (v.history_date, v.history_id))
+    return found
 
 
 def _with_previous(rows: models.QuerySet) -> models.QuerySet:
@@ -126,41 +166,76 @@ def _with_previous(rows: models.QuerySet) -> models.QuerySet:
     return rows.annotate(_previous_id=Subquery(before.values("history_id")[:1]))
 
 
-def _linked_paths(model: type[models.Model]) -> list[str]:
-    """The records a row links to, and the ones their names are made from (an
-    item's meeting, an option's contract), to load with the row: linked records
-    are named without a query each."""
+def _linked_paths(model: type[models.Model], *, only: list[str] | None = None) -> list[str]:
+    """The records a row links to (of the fields `only`, if given), and the ones
+    their names are made from (an item's meeting, an option's contract), to load
+    with the row: linked records are named without a query each."""
     paths = []
     for field in model._meta.concrete_fields:
-        if field.many_to_one or field.one_to_one:
+        if (field.many_to_one or field.one_to_one) and (only is None or field.name in only):
             paths.append(field.name)
-            paths += [
-                f"{field.name}__{inner.name}"
-                for inner in field.related_model._meta.concrete_fields
-                if (inner.many_to_one or inner.one_to_one) and not inner.null
-            ]
+            paths += _naming_paths(field.related_model, prefix=f"{field.name}__")
     return paths
 
 
-def _field_changes(row, old) -> tuple[FieldChange, ...]:
-    original = row.instance_type
+def _naming_paths(model: type[models.Model], *, prefix: str = "") -> list[str]:
+    """The records a `model`'s name may be made from: those it must link to."""
+    return [
+        f"{prefix}{inner.name}"
+        for inner in model._meta.concrete_fields
+        if (inner.many_to_one or inner.one_to_one) and not inner.null
+    ]
+
+
+def _stored_changes(row, old) -> list:
+    """The fields `row` changed from `old`, as stored (a linked record by its id)."""
     m2m = [field.name for field in row._history_m2m_fields]
+    return [
+        change
+        for change in row.diff_against(old, excluded_fields=m2m).changes
+        # A blank written as NULL or back: nothing one can see.
+        if not (change.old in (None, "") and change.new in (None, ""))
+    ]
+
+
+def _linked_records(shown: list) -> dict:
+    """The records the changes in `shown` link to, by model and id: one query per
+    kind of record named, whatever the number of changes."""
+    wanted: dict[type[models.Model], set] = {}
+    for row, _source, deltas in shown:
+        for change in deltas:
+            field = row.instance_type._meta.get_field(change.field)
+            if field.many_to_one or field.one_to_one:
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(value for value in (change.old, change.new) if value not in (None, ""))
+    return {
+        model: model._base_manager.select_related(*_naming_paths(model)).in_bulk(sorted(ids))
+        for model, ids in wanted.items()
+    }
+
+
+def _field_changes(original: type[models.Model], deltas: list, linked: dict) -> tuple[FieldChange, ...]:
     changes = []
-    for change in row.diff_against(old, excluded_fields=m2m).changes:
-        if change.old in (None, "") and change.new in (None, ""):
-            continue  # a blank written as NULL or back: nothing one can see
+    for change in deltas:
         field = original._meta.get_field(change.field)
         changes.append(
             (
                 _field_position(original, change.field),
                 FieldChange(
                     field=_field_name(original, change.field),
-                    old=_worded(field, change.old, old),
-                    new=_worded(field, change.new, row),
+                    old=_worded(field, change.old, record=_record(field, change.old, linked)),
+                    new=_worded(field, change.new, record=_record(field, change.new, linked)),
                 ),
             )
         )
     return tuple(change for _position, change in sorted(changes, key=lambda pair: pair[0]))
+
+
+def _record(field: models.Field, value, linked: dict):
+    """The record a link's stored `value` names, from `_linked_records`; None for any other field."""
+    if not (field.many_to_one or field.one_to_one):
+        return None
+    return linked.get(field.related_model, {}).get(value)
 
 
 def _label_fields(label: str) -> list[str]:
@@ -173,7 +248,8 @@ def _label(label: str, row, original) -> str:
     values = {}
     for name in _label_fields(label):
         field = original._meta.get_field(name)
-        values[name] = _worded(field, getattr(row, field.attname), row)
+        record = getattr(row, field.name) if field.many_to_one or field.one_to_one else None
+        values[name] = _worded(field, getattr(row, field.attname), record=record)
     return label.format(**values)
 
 
@@ -192,16 +268,15 @@ def _who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _worded(field: models.Field, value, row) -> str:
-    """A stored value as the pages write it; `row` is the historical row holding it,
-    whose linked records were loaded with it."""
+def _worded(field: models.Field, value, *, record=None) -> str:
+    """A stored value as the pages write it; for a link, `record` is the record it
+    names, loaded already (None when it has since been deleted)."""
     if value is None or value == "":
         return BLANK
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.many_to_one or field.one_to_one:
-        linked = getattr(row, field.name)
-        return str(linked) if linked is not None else f"a record since deleted (number {value})"
+        return str(record) if record is not None else f"a record since deleted (number {value})"
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(field, models.DateTimeField):

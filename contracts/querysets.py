@@ -87,15 +87,23 @@ def _spend_over_projection(today: date) -> Exists:
     )
 
 
+def with_kept_figures(queryset: QuerySet[Contract], *, today: date) -> QuerySet[Contract]:
+    """Each contract with the figures kept for `today`, the columns named in
+    FIGURES, and nothing worked out from them: for a page that shows a
+    contract's ends or values but not its status. A contract with no span (its
+    dates unknown) is kept, with NULL figures."""
+    day_span = FilteredRelation("figures", condition=Q(figures__valid_from__lte=today, figures__valid_to__gte=today))
+    return queryset.annotate(day_span=day_span).annotate(
+        figures_span=F("day_span__id"), **{name: F(f"day_span__{name}") for name in FIGURES}
+    )
+
+
 def with_figures(queryset: QuerySet[Contract], *, today: date) -> QuerySet[Contract]:
     """Each contract with its figures on `today`: the columns named in FIGURES,
     `status`, `option_late` (the next option's decision deadline has passed)
     and `spend_over` (a year's spend above its projection). A contract with no
     span (its dates unknown) is kept, with NULL figures and status."""
-    day_span = FilteredRelation("figures", condition=Q(figures__valid_from__lte=today, figures__valid_to__gte=today))
-    queryset = queryset.annotate(day_span=day_span).annotate(
-        figures_span=F("day_span__id"), **{name: F(f"day_span__{name}") for name in FIGURES}
-    )
+    queryset = with_kept_figures(queryset, today=today)
     return queryset.annotate(
         status=_status(today),
         # IS NOT NULL first, so a contract with no option open is false, never NULL.

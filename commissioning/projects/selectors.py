@@ -36,13 +36,18 @@ from contracts.history import History, Source, record_history
 from contracts.models import Contract, Provider
 from contracts.money import saving, split_by_shares, whole_value
 from contracts.procurement import Threshold, above_threshold, kpi_duty_applies, legislation_for, threshold_on
-from contracts.querysets import with_figures
+from contracts.querysets import with_figures, with_kept_figures
 from contracts.regime import LEGISLATION_LABELS
 from contracts.terms import TermError, parse_term, period_end
 
 
 def gateway_rules() -> list[GatewayRule]:
-    return [GatewayRule(g.number, g.name, g.lead_months) for g in Gateway.objects.order_by("number")]
+    return rules_of(Gateway.objects.order_by("number"))
+
+
+def rules_of(gateways) -> list[GatewayRule]:
+    """The rules of `gateways` (Gateway rows, in order), for a page that shows the rows too."""
+    return [GatewayRule(g.number, g.name, g.lead_months) for g in gateways]
 
 
 def _contracts_on(today: date) -> QuerySet[Contract]:
@@ -195,6 +200,7 @@ class ProjectDetail:
     procurement: ProcurementFacts
     annual_saving: Decimal | None
     funding: list[tuple]  # (share, annual part)
+    gateways: list[Gateway]  # every gateway, in order, the rules of the plans
 
     @property
     def project(self) -> CommissioningProject:
@@ -202,10 +208,23 @@ class ProjectDetail:
 
 
 def project_queryset(*, today: date) -> QuerySet[CommissioningProject]:
-    """Projects with what their pages show, the contracts' figures as on `today`."""
-    return _projects(today=today).prefetch_related(
+    """Projects with what their pages show, the contracts' figures as on `today`:
+    their ends, which set the required start; not their status, which the
+    project's pages do not show."""
+    contracts = with_kept_figures(Contract.objects.order_by("reference"), today=today)
+    return CommissioningProject.objects.select_related("service_area", "lead_officer").prefetch_related(
+        Prefetch("incumbent_contracts", queryset=contracts),
+        Prefetch("successor_contracts", queryset=contracts),
+        Prefetch(
+            "gateway_decisions",
+            queryset=GatewayDecision.objects.select_related(
+                "gateway",
+                "resolution_part__item__meeting__committee",
+                "officer_decision",
+            ),
+        ),
         "appraised_options",
-        Prefetch("funding_shares__organisation"),
+        Prefetch("funding_shares", queryset=ProjectFundingShare.objects.select_related("organisation")),
         Prefetch(
             "steps", queryset=ProjectStep.objects.select_related("rule", "resolution_part__item__meeting__committee")
         ),
@@ -224,7 +243,8 @@ def _whole_life_estimate(project: CommissioningProject) -> Decimal | None:
 
 def project_detail(*, project: CommissioningProject, today: date) -> ProjectDetail:
     """`project` must come from `project_queryset(today=today)`."""
-    summary = project_summary(project, gateway_rules(), today=today)
+    gateways = list(Gateway.objects.order_by("number"))
+    summary = project_summary(project, rules_of(gateways), today=today)
     estimate = _whole_life_estimate(project)
     councils = {contract.lead_commissioner_id for contract in project.incumbent_contracts.all()}
     plans = {p.rule.number: p for p in summary.plans}
@@ -292,6 +312,7 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
             else None
         ),
         funding=funding,
+        gateways=gateways,
     )
 
 

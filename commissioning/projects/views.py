@@ -385,7 +385,7 @@ def _project_page(
     summary = detail.summary
     # Only the decisions taken by the day shown: a later one is not yet a fact on it.
     records = {record.gateway.number: record for record in project.gateway_decisions.all() if record.passed_on <= today}
-    gateways = {gateway.number: gateway for gateway in Gateway.objects.order_by("number")}
+    gateways = {gateway.number: gateway for gateway in detail.gateways}
     any_gateway = detail.routes.get(-1)
     rows = [
         GatewayRow(

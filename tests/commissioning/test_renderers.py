@@ -1,4 +1,4 @@
-"""The form renderer writes a <select> exactly as Django's templates do, only faster."""
+"""The form renderer writes a <select>, an <input> and a <textarea> exactly as Django's templates do, only faster."""
 
 import pytest
 from django import forms
@@ -29,6 +29,23 @@ class _Form(forms.Form):
     radio = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
 
 
+class _Fields(forms.Form):
+    text = forms.CharField(
+        initial='Care & "Repair" <Ltd>', widget=forms.TextInput(attrs={"data-x": "a'b", "autofocus": True})
+    )
+    blank = forms.CharField(required=False, widget=forms.TextInput(attrs={"hidden": False}))
+    safe = forms.CharField(initial=mark_safe("<b>kept</b>"))
+    number = forms.DecimalField(initial="2660000.50", localize=False)
+    day = forms.DateField(initial="2026-11-30", widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(initial="a&b@example.org")
+    hidden = forms.CharField(initial="7", widget=forms.HiddenInput)
+    secret = forms.CharField(initial="x", widget=forms.PasswordInput)
+    url = forms.URLField(initial="https://example.org/?a=1&b=2", assume_scheme="https")
+    note = forms.CharField(initial="Line one\n<two> & three", widget=forms.Textarea(attrs={"rows": 3}))
+    empty_note = forms.CharField(required=False, widget=forms.Textarea)
+    when = forms.DateTimeField(required=False, widget=forms.DateTimeInput)
+
+
 def _both(form_class, **kwargs):
     fast = form_class(renderer=FormRenderer(), **kwargs)
     django = form_class(renderer=DjangoTemplates(), **kwargs)
@@ -38,6 +55,17 @@ def _both(form_class, **kwargs):
 @pytest.mark.parametrize("data", [None, {"plain": "3", "many": ["y"], "attrs": "a&b"}])
 def test_it_writes_what_django_writes(data):
     for fast, django in _both(_Form, data=data):
+        assert fast == django
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"text": "x < y", "blank": "", "number": "12", "note": "", "empty_note": " \n", "when": "2026-11-30 09:00"}],
+)
+def test_it_writes_inputs_and_textareas_as_django_does(data):
+    pairs = _both(_Fields, data=data)
+    assert any("<textarea" in fast for fast, _ in pairs) and any("<input" in fast for fast, _ in pairs)
+    for fast, django in pairs:
         assert fast == django
 
 

@@ -935,31 +935,34 @@ def test_list_queries_do_not_grow_with_rows(client_for, officer, url_name, setti
 
 def test_project_page_queries_do_not_grow(client_for, officer):
     client = client_for(officer)
-    # One row of each kind against many: a prefetch with no rows to follow skips its next query.
-    small = support_at_home(
-        contracts=[ContractFactory()], funding=[services.ProjectShare(OrganisationFactory(), Decimal("100"))]
-    )
+    # One row of each kind against many: a prefetch with no rows to follow skips its next
+    # query, and so does the history with no change to say (or no linked record changed).
+
+    def update(project, *, successors: int, funding: list):
+        services.project_update(
+            project=project,
+            title=project.title,
+            service_area=project.service_area,
+            status="active",
+            incumbent_contracts=list(project.incumbent_contracts.all()),
+            successor_contracts=[ContractFactory() for _ in range(successors)],
+            required_start_date=None,
+            lead_officer=officer,
+            estimated_annual_value=Decimal("2660000"),
+            estimated_term="5+2+2",
+            legislation="",
+            route="light_touch",
+            contract_type="block",
+            baseline_annual_cost=None,
+            baseline_year=None,
+            notes="",
+            funding=funding,
+        )
+
+    small = support_at_home(contracts=[ContractFactory()])
+    update(small, successors=1, funding=[services.ProjectShare(OrganisationFactory(), Decimal("100"))])
     big = support_at_home(title="Big", contracts=[ContractFactory() for _ in range(5)])
-    orgs = [OrganisationFactory() for _ in range(4)]
-    services.project_update(
-        project=big,
-        title="Big",
-        service_area=big.service_area,
-        status="active",
-        incumbent_contracts=list(big.incumbent_contracts.all()),
-        successor_contracts=[ContractFactory() for _ in range(3)],
-        required_start_date=None,
-        lead_officer=officer,
-        estimated_annual_value=Decimal("2660000"),
-        estimated_term="5+2+2",
-        legislation="",
-        route="light_touch",
-        contract_type="block",
-        baseline_annual_cost=None,
-        baseline_year=None,
-        notes="",
-        funding=[services.ProjectShare(org, Decimal("25")) for org in orgs],
-    )
+    update(big, successors=3, funding=[services.ProjectShare(OrganisationFactory(), Decimal("25")) for _ in range(4)])
     for number in (0, 1):
         pass_gateway(big, number, date(2022, 6, 29))
     for n in range(4):

@@ -1046,6 +1046,43 @@ def test_meeting_page_queries_do_not_grow_with_items_and_parts(request, client_f
     assert _count_queries(client, small_minutes) == _count_queries(client, big_minutes)
 
 
+def test_contract_page_queries_do_not_grow_with_the_decisions_on_it(client_for, officer, chain, executive, contract):
+    """Every step of a decision's chain once (a recommendation taken up, a delegation
+    made and used, an officer decision under it, a decision replaced as the
+    authority), then many of each: the contract page makes the same queries."""
+    client = client_for(officer)
+    approved = chain["approve"].contract_links.get()
+
+    def officer_decision(n: int):
+        decision = OfficerDecisionFactory(
+            delegation=chain["delegate"].delegation,
+            decided_on=date(2026, 1, 5 + n),
+            links=[services.LinkInput(contract=contract, effect=ContractLink.Effect.OTHER)],
+        )
+        # Replaced as the authority by a later decision.
+        ContractLink.objects.filter(officer_decision=decision).update(superseded_by=approved)
+
+    def meeting(day: date):
+        return MeetingFactory(committee=executive, starts_at=at(day), decisions_published_on=day)
+
+    officer_decision(0)
+    _fill_meeting(
+        meeting(date(2023, 1, 11)), items=1, parts=1, recommendation=chain["recommend_tender"], contract=contract
+    )
+    url = contract.get_absolute_url()
+    few = _count_queries(client, url)
+    for n in range(1, 5):
+        officer_decision(n)
+    _fill_meeting(
+        meeting(date(2023, 2, 8)), items=3, parts=3, recommendation=chain["recommend_tender"], contract=contract
+    )
+    assert ContractLink.objects.filter(contract=contract).count() == 16
+    assert _count_queries(client, url) == few
+    text = _text(client.get(url))
+    assert text.count("Replaced as the authority by") == 5
+    assert "Under the delegation to Chief Officer made by" in text
+
+
 def test_report_page_queries_do_not_grow_with_its_history(client_for, officer, chain, executive, contract):
     client = client_for(officer)
 

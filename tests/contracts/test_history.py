@@ -98,6 +98,26 @@ def test_the_lead_commissioner_is_named_by_its_name(officer):
     assert [(f.field, f.old, f.new) for f in change.fields] == [("Lead commissioner", "Bromley", "Bexley")]
 
 
+def test_each_change_is_told_against_the_version_right_before_it(officer):
+    first, second = OrganisationFactory(name="Bromley"), OrganisationFactory(name="Bexley")
+    contract = ContractFactory(reference="LBB-6", title="Day care", lead_commissioner=first)
+    for title, lead in (("Day care 2", second), ("Day care 3", second), ("Day care 4", first)):
+        contract.title, contract.lead_commissioner = title, lead
+        contract.save()
+    option = contract.options.create(order=9, months=12)
+    option.months = 24
+    option.save()
+
+    changes = contract_history(contract=contract).changes
+    told = [(c.record, [(f.field, f.old, f.new) for f in c.fields]) for c in changes if c.action == "changed"]
+    assert told == [
+        ("Option 9", [("Months", "12", "24")]),
+        ("", [("Title", "Day care 3", "Day care 4"), ("Lead commissioner", "Bexley", "Bromley")]),
+        ("", [("Title", "Day care 2", "Day care 3")]),
+        ("", [("Title", "Day care", "Day care 2"), ("Lead commissioner", "Bromley", "Bexley")]),
+    ]
+
+
 def test_the_page_caps_the_history_and_shows_all_on_request(client_for, officer, django_assert_max_num_queries):
     provider = ProviderFactory(name="Provider 0")
     for n in range(1, HISTORY_PAGE + 5):
