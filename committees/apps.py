@@ -18,21 +18,27 @@ class CommitteesConfig(AppConfig):
     verbose_name = "Committees and decisions"
 
     def ready(self) -> None:
+        from commissioning.core import register_cache
         from commissioning.core.panels import register_contract_section
         from committees.authority import contract_decisions
 
-        # The contract page lists the decisions that act on the contract, and its
+        # The contract page lists the decisions that act on the contract (read over
+        # the whole chain of decisions: kept until the register changes), and its
         # options are decided here, with the decision that authorised them.
         register_contract_section(
-            "decisions", lambda *, contract, figures, today: contract_decisions(contract=contract, today=today)
+            "decisions",
+            lambda *, contract, figures, today: register_cache.remember(
+                "contract-decisions",
+                lambda: contract_decisions(contract=contract, today=today),
+                today=today,
+                question=[contract.pk],
+            ),
         )
         register_contract_section("option_pages", option_pages)
 
         from committees.search_index import register_kinds
 
         register_kinds()
-
-        from commissioning.core import register_cache
 
         # Its tables are the register's: writing to them renews the figures kept.
         register_cache.watch(self)

@@ -149,6 +149,7 @@ def contract_detail(request, pk: int):
     today = dates.as_of(request)
     detail = select_contract_detail(contract=contract, today=today)
     can_change = can(request.user, Contract, "change")
+    show_all = full_history_requested(request)
     schedule = detail.schedule
     # The sections above work from complete figures; an incomplete contract shows what it lacks instead.
     sections = contract_sections(contract=contract, figures=detail.figures, today=today) if detail.is_complete else {}
@@ -167,7 +168,13 @@ def contract_detail(request, pk: int):
                 if can_change and schedule
                 else None
             ),
-            "history": contract_history(contract=contract, show_all=full_history_requested(request)),
+            # Who changed what, read over six kinds of record: kept until the register changes.
+            "history": register_cache.remember(
+                "contract-history",
+                lambda: contract_history(contract=contract, show_all=show_all),
+                today=today,
+                question=[contract.pk, show_all],
+            ),
             # Sections the layers above add: committee decisions, procurement facts.
             **sections,
         },

@@ -381,6 +381,7 @@ def _project_page(
     failure_anchor: str = "",
 ):
     today = dates.as_of(request)
+    show_all = full_history_requested(request)
     detail = selectors.project_detail(project=project, today=today)
     summary = detail.summary
     # Only the decisions taken by the day shown: a later one is not yet a fact on it.
@@ -411,7 +412,13 @@ def _project_page(
         "failure_anchor": failure_anchor,
         "options": list(project.appraised_options.all()),
         "baseline_year_label": financial_year_label(project.baseline_year) if project.baseline_year else "",
-        "history": selectors.project_history(project=project, show_all=full_history_requested(request)),
+        # Who changed what, read over several kinds of record: kept until the register changes.
+        "history": register_cache.remember(
+            "project-history",
+            lambda: selectors.project_history(project=project, show_all=show_all),
+            today=today,
+            question=[project.pk, show_all],
+        ),
     }
     procurement = detail.procurement
     if procurement.whole_life_estimate is not None:
