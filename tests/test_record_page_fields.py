@@ -10,9 +10,15 @@ from django.template import Context, Template
 from django.test.html import parse_html
 
 from commissioning.projects import services
-from commissioning.projects.forms import AppraisedOptionForm, DecisionCandidates, GatewayPassForm, ProjectStepForm
+from commissioning.projects.forms import (
+    AppraisedOptionForm,
+    DecisionCandidates,
+    GatewayPassForm,
+    ProjectForm,
+    ProjectStepForm,
+)
 from commissioning.projects.models import Gateway, RequiredStep
-from contracts.forms import SpendForm
+from contracts.forms import ContractForm, FundingShareForm, ProviderForm, SpendForm
 from tests.conftest import TODAY, ContractFactory, ServiceAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +68,14 @@ def _forms() -> dict:
             {"rule": "", "done_on": "not a day", "resolution_part": "part:0", "note": "x" * 300},
         ),
         "option": (lambda data: AppraisedOptionForm(data), {"description": "", "outcome": "nonsense"}),
+        # The edit and create forms, which write their fields with `{% field %}` too.
+        "contract": (
+            lambda data: ContractForm(data, adding_provider=True),
+            {"reference": "", "title": "", "start_date": "not a day", "annual_value": "-1", "term": "x+"},
+        ),
+        "project": (lambda data: ProjectForm(data), {"title": "", "estimated_annual_value": "a lot"}),
+        "provider": (lambda data: ProviderForm(data), {"name": "", "companies_house_number": "!"}),
+        "funding share": (lambda data: FundingShareForm(data), {"organisation": "", "percent": "200"}),
     }
 
 

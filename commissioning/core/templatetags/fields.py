@@ -24,6 +24,8 @@ def _widget_classes(widget: forms.Widget) -> str:
 
 @register.simple_tag
 def field(bound_field: forms.BoundField):
+    if bound_field.is_hidden:
+        return str(bound_field)
     if isinstance(bound_field.field.widget, _OWN_LAYOUT):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
@@ -48,13 +50,17 @@ def field(bound_field: forms.BoundField):
         bound_field.as_widget(attrs=attrs),
     ]
     if errors:
+        # crispy writes each error in a <span> for a form with a helper (its
+        # error_text_inline), in a <p> for one without.
+        helper = getattr(bound_field.form, "helper", None)
+        tag = "span" if getattr(helper, "error_text_inline", False) else "p"
         parts.append(
             format_html(
                 '<div id="{}_error" class="invalid-feedback">{}</div>',
                 widget_id,
                 format_html_join(
                     "",
-                    '<p id="error_{}_{}"><strong>{}</strong></p>',
+                    "<" + tag + ' id="error_{}_{}"><strong>{}</strong></' + tag + ">",
                     ((number, widget_id, error) for number, error in enumerate(errors, start=1)),
                 ),
             )
