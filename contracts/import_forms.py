@@ -89,12 +89,20 @@ class MappingForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=record.mapping[header],
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.column_fields.append(name)
 
     def columns(self):
-        """(header, bound field) for the template."""
-        return [(header, self[name]) for header, name in zip(self.headers, self.column_fields, strict=True)]
+        """(header, bound field, its <select>) for the template. The <select> is
+        written by the form renderer, in Python: a file of 40 columns has 40 of them
+        with some 40 options each. An ignored column's says so."""
+        columns = []
+        for header, name in zip(self.headers, self.column_fields, strict=True):
+            field = self[name]
+            ignored = {} if field.value() else {"aria-describedby": f"{field.id_for_label}-ignored"}
+            columns.append((header, field, field.as_widget(attrs=ignored)))
+        return columns
 
     def mapping(self) -> dict[str, str]:
         return {header: self.cleaned_data[name] for header, name in zip(self.headers, self.column_fields, strict=True)}
