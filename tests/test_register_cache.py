@@ -190,16 +190,3 @@ def test_a_kept_part_is_written_every_time_with_keeping_off(settings):
     template = Template('{% load kept %}{% kept "sample" %}{{ shown }}{% endkept %}')
     assert template.render(Context({"today": TODAY, "shown": "first"})) == "first"
     assert template.render(Context({"today": TODAY, "shown": "second"})) == "second"
-
-
-def test_no_template_leaves_a_comment_open_across_lines():
-    """Django's {# #} comments end on their line: one left open is printed on the page."""
-    from pathlib import Path
-
-    open_comments = [
-        f"{path}:{number}"
-        for path in Path("templates").rglob("*.html")
-        for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if "{#" in line and "#}" not in line[line.index("{#") :]
-    ]
-    assert open_comments == []
