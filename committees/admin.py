@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.core.admin import KeepsLinkedRecordsAdmin
+from commissioning.core.admin import KeepsLinkedRecordsAdmin, KeepsSearchCurrentAdmin
 from commissioning.core.versioning import VersionedAdminMixin
 from committees.models import (
     Action,
@@ -26,14 +26,14 @@ from committees.models import (
 
 
 @admin.register(Committee)
-class CommitteeAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
+class CommitteeAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "council", "kind"]
     list_filter = ["kind", "council"]
     search_fields = ["name"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["committee", "starts_at", "status", "agenda_published_on", "decisions_published_on"]
     list_filter = ["status", "committee"]
     date_hierarchy = "starts_at"
@@ -60,7 +60,7 @@ class ReportFileInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
+class ReportAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "title", "council", "kind", "gateway_number", "report_date"]
     list_filter = ["kind", "council"]
     search_fields = ["reference", "title", "author"]
@@ -69,7 +69,7 @@ class ReportAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdm
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
+class AgendaItemAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "meeting", "report"]
     search_fields = ["title", "number", "report__reference"]
     raw_id_fields = ["meeting", "report"]
@@ -81,7 +81,7 @@ class DelegationInline(admin.StackedInline):
 
 
 @admin.register(ResolutionPart)
-class ResolutionPartAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
+class ResolutionPartAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "is_key_decision", "is_urgent"]
     list_filter = ["kind", "is_key_decision", "is_urgent"]
     search_fields = ["text"]
@@ -90,14 +90,14 @@ class ResolutionPartAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
+class DelegationAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["to_whom", "in_consultation_with", "expires_on"]
     search_fields = ["to_whom", "scope"]
     raw_id_fields = ["resolution_part"]
 
 
 @admin.register(OfficerDecision)
-class OfficerDecisionAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
+class OfficerDecisionAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["decided_on", "decision_maker", "published_on"]
     search_fields = ["decision_maker", "text"]
     raw_id_fields = ["delegation"]
@@ -105,7 +105,7 @@ class OfficerDecisionAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
     list_display = ["text", "owner", "due_on", "status", "completed_on"]
     list_filter = ["status"]
     search_fields = ["text", "owner"]
@@ -113,7 +113,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContractLink)
-class ContractLinkAdmin(SimpleHistoryAdmin):
+class ContractLinkAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
     list_display = ["contract", "effect", "resolution_part", "officer_decision"]
     list_filter = ["effect"]
     raw_id_fields = ["contract", "resolution_part", "officer_decision", "option"]

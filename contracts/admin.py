@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.core.admin import KeepsLinkedRecordsAdmin, ReadMostlyAdmin, ReadOnlyInline
+from commissioning.core.admin import KeepsLinkedRecordsAdmin, KeepsSearchCurrentAdmin, ReadMostlyAdmin, ReadOnlyInline
 from commissioning.core.versioning import VersionedAdminMixin
 from contracts.models import (
     ColumnMapping,
@@ -17,21 +17,21 @@ from contracts.models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
+class ProviderAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "companies_house_number", "charity_number", "is_sme", "is_vcse"]
     list_filter = ["is_sme", "is_vcse"]
     search_fields = ["name", "companies_house_number", "charity_number"]
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(KeepsSearchCurrentAdmin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
@@ -62,7 +62,7 @@ class ContractAdmin(KeepsLinkedRecordsAdmin, ReadMostlyAdmin):
 
 
 @admin.register(RegisterImport)
-class RegisterImportAdmin(admin.ModelAdmin):
+class RegisterImportAdmin(KeepsSearchCurrentAdmin, admin.ModelAdmin):
     """The record of each import: read here, made only by the import pages."""
 
     list_display = ["file_name", "uploaded_by", "uploaded_at", "status"]
@@ -81,7 +81,7 @@ class RegisterImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ColumnMapping)
-class ColumnMappingAdmin(SimpleHistoryAdmin):
+class ColumnMappingAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
     """Headers matched by hand on the import page; delete one to match it afresh."""
 
     list_display = ["header", "field", "updated_by", "updated_at"]

@@ -3,12 +3,36 @@ read (and deleted) in the admin, and added and changed on the app's own pages.""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, router
+from django.db import models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from simple_history.admin import SimpleHistoryAdmin
 
 
-class ReadMostlyAdmin(SimpleHistoryAdmin):
+class KeepsSearchCurrentAdmin:
+    """Mixin for a register record's admin. The admin saves and deletes records
+    without the services, which keep the search index current as they write; so
+    once a change or a deletion made here is committed, a job writes the index
+    again (`commissioning.core.tasks.rebuild_search_index`)."""
+
+    def _index_after_commit(self) -> None:
+        from commissioning.core import jobs, tasks
+
+        transaction.on_commit(lambda: jobs.enqueue(tasks.rebuild_search_index))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._index_after_commit()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._index_after_commit()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._index_after_commit()
+
+
+class ReadMostlyAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
     """Read and delete only: adding and changing go through the app's pages,
     whose services check the rules."""
 

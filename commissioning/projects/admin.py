@@ -5,7 +5,7 @@ their own pages, whose services keep the rules."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.core.admin import ReadMostlyAdmin, ReadOnlyInline
+from commissioning.core.admin import KeepsSearchCurrentAdmin, ReadMostlyAdmin, ReadOnlyInline
 from commissioning.projects.models import (
     AppraisedOption,
     ApprovalRoute,
@@ -21,7 +21,7 @@ from commissioning.projects.models import (
 
 
 @admin.register(Gateway)
-class GatewayAdmin(SimpleHistoryAdmin):
+class GatewayAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
     """`Gateway.clean` refuses lead times that would put a later gateway before an earlier one."""
 
     list_display = ["number", "name", "decision", "stage", "lead_months"]
@@ -30,20 +30,20 @@ class GatewayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApprovalRoute)
-class ApprovalRouteAdmin(admin.ModelAdmin):
+class ApprovalRouteAdmin(KeepsSearchCurrentAdmin, admin.ModelAdmin):
     list_display = ["gateway", "min_value", "max_value", "decision_maker", "committee_kind"]
     list_filter = ["gateway", "committee_kind"]
 
 
 @admin.register(RequiredStep)
-class RequiredStepAdmin(admin.ModelAdmin):
+class RequiredStepAdmin(KeepsSearchCurrentAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "above_value", "before_gateway", "days_before", "council", "source"]
     list_filter = ["kind", "before_gateway", "council"]
     search_fields = ["name", "source"]
 
 
 @admin.register(ProcurementThreshold)
-class ProcurementThresholdAdmin(admin.ModelAdmin):
+class ProcurementThresholdAdmin(KeepsSearchCurrentAdmin, admin.ModelAdmin):
     list_display = ["regime", "amount", "applies_from"]
     list_filter = ["regime"]
 
