@@ -29,10 +29,11 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.views import static
@@ -52,9 +53,11 @@ from tests.committees.factories import (
     ResolutionPartFactory,
     at,
 )
-from tests.conftest import TODAY, ContractFactory
+from tests.conftest import TODAY, ContractFactory, fresh, module_transaction
 
-pytestmark = pytest.mark.django_db
+# Every test starts from the users and world the module makes once (`built`), whether it
+# reads them or not, so that no test sees a different database depending on which ran before it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("built")]
 
 OK = HTTPStatus.OK
 FOUND = HTTPStatus.FOUND
@@ -352,8 +355,8 @@ def _user(django_user_model, username: str, *, group: str | None = None, **extra
     return user
 
 
-@pytest.fixture
-def users(django_user_model):
+def _users():
+    django_user_model = get_user_model()
     return {
         "nobody": _user(django_user_model, "nobody"),
         "officer": _user(django_user_model, "officer", group=OFFICERS),
@@ -371,10 +374,8 @@ REGISTER_FILE = (
 )
 
 
-@pytest.fixture
-def world(users, settings, tmp_path):
+def _world(users):
     """One of each record a URL can name."""
-    settings.MEDIA_ROOT = tmp_path
     contract = ContractFactory(reference="LBB-MATRIX", start_date=date(2024, 10, 1), term="5+2+2")
     project = project_services.project_create(
         title="support@home", service_area=contract.service_area, incumbent_contracts=[contract]
@@ -426,6 +427,26 @@ def world(users, settings, tmp_path):
         "import": record,
         "feed": calendar_feed_for(users["officer"]),
     }
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The users and the world, made once for the module (`module_transaction`):
+    some 80 tests each ask every URL as every user of the same world, and undo
+    what each request writes."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), module_transaction(django_db_blocker):
+        users = _users()
+        yield {"users": users, "world": _world(users)}
+
+
+@pytest.fixture
+def users(built):
+    return fresh(built["users"])
+
+
+@pytest.fixture
+def world(built):
+    return fresh(built["world"])
 
 
 @contextmanager

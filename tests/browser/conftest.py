@@ -11,6 +11,7 @@ and so cannot see data kept inside a test's transaction.
 import contextlib
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,23 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database is made, so
+    that it stops before the database is dropped at the end of the session.
+
+    With the browser closed first (`browser` uses this), each thread that was
+    serving one of its connections ends and closes its own database connection
+    (kept between requests, CONN_MAX_AGE); waiting for them here means none is
+    still connected when PostgreSQL is asked to drop the test database, which
+    it refuses while anyone is connected."""
+    yield live_server
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(live_server):
     if not CHROMIUM.exists():
         message = (
             f"Chromium is not installed at {CHROMIUM}, so the browser tests cannot run. "
