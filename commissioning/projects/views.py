@@ -447,7 +447,14 @@ def _project_page(
 
 
 def project_detail(request, pk: int):
-    project = get_for_user(request.user, selectors.project_queryset(today=dates.as_of(request)), pk=pk)
+    today = dates.as_of(request)
+    get_for_user(request.user, CommissioningProject.objects.only("pk"), pk=pk)
+    # The project read with everything its page shows (its contracts with their
+    # figures on the day, gateways, steps, options, funding): kept until the
+    # register changes.
+    project = register_cache.remember(
+        "project", lambda: selectors.project_queryset(today=today).get(pk=pk), today=today, question=[pk]
+    )
     return _project_page(request, project)
 
 
