@@ -67,7 +67,21 @@ def _report_page(request, record: RegisterImport):
         rows = [row for row in rows if row["outcome"] == shown]
     else:
         shown = ""
-    return shown, Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each row's outcome in words and its badge, worked out here rather than by a
+    # loop over the outcomes in the template for each of a hundred rows.
+    page.object_list = [
+        {
+            **row,
+            "label": register_imports.OUTCOME_LABELS.get(row["outcome"], row["outcome"]),
+            "badge": OUTCOME_BADGES.get(row["outcome"], "text-bg-success"),
+        }
+        for row in page.object_list
+    ]
+    return shown, page
+
+
+OUTCOME_BADGES = {"rejected": "text-bg-danger", "incomplete": "text-bg-secondary", "warnings": "text-bg-warning"}
 
 
 def import_detail(request, pk: int):
