@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from contracts import regime
 from contracts.regime import PROCUREMENT_ACT_COMMENCEMENT
+from contracts.terms import next_start, period_end
 
 __all__ = ["PROCUREMENT_ACT_COMMENCEMENT"]  # re-exported for the pages that explain the rule
 KPI_DUTY_VALUE = Decimal("5000000")
@@ -96,3 +97,72 @@ def act_notices(*, legislation: str | None, route: str, signed: date, ended: dat
         details_due=details_due,
         termination_due=None if route == regime.BELOW_THRESHOLD else termination_notice_due(ended),
     )
+
+
+# --- the notices still to be recorded: the rules, ahead of the pages --------------------------
+
+PERFORMANCE_NOTICE_MONTHS = 12
+PAYMENTS_NOTICE_DAYS = 30
+# A change within both of these owes no change notice (the Act's s 75 and its exemptions).
+CHANGE_NOTICE_VALUE_SHARE = Decimal("0.10")
+CHANGE_NOTICE_WORKS_VALUE_SHARE = Decimal("0.15")
+CHANGE_NOTICE_TERM_SHARE = Decimal("0.10")
+
+
+def performance_notice_due(*, kpi_duty: bool, start: date, end: date, last_assessed: date | None) -> date | None:
+    """PA 2023 contract performance notice (UK9): the KPIs are assessed, and the
+    assessment published, at least every 12 months and at the end. The next one is
+    due 12 months after the last assessment (or after the start, before the first),
+    or at the end if that comes sooner. None for a contract that needs no KPIs."""
+    if not kpi_duty:
+        return None
+    since = last_assessed if last_assessed is not None else start
+    return min(next_start(since, PERFORMANCE_NOTICE_MONTHS), end)
+
+
+def change_notice_required(
+    *,
+    legislation: str | None,
+    route: str,
+    value_change: Decimal,
+    value: Decimal,
+    term_change_months: int,
+    maximum_term_months: int,
+    works: bool = False,
+) -> bool:
+    """PA 2023 contract change notice (UK10), published before the change takes
+    effect: owed for a change to a contract under the Act, unless the contract is
+    light touch, or the change is no more than 10% of the value (15% for works)
+    and no more than 10% of the maximum term. Changes that reduce count by their size."""
+    if not under_procurement_act(legislation) or route == regime.LIGHT_TOUCH:
+        return False
+    value_share = CHANGE_NOTICE_WORKS_VALUE_SHARE if works else CHANGE_NOTICE_VALUE_SHARE
+    small_in_value = value > 0 and abs(value_change) <= value * value_share
+    small_in_term = (
+        maximum_term_months > 0 and abs(term_change_months) <= maximum_term_months * CHANGE_NOTICE_TERM_SHARE
+    )
+    return not (small_in_value and small_in_term)
+
+
+@dataclass(frozen=True)
+class PaymentsPeriod:
+    """A six-month period of the council's payments compliance notice (UK17)."""
+
+    first_day: date
+    last_day: date
+    notice_due: date
+
+
+def payments_compliance_periods(*, until: date) -> list[PaymentsPeriod]:
+    """The council's payments compliance notices (UK17), for the whole authority:
+    one for each six months to 31 Mar and to 30 Sep, due 30 days after the
+    period, from the first whole period under the Act (1 Apr to 30 Sep 2025) to
+    the last that has ended by `until`."""
+    periods = []
+    year = PROCUREMENT_ACT_COMMENCEMENT.year
+    starts = (date(year, 4, 1), date(year, 10, 1), date(year + 1, 4, 1))
+    first = next(day for day in starts if day >= PROCUREMENT_ACT_COMMENCEMENT)
+    while (last := period_end(first, 6)) <= until:
+        periods.append(PaymentsPeriod(first, last, _days_after(last, PAYMENTS_NOTICE_DAYS)))
+        first = last + timedelta(days=1)
+    return periods

@@ -6,9 +6,12 @@ from contracts.procurement import (
     Threshold,
     above_threshold,
     act_notices,
+    change_notice_required,
     contract_details_notice_due,
     kpi_duty_applies,
     legislation_for,
+    payments_compliance_periods,
+    performance_notice_due,
     termination_notice_due,
     threshold_on,
     under_procurement_act,
@@ -87,3 +90,58 @@ def test_no_law_but_the_act_brings_its_notices():
         assert not kpi_duty_applies(
             value=Decimal("9000000"), light_touch=False, framework=False, legislation=legislation
         ), legislation
+
+
+# --- the notices still to be recorded: the rules ------------------------------------------------
+
+
+def test_a_performance_notice_is_due_twelve_months_after_the_last_assessment_or_at_the_end():
+    start, end = date(2025, 6, 1), date(2030, 5, 31)
+    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_assessed=None) == date(2026, 6, 1)
+    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_assessed=date(2026, 5, 20)) == date(
+        2027, 5, 20
+    )
+    # The last assessment comes at the end, sooner than 12 months after the one before.
+    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_assessed=date(2029, 12, 1)) == end
+    # Where no KPIs are required (light touch, frameworks, £5m or less), none is due.
+    assert performance_notice_due(kpi_duty=False, start=start, end=end, last_assessed=None) is None
+
+
+def _change(**overrides) -> bool:
+    facts = {
+        "legislation": "pa_2023",
+        "route": "open_tender",
+        "value_change": Decimal("100000"),
+        "value": Decimal("1000000"),
+        "term_change_months": 6,
+        "maximum_term_months": 60,
+    }
+    return change_notice_required(**{**facts, **overrides})
+
+
+def test_a_change_notice_is_owed_for_a_change_beyond_ten_percent_of_the_value_or_the_maximum_term():
+    # 10% of £1m and 6 of 60 months: within both limits, no notice.
+    assert not _change()
+    assert _change(value_change=Decimal("100000.01"))
+    assert _change(term_change_months=7)
+    # A reduction counts by its size.
+    assert _change(value_change=Decimal("-150000"))
+    # Works: 15% of the value.
+    assert not _change(value_change=Decimal("150000"), works=True)
+    assert _change(value_change=Decimal("150000.01"), works=True)
+
+
+def test_no_change_notice_for_light_touch_or_outside_the_act():
+    assert not _change(route="light_touch", value_change=Decimal("900000"))
+    assert not _change(legislation="pcr_2015", value_change=Decimal("900000"))
+    assert not _change(legislation="psr", value_change=Decimal("900000"))
+
+
+def test_payments_compliance_notices_fall_due_30_days_after_each_half_year_from_the_first_under_the_act():
+    assert payments_compliance_periods(until=date(2025, 9, 29)) == []
+    periods = payments_compliance_periods(until=date(2026, 11, 30))
+    assert [(p.first_day, p.last_day, p.notice_due) for p in periods] == [
+        (date(2025, 4, 1), date(2025, 9, 30), date(2025, 10, 30)),
+        (date(2025, 10, 1), date(2026, 3, 31), date(2026, 4, 30)),
+        (date(2026, 4, 1), date(2026, 9, 30), date(2026, 10, 30)),
+    ]
