@@ -8,6 +8,7 @@ from contracts.models import (
     Contract,
     ContractOption,
     FundingShare,
+    NoticePublication,
     Organisation,
     Provider,
     RegisterImport,
@@ -86,3 +87,11 @@ class ColumnMappingAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
 
     list_display = ["header", "field", "updated_by", "updated_at"]
     search_fields = ["header"]
+
+
+@admin.register(NoticePublication)
+class NoticePublicationAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
+    list_display = ["kind", "contract", "period_end", "published_on", "identifier"]
+    list_filter = ["kind"]
+    search_fields = ["identifier", "contract__reference"]
+    raw_id_fields = ["contract"]

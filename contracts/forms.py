@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
-from contracts.models import Contract, FundingShare, Organisation, Provider
+from contracts.models import Contract, FundingShare, NoticePublication, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
 from contracts.pickers import ProviderPickerField
 from contracts.services import Share, charity_number_of, companies_house_number_of, validate_funding
@@ -329,3 +329,19 @@ class OrganisationForm(VersionedFormMixin, forms.ModelForm):
 
     def validate_unique(self):
         """A name already taken is refused by the service, ignoring case, with a message that says what to do."""
+
+
+class NoticePublicationForm(forms.Form):
+    """A Procurement Act notice recorded as published. Which notice (its kind, and
+    the contract or the half-year) comes with the link that opens the form."""
+
+    kind = forms.ChoiceField(choices=NoticePublication.Kind.choices, widget=forms.HiddenInput)
+    contract = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    period_end = forms.DateField(required=False, widget=forms.HiddenInput)
+    published_on = forms.DateField(label="Published on", widget=DATE_WIDGET)
+    identifier = forms.CharField(
+        label="Notice identifier",
+        max_length=100,
+        help_text="As the central digital platform gives it, e.g. 2025/S 000-012345.",
+    )
+    url = forms.URLField(label="Link to the notice", required=False, assume_scheme="https")

@@ -313,6 +313,53 @@ class SpendRecord(models.Model):
         return f"{self.contract.reference} {self.financial_year}: {self.amount}"
 
 
+class NoticePublication(models.Model):
+    """A Procurement Act 2023 notice recorded as published: a contract's contract
+    details (UK7) or termination (UK11) notice, or the council's payments
+    compliance notice (UK17) for a half-year. When each falls due is a rule of
+    `contracts.procurement`; this records the fact that it was published."""
+
+    class Kind(models.TextChoices):
+        CONTRACT_DETAILS = "contract_details", "Contract details notice (UK7)"
+        TERMINATION = "termination", "Contract termination notice (UK11)"
+        PAYMENTS_COMPLIANCE = "payments_compliance", "Payments compliance notice (UK17)"
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_publications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The payments compliance notice's half-year, by its last day (31 Mar or 30 Sep).
+    period_end = models.DateField(null=True, blank=True)
+    published_on = models.DateField()
+    identifier = models.CharField(
+        max_length=100, help_text="The notice's identifier on the central digital platform, e.g. 2025/S 000-012345."
+    )
+    url = models.URLField(blank=True, help_text="Where the notice can be read.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["published_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind"], condition=Q(contract__isnull=False), name="notice_once_per_contract"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period_end"], condition=Q(contract__isnull=True), name="notice_once_per_period"
+            ),
+            # The council's notice is for a half-year and names no contract; a contract's names no half-year.
+            models.CheckConstraint(
+                condition=(Q(kind="payments_compliance", contract__isnull=True, period_end__isnull=False))
+                | (~Q(kind="payments_compliance") & Q(contract__isnull=False, period_end__isnull=True)),
+                name="notice_names_its_contract_or_half_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        whose = self.contract.reference if self.contract_id else f"half-year to {self.period_end:%d %b %Y}"
+        return f"{self.get_kind_display()}, {whose}: {self.identifier}"
+
+
 class ContractFigures(models.Model):
     """A contract's figures over days ``valid_from`` to ``valid_to``: a cache of
     ``contracts.figures.figure_spans``, so lists "as of" any day filter and sort

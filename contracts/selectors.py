@@ -13,8 +13,17 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from contracts.figures import Figures
 from contracts.filters import ContractFilter
 from contracts.history import History, Source, record_history
-from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, SpendRecord
+from contracts.models import (
+    Contract,
+    ContractOption,
+    FundingShare,
+    NoticePublication,
+    Organisation,
+    Provider,
+    SpendRecord,
+)
 from contracts.money import financial_year_label
+from contracts.procurement import act_notices, payments_compliance_periods
 from contracts.publishing import TRANSPARENCY_THRESHOLD
 from contracts.querysets import INCOMPLETE, with_figures
 from contracts.services import figures_of, missing_of
@@ -279,3 +288,107 @@ def provider_history(*, provider: Provider, show_all: bool = False) -> History:
 
 def organisation_history(*, organisation: Organisation, show_all: bool = False) -> History:
     return record_history(sources=[Source(Organisation.history.filter(id=organisation.pk))], show_all=show_all)
+
+
+# --- Procurement Act notices: what falls due, and what is recorded as published ----------------
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """A notice owed: a contract's (`contract_id`), or the council's for a half-year.
+    `status` as on the day: "published" once recorded, otherwise "overdue" once its
+    day has passed and "due" before."""
+
+    kind: str
+    label: str
+    due: date
+    status: str
+    contract_id: int | None
+    reference: str
+    title: str
+    period_first_day: date | None
+    period_end: date | None
+    publication: NoticePublication | None
+
+
+def _notice(kind: str, due: date, today: date, publication, **where) -> NoticeRow:
+    return NoticeRow(
+        kind=kind,
+        label=NoticePublication.Kind(kind).label,
+        due=due,
+        status="published" if publication else "overdue" if due < today else "due",
+        publication=publication,
+        contract_id=where.get("contract_id"),
+        reference=where.get("reference", ""),
+        title=where.get("title", ""),
+        period_first_day=where.get("period_first_day"),
+        period_end=where.get("period_end"),
+    )
+
+
+def notices_due(*, today: date) -> list[NoticeRow]:
+    """Every Procurement Act notice owed as on `today`: each contract under the Act
+    its contract details notice (counted from its start date, standing in for
+    the day of signing) and, unless below threshold, its termination notice (30
+    days after its current end on the day), and the council its payments
+    compliance notice for each half-year ended. Overdue first, then those due,
+    soonest first, then those published, latest first. Two queries."""
+    Kind = NoticePublication.Kind
+    published = {}
+    for notice in NoticePublication.objects.filter(published_on__lte=today):
+        published[(notice.contract_id, notice.kind, notice.period_end)] = notice
+    rows = []
+    contracts = (
+        with_figures(Contract.objects.filter(legislation=Contract.Legislation.PA_2023), today=today)
+        .filter(start_date__isnull=False, current_end_date__isnull=False)
+        .values_list("pk", "reference", "title", "route", "start_date", "current_end_date")
+    )
+    for pk, reference, title, route, start, end in contracts:
+        notices = act_notices(legislation=Contract.Legislation.PA_2023, route=route, signed=start, ended=end)
+        which = {"contract_id": pk, "reference": reference, "title": title}
+        rows.append(
+            _notice(
+                Kind.CONTRACT_DETAILS,
+                notices.details_due,
+                today,
+                published.get((pk, Kind.CONTRACT_DETAILS, None)),
+                **which,
+            )
+        )
+        if notices.termination_due is not None:
+            rows.append(
+                _notice(
+                    Kind.TERMINATION,
+                    notices.termination_due,
+                    today,
+                    published.get((pk, Kind.TERMINATION, None)),
+                    **which,
+                )
+            )
+    for period in payments_compliance_periods(until=today):
+        rows.append(
+            _notice(
+                Kind.PAYMENTS_COMPLIANCE,
+                period.notice_due,
+                today,
+                published.get((None, Kind.PAYMENTS_COMPLIANCE, period.last_day)),
+                period_first_day=period.first_day,
+                period_end=period.last_day,
+            )
+        )
+    order = {"overdue": 0, "due": 1, "published": 2}
+    return sorted(
+        rows,
+        key=lambda row: (
+            order[row.status],
+            -row.due.toordinal() if row.status == "published" else row.due.toordinal(),
+            row.reference,
+        ),
+    )
+
+
+def contract_notice_publications(*, contract: Contract, today: date) -> dict[str, NoticePublication]:
+    """The contract's notices recorded as published by `today`, by kind."""
+    return {
+        notice.kind: notice for notice in NoticePublication.objects.filter(contract=contract, published_on__lte=today)
+    }

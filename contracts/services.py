@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from commissioning.core import dates, versioning
 from commissioning.core.formatting import format_day
 from commissioning.core.search import index_refresh
+from contracts import procurement
 from contracts.figures import VALUE, ContractFacts, Figures, FigureSpan, contract_figures, figure_spans, missing_facts
 from contracts.models import (
     Contract,
@@ -30,6 +31,7 @@ from contracts.models import (
     ContractOption,
     ContractYearValue,
     FundingShare,
+    NoticePublication,
     Organisation,
     Provider,
     ServiceArea,
@@ -1381,3 +1383,82 @@ def register_row_problems(*, contract: Contract, options: Sequence[ContractOptio
     except ValidationError as error:
         return list(error.messages)
     return []
+
+
+# --- Procurement Act notices recorded as published --------------------------------------------
+
+
+def _notices_owed(contract: Contract) -> set[str]:
+    """The kinds of notice `contract` owes: none unless it was procured under the
+    Act; no termination notice below the threshold."""
+    if not procurement.under_procurement_act(contract.legislation):
+        return set()
+    kinds = {NoticePublication.Kind.CONTRACT_DETAILS}
+    if contract.route != Contract.Route.BELOW_THRESHOLD:
+        kinds.add(NoticePublication.Kind.TERMINATION)
+    return kinds
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    kind: str,
+    published_on: date,
+    identifier: str,
+    today: date,
+    contract: Contract | None = None,
+    period_end: date | None = None,
+    url: str = "",
+) -> NoticePublication:
+    """Record a notice as published: a contract's contract details or termination
+    notice (`contract`), or the council's payments compliance notice for the
+    half-year ending `period_end`. Refused, with the reason, for a notice the
+    contract does not owe, a half-year not yet ended or not under the Act, a day
+    after `today`, or a notice already recorded."""
+    Kind = NoticePublication.Kind
+    errors: dict[str, list[str]] = {}
+    if published_on > today:
+        errors.setdefault("published_on", []).append(f"A notice cannot be published after today ({format_day(today)}).")
+    if kind == Kind.PAYMENTS_COMPLIANCE:
+        contract = None
+        ended = {period.last_day for period in procurement.payments_compliance_periods(until=today)}
+        if period_end not in ended:
+            errors.setdefault("period_end", []).append(
+                "Choose a half-year under the Act that has ended: to 31 Mar or to 30 Sep, from 30 Sep 2025."
+            )
+        elif NoticePublication.objects.filter(kind=kind, period_end=period_end, contract=None).exists():
+            errors.setdefault("period_end", []).append(
+                f"The notice for the half-year to {format_day(period_end)} is already recorded."
+            )
+    else:
+        period_end = None
+        if contract is None:
+            raise ValidationError({"contract": "Choose the contract whose notice this is."})
+        # Two people recording the same notice at once take turns: the second is told it is recorded.
+        Contract.objects.select_for_update().filter(pk=contract.pk).first()
+        if kind not in _notices_owed(contract):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                f"{contract.reference} owes no {Kind(kind).label.split(' (')[0].lower()}: "
+                + (
+                    "it was not procured under the Procurement Act 2023."
+                    if not procurement.under_procurement_act(contract.legislation)
+                    else "a contract below the threshold owes no termination notice."
+                )
+            )
+        elif NoticePublication.objects.filter(kind=kind, contract=contract).exists():
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                f"The {Kind(kind).label.split(' (')[0].lower()} of {contract.reference} is already recorded."
+            )
+    if errors:
+        raise ValidationError(errors)
+    notice = NoticePublication(
+        contract=contract,
+        kind=kind,
+        period_end=period_end,
+        published_on=published_on,
+        identifier=" ".join(identifier.split()),
+        url=url.strip(),
+    )
+    notice.full_clean(validate_constraints=False)
+    notice.save()
+    return notice

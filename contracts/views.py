@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from commissioning.core import dates, register_cache
+from commissioning.core import dates, query, register_cache
+from commissioning.core.formatting import format_day
 from commissioning.core.once import not_saved, saves_once
 from commissioning.core.panels import contract_sections
 from commissioning.core.permissions import can, get_for_user, require
@@ -18,6 +19,7 @@ from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import Attachment, download, is_filtered, kept_page, page_of, query_without
 from contracts import publishing, services
 from contracts.forms import (
+    NoticePublicationForm,
     OrganisationForm,
     ProviderForm,
     SpendForm,
@@ -26,7 +28,7 @@ from contracts.forms import (
     funding_formset,
 )
 from contracts.history import full_history_requested
-from contracts.models import Contract, Organisation, Provider, SpendRecord
+from contracts.models import Contract, NoticePublication, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.pickers import contract_matches, provider_matches
 from contracts.selectors import (
@@ -48,6 +50,7 @@ from contracts.selectors import (
 from contracts.selectors import (
     contract_list as select_contract_list,
 )
+from contracts.selectors import notices_due as select_notices_due
 from contracts.selectors import (
     organisation_list as select_organisation_list,
 )
@@ -439,3 +442,90 @@ def contract_choices(request):
 def provider_choices(request):
     require(request.user, Provider)
     return choices_response(provider_matches(query_of(request)))
+
+
+# --- Procurement Act notices ---------------------------------------------------------------
+
+NOTICE_STATUSES = {"overdue": "Overdue", "due": "Due", "published": "Published"}
+
+
+def notice_list(request):
+    """Every Procurement Act notice owed as on the day: overdue first."""
+    require(request.user, NoticePublication)
+    today = dates.as_of(request)
+    every = register_cache.remember("notices", lambda: select_notices_due(today=today), today=today)
+    counts = {status: sum(1 for row in every if row.status == status) for status in NOTICE_STATUSES}
+    shown = request.GET.get("status", "")
+    if shown not in NOTICE_STATUSES:
+        shown = ""
+    rows = [row for row in every if row.status == shown] if shown else every
+    return render(
+        request,
+        "contracts/notice_list.html",
+        {
+            "page": page_of(request, rows),
+            "today": today,
+            "is_real_today": today == dates.real_today(),
+            "shown": shown,
+            "statuses": NOTICE_STATUSES,
+            "counts": counts,
+            "query_without_page": query_without(request, "page"),
+            "can_add": can(request.user, NoticePublication, "add"),
+        },
+    )
+
+
+@saves_once
+def notice_publish(request):
+    """Record a notice as published: which one comes in the query string (or the form)."""
+    require(request.user, NoticePublication, "add")
+    today = dates.real_today()
+    form = NoticePublicationForm(request.POST or None, initial={**request.GET.dict(), "published_on": today})
+    source = request.POST if request.method == "POST" else request.GET
+    contract = _notice_contract(request, source.get("contract"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.notice_publish(
+                kind=data["kind"],
+                contract=contract,
+                period_end=data["period_end"],
+                published_on=data["published_on"],
+                identifier=data["identifier"],
+                url=data["url"],
+                today=today,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{notice.get_kind_display()} recorded as published on {format_day(notice.published_on)}."
+            )
+            return redirect(
+                contract.get_absolute_url() + "#procurement" if contract else reverse("contracts:notice_list")
+            )
+    if request.method == "POST":
+        not_saved(request)
+    kind = form["kind"].value()
+    try:
+        period_end = form.fields["period_end"].to_python(form["period_end"].value())
+    except ValidationError:
+        period_end = None
+    return render(
+        request,
+        "contracts/notice_form.html",
+        {
+            "form": form,
+            "contract": contract,
+            "kind_label": dict(NoticePublication.Kind.choices).get(kind, ""),
+            "period_end": period_end,
+        },
+    )
+
+
+def _notice_contract(request, value) -> Contract | None:
+    """The contract a notice is for, checked like every record: 404 when it cannot be found."""
+    pk = query.plain_id(value) if value else None
+    if value and pk is None:
+        raise Http404("No contract found.")
+    return get_for_user(request.user, Contract.objects.all(), pk=pk) if pk is not None else None

@@ -155,6 +155,8 @@ MATRIX = {
     # --- the contract register ----------------------------------------------------------------
     "contracts:contract_list": READ_LIST,
     "contracts:to_complete": READ_LIST,
+    "contracts:notice_list": READ_LIST,
+    "contracts:notice_publish": create_page(**REGISTER),
     "contracts:contract_export": READ_LIST,
     "contracts:contract_export_as": READ_LIST,
     "contracts:contract_create": create_page(**REGISTER),

@@ -25,6 +25,7 @@ from contracts.procurement import (
     under_procurement_act,
 )
 from contracts.regime import LEGISLATION_LABELS, NONE
+from contracts.selectors import contract_notice_publications
 
 
 def kpi_duty_reason(*, value: Decimal, light_touch: bool, framework: bool, legislation: str | None) -> str:
@@ -72,10 +73,13 @@ class ContractProcurementFacts:
     notices: ActNotices | None
     details_notice_passed: bool
     termination_notice_passed: bool
+    # The notices recorded as published by the day, by kind ("contract_details", "termination").
+    published: dict
 
 
 def contract_procurement_facts(*, contract: Contract, figures: Figures, today: date) -> ContractProcurementFacts:
-    """One query: the stored thresholds. `figures` are the contract's on `today`."""
+    """Two queries: the stored thresholds, and for a contract under the Act its
+    notices recorded as published. `figures` are the contract's on `today`."""
     thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
     light_touch = contract.route == Contract.Route.LIGHT_TOUCH
     framework = contract.contract_type == Contract.ContractType.FRAMEWORK
@@ -101,4 +105,5 @@ def contract_procurement_facts(*, contract: Contract, figures: Figures, today: d
         termination_notice_passed=notices is not None
         and notices.termination_due is not None
         and today > notices.termination_due,
+        published=contract_notice_publications(contract=contract, today=today) if notices is not None else {},
     )

@@ -123,6 +123,8 @@ def test_an_officers_pages_have_no_violations(page, axe, screenshot, demo):
             ("contract-list", "/contracts/"),
             ("contract", contract.get_absolute_url()),
             ("to-complete", "/contracts/to-complete/"),
+            ("notices", "/contracts/notices/"),
+            ("notice-form", "/contracts/notices/published/?kind=payments_compliance&period_end=2026-09-30"),
             ("import", "/contracts/import/"),
             ("provider-list", "/contracts/providers/"),
             ("provider", Provider.objects.order_by("pk").first().get_absolute_url()),
