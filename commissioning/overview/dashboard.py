@@ -22,7 +22,7 @@ from committees.selectors import action_list, delegation_list
 from contracts.models import Contract, ContractOption, ContractYearValue, SpendRecord
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.querysets import with_figures, year_values_on
-from contracts.selectors import contract_list, contracts_to_complete, to_complete_rows
+from contracts.selectors import NoticeRow, contract_list, contracts_to_complete, notices_due, to_complete_rows
 from contracts.terms import period_end
 
 ZERO = Decimal("0.00")
@@ -213,6 +213,11 @@ def overdue_actions(*, today: date) -> QuerySet[Action]:
     return queryset
 
 
+def overdue_notices(*, today: date) -> list[NoticeRow]:
+    """The Procurement Act notices past their day and not recorded as published: the notices list's overdue ones."""
+    return [row for row in notices_due(today=today) if row.status == "overdue"]
+
+
 def unused_delegations(*, today: date) -> QuerySet[Delegation]:
     return delegation_list(used=False, today=today)
 
@@ -315,6 +320,14 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         limit=limit,
     )
     with_overspend(lists["spend_over"].rows, today=today)
+    notices = overdue_notices(today=today)
+    lists["notices"] = Listing(
+        title="Procurement Act notices overdue",
+        key="notices",
+        count=len(notices),
+        rows=notices[:limit],
+        url=_url("contracts:notice_list", today=today, status="overdue"),
+    )
     # Not dated: a contract is incomplete on every day until its facts are recorded.
     incomplete = contracts_to_complete()
     lists["incomplete"] = Listing(

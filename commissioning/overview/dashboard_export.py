@@ -257,6 +257,23 @@ def _delegation_rows(*, today: date) -> list[Row]:
     ]
 
 
+NOTICE_COLUMNS = [
+    Column("Notice"),
+    Column("Contract"),
+    Column("Title"),
+    Column("Half-year to", Kind.DATE),
+    Column("Due", Kind.DATE),
+    Column("Days overdue", Kind.NUMBER),
+]
+
+
+def _notice_rows(*, today: date) -> list[Row]:
+    return [
+        [row.label, row.reference, row.title, row.period_end, row.due, (today - row.due).days]
+        for row in board.overdue_notices(today=today)
+    ]
+
+
 @dataclass(frozen=True)
 class Export:
     title: str
@@ -274,4 +291,5 @@ EXPORTS = {
     "gateways": Export("Gateways needing attention", GATEWAY_COLUMNS, _gateway_rows),
     "actions": Export("Overdue actions", ACTION_COLUMNS, _action_rows),
     "delegations": Export("Delegations not yet used", DELEGATION_COLUMNS, _delegation_rows),
+    "notices": Export("Procurement Act notices overdue", NOTICE_COLUMNS, _notice_rows),
 }
