@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Model, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -29,8 +30,9 @@ from commissioning.projects.models import CalendarFeed, CommissioningProject
 from commissioning.projects.selectors import pipeline
 from committees import clock
 from committees.models import Action, Meeting
-from contracts.models import Contract
+from contracts.models import Contract, NoticePublication
 from contracts.querysets import with_figures
+from contracts.selectors import notices_due
 from contracts.terms import next_start
 
 # What the feed covers: recent dates stay visible for a month, and the plan
@@ -47,6 +49,7 @@ GATEWAY_DUE = "gateway_due"
 MEETING = "meeting"
 AGENDA_DEADLINE = "agenda_deadline"
 ACTION_DUE = "action_due"
+NOTICE_DUE = "notice_due"
 
 KIND_LABELS = {
     OPTION_DEADLINE: "Option decision deadlines",
@@ -55,11 +58,12 @@ KIND_LABELS = {
     MEETING: "Committee meetings",
     AGENDA_DEADLINE: "Agenda publication deadlines",
     ACTION_DUE: "Actions due",
+    NOTICE_DUE: "Procurement Act notices due",
 }
 ALL_KINDS = frozenset(KIND_LABELS)
 
 KINDS_BY_ROLE = {
-    OFFICERS: frozenset({OPTION_DEADLINE, CONTRACT_END, GATEWAY_DUE, ACTION_DUE}),
+    OFFICERS: frozenset({OPTION_DEADLINE, CONTRACT_END, GATEWAY_DUE, ACTION_DUE, NOTICE_DUE}),
     CLERKS: frozenset({MEETING, AGENDA_DEADLINE, ACTION_DUE}),
     MANAGERS: ALL_KINDS,
 }
@@ -73,6 +77,7 @@ KIND_MODELS: dict[str, type[Model]] = {
     MEETING: Meeting,
     AGENDA_DEADLINE: Meeting,
     ACTION_DUE: Action,
+    NOTICE_DUE: NoticePublication,
 }
 
 
@@ -137,6 +142,8 @@ def events_between(kinds: Collection[str], *, start: date, end: date, today: dat
         events += _meeting_events(kinds, start=start, end=end)
     if ACTION_DUE in kinds:
         events += _action_events(start=start, end=end)
+    if NOTICE_DUE in kinds:
+        events += _notice_events(start=start, end=end, today=today)
     return sorted(events, key=lambda e: (e.on, e.day.time() if e.has_time else time.min, e.summary, e.uid))
 
 
@@ -183,6 +190,32 @@ def _contract_events(kinds: Collection[str], *, start: date, end: date, today: d
                     kind=CONTRACT_END,
                 )
             )
+    return events
+
+
+def _notice_events(*, start: date, end: date, today: date) -> list[Event]:
+    """The Procurement Act notices not yet recorded as published, on the day each is due."""
+    events = []
+    for row in notices_due(today=today):
+        if row.status == "published" or not start <= row.due <= end:
+            continue
+        whose = (
+            f"{row.reference} {row.title}"
+            if row.contract_id
+            else (f"the council, for payments {format_day(row.period_first_day)} to {format_day(row.period_end)}")
+        )
+        events.append(
+            Event(
+                uid=_uid("notice-due", row.kind, row.contract_id or row.period_end),
+                day=row.due,
+                summary=f"{row.label} due: {row.reference or 'the council'}",
+                description=f"The {row.label} of {whose} is due to be published by {format_day(row.due)}.",
+                url=reverse("contracts:contract_detail", args=[row.contract_id])
+                if row.contract_id
+                else reverse("contracts:notice_list"),
+                kind=NOTICE_DUE,
+            )
+        )
     return events
 
 

@@ -17,6 +17,7 @@ from commissioning.projects import services
 from commissioning.projects.models import CalendarFeed
 from committees import services as committee_services
 from committees.services import ActionInput
+from contracts import services as contract_services
 from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ServiceAreaFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -78,7 +79,20 @@ def register():
     action = action_due(date(2026, 12, 9))
     # Gateway 2 due 1 Oct 2027; Gateways 0 and 1 (1 Apr and 1 Oct 2026) fall before the window.
     project = project_starting(date(2028, 4, 1))
+    # The council's payments compliance notice for the half-year to 30 Sep 2026, due 30 Oct 2026,
+    # already published: notices have a test of their own below.
+    publish_payments_notice(date(2026, 9, 30))
     return {"contract": contract, "meeting": meeting, "action": action, "project": project}
+
+
+def publish_payments_notice(period_end: date):
+    contract_services.notice_publish(
+        kind="payments_compliance",
+        period_end=period_end,
+        published_on=TODAY,
+        identifier="2026/S 000-000001",
+        today=TODAY,
+    )
 
 
 def by_uid(events):
@@ -160,6 +174,7 @@ def test_dates_outside_the_window_are_left_out(officer, clerk):
     ContractFactory(reference="FAR", start_date=date(2024, 10, 1), term="5+2+2")  # option deadline 30 Mar 2029
     ContractFactory(reference="GONE", start_date=date(2023, 10, 22), term="3")  # ended 21 Oct 2026
     meeting_on(london(2026, 10, 22))
+    publish_payments_notice(date(2026, 9, 30))  # due 30 Oct 2026, inside the window: published
     assert events_for(officer, start=start, end=end, today=TODAY) == []
     assert events_for(clerk, start=start, end=end, today=TODAY) == []
 
@@ -384,3 +399,21 @@ def test_a_user_without_a_role_is_told_the_feed_is_empty(client_for, nobody):
 def test_the_feed_rejects_post(client, officer):
     feed = calendar_feed.calendar_feed_for(officer)
     assert client.post(feed_url(feed)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_procurement_act_notices_not_yet_published_are_in_an_officers_and_a_managers_calendar(officer, manager, clerk):
+    # Started 1 Jun 2025 under the Act, open tender: its contract details notice was due 1 Jul 2025 (outside
+    # the window); it ends 31 May 2027, so its termination notice is due 30 Jun 2027. The council's
+    # notice for the half-year to 30 Sep 2026 is due 30 Oct 2026, within the month behind.
+    contract = ContractFactory(reference="ACT-1", start_date=date(2025, 6, 1), term="2", route="open_tender")
+    expected = {
+        f"notice-due-termination-{contract.pk}@commissioning": date(2027, 6, 30),
+        "notice-due-payments_compliance-2026-09-30@commissioning": date(2026, 10, 30),
+    }
+    for user in (officer, manager):
+        events = {e.uid: e.day for e in events_for(user, start=window()[0], end=window()[1], today=TODAY)}
+        assert {uid: day for uid, day in events.items() if uid.startswith("notice-due")} == expected
+    assert not [e for e in events_for(clerk, start=window()[0], end=window()[1], today=TODAY) if e.kind == "notice_due"]
+    publish_payments_notice(date(2026, 9, 30))
+    events = {e.uid for e in events_for(officer, start=window()[0], end=window()[1], today=TODAY)}
+    assert "notice-due-payments_compliance-2026-09-30@commissioning" not in events
