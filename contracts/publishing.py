@@ -493,6 +493,39 @@ def _amendments(contract: Contract, schedule) -> list[dict]:
     return amendments
 
 
+# The release each Procurement Act notice is, by its tag: a contract details
+# notice publishes the contract; a termination notice its ending.
+NOTICE_TAGS = {"contract_details": "contract", "termination": "contractTermination"}
+
+
+def notice_releases(contract: Contract, *, today: date) -> list[dict]:
+    """The contract's Procurement Act notices recorded as published by `today`, each
+    an OCDS release dated the day it was published: the contract (tag "contract")
+    for its contract details notice, and the contract ended (tag
+    "contractTermination", status "terminated") for its termination notice, with
+    the notice itself as the release's document. The council's payments
+    compliance notice is about no one contracting process, so it has none.
+    `contract` must come with its `notice_publications` (and what `ocds_release` reads)."""
+    releases = []
+    for notice in contract.notice_publications.all():
+        if notice.kind not in NOTICE_TAGS or notice.published_on > today:
+            continue
+        release = ocds_release(contract, today=today)
+        release["id"] = f"{release['ocid']}-{notice.kind.replace('_', '-')}"
+        release["date"] = _moment(notice.published_on)
+        release["tag"] = [NOTICE_TAGS[notice.kind]]
+        agreement = release["contracts"][0]
+        document = {"id": notice.identifier, "title": notice.get_kind_display(), "documentType": "contractNotice"}
+        if notice.url:
+            document["url"] = notice.url
+        document["datePublished"] = _moment(notice.published_on)
+        agreement["documents"] = [document]
+        if notice.kind == "termination":
+            agreement["status"] = "terminated"
+        releases.append(release)
+    return releases
+
+
 def ocds_package(releases: list[dict], *, uri: str, today: date) -> dict:
     """An OCDS release package of `releases`, published as of `today`."""
     return {
@@ -534,7 +567,8 @@ def _json(value, depth: int = 0) -> str:
 
 
 def register_document(fmt: str, contracts, *, today: date, uri: str, bom: bool) -> str | bytes:
-    """The contracts (from `selectors.contract_export_rows`) as "csv", "xlsx" or "ocds"."""
+    """The contracts (from `selectors.contract_export_rows`) as "csv", "xlsx", "ocds",
+    or "ocds_notices" (their Procurement Act notices recorded as published)."""
     if fmt == "csv":
         rows = (register_values(contract, today=today) for contract in contracts)
         return csv_document(REGISTER_COLUMNS, rows, bom=bom, headers=EXPORT_COLUMNS)
@@ -542,6 +576,9 @@ def register_document(fmt: str, contracts, *, today: date, uri: str, bom: bool) 
         return register_workbook([register_values(contract, today=today) for contract in contracts], today=today)
     if fmt == "ocds":
         releases = [ocds_release(contract, today=today) for contract in contracts]
+        return ocds_document(ocds_package(releases, uri=uri, today=today))
+    if fmt == "ocds_notices":
+        releases = [release for contract in contracts for release in notice_releases(contract, today=today)]
         return ocds_document(ocds_package(releases, uri=uri, today=today))
     raise ValueError(f"No register format {fmt!r}.")
 

@@ -50,6 +50,7 @@ def contract_export_rows(*, filters, today: date) -> QuerySet[Contract]:
     return queryset.prefetch_related(
         Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),
+        Prefetch("notice_publications", queryset=NoticePublication.objects.order_by("published_on", "pk")),
     )
 
 

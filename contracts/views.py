@@ -102,9 +102,14 @@ def to_complete(request):
     )
 
 
-EXPORT_FORMATS = ("csv", "xlsx", "transparency", "ocds")
+EXPORT_FORMATS = ("csv", "xlsx", "transparency", "ocds", "ocds_notices")
 # File name and extension of the register's downloads; the transparency register names its quarter.
-_DOWNLOADS = {"csv": ("contracts", "csv"), "xlsx": ("contracts", "xlsx"), "ocds": ("contracts-ocds", "json")}
+_DOWNLOADS = {
+    "csv": ("contracts", "csv"),
+    "xlsx": ("contracts", "xlsx"),
+    "ocds": ("contracts-ocds", "json"),
+    "ocds_notices": ("notices-ocds", "json"),
+}
 
 
 def _quarters_around(today) -> list[publishing.Quarter]:

@@ -74,7 +74,7 @@ CASES = [
     ],
 ]
 # Downloads that are not spreadsheets: the OCDS package is JSON, which nothing runs.
-NOT_SPREADSHEETS = {("contracts:contract_export_as", "ocds")}
+NOT_SPREADSHEETS = {("contracts:contract_export_as", "ocds"), ("contracts:contract_export_as", "ocds_notices")}
 
 
 def _download_urls() -> set[str]:

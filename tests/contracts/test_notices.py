@@ -4,6 +4,7 @@ TODAY is 22 Nov 2026. Contracts started from 24 Feb 2025 are procured under the
 Act (the factory's legislation follows the start date), light touch unless said.
 """
 
+import json
 from datetime import date
 from http import HTTPStatus
 
@@ -15,6 +16,7 @@ from contracts import services
 from contracts.models import Contract, NoticePublication
 from contracts.selectors import notices_due
 from tests.conftest import TODAY, ContractFactory
+from tests.contracts.test_exports import _validate_package
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +210,33 @@ def test_bad_input_is_refused_with_clear_errors_and_saves_nothing(client_for, of
     assert client.get(url + "?kind=contract_details&contract=nonsense").status_code == HTTPStatus.NOT_FOUND
     assert client.get(url + "?kind=contract_details&contract=999999").status_code == HTTPStatus.NOT_FOUND
     assert not NoticePublication.objects.exists()
+
+
+def test_the_notices_published_download_as_ocds_releases_that_validate(client_for, officer):
+    contract = _open_tender(reference="ACT-TENDER")
+    services.notice_publish(
+        kind=Kind.CONTRACT_DETAILS,
+        contract=contract,
+        published_on=date(2025, 6, 20),
+        identifier="2025/S 000-012345",
+        url="https://www.find-tender.service.gov.uk/Notice/012345-2025",
+        today=TODAY,
+    )
+    services.notice_publish(
+        kind=Kind.TERMINATION, contract=contract, published_on=TODAY, identifier="2026/S 000-099999", today=TODAY
+    )
+    _open_tender(reference="ACT-NONE")  # nothing published: no release
+    response = client_for(officer).get(reverse("contracts:contract_export_as", args=["ocds_notices"]))
+    assert response.status_code == HTTPStatus.OK
+    assert 'filename="notices-ocds-2026-11-22.json"' in response["Content-Disposition"]
+    package = json.loads(response.content)
+    _validate_package(package)
+    releases = {release["tag"][0]: release for release in package["releases"]}
+    assert set(releases) == {"contract", "contractTermination"}
+    details, ended = releases["contract"], releases["contractTermination"]
+    assert details["ocid"].endswith("ACT-TENDER") and details["date"].startswith("2025-06-20")
+    assert details["contracts"][0]["documents"][0]["id"] == "2025/S 000-012345"
+    assert details["contracts"][0]["documents"][0]["url"] == "https://www.find-tender.service.gov.uk/Notice/012345-2025"
+    assert ended["contracts"][0]["status"] == "terminated"
+    assert ended["date"].startswith("2026-11-22")
+    assert details["id"] != ended["id"]
