@@ -1,12 +1,14 @@
 """The commissioning officer's journeys through the register, in a real browser."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from commissioning.core.roles import OFFICERS
-from contracts.models import Contract
+from contracts.models import Contract, NoticePublication
 from contracts.services import Share
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory, on
 
@@ -135,3 +137,46 @@ def test_officer_registers_a_contract_after_correcting_a_mistake(page, login, sc
     screenshot(page, "register-contract-created")
     contract = on(Contract.objects.get(reference="LBB-CARERS-2027"))
     assert contract.final_end_date == date(2032, 3, 31)
+
+
+def test_an_officer_records_a_procurement_act_notice_as_published(page, login, screenshot, django_user_model):
+    # Procured under the Act (started 1 Jun 2025), open tender: its contract details notice was due by
+    # 1 Jul 2025, so on the suite's day (22 Nov 2026) it is overdue.
+    contract = ContractFactory(reference="ACT-2025-01", start_date=date(2025, 6, 1), term="3", route="open_tender")
+    _officer(django_user_model)
+    login("priya", PASSWORD)
+
+    page.goto("/")
+    notices_card = page.locator("#list-notices")
+    expect(notices_card.locator("[data-count=notices]")).to_have_text("4")  # this one and the council's three
+    notices_card.locator("[data-count=notices]").click()
+    expect(page).to_have_title(re.compile("^Procurement Act notices"))
+    row = page.locator("tr[data-notice=contract_details]")
+    expect(row).to_contain_text("ACT-2025-01")
+    expect(row).to_contain_text("Overdue")
+    row.get_by_role("link", name="Record as published").click()
+
+    expect(page.get_by_role("heading", name="Record a notice as published")).to_be_visible()
+    page.get_by_label("Published on").fill("2025-06-25")
+    page.get_by_label("Notice identifier").fill("2025/S 000-054321")
+    page.get_by_label("Link to the notice").fill("https://www.find-tender.service.gov.uk/Notice/054321-2025")
+    page.get_by_role("button", name="Record as published").click()
+
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Contract details notice (UK7) recorded as published on 25 Jun 2025."
+    )
+    expect(page).to_have_title(re.compile("^ACT-2025-01 "))
+    published = page.locator("[data-published=contract_details]")
+    expect(published).to_contain_text("25 Jun 2025")
+    expect(published.get_by_role("link", name="2025/S 000-054321")).to_be_visible()
+    notice = NoticePublication.objects.get()
+    assert (notice.contract_id, notice.published_on, notice.identifier) == (
+        contract.pk,
+        date(2025, 6, 25),
+        "2025/S 000-054321",
+    )
+    screenshot(page, "notice-published")
+
+    # The dashboard, kept until the register changes, counts one fewer at once.
+    page.goto("/")
+    expect(page.locator("#list-notices [data-count=notices]")).to_have_text("3")
