@@ -10,10 +10,21 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from commissioning.core.formatting import format_day
+from contracts import performance
 from contracts.figures import Figures
 from contracts.filters import ContractFilter
 from contracts.history import History, Source, record_history
-from contracts.models import Contract, ContractOption, FundingShare, Organisation, Provider, SpendRecord
+from contracts.models import (
+    Contract,
+    ContractOption,
+    FundingShare,
+    Kpi,
+    KpiAssessment,
+    Organisation,
+    Provider,
+    SpendRecord,
+)
 from contracts.money import financial_year_label
 from contracts.publishing import TRANSPARENCY_THRESHOLD
 from contracts.querysets import INCOMPLETE, with_figures
@@ -279,3 +290,51 @@ def provider_history(*, provider: Provider, show_all: bool = False) -> History:
 
 def organisation_history(*, organisation: Organisation, show_all: bool = False) -> History:
     return record_history(sources=[Source(Organisation.history.filter(id=organisation.pk))], show_all=show_all)
+
+
+# --- KPIs and performance ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi
+    # Known on the day: made on or before it, oldest period first.
+    assessments: tuple[KpiAssessment, ...]
+    latest: KpiAssessment | None
+    # Made after the day: not yet facts on it.
+    later: int
+    chart: performance.Chart | None
+
+    @property
+    def satisfactory(self) -> bool | None:
+        """Whether the latest rating is Good or Approaching target; None before the first."""
+        return None if self.latest is None else self.latest.rating in performance.SATISFACTORY
+
+
+def _describe(assessment: KpiAssessment) -> str:
+    return (
+        f"{format_day(assessment.period_start)} to {format_day(assessment.period_end)}: "
+        f"{assessment.get_rating_display()}"
+    )
+
+
+def contract_kpis(*, contract: Contract, today: date) -> list[KpiRow]:
+    """The contract's KPIs, each with its assessments known on `today` and the
+    latest of them. Two queries, however many KPIs and assessments."""
+    kpis = Kpi.objects.filter(contract=contract).prefetch_related(
+        Prefetch("assessments", queryset=KpiAssessment.objects.order_by("period_end", "period_start", "assessed_on"))
+    )
+    rows = []
+    for kpi in kpis:
+        every = list(kpi.assessments.all())
+        known = performance.known_on(every, today)
+        rows.append(
+            KpiRow(
+                kpi=kpi,
+                assessments=tuple(known),
+                latest=known[-1] if known else None,
+                later=len(every) - len(known),
+                chart=performance.rating_chart(known, describe=_describe) if known else None,
+            )
+        )
+    return rows
