@@ -272,13 +272,18 @@ def register_totals(queryset: QuerySet[Contract]) -> dict:
 
 
 def contract_history(*, contract: Contract, show_all: bool = False) -> History:
-    """Changes to the contract, its options, funding and spend, newest first."""
+    """Changes to the contract, its options, funding, spend, KPIs and their assessments, newest first."""
     return record_history(
         sources=[
             Source(Contract.history.filter(id=contract.pk)),
             Source(ContractOption.history.filter(contract_id=contract.pk), label="Option {order}"),
             Source(FundingShare.history.filter(contract_id=contract.pk), label="Funding share of {organisation}"),
             Source(SpendRecord.history.filter(contract_id=contract.pk), label="Spend in {financial_year}"),
+            Source(Kpi.history.filter(contract_id=contract.pk), label="KPI {name}"),
+            Source(
+                KpiAssessment.history.filter(kpi__contract_id=contract.pk),
+                label="KPI assessment for {period_start} to {period_end}",
+            ),
         ],
         show_all=show_all,
     )
