@@ -74,20 +74,23 @@ class Chart:
     points: tuple[ChartPoint, ...]
     # The lines between ratings that follow one another; "Other" breaks the line.
     lines: tuple[tuple[tuple[float, float], ...], ...]
-    gridlines: tuple[tuple[float, str], ...]  # (y, label) for each level
+    gridlines: tuple[tuple[float, str, str], ...]  # (y, rating label, label written beside it or "")
     axis_y: float  # where "Other" markers sit
+    plot_left: float  # where the plot starts, after the labels
 
     @property
     def polylines(self) -> list[str]:
         return [" ".join(f"{x:g},{y:g}" for x, y in line) for line in self.lines]
 
 
-CHART_WIDTH = 240
+CHART_WIDTH = 300
 CHART_HEIGHT = 84
 _TOP = 8
 _STEP = 18  # between levels
-_LEFT = 12
+_LEFT = 72  # room for the labels written beside the top and bottom levels
 _RIGHT = 12
+# The levels named beside the chart; the others are named in each point's tooltip.
+_WRITTEN = {GOOD: "Good", INADEQUATE: "Inadequate"}
 
 
 def rating_chart(assessments: Sequence[Assessed], *, describe) -> Chart:
@@ -116,7 +119,9 @@ def rating_chart(assessments: Sequence[Assessed], *, describe) -> Chart:
             current.append((x, y))
     if len(current) > 1:
         lines.append(current)
-    gridlines = tuple((level_y(level), RATING_LABELS[rating]) for rating, level in LEVELS.items())
+    gridlines = tuple(
+        (level_y(level), RATING_LABELS[rating], _WRITTEN.get(rating, "")) for rating, level in LEVELS.items()
+    )
     return Chart(
         width=CHART_WIDTH,
         height=CHART_HEIGHT,
@@ -124,4 +129,5 @@ def rating_chart(assessments: Sequence[Assessed], *, describe) -> Chart:
         lines=tuple(tuple(line) for line in lines),
         gridlines=gridlines,
         axis_y=axis_y,
+        plot_left=_LEFT - 8,
     )

@@ -95,7 +95,7 @@ def test_the_chart_puts_good_at_the_top_and_breaks_its_line_at_other():
     assert ys[2] is None  # Other has no level
     assert [len(line) for line in chart.lines] == [2, 2]  # joined on each side of Other, not across it
     xs = [p.x for p in chart.points]
-    assert xs == sorted(xs) and xs[0] == 12 and xs[-1] == chart.width - 12
+    assert xs == sorted(xs) and xs[0] == 72 and xs[-1] == chart.width - 12
 
 
 # --- services ----------------------------------------------------------------------------------
