@@ -1443,12 +1443,14 @@ def kpi_assessment_record(
     period_end: date,
     rating: str,
     assessed_on: date,
+    today: date,
     figures: str = "",
     note: str = "",
 ) -> KpiAssessment:
     """Record one period's rating of a KPI. The period must have ended by the day it
-    is assessed, and a KPI is rated once for a period: a second rating of the same
-    period is refused (a correction is made in the admin, where its history is kept)."""
+    is assessed, which cannot be after `today`, and a KPI is rated once for a period:
+    a second rating of the same period is refused (a correction is made in the
+    admin, where its history is kept)."""
     assessment = KpiAssessment(
         kpi=kpi,
         period_start=period_start,
@@ -1459,6 +1461,12 @@ def kpi_assessment_record(
         note=note.strip(),
     )
     assessment.full_clean(validate_unique=False, validate_constraints=False)
+    if assessed_on > today:
+        raise ValidationError(
+            {
+                "assessed_on": f"An assessment cannot be dated after today ({format_day(today)}): enter the day it was made."
+            }
+        )
     refusal = ValidationError(
         {
             "period_start": f"{kpi.name} already has an assessment for {format_day(period_start)} to "

@@ -478,7 +478,7 @@ def kpi_assessment_create(request, pk: int):
     form = KpiAssessmentForm(request.POST or None, kpi=kpi, initial={"assessed_on": dates.real_today()})
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = services.kpi_assessment_record(kpi=kpi, **form.cleaned_data)
+            assessment = services.kpi_assessment_record(kpi=kpi, today=dates.real_today(), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

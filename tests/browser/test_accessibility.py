@@ -130,7 +130,12 @@ def _kpi_with_ratings(contract: Contract) -> Kpi:
         (date(2026, 7, 1), date(2026, 9, 30), "inadequate"),
     ]:
         contract_services.kpi_assessment_record(
-            kpi=kpi, period_start=start, period_end=end, rating=rating, assessed_on=end + timedelta(days=10)
+            kpi=kpi,
+            period_start=start,
+            period_end=end,
+            rating=rating,
+            assessed_on=end + timedelta(days=10),
+            today=end + timedelta(days=10),
         )
     return kpi
 

@@ -43,7 +43,7 @@ def _kpi(contract: Contract, name: str = "Visits on time", **overrides) -> Kpi:
 
 def _assess(kpi: Kpi, start: date, end: date, rating: str, assessed_on: date, **extra) -> KpiAssessment:
     return services.kpi_assessment_record(
-        kpi=kpi, period_start=start, period_end=end, rating=rating, assessed_on=assessed_on, **extra
+        kpi=kpi, period_start=start, period_end=end, rating=rating, assessed_on=assessed_on, today=assessed_on, **extra
     )
 
 
@@ -398,6 +398,9 @@ def test_an_officer_records_an_assessment_and_sees_it_on_the_contract_page(clien
     assert '<span class="badge kpi-rating text-bg-warning">Requires improvement</span>' in _performance_section(
         client, contract
     )
+    # The contract's history names it.
+    html = client.get(contract.get_absolute_url()).content.decode()
+    assert "KPI assessment for 1 Jul 2026 to 30 Sep 2026" in html[html.index('id="history"') :]
 
 
 @pytest.mark.parametrize(
@@ -406,6 +409,7 @@ def test_an_officer_records_an_assessment_and_sees_it_on_the_contract_page(clien
         ({"period_end": "2026-06-30"}, "The period cannot end before it starts."),
         ({"assessed_on": "2026-09-29"}, "A period is assessed once it has ended"),
         ({"period_start": "31/02/2026"}, "Enter a valid date."),
+        ({"assessed_on": "2026-11-23"}, "An assessment cannot be dated after today (22 Nov 2026)"),
         ({"period_start": "1066-10-14"}, "Enter a date"),
         ({"rating": ""}, "This field is required."),
         ({"rating": "excellent"}, "Select a valid choice."),
