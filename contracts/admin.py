@@ -8,6 +8,8 @@ from contracts.models import (
     Contract,
     ContractOption,
     FundingShare,
+    Kpi,
+    KpiAssessment,
     NoticePublication,
     Organisation,
     Provider,
@@ -95,3 +97,23 @@ class NoticePublicationAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["identifier", "contract__reference"]
     raw_id_fields = ["contract"]
+
+
+@admin.register(Kpi)
+class KpiAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Set and edited on the contract's pages; corrected or removed here."""
+
+    list_display = ["name", "contract", "target", "frequency"]
+    list_filter = ["frequency"]
+    search_fields = ["name", "contract__reference"]
+    raw_id_fields = ["contract"]
+
+
+@admin.register(KpiAssessment)
+class KpiAssessmentAdmin(SimpleHistoryAdmin):
+    """Recorded on the contract's pages; a rating entered wrongly is corrected here, with its history kept."""
+
+    list_display = ["kpi", "period_start", "period_end", "rating", "assessed_on"]
+    list_filter = ["rating"]
+    search_fields = ["kpi__name", "kpi__contract__reference"]
+    raw_id_fields = ["kpi"]

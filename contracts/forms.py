@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
-from contracts.models import Contract, FundingShare, NoticePublication, Organisation, Provider
+from contracts.models import Contract, FundingShare, Kpi, KpiAssessment, NoticePublication, Organisation, Provider
 from contracts.money import financial_year_label, financial_year_of
 from contracts.pickers import ProviderPickerField
 from contracts.services import Share, charity_number_of, companies_house_number_of, validate_funding
@@ -345,3 +345,41 @@ class NoticePublicationForm(forms.Form):
         help_text="As the central digital platform gives it, e.g. 2025/S 000-012345.",
     )
     url = forms.URLField(label="Link to the notice", required=False, assume_scheme="https")
+
+
+class KpiForm(VersionedFormMixin, forms.ModelForm):
+    """Set or edit one KPI of a contract."""
+
+    class Meta:
+        model = Kpi
+        fields = ["name", "measure", "target", "frequency", "evidence_source"]
+        widgets = {"measure": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self):
+        # The service checks the record, with the messages the model gives; the form checks each field.
+        pass
+
+
+class KpiAssessmentForm(forms.ModelForm):
+    """Record one period's rating of a KPI. The rating is the statutory scale's."""
+
+    class Meta:
+        model = KpiAssessment
+        fields = ["period_start", "period_end", "rating", "figures", "note", "assessed_on"]
+        field_classes = {"period_start": dates.DateField, "period_end": dates.DateField, "assessed_on": dates.DateField}
+        widgets = {
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "assessed_on": DATE_WIDGET,
+            "figures": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, kpi: Kpi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.kpi = kpi
+        self.fields["rating"].choices = [("", "Choose a rating"), *KpiAssessment.Rating.choices]
+
+    def _post_clean(self):
+        # The service checks the record (with the messages the model gives); the form checks each field.
+        pass

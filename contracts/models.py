@@ -8,6 +8,7 @@ of days, written only by `contracts.services` through `figure_spans`.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commissioning.core.dates import DatesInRange
-from contracts import regime
+from contracts import performance, regime
 
 MONEY = {
     "max_digits": 14,
@@ -494,3 +495,96 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} → {self.field or '(ignored)'}"
+
+
+class Kpi(models.Model):
+    """A key performance indicator set for a contract (Procurement Act 2023 s52
+    for contracts worth more than £5m; set by choice on others)."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", performance.FREQUENCY_LABELS["monthly"]
+        QUARTERLY = "quarterly", performance.FREQUENCY_LABELS["quarterly"]
+        SIX_MONTHLY = "six_monthly", performance.FREQUENCY_LABELS["six_monthly"]
+        YEARLY = "yearly", performance.FREQUENCY_LABELS["yearly"]
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=200)
+    measure = models.TextField("what is measured", help_text="What is counted, and how.")
+    target = models.CharField(max_length=200, help_text="For example: 95% of visits on time.")
+    frequency = models.CharField(
+        "how often it is assessed", max_length=12, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    evidence_source = models.CharField(
+        "source of the evidence",
+        max_length=200,
+        help_text="Where the figures come from, for example: the provider's monthly monitoring return.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+        ordering = ["contract", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "name"], name="kpi_name_unique_per_contract"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.contract.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.contract_id]) + "#performance"
+
+
+class KpiAssessment(DatesInRange, models.Model):
+    """One period's assessment of a KPI, on the statutory rating scale."""
+
+    class Rating(models.TextChoices):
+        GOOD = performance.GOOD, performance.RATING_LABELS[performance.GOOD]
+        APPROACHING = performance.APPROACHING, performance.RATING_LABELS[performance.APPROACHING]
+        REQUIRES_IMPROVEMENT = (
+            performance.REQUIRES_IMPROVEMENT,
+            performance.RATING_LABELS[performance.REQUIRES_IMPROVEMENT],
+        )
+        INADEQUATE = performance.INADEQUATE, performance.RATING_LABELS[performance.INADEQUATE]
+        OTHER = performance.OTHER, performance.RATING_LABELS[performance.OTHER]
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="assessments")
+    period_start = models.DateField("first day of the period")
+    period_end = models.DateField("last day of the period")
+    rating = models.CharField(max_length=24, choices=Rating.choices)
+    figures = models.TextField(blank=True, help_text="The figures behind the rating, for example: 93% on time.")
+    note = models.TextField(blank=True)
+    assessed_on = models.DateField("assessed on", help_text="The day the assessment was made.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "period_end", "period_start", "assessed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period_start", "period_end"], name="kpi_assessment_one_per_period"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="kpi_assessment_period_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessed_on__gte=F("period_end")), name="kpi_assessment_after_period_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.name}, {self.period_start} to {self.period_end}: {self.get_rating_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = "The period cannot end before it starts."
+        elif self.period_end and self.assessed_on and self.assessed_on < self.period_end:
+            errors["assessed_on"] = "A period is assessed once it has ended: enter a day on or after its last day."
+        if errors:
+            raise ValidationError(errors)

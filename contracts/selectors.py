@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from commissioning.core.formatting import format_day
+from contracts import performance
 from contracts.figures import Figures
 from contracts.filters import ContractFilter
 from contracts.history import History, Source, record_history
@@ -17,6 +19,8 @@ from contracts.models import (
     Contract,
     ContractOption,
     FundingShare,
+    Kpi,
+    KpiAssessment,
     NoticePublication,
     Organisation,
     Provider,
@@ -271,13 +275,18 @@ def register_totals(queryset: QuerySet[Contract]) -> dict:
 
 
 def contract_history(*, contract: Contract, show_all: bool = False) -> History:
-    """Changes to the contract, its options, funding and spend, newest first."""
+    """Changes to the contract, its options, funding, spend, KPIs and their assessments, newest first."""
     return record_history(
         sources=[
             Source(Contract.history.filter(id=contract.pk)),
             Source(ContractOption.history.filter(contract_id=contract.pk), label="Option {order}"),
             Source(FundingShare.history.filter(contract_id=contract.pk), label="Funding share of {organisation}"),
             Source(SpendRecord.history.filter(contract_id=contract.pk), label="Spend in {financial_year}"),
+            Source(Kpi.history.filter(contract_id=contract.pk), label="KPI {name}"),
+            Source(
+                KpiAssessment.history.filter(kpi__contract_id=contract.pk),
+                label="KPI assessment for {period_start} to {period_end}",
+            ),
         ],
         show_all=show_all,
     )
@@ -393,3 +402,51 @@ def contract_notice_publications(*, contract: Contract, today: date) -> dict[str
     return {
         notice.kind: notice for notice in NoticePublication.objects.filter(contract=contract, published_on__lte=today)
     }
+
+
+# --- KPIs and performance ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi
+    # Known on the day: made on or before it, oldest period first.
+    assessments: tuple[KpiAssessment, ...]
+    latest: KpiAssessment | None
+    # Made after the day: not yet facts on it.
+    later: int
+    chart: performance.Chart | None
+
+    @property
+    def satisfactory(self) -> bool | None:
+        """Whether the latest rating is Good or Approaching target; None before the first."""
+        return None if self.latest is None else self.latest.rating in performance.SATISFACTORY
+
+
+def _describe(assessment: KpiAssessment) -> str:
+    return (
+        f"{format_day(assessment.period_start)} to {format_day(assessment.period_end)}: "
+        f"{assessment.get_rating_display()}"
+    )
+
+
+def contract_kpis(*, contract: Contract, today: date) -> list[KpiRow]:
+    """The contract's KPIs, each with its assessments known on `today` and the
+    latest of them. Two queries, however many KPIs and assessments."""
+    kpis = Kpi.objects.filter(contract=contract).prefetch_related(
+        Prefetch("assessments", queryset=KpiAssessment.objects.order_by("period_end", "period_start", "assessed_on"))
+    )
+    rows = []
+    for kpi in kpis:
+        every = list(kpi.assessments.all())
+        known = performance.known_on(every, today)
+        rows.append(
+            KpiRow(
+                kpi=kpi,
+                assessments=tuple(known),
+                latest=known[-1] if known else None,
+                later=len(every) - len(known),
+                chart=performance.rating_chart(known, describe=_describe) if known else None,
+            )
+        )
+    return rows

@@ -31,6 +31,8 @@ from contracts.models import (
     ContractOption,
     ContractYearValue,
     FundingShare,
+    Kpi,
+    KpiAssessment,
     NoticePublication,
     Organisation,
     Provider,
@@ -1462,3 +1464,96 @@ def notice_publish(
     notice.full_clean(validate_constraints=False)
     notice.save()
     return notice
+
+
+# --- KPIs and their assessments ----------------------------------------------------------------
+
+
+def _kpi_save(kpi: Kpi, *, name: str, measure: str, target: str, frequency: str, evidence_source: str) -> Kpi:
+    kpi.name = " ".join(name.split())
+    kpi.measure = measure.strip()
+    kpi.target = target.strip()
+    kpi.frequency = frequency
+    kpi.evidence_source = evidence_source.strip()
+    refusal = ValidationError({"name": f"This contract already has a KPI called “{kpi.name}”."})
+    if Kpi.objects.filter(contract_id=kpi.contract_id, name__iexact=kpi.name).exclude(pk=kpi.pk).exists():
+        raise refusal
+    kpi.full_clean(validate_unique=False, validate_constraints=False)
+    return versioning.save_or_refuse(kpi, refusal=refusal)
+
+
+@transaction.atomic
+def kpi_create(
+    *, contract: Contract, name: str, measure: str, target: str, frequency: str, evidence_source: str
+) -> Kpi:
+    """Set a KPI for a contract. A name the contract's KPIs already use (ignoring case) is refused."""
+    return _kpi_save(
+        Kpi(contract=contract),
+        name=name,
+        measure=measure,
+        target=target,
+        frequency=frequency,
+        evidence_source=evidence_source,
+    )
+
+
+@transaction.atomic
+def kpi_update(
+    *,
+    kpi: Kpi,
+    version: int | None,
+    name: str,
+    measure: str,
+    target: str,
+    frequency: str,
+    evidence_source: str,
+) -> Kpi:
+    """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    kpi = versioning.lock_for_update(Kpi, pk=kpi.pk, version=version)
+    kpi.version += 1
+    return _kpi_save(
+        kpi, name=name, measure=measure, target=target, frequency=frequency, evidence_source=evidence_source
+    )
+
+
+@transaction.atomic
+def kpi_assessment_record(
+    *,
+    kpi: Kpi,
+    period_start: date,
+    period_end: date,
+    rating: str,
+    assessed_on: date,
+    today: date,
+    figures: str = "",
+    note: str = "",
+) -> KpiAssessment:
+    """Record one period's rating of a KPI. The period must have ended by the day it
+    is assessed, which cannot be after `today`, and a KPI is rated once for a period:
+    a second rating of the same period is refused (a correction is made in the
+    admin, where its history is kept)."""
+    assessment = KpiAssessment(
+        kpi=kpi,
+        period_start=period_start,
+        period_end=period_end,
+        rating=rating,
+        assessed_on=assessed_on,
+        figures=figures.strip(),
+        note=note.strip(),
+    )
+    assessment.full_clean(validate_unique=False, validate_constraints=False)
+    if assessed_on > today:
+        raise ValidationError(
+            {
+                "assessed_on": f"An assessment cannot be dated after today ({format_day(today)}): enter the day it was made."
+            }
+        )
+    refusal = ValidationError(
+        {
+            "period_start": f"{kpi.name} already has an assessment for {format_day(period_start)} to "
+            f"{format_day(period_end)}."
+        }
+    )
+    if KpiAssessment.objects.filter(kpi=kpi, period_start=period_start, period_end=period_end).exists():
+        raise refusal
+    return versioning.save_or_refuse(assessment, refusal=refusal)

@@ -19,6 +19,8 @@ from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import Attachment, download, is_filtered, kept_page, page_of, query_without
 from contracts import publishing, services
 from contracts.forms import (
+    KpiAssessmentForm,
+    KpiForm,
     NoticePublicationForm,
     OrganisationForm,
     ProviderForm,
@@ -28,7 +30,7 @@ from contracts.forms import (
     funding_formset,
 )
 from contracts.history import full_history_requested
-from contracts.models import Contract, NoticePublication, Organisation, Provider, SpendRecord
+from contracts.models import Contract, Kpi, KpiAssessment, NoticePublication, Organisation, Provider, SpendRecord
 from contracts.money import financial_year_label, format_money
 from contracts.pickers import contract_matches, provider_matches
 from contracts.selectors import (
@@ -37,6 +39,7 @@ from contracts.selectors import (
 from contracts.selectors import (
     contract_export_rows,
     contract_history,
+    contract_kpis,
     contract_queryset_for_detail,
     contracts_of_organisation,
     contracts_of_provider,
@@ -182,6 +185,13 @@ def contract_detail(request, pk: int):
                 lambda: contract_history(contract=contract, show_all=show_all),
                 today=today,
                 question=[contract.pk, show_all],
+            ),
+            # The KPIs with their ratings known on the day: kept until the register changes.
+            "kpis": register_cache.remember(
+                "contract-kpis",
+                lambda: contract_kpis(contract=contract, today=today),
+                today=today,
+                question=[contract.pk],
             ),
             # Sections the layers above add: committee decisions, procurement facts.
             **sections,
@@ -431,6 +441,64 @@ def organisation_update(request, pk: int):
         update=lambda **values: services.organisation_update(organisation=organisation, **values),
         noun="organisation",
         template="contracts/organisation_form.html",
+    )
+
+
+# --- KPIs and their assessments ----------------------------------------------------------------
+
+
+def _kpi_page(request, *, contract: Contract, kpi: Kpi | None):
+    form = KpiForm(request.POST or None, instance=kpi)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if kpi is None:
+                saved = services.kpi_create(contract=contract, **form.fields_data())
+                messages.success(request, f"KPI “{saved.name}” added.")
+            else:
+                saved = services.kpi_update(kpi=kpi, version=form.read_version, **form.fields_data())
+                messages.success(request, f"KPI “{saved.name}” saved.")
+        except StaleEdit:
+            form.refuse_as_stale(KpiForm(instance=Kpi.objects.get(pk=kpi.pk)), noun="KPI")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(saved)
+    return render(request, "contracts/kpi_form.html", {"form": form, "contract": contract, "kpi": kpi})
+
+
+@saves_once
+def kpi_create(request, pk: int):
+    contract = get_for_user(request.user, Contract.objects.all(), action="change", pk=pk)
+    require(request.user, Kpi, "add")
+    return _kpi_page(request, contract=contract, kpi=None)
+
+
+def kpi_update(request, pk: int):
+    kpi = get_for_user(request.user, Kpi.objects.select_related("contract"), action="change", pk=pk)
+    return _kpi_page(request, contract=kpi.contract, kpi=kpi)
+
+
+@saves_once
+def kpi_assessment_create(request, pk: int):
+    kpi = get_for_user(request.user, Kpi.objects.select_related("contract"), pk=pk)
+    require(request.user, KpiAssessment, "add")
+    form = KpiAssessmentForm(request.POST or None, kpi=kpi, initial={"assessed_on": dates.real_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.kpi_assessment_record(kpi=kpi, today=dates.real_today(), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{kpi.name}: {assessment.get_rating_display()} recorded for "
+                f"{format_day(assessment.period_start)} to {format_day(assessment.period_end)}.",
+            )
+            return redirect(kpi)
+    return render(
+        request,
+        "contracts/kpi_assessment_form.html",
+        {"form": form, "kpi": kpi, "contract": kpi.contract, "ratings": KpiAssessment.Rating.choices},
     )
 
 

@@ -23,8 +23,8 @@ from commissioning.projects.models import CommissioningProject
 from committees.forms import AgendaItemForm, MeetingForm, ReportForm
 from committees.models import AgendaItem, Meeting, Report
 from contracts import services as contract_services
-from contracts.forms import ContractForm, OrganisationForm, ProviderForm
-from contracts.models import Contract, Organisation, Provider
+from contracts.forms import ContractForm, KpiForm, OrganisationForm, ProviderForm
+from contracts.models import Contract, Kpi, Organisation, Provider
 from contracts.services import Share
 from tests.committees.factories import AgendaItemFactory, MeetingFactory, ReportFactory, at
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
@@ -209,6 +209,18 @@ def _organisation() -> Organisation:
     return contract_services.organisation_create(name="South East London ICB", kind=Organisation.Kind.ICB)
 
 
+def _kpi() -> Kpi:
+    contract = ContractFactory(reference="LBB-SAH-2024", title="Support at home")
+    return contract_services.kpi_create(
+        contract=contract,
+        name="Visits on time",
+        measure="Share of planned visits that start within 15 minutes of the time agreed.",
+        target="95%",
+        frequency=Kpi.Frequency.QUARTERLY,
+        evidence_source="Electronic call monitoring",
+    )
+
+
 EDIT_FORMS = [
     EditForm(
         name="contract",
@@ -287,6 +299,17 @@ EDIT_FORMS = [
         page=lambda o: reverse("contracts:organisation_update", args=[o.pk]),
         action=lambda o: "",
         form_on=lambda context, o: context["form"],
+    ),
+    EditForm(
+        name="kpi",
+        form_class=KpiForm,
+        model=Kpi,
+        role="officer",
+        noun="KPI",
+        make=_kpi,
+        page=lambda k: reverse("contracts:kpi_update", args=[k.pk]),
+        action=lambda k: "",
+        form_on=lambda context, k: context["form"],
     ),
 ]
 

@@ -51,6 +51,7 @@ def test_every_edit_page_is_listed():
         "project_update",
         "provider_update",
         "organisation_update",
+        "kpi_update",
     }
 
 

@@ -33,6 +33,7 @@ CHANGES = {
     "project": ("title", "Title", "Re-commissioning support at home and in the community", None),
     "provider": ("name", "Name", "Hestia Housing and Support Ltd", None),
     "organisation": ("name", "Name", "NHS South East London ICB", None),
+    "kpi": ("target", "Target", "97% of visits on time", "KPI Visits on time"),
 }
 
 

@@ -44,6 +44,7 @@ from commissioning.projects import services as project_services
 from committees import services as committee_services
 from committees.models import Committee, ResolutionPart
 from contracts import register_imports
+from contracts import services as contract_services
 from tests.committees.factories import (
     AgendaItemFactory,
     CommitteeFactory,
@@ -163,6 +164,10 @@ MATRIX = {
     "contracts:contract_detail": READ_RECORD,
     "contracts:contract_update": record_page(**REGISTER),
     "contracts:spend_create": post_only(**REGISTER, post=FOUND),
+    # KPIs and their assessments are the register's: set and rated by officers, read by every role.
+    "contracts:kpi_create": record_page(**REGISTER),
+    "contracts:kpi_update": record_page(**REGISTER),
+    "contracts:kpi_assessment_create": record_page(**REGISTER),
     "contracts:provider_list": READ_LIST,
     "contracts:contract_choices": READ_CHOICES,
     "contracts:provider_choices": READ_CHOICES,
@@ -293,6 +298,9 @@ ARGUMENTS = {
     "contracts:contract_detail": lambda w: {"pk": w["contract"].pk},
     "contracts:contract_update": lambda w: {"pk": w["contract"].pk},
     "contracts:spend_create": lambda w: {"pk": w["contract"].pk},
+    "contracts:kpi_create": lambda w: {"pk": w["contract"].pk},
+    "contracts:kpi_update": lambda w: {"pk": w["kpi"].pk},
+    "contracts:kpi_assessment_create": lambda w: {"pk": w["kpi"].pk},
     "contracts:provider_detail": lambda w: {"pk": w["provider"].pk},
     "contracts:provider_update": lambda w: {"pk": w["provider"].pk},
     "contracts:organisation_update": lambda w: {"pk": w["organisation"].pk},
@@ -412,8 +420,17 @@ def _world(users):
     report_file = committee_services.report_file_add(
         report=report, title="Gateway 1 report", file=SimpleUploadedFile("gateway.pdf", b"%PDF-1.4\n%%EOF\n")
     )
+    kpi = contract_services.kpi_create(
+        contract=contract,
+        name="Visits on time",
+        measure="Share of planned visits that start within 15 minutes of the time agreed.",
+        target="95%",
+        frequency="quarterly",
+        evidence_source="Electronic call monitoring",
+    )
     return {
         "contract": contract,
+        "kpi": kpi,
         "report_file": report_file,
         "provider": contract.providers.get(),
         "organisation": contract.lead_commissioner,

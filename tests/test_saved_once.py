@@ -42,7 +42,8 @@ from committees.models import (
     ReportFile,
     ResolutionPart,
 )
-from contracts.models import Contract, ContractOption, SpendRecord
+from contracts import services as contract_services
+from contracts.models import Contract, ContractOption, Kpi, KpiAssessment, SpendRecord
 from tests.commissioning.test_views import decision_part, support_at_home
 from tests.committees.factories import AgendaItemFactory, CommitteeFactory, ReportFactory, ResolutionPartFactory
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
@@ -172,6 +173,39 @@ def _spend():
     )
 
 
+def _kpi():
+    contract = ContractFactory()
+    return Page(
+        reverse("contracts:kpi_create", args=[contract.pk]),
+        "",
+        {
+            "name": "Visits on time",
+            "measure": "Visits started within 15 minutes of the time agreed.",
+            "target": "95%",
+            "frequency": "quarterly",
+            "evidence_source": "Electronic call monitoring",
+        },
+        Kpi.objects.count,
+    )
+
+
+def _kpi_assessment():
+    kpi = contract_services.kpi_create(
+        contract=ContractFactory(),
+        name="Visits on time",
+        measure="Visits started within 15 minutes of the time agreed.",
+        target="95%",
+        frequency="quarterly",
+        evidence_source="Electronic call monitoring",
+    )
+    return Page(
+        reverse("contracts:kpi_assessment_create", args=[kpi.pk]),
+        "",
+        {"period_start": "2026-07-01", "period_end": "2026-09-30", "rating": "good", "assessed_on": "2026-10-10"},
+        KpiAssessment.objects.count,
+    )
+
+
 def _option_exercise():
     contract = ContractFactory(start_date=date(2021, 12, 1))
     url = reverse("committees:option_exercise", args=[contract.pk, 1])
@@ -264,6 +298,8 @@ CREATE_PAGES = {
     "officer decision": ("clerk", _officer_decision),
     "contract": ("officer", _contract),
     "spend": ("officer", _spend),
+    "KPI": ("officer", _kpi),
+    "KPI assessment": ("officer", _kpi_assessment),
     "option exercised": ("officer", _option_exercise),
     "project": ("manager", _project),
     "waiver": ("manager", _waiver),

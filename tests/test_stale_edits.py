@@ -26,6 +26,7 @@ FIELDS = {
     "project": ("title", "notes"),
     "provider": ("name", "charity_number"),
     "organisation": ("name", "kind"),
+    "kpi": ("target", "measure"),
 }
 GROUPS = {"officer": OFFICERS, "clerk": CLERKS}
 

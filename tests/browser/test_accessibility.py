@@ -7,15 +7,18 @@ sideways scrolling at 390px, and a full-page screenshot is saved at both widths
 """
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from commissioning.projects.models import CommissioningProject, Waiver
 from committees.models import Committee, Meeting, OfficerDecision, Report
-from contracts.models import Contract, Organisation, Provider
+from contracts import services as contract_services
+from contracts.models import Contract, Kpi, Organisation, Provider
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -111,8 +114,35 @@ def test_the_sign_in_page_has_no_violations(page, axe, screenshot):
     assert _check(page, axe, screenshot, "sign-in") == []
 
 
+def _kpi_with_ratings(contract: Contract) -> Kpi:
+    """A KPI rated over three quarters, one of them Other, so the contract page draws its chart."""
+    kpi = contract_services.kpi_create(
+        contract=contract,
+        name="Visits on time",
+        measure="Share of planned visits that start within 15 minutes of the time agreed.",
+        target="95%",
+        frequency=Kpi.Frequency.QUARTERLY,
+        evidence_source="Electronic call monitoring",
+    )
+    for start, end, rating in [
+        (date(2026, 1, 1), date(2026, 3, 31), "good"),
+        (date(2026, 4, 1), date(2026, 6, 30), "other"),
+        (date(2026, 7, 1), date(2026, 9, 30), "inadequate"),
+    ]:
+        contract_services.kpi_assessment_record(
+            kpi=kpi,
+            period_start=start,
+            period_end=end,
+            rating=rating,
+            assessed_on=end + timedelta(days=10),
+            today=end + timedelta(days=10),
+        )
+    return kpi
+
+
 def test_an_officers_pages_have_no_violations(page, axe, screenshot, demo):
     contract = Contract.objects.get(reference=OPEN_OPTIONS)
+    kpi = _kpi_with_ratings(contract)
     _sign_in(page, "officer")
     problems = _visit_all(
         page,
@@ -122,6 +152,8 @@ def test_an_officers_pages_have_no_violations(page, axe, screenshot, demo):
             ("dashboard", "/"),
             ("contract-list", "/contracts/"),
             ("contract", contract.get_absolute_url()),
+            ("kpi-form", reverse("contracts:kpi_update", args=[kpi.pk])),
+            ("kpi-assessment-form", reverse("contracts:kpi_assessment_create", args=[kpi.pk])),
             ("to-complete", "/contracts/to-complete/"),
             ("notices", "/contracts/notices/"),
             ("notice-form", "/contracts/notices/published/?kind=payments_compliance&period_end=2026-09-30"),
@@ -137,6 +169,8 @@ def test_an_officers_pages_have_no_violations(page, axe, screenshot, demo):
     )
     _submit_empty(page, "/contracts/new/", "Register contract")
     problems += _check(page, axe, screenshot, "contract-form-errors")
+    _submit_empty(page, reverse("contracts:kpi_assessment_create", args=[kpi.pk]), "Record assessment")
+    problems += _check(page, axe, screenshot, "kpi-assessment-form-errors")
     assert not problems, "\n".join(problems)
 
 

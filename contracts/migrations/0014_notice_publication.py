@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0012_register_import_reading'),
+        ('contracts', '0013_kpis'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
