@@ -199,7 +199,30 @@ def authority_candidates(*, contract: Contract) -> tuple[list[ResolutionPart], l
 
 
 def authority_choices(*, contract: Contract) -> list[tuple[str, str]]:
-    parts, officer_decisions = authority_candidates(contract=contract)
+    return choices_of(*authority_candidates(contract=contract))
+
+
+# A delegation made "on satisfactory achievement of the contract performance
+# indicators" (seed 000) names the KPIs: the officer using it must see the ratings.
+_KPI_WORDS = ("performance indicator", "kpi")
+
+
+def names_kpis(condition: str) -> bool:
+    """Whether a delegation's condition turns on the contract's KPIs."""
+    text = condition.casefold()
+    return any(word in text for word in _KPI_WORDS)
+
+
+def kpi_conditions(parts: list[ResolutionPart], officer_decisions: list[OfficerDecision]) -> list[Delegation]:
+    """The delegations among the candidates (`authority_candidates`) whose condition names the KPIs."""
+    delegations = [getattr(part, "delegation", None) for part in parts]
+    delegations += [decision.delegation for decision in officer_decisions]
+    found = {delegation.pk: delegation for delegation in delegations if delegation and names_kpis(delegation.condition)}
+    return list(found.values())
+
+
+def choices_of(parts: list[ResolutionPart], officer_decisions: list[OfficerDecision]) -> list[tuple[str, str]]:
+    """`authority_choices` for candidates already read."""
     choices = [("", "No decision recorded (the option will be flagged)")]
     choices += [(f"part:{part.pk}", _part_choice(part)) for part in parts]
     choices += [

@@ -12,16 +12,19 @@ from commissioning.core.once import saves_once
 from commissioning.core.permissions import get_for_user
 from committees import services as committee_services
 from committees.authority import (
-    authority_choices,
+    authority_candidates,
     authority_from_choice,
+    choices_of,
+    kpi_conditions,
     open_call_ins,
     option_early_action,
 )
+from contracts import performance
 from contracts import services as contract_services
 from contracts.forms import OptionDecisionForm, add_service_errors
 from contracts.models import ContractOption
 from contracts.selectors import contract_detail as select_contract_detail
-from contracts.selectors import contract_queryset_for_detail
+from contracts.selectors import contract_kpis, contract_queryset_for_detail
 
 
 @saves_once
@@ -31,7 +34,8 @@ def option_decide(request, pk: int, order: int, decision: str):
     today = dates.real_today()
     detail = select_contract_detail(contract=contract, today=today)
     row = next(row for row in detail.options if row.option.pk == option.pk)
-    form = OptionDecisionForm(request.POST or None, today=today, authority_choices=authority_choices(contract=contract))
+    parts, officer_decisions = authority_candidates(contract=contract)
+    form = OptionDecisionForm(request.POST or None, today=today, authority_choices=choices_of(parts, officer_decisions))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -72,5 +76,21 @@ def option_decide(request, pk: int, order: int, decision: str):
             "form": form,
             "is_open": row.is_next or row.lapsed_undecided,
             "call_in_warnings": open_call_ins(contract=contract, today=today) if row.is_next else [],
+            **_performance(contract, parts, officer_decisions, today=today),
         },
     )
+
+
+def _performance(contract, parts, officer_decisions, *, today) -> dict:
+    """The KPIs' latest ratings on the day, and, when a delegation that could
+    authorise the decision turns on them, whether they fall short of it."""
+    kpis = contract_kpis(contract=contract, today=today)
+    conditions = kpi_conditions(parts, officer_decisions)
+    short = [row for row in kpis if row.latest is None or row.latest.rating not in performance.SATISFACTORY]
+    return {
+        "kpis": kpis,
+        "kpi_conditions": conditions,
+        # Unsatisfactory, or not known: no KPI set, or one not yet assessed.
+        "kpis_short": bool(conditions) and (not kpis or bool(short)),
+        "kpis_short_rows": short,
+    }

@@ -12,8 +12,9 @@ from django.urls import reverse
 from committees import services
 from committees.models import Committee, ContractLink, OfficerDecision, ResolutionPart
 from committees.pickers import delegation_text
+from contracts import services as contract_services
 from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
-from tests.conftest import ContractFactory
+from tests.conftest import TODAY, ContractFactory
 
 pytestmark = pytest.mark.django_db
 Kind = ResolutionPart.Kind
@@ -208,3 +209,83 @@ def test_a_clerk_may_still_record_one_without_a_delegation(client_for, clerk):
 def test_a_manager_still_cannot_record_an_officer_decision(client_for, manager):
     response = client_for(manager).get(reverse("committees:officer_decision_create"))
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+# --- a delegation "on satisfactory achievement of the contract performance indicators" (seed 000) ------
+
+
+@pytest.fixture
+def kpi_delegate(exec_item, contract):
+    return ResolutionPartFactory(
+        item=exec_item,
+        number="iv",
+        kind=Kind.DELEGATE,
+        text="Delegated authority to approve the extension periods on satisfactory achievement of the KPIs.",
+        delegation=services.DelegationInput(
+            to_whom="Chief Officer",
+            scope="Approve the extension periods",
+            condition="on satisfactory achievement of the contract performance indicators",
+        ),
+        links=[services.LinkInput(contract=contract, effect=Effect.OTHER)],
+    )
+
+
+def _kpi(contract, name: str, *ratings: tuple[date, str]):
+    kpi = contract_services.kpi_create(
+        contract=contract,
+        name=name,
+        measure="Measured monthly.",
+        target="95%",
+        frequency="quarterly",
+        evidence_source="Provider returns",
+    )
+    for end, rating in ratings:
+        contract_services.kpi_assessment_record(
+            kpi=kpi,
+            period_start=date(end.year, end.month, 1),
+            period_end=end,
+            rating=rating,
+            assessed_on=end,
+            today=TODAY,
+        )
+    return kpi
+
+
+def test_a_kpi_condition_with_a_rating_short_of_it_is_warned_of_beside_the_latest_ratings(
+    client_for, officer, contract, kpi_delegate
+):
+    _kpi(contract, "Visits on time", (date(2026, 6, 30), "good"), (date(2026, 9, 30), "requires_improvement"))
+    _kpi(contract, "Satisfaction", (date(2026, 9, 30), "good"))
+    _kpi(contract, "Care plans reviewed")
+    page = client_for(officer).get(_exercise_url(contract))
+    text = _text(page)
+    ratings = [(row.kpi.name, row.latest.rating if row.latest else None) for row in page.context["kpis"]]
+    assert sorted(ratings) == [
+        ("Care plans reviewed", None),
+        ("Satisfaction", "good"),
+        ("Visits on time", "requires_improvement"),
+    ]
+    assert "Visits on time: Requires improvement for 1 Sep 2026 to 30 Sep 2026" in text
+    assert (
+        "The delegation to Chief Officer is given “on satisfactory achievement of the contract performance indicators”."
+    ) in text
+    assert "Not satisfactory on the latest ratings: " in text
+    assert "Visits on time (requires improvement)" in text and "Care plans reviewed (not yet assessed)" in text
+    assert "Satisfaction (" not in text
+
+
+def test_no_warning_when_the_ratings_meet_the_condition_or_no_delegation_turns_on_them(
+    client_for, officer, contract, kpi_delegate, delegate
+):
+    _kpi(contract, "Visits on time", (date(2026, 9, 30), "approaching"))
+    client = client_for(officer)
+    assert 'id="kpi-condition-warning"' not in client.get(_exercise_url(contract)).content.decode()
+    other = ContractFactory(reference="NO-KPI-CONDITION", start_date=date(2024, 10, 1))
+    page = client.get(reverse("committees:option_exercise", args=[other.pk, 1])).content.decode()
+    assert 'id="kpi-condition-warning"' not in page
+    assert "No KPIs are set for this contract." in page
+
+
+def test_with_no_kpis_set_a_kpi_condition_is_warned_of(client_for, officer, contract, kpi_delegate):
+    text = _text(client_for(officer).get(_exercise_url(contract)))
+    assert "No KPIs are set for this contract, so nothing shows that condition is met." in text
