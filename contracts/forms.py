@@ -337,8 +337,8 @@ class NoticePublicationForm(forms.Form):
 
     kind = forms.ChoiceField(choices=NoticePublication.Kind.choices, widget=forms.HiddenInput)
     contract = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    period_end = forms.DateField(required=False, widget=forms.HiddenInput)
-    published_on = forms.DateField(label="Published on", widget=DATE_WIDGET)
+    period_end = dates.DateField(required=False, widget=forms.HiddenInput)
+    published_on = dates.DateField(label="Published on", widget=DATE_WIDGET)
     identifier = forms.CharField(
         label="Notice identifier",
         max_length=100,

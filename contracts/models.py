@@ -314,7 +314,7 @@ class SpendRecord(models.Model):
         return f"{self.contract.reference} {self.financial_year}: {self.amount}"
 
 
-class NoticePublication(models.Model):
+class NoticePublication(DatesInRange, models.Model):
     """A Procurement Act 2023 notice recorded as published: a contract's contract
     details (UK7) or termination (UK11) notice, or the council's payments
     compliance notice (UK17) for a half-year. When each falls due is a rule of
