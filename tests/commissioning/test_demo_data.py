@@ -79,7 +79,7 @@ def test_it_leaves_a_contract_already_registered_under_a_demo_reference():
     assert contract("LBB-SAH-2024").pk == existing.pk
 
 
-def test_support_at_home_matches_the_seed():
+def test_support_at_home_matches_the_seed(client):
     load()
 
     support = contract("LBB-SAH-2024")
@@ -129,6 +129,12 @@ def test_support_at_home_matches_the_seed():
     }
     assert latest["Planned moves to a more independent setting"] == ("requires_improvement", False)
     assert [satisfactory for _, satisfactory in latest.values()].count(True) == 2
+    client.force_login(User.objects.get(username="officer"))
+    page = client.get(reverse("contracts:contract_detail", args=[support.pk]), {"as_of": TODAY.isoformat()})
+    assert "Requires improvement</span>" in page.content.decode()
+    assert "1 Jul 2026 to 30 Sep 2026, assessed on 28 Oct 2026: 48% of those found ready moved on" in (
+        page.content.decode()
+    )
 
 
 def test_mental_health_flexible_support_matches_the_seed():
