@@ -7,17 +7,24 @@ figure here is a labelled assumption, and the contract's notes say so.
 Everything is written through `contracts.services`, so the stored dates and
 values are worked out exactly as they are for contracts entered by hand.
 Loading is idempotent: a contract whose reference is already in the register
-is left as it is, so running the loader again adds and changes nothing.
+is left as it is, so running the loader again adds and changes nothing. The
+KPIs of the two Bromley mental health contracts (the Hestia monitoring report
+ACH22-044, seed 002; support@home's "contract performance indicators", seed 000)
+are looked up by contract and name, and their assessments by period, so a
+register loaded before they were added gains them and nothing is added twice.
+An assessment made after `today` is not recorded.
 """
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 
 from contracts import services
-from contracts.models import Contract, Organisation
+from contracts.models import Contract, Kpi, KpiAssessment, Organisation
+from contracts.performance import APPROACHING, GOOD, OTHER, REQUIRES_IMPROVEMENT
+from contracts.terms import next_start, period_end
 
 BROMLEY = "London Borough of Bromley"
 SEL_ICB = "South East London Integrated Care Board"
@@ -321,6 +328,255 @@ REGISTER_DEMO = (
 REGISTER_REFERENCES = tuple(case.reference for case in REGISTER_DEMO)
 
 
+# --- KPIs and their assessments ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DemoAssessment:
+    period_start: date
+    period_end: date
+    assessed_on: date
+    rating: str
+    figures: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _DemoKpi:
+    reference: str  # the contract's
+    name: str
+    measure: str
+    target: str
+    frequency: str
+    evidence_source: str
+    assessments: tuple[_DemoAssessment, ...]
+
+
+# The Hestia contract's years, 1 Oct to 30 Sep, each rated a month after it ended.
+# ACH22-044 went to the PDS Committee on 15 Nov 2022, in the first year of the extension:
+# it reported the first three years. The minutes give no figures: every figure is a demo
+# assumption, rated as the minutes describe the service ("performed well over the life
+# of the contract"; fewer unsuitable referrals once a resource panel reviewed them; no
+# feedback gathered from service users). The last two years follow the same report.
+MHFSS_EVIDENCE = (
+    "Contract monitoring report ACH22-044 (annual performance), noted by the Adult Care and Health "
+    "PDS Committee; the provider's monitoring returns"
+)
+_MHFSS_YEARS = tuple((date(year, 10, 1), date(year + 1, 9, 30), date(year + 1, 10, 30)) for year in range(2019, 2024))
+_IN_REPORT = "Reported in ACH22-044. Demo figure: the minutes give no figures."
+_AFTER_REPORT = "After ACH22-044. Demo figure: the minutes cover the first three years only."
+_NO_FEEDBACK = (
+    "Not assessed against the target: no feedback was gathered; service users were not always willing "
+    "to engage and Healthwatch Bromley had not been able to meet them (ACH22-044)."
+)
+
+
+def _yearly(*rated: tuple[str, str, str]) -> tuple[_DemoAssessment, ...]:
+    return tuple(
+        _DemoAssessment(start, end, assessed_on, rating, figures, note)
+        for (start, end, assessed_on), (rating, figures, note) in zip(_MHFSS_YEARS, rated, strict=True)
+    )
+
+
+MHFSS_KPIS = (
+    _DemoKpi(
+        reference=MHFSS.reference,
+        name="Referrals accepted as suitable",
+        measure=(
+            "Referrals made into the service that are accepted, as a share of all referrals; the others are "
+            "assessed as not suitable and signposted back to the referrer."
+        ),
+        target="85% of referrals accepted",
+        frequency=Kpi.Frequency.YEARLY,
+        evidence_source=MHFSS_EVIDENCE,
+        assessments=_yearly(
+            (APPROACHING, "78% accepted (46 of 59)", f"Before the resource panel reviewed referrals. {_IN_REPORT}"),
+            (APPROACHING, "83% accepted (44 of 53)", f"The resource panel began to review referrals. {_IN_REPORT}"),
+            (GOOD, "90% accepted (47 of 52)", f"Fewer signposted back since the resource panel. {_IN_REPORT}"),
+            (GOOD, "91% accepted (49 of 54)", _AFTER_REPORT),
+            (GOOD, "89% accepted (42 of 47)", _AFTER_REPORT),
+        ),
+    ),
+    _DemoKpi(
+        reference=MHFSS.reference,
+        name="Planned moves towards independent living",
+        measure=(
+            "People leaving the service who move on in a planned way to more independent accommodation or "
+            "lower-level support, as a share of all who leave; ending the service through non-engagement or "
+            "refusal counts as unplanned."
+        ),
+        target="60% of those leaving move on as planned",
+        frequency=Kpi.Frequency.YEARLY,
+        evidence_source=MHFSS_EVIDENCE,
+        assessments=_yearly(
+            (
+                APPROACHING,
+                "55% (11 of 20)",
+                f"The first reviews of all clients moved several to different services. {_IN_REPORT}",
+            ),
+            (GOOD, "63% (12 of 19)", _IN_REPORT),
+            (GOOD, "62% (13 of 21)", f"Four people ceased the service through non-engagement or refusal. {_IN_REPORT}"),
+            (GOOD, "65% (13 of 20)", _AFTER_REPORT),
+            (GOOD, "64% (14 of 22)", _AFTER_REPORT),
+        ),
+    ),
+    _DemoKpi(
+        reference=MHFSS.reference,
+        name="Service users satisfied with their support",
+        measure="Service users asked who say they are satisfied with their support, from the provider's survey.",
+        target="80% satisfied",
+        frequency=Kpi.Frequency.YEARLY,
+        evidence_source=MHFSS_EVIDENCE,
+        assessments=_yearly(
+            (OTHER, "", _NO_FEEDBACK),
+            (OTHER, "", _NO_FEEDBACK),
+            (OTHER, "", _NO_FEEDBACK),
+            (
+                APPROACHING,
+                "74% satisfied (20 of 27 asked)",
+                f"The provider was asked to submit feedback. {_AFTER_REPORT}",
+            ),
+            (GOOD, "82% satisfied (23 of 28 asked)", _AFTER_REPORT),
+        ),
+    ),
+)
+
+# support@home's quarters from its start on 1 Oct 2024, each rated at the monitoring
+# meeting four weeks after it ended. Every figure is a demo assumption (the minutes predate
+# the award); the measures follow what the PDS Committee asked about in ACH22-035: moving
+# people on to more independent settings, time spent delivering support rather than
+# travelling, and up-to-date reassessments.
+SUPPORT_AT_HOME_EVIDENCE = "The provider's quarterly contract monitoring return (demo assumption)"
+_QUARTER_MONTHS = 3
+_RATED_AFTER = timedelta(weeks=4)
+
+
+def _quarters(start: date, today: date) -> list[tuple[date, date, date]]:
+    """(first day, last day, day assessed) of each quarter from `start` assessed by `today`."""
+    quarters = []
+    while True:
+        first = next_start(start, _QUARTER_MONTHS * len(quarters))
+        last = period_end(first, _QUARTER_MONTHS)
+        if last + _RATED_AFTER > today:
+            return quarters
+        quarters.append((first, last, last + _RATED_AFTER))
+
+
+# Figures for each rating, by KPI.
+_SAH_FIGURES = {
+    "moves": {
+        GOOD: "81% of those found ready moved on (17 of 21)",
+        APPROACHING: "68% of those found ready moved on (15 of 22)",
+        REQUIRES_IMPROVEMENT: "48% of those found ready moved on (11 of 23)",
+    },
+    "hours": {GOOD: "96% of planned hours delivered", APPROACHING: "92% of planned hours delivered"},
+    "reviews": {GOOD: "100% reassessed within 12 months", APPROACHING: "91% reassessed within 12 months"},
+}
+_MOVES_NOTE = (
+    "Few supported living vacancies this quarter: people ready to move on are waiting. The move-on plan "
+    "is to be discussed with the provider before the first option is decided."
+)
+
+
+def _sah_rating(kpi: str, index: int, count: int) -> str:
+    """The demo's story: a mobilisation quarter approaching target, then mostly Good; the
+    reassessments take two quarters to catch up; moves on slip in the last two quarters."""
+    from_end = count - index
+    if kpi == "moves" and from_end == 1:
+        return REQUIRES_IMPROVEMENT
+    if kpi == "moves" and from_end == 2:
+        return APPROACHING
+    if index == 0 or (kpi == "reviews" and index == 1):
+        return APPROACHING
+    return GOOD
+
+
+def support_at_home_kpis(today: date) -> tuple[_DemoKpi, ...]:
+    quarters = _quarters(SUPPORT_AT_HOME.start_date, today)
+
+    def rated(kpi: str) -> tuple[_DemoAssessment, ...]:
+        assessments = []
+        for index, (first, last, assessed_on) in enumerate(quarters):
+            rating = _sah_rating(kpi, index, len(quarters))
+            note = _MOVES_NOTE if rating == REQUIRES_IMPROVEMENT else ""
+            assessments.append(_DemoAssessment(first, last, assessed_on, rating, _SAH_FIGURES[kpi][rating], note))
+        return tuple(assessments)
+
+    common = {
+        "reference": SUPPORT_AT_HOME.reference,
+        "frequency": Kpi.Frequency.QUARTERLY,
+        "evidence_source": SUPPORT_AT_HOME_EVIDENCE,
+    }
+    return (
+        _DemoKpi(
+            name="Planned moves to a more independent setting",
+            measure=(
+                "People who moved on in a planned way (their own tenancy, supported living or support in the "
+                "community) in the quarter, as a share of those whose reassessment found them ready to move on."
+            ),
+            target="75% of those found ready move on within the quarter",
+            assessments=rated("moves"),
+            **common,
+        ),
+        _DemoKpi(
+            name="Support delivered as assessed",
+            measure=(
+                "Hours of support delivered to service users as a share of the hours in their support plans; "
+                "staff travelling time is not counted."
+            ),
+            target="95% of planned hours delivered",
+            assessments=rated("hours"),
+            **common,
+        ),
+        _DemoKpi(
+            name="Reassessments up to date",
+            measure=(
+                "Service users whose needs were reassessed, with the social care team at Oxleas NHS Foundation "
+                "Trust, in the last 12 months, as a share of all supported."
+            ),
+            target="All service users reassessed within 12 months",
+            assessments=rated("reviews"),
+            **common,
+        ),
+    )
+
+
+def seed_kpis(today: date) -> tuple[_DemoKpi, ...]:
+    """The seed contracts' KPIs, each with the assessments made by `today`."""
+    kpis = (*MHFSS_KPIS, *support_at_home_kpis(today))
+    return tuple(replace(kpi, assessments=tuple(a for a in kpi.assessments if a.assessed_on <= today)) for kpi in kpis)
+
+
+def _load_kpis(today: date) -> None:
+    contracts = {c.reference: c for c in Contract.objects.filter(reference__in=REGISTER_REFERENCES)}
+    for planned in seed_kpis(today):
+        contract = contracts.get(planned.reference)
+        if contract is None:
+            continue
+        kpi = Kpi.objects.filter(contract=contract, name__iexact=planned.name).first() or services.kpi_create(
+            contract=contract,
+            name=planned.name,
+            measure=planned.measure,
+            target=planned.target,
+            frequency=planned.frequency,
+            evidence_source=planned.evidence_source,
+        )
+        recorded = set(KpiAssessment.objects.filter(kpi=kpi).values_list("period_start", "period_end"))
+        for assessment in planned.assessments:
+            if (assessment.period_start, assessment.period_end) in recorded:
+                continue
+            services.kpi_assessment_record(
+                kpi=kpi,
+                period_start=assessment.period_start,
+                period_end=assessment.period_end,
+                rating=assessment.rating,
+                assessed_on=assessment.assessed_on,
+                today=today,
+                figures=assessment.figures,
+                note=assessment.note,
+            )
+
+
 def _financial_year_ended(start_year: int, today: date) -> bool:
     return date(start_year + 1, 3, 31) < today
 
@@ -369,8 +625,10 @@ def _load(case: _DemoContract, *, today: date) -> Contract:
 
 @transaction.atomic
 def load_register_demo(*, today: date) -> None:
-    """Add the six seed contracts as they stood on `today`, skipping any already there."""
+    """Add the six seed contracts as they stood on `today`, skipping any already there,
+    and the KPIs and assessments of two of them that are missing."""
     existing = set(Contract.objects.filter(reference__in=REGISTER_REFERENCES).values_list("reference", flat=True))
     for case in REGISTER_DEMO:
         if case.reference not in existing:
             _load(case, today=today)
+    _load_kpis(today)

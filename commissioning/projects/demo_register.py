@@ -5,10 +5,15 @@ hundred contracts across the service areas, the options exercised on them and
 when, the commissioning projects that replace the contracts ending soon, and
 the meetings of its committees, past and coming. Nothing here touches the
 database: `commissioning.projects.demo_register_load` writes the plan through
-the services, which work out every figure.
+the services, which work out every figure. Among the contracts procured under
+the Procurement Act 2023 (those starting from 24 Feb 2025), a few of the largest
+have KPIs rated quarter by quarter, and most of the notices the Act asks for are
+recorded as published, some late, some not at all, so that the notices list has
+rows published, due and overdue.
 
 The plan is the same for the same day (the random numbers are seeded by the
-day) and everything in it is made up: references start with `DEMO-`, the
+day; the KPIs and notices draw on a generator of their own, so adding them left
+the rest of the plan as it was) and everything in it is made up: references start with `DEMO-`, the
 council is Demoshire, and every description says it is fictional.
 """
 
@@ -17,7 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
+from contracts import procurement, regime
 from contracts.money import whole_value
+from contracts.performance import APPROACHING, GOOD, INADEQUATE, OTHER, REQUIRES_IMPROVEMENT
 from contracts.terms import months_before, next_start, period_end, periods
 
 PREFIX = "DEMO-"
@@ -25,6 +32,8 @@ FICTIONAL = "Fictional demo data: no real council, provider or contract."
 COUNCIL = "Demoshire County Council"
 ICB = "Demoshire and Vale Integrated Care Board"
 DECISION_MAKER = "Director of Adult Social Care (Demoshire)"
+# Every contract of the register took the light touch route (adult social care).
+ROUTE = regime.LIGHT_TOUCH
 
 # name, reference code, annual value range (pounds), usual contract type
 SERVICE_AREAS = (
@@ -136,10 +145,48 @@ class PlannedProject:
 
 
 @dataclass(frozen=True)
+class PlannedAssessment:
+    period_start: date
+    period_end: date
+    assessed_on: date
+    rating: str  # on the statutory scale (contracts.performance)
+    figures: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedKpi:
+    reference: str  # the contract's
+    name: str
+    measure: str
+    target: str
+    frequency: str
+    evidence_source: str
+    assessments: tuple[PlannedAssessment, ...]
+
+
+# The kinds of notice, as `contracts.models.NoticePublication.Kind` stores them.
+CONTRACT_DETAILS = "contract_details"
+TERMINATION = "termination"
+PAYMENTS_COMPLIANCE = "payments_compliance"
+
+
+@dataclass(frozen=True)
+class PlannedNotice:
+    kind: str
+    published_on: date
+    identifier: str
+    reference: str = ""  # the contract's; "" for the council's payments compliance notice
+    period_end: date | None = None  # the payments compliance notice's half-year
+
+
+@dataclass(frozen=True)
 class RegisterPlan:
     today: date
     contracts: tuple[PlannedContract, ...]
     projects: tuple[PlannedProject, ...]
+    kpis: tuple[PlannedKpi, ...]
+    notices: tuple[PlannedNotice, ...]
     cabinet_days: tuple[date, ...]  # every cabinet meeting, past and coming
     scrutiny_days: tuple[date, ...]
     delegation_days: tuple[date, ...]  # the cabinet meetings that delegated each year's extensions
@@ -362,6 +409,145 @@ def _projects(today: date, contracts: list[PlannedContract], cabinet: list[date]
     return projects
 
 
+def under_the_act(contract: PlannedContract) -> bool:
+    """Procured under the Procurement Act 2023, by the rule the register applies to a
+    contract whose law it is not told: a start from 24 Feb 2025."""
+    return (
+        contract.start is not None
+        and contract.parts is not None
+        and procurement.under_procurement_act(procurement.legislation_for(contract.start))
+    )
+
+
+# KPIs set on the largest contracts under the Act: name, what is measured, target (%), the figure's words.
+KPI_CONTRACTS = 8
+KPI_TEMPLATES = (
+    (
+        "Support delivered as planned",
+        "Hours of support delivered as a share of the hours planned in people's support plans.",
+        95,
+        "of planned hours delivered",
+    ),
+    (
+        "Safeguarding concerns raised within a working day",
+        "Safeguarding concerns the provider raised with the council within one working day of becoming "
+        "aware of them, as a share of all the concerns it raised.",
+        98,
+        "raised within a working day",
+    ),
+    (
+        "People satisfied with their support",
+        "People supported who say they are satisfied with their support, from the provider's quarterly survey.",
+        85,
+        "satisfied",
+    ),
+)
+KPI_EVIDENCE = "The provider's quarterly contract monitoring return (demo)"
+# The statutory scale from best to worst, and how far below the target each rating's figure is.
+_SCALE = (GOOD, APPROACHING, REQUIRES_IMPROVEMENT, INADEQUATE)
+_BELOW_TARGET = {GOOD: (-4, 0), APPROACHING: (1, 5), REQUIRES_IMPROVEMENT: (6, 12), INADEQUATE: (13, 25)}
+
+
+def _ratings(rng: random.Random, count: int) -> list[str]:
+    """A KPI's ratings quarter by quarter: mostly steady, now and then a step better or
+    worse on the scale, and now and then no return to rate ("Other")."""
+    level = rng.choice((0, 0, 1))
+    ratings = []
+    for _ in range(count):
+        draw = rng.random()
+        if draw < 0.05:
+            ratings.append(OTHER)
+            continue
+        if draw < 0.22:
+            level = max(level - 1, 0)
+        elif draw < 0.40:
+            level = min(level + 1, len(_SCALE) - 1)
+        ratings.append(_SCALE[level])
+    return ratings
+
+
+def _kpis(today: date, contracts: list[PlannedContract], rng: random.Random) -> list[PlannedKpi]:
+    """Quarterly KPIs on the largest running contracts under the Act, those with an
+    option still to decide first; each quarter rated three to five weeks after it ended."""
+    rated_since = months_before(today, 5)  # a quarter has ended and been rated
+    running = [
+        c
+        for c in contracts
+        if under_the_act(c) and c.annual is not None and c.start <= rated_since and today < c.current_end
+    ]
+    running.sort(key=lambda c: (not c.has_open_option, -c.annual, c.reference))
+    planned = []
+    for contract in running[:KPI_CONTRACTS]:
+        quarters = []
+        while True:
+            first = next_start(contract.start, 3 * len(quarters))
+            last = period_end(first, 3)
+            assessed_on = last + timedelta(days=rng.randint(21, 35))
+            if assessed_on > today:
+                break
+            quarters.append((first, last, assessed_on))
+        for name, measure, target, words in KPI_TEMPLATES:
+            assessments = []
+            for (first, last, assessed_on), rating in zip(quarters, _ratings(rng, len(quarters)), strict=True):
+                if rating == OTHER:
+                    figures, note = (
+                        "",
+                        f"Not rated: the provider's return for the quarter was not received. {FICTIONAL}",
+                    )
+                else:
+                    low, high = _BELOW_TARGET[rating]
+                    figures, note = f"{min(100, target - rng.randint(low, high))}% {words}", FICTIONAL
+                assessments.append(PlannedAssessment(first, last, assessed_on, rating, figures, note))
+            planned.append(
+                PlannedKpi(
+                    reference=contract.reference,
+                    name=name,
+                    measure=measure,
+                    target=f"{target}% {words}",
+                    frequency="quarterly",
+                    evidence_source=KPI_EVIDENCE,
+                    assessments=tuple(assessments),
+                )
+            )
+    return planned
+
+
+def _identifier(day: date, rng: random.Random) -> str:
+    """A made-up notice identifier in the central digital platform's form."""
+    return f"{day.year}/S 000-{rng.randint(1, 99999):06d}"
+
+
+def _notices(today: date, contracts: list[PlannedContract], rng: random.Random) -> list[PlannedNotice]:
+    """The notices recorded as published by `today`: most contract details notices on
+    time, one in seven late, one in four not (yet) published; most termination notices
+    of contracts that have ended; and the council's payments compliance notice for each
+    half-year but the last."""
+    notices = []
+    under_act = sorted((c for c in contracts if under_the_act(c) and c.start <= today), key=lambda c: c.reference)
+    for index, contract in enumerate(under_act):
+        owed = procurement.act_notices(
+            legislation=regime.PA_2023, route=ROUTE, signed=contract.start, ended=contract.current_end
+        )
+        if index % 4 != 3:
+            published = contract.start + timedelta(days=rng.randint(10, owed.details_days))
+            if index % 7 == 5:
+                published = owed.details_due + timedelta(days=rng.randint(3, 40))
+            if published <= today:
+                notices.append(
+                    PlannedNotice(CONTRACT_DETAILS, published, _identifier(published, rng), contract.reference)
+                )
+        if owed.termination_due is not None and contract.current_end < today and index % 3 != 2:
+            published = contract.current_end + timedelta(days=rng.randint(3, 30))
+            if published <= today:
+                notices.append(PlannedNotice(TERMINATION, published, _identifier(published, rng), contract.reference))
+    for period in procurement.payments_compliance_periods(until=today)[:-1]:
+        published = period.notice_due - timedelta(days=rng.randint(1, 20))
+        notices.append(
+            PlannedNotice(PAYMENTS_COMPLIANCE, published, _identifier(published, rng), period_end=period.last_day)
+        )
+    return notices
+
+
 def plan_register(today: date, *, notice_months: int = 6) -> RegisterPlan:
     rng = random.Random(f"demoshire-{today.isoformat()}")
     contracts = _contracts(today, rng, notice_months)
@@ -378,10 +564,13 @@ def plan_register(today: date, *, notice_months: int = 6) -> RegisterPlan:
             delegation_days.append(day)
     scrutiny = _weekly(today - timedelta(days=400), horizon, 8, 3)
     projects = _projects(today, contracts, [d for d in cabinet if d <= today], rng)
+    performance_rng = random.Random(f"demoshire-performance-{today.isoformat()}")
     return RegisterPlan(
         today=today,
         contracts=tuple(contracts),
         projects=tuple(projects),
+        kpis=tuple(_kpis(today, contracts, performance_rng)),
+        notices=tuple(_notices(today, contracts, performance_rng)),
         cabinet_days=tuple(cabinet),
         scrutiny_days=tuple(scrutiny),
         delegation_days=tuple(delegation_days),

@@ -6,11 +6,15 @@ The contracts go in one batch through `contracts.services.contracts_save_many`
 the officer decision under the year's delegation that authorised it; spend is
 recorded with `contracts.services.spend_record` against the projection that
 `contracts.services.figures_of` works out; projects pass their gateways with
-`commissioning.projects.services.gateway_pass`. No figure is written here:
-the services store them, from the facts.
+`commissioning.projects.services.gateway_pass`; KPIs and their assessments
+with `contracts.services.kpi_create` and `kpi_assessment_record`, and the
+notices published with `contracts.services.notice_publish`. No figure is
+written here: the services store them, from the facts.
 
 Idempotent as a whole: when any `DEMO-` contract is in the register the
-generated register is taken as loaded and nothing is added.
+generated register is taken as loaded and nothing is added. The council's
+payments compliance notice for a half-year already recorded (by hand) is left
+as it is.
 """
 
 import random
@@ -27,6 +31,7 @@ from commissioning.projects.demo_register import (
     FICTIONAL,
     ICB,
     PREFIX,
+    ROUTE,
     PlannedContract,
     RegisterPlan,
     meeting_on_or_before,
@@ -38,7 +43,7 @@ from committees import services as committee_services
 from committees.clock import WorkingDays, agenda_publication_deadline
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
-from contracts.models import Contract, Organisation
+from contracts.models import Contract, NoticePublication, Organisation
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.querysets import year_values_on
 from contracts.register_file import RegisterRow
@@ -75,7 +80,7 @@ def _row(planned: PlannedContract) -> RegisterRow:
         procurement_classification=None,
         contract_type=planned.contract_type,
         legislation=None,
-        route=Contract.Route.LIGHT_TOUCH,
+        route=ROUTE,
         lead_commissioner=planned.lead,
         funding=planned.funding,
         start_date=planned.start,
@@ -267,6 +272,44 @@ class _Writer:
                 )
         contract_services.spend_record_many(records=records)
 
+    # --- performance and the Procurement Act notices ---
+
+    def kpis(self) -> None:
+        for planned in self.plan.kpis:
+            kpi = contract_services.kpi_create(
+                contract=self.contracts[planned.reference],
+                name=planned.name,
+                measure=planned.measure,
+                target=planned.target,
+                frequency=planned.frequency,
+                evidence_source=planned.evidence_source,
+            )
+            for assessment in planned.assessments:
+                contract_services.kpi_assessment_record(
+                    kpi=kpi,
+                    period_start=assessment.period_start,
+                    period_end=assessment.period_end,
+                    rating=assessment.rating,
+                    assessed_on=assessment.assessed_on,
+                    today=self.today,
+                    figures=assessment.figures,
+                    note=assessment.note,
+                )
+
+    def notices(self) -> None:
+        recorded = set(NoticePublication.objects.filter(contract=None).values_list("kind", "period_end"))
+        for planned in self.plan.notices:
+            if planned.reference == "" and (planned.kind, planned.period_end) in recorded:
+                continue
+            contract_services.notice_publish(
+                kind=planned.kind,
+                published_on=planned.published_on,
+                identifier=planned.identifier,
+                today=self.today,
+                contract=self.contracts[planned.reference] if planned.reference else None,
+                period_end=planned.period_end,
+            )
+
     # --- projects and gateways ---
 
     def projects(self) -> None:
@@ -430,6 +473,8 @@ def load_demo_register(*, today: date) -> int:
     delegations = writer.yearly_delegations()
     writer.exercise_options(delegations)
     writer.record_spend()
+    writer.kpis()
+    writer.notices()
     writer.projects()
     writer.cabinet_agendas()
     writer.scrutiny_business()

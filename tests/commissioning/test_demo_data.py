@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -12,7 +13,8 @@ from django.urls import reverse
 from commissioning.core.roles import CLERKS, MANAGERS, OFFICERS
 from contracts import services
 from contracts.demo import REGISTER_REFERENCES
-from contracts.models import Contract, ContractOption, SpendRecord
+from contracts.models import Contract, ContractOption, Kpi, KpiAssessment, SpendRecord
+from contracts.selectors import contract_kpis
 from tests.conftest import TODAY, ContractFactory, on
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,14 @@ def snapshot() -> dict[str, list[dict]]:
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
 
+def ratings(contract: Contract) -> dict[str, list[str]]:
+    """Each KPI's ratings, oldest period first."""
+    return {
+        kpi.name: list(kpi.assessments.order_by("period_end").values_list("rating", flat=True))
+        for kpi in contract.kpis.order_by("name")
+    }
+
+
 def test_it_loads_the_six_seed_cases_and_three_users():
     assert load() == "Demo data ready: 6 contracts, 3 users.\n"
 
@@ -52,6 +62,9 @@ def test_loading_again_changes_nothing():
     assert load() == "Demo data ready: 6 contracts, 3 users.\n"
 
     after = snapshot()
+    # The KPIs and their assessments are among what is compared.
+    assert len(after["contracts.Kpi"]) == 6
+    assert len(after["contracts.KpiAssessment"]) == 15 + 3 * 8
     assert {label: len(rows) for label, rows in after.items()} == {label: len(rows) for label, rows in before.items()}
     assert after == before
 
@@ -66,7 +79,7 @@ def test_it_leaves_a_contract_already_registered_under_a_demo_reference():
     assert contract("LBB-SAH-2024").pk == existing.pk
 
 
-def test_support_at_home_matches_the_seed():
+def test_support_at_home_matches_the_seed(client):
     load()
 
     support = contract("LBB-SAH-2024")
@@ -89,6 +102,40 @@ def test_support_at_home_matches_the_seed():
     assert (support.legislation, support.route) == ("pcr_2015", "light_touch")
     assert "ACH22-018" in support.notes and "ACH22-035" in support.notes
 
+    # Its quarters from 1 Oct 2024, each rated four weeks after it ended: eight by TODAY (22 Nov 2026).
+    quarters = list(
+        KpiAssessment.objects.filter(kpi__contract=support)
+        .order_by("period_end")
+        .values_list("period_start", "period_end", "assessed_on")
+        .distinct()
+    )
+    assert quarters[0] == (date(2024, 10, 1), date(2024, 12, 31), date(2025, 1, 28))
+    assert quarters[-1] == (date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 28))
+    assert len(quarters) == 8
+    assert ratings(support) == {
+        "Planned moves to a more independent setting": [
+            "approaching",
+            *["good"] * 5,
+            "approaching",
+            "requires_improvement",
+        ],
+        "Reassessments up to date": ["approaching", "approaching", *["good"] * 6],
+        "Support delivered as assessed": ["approaching", *["good"] * 7],
+    }
+    # Its extensions are delegated "on satisfactory achievement of the contract performance
+    # indicators": the latest rating of one of them is not satisfactory.
+    latest = {
+        row.kpi.name: (row.latest.rating, row.satisfactory) for row in contract_kpis(contract=support, today=TODAY)
+    }
+    assert latest["Planned moves to a more independent setting"] == ("requires_improvement", False)
+    assert [satisfactory for _, satisfactory in latest.values()].count(True) == 2
+    client.force_login(User.objects.get(username="officer"))
+    page = client.get(reverse("contracts:contract_detail", args=[support.pk]), {"as_of": TODAY.isoformat()})
+    assert "Requires improvement</span>" in page.content.decode()
+    assert "1 Jul 2026 to 30 Sep 2026, assessed on 28 Oct 2026: 48% of those found ready moved on" in (
+        page.content.decode()
+    )
+
 
 def test_mental_health_flexible_support_matches_the_seed():
     load()
@@ -105,6 +152,28 @@ def test_mental_health_flexible_support_matches_the_seed():
     assert option.decided_by == "Chief Officer, Adult Social Care"
     assert "Recorded from the minutes" in option.decision_note
     assert "ACH22-044" in mhfss.notes
+
+    # The KPIs of the contract monitoring report ACH22-044, one assessment for each contract year.
+    kpis = list(mhfss.kpis.order_by("name"))
+    assert [kpi.name for kpi in kpis] == [
+        "Planned moves towards independent living",
+        "Referrals accepted as suitable",
+        "Service users satisfied with their support",
+    ]
+    assert all(kpi.frequency == Kpi.Frequency.YEARLY and "ACH22-044" in kpi.evidence_source for kpi in kpis)
+    years = {(date(year, 10, 1), date(year + 1, 9, 30), date(year + 1, 10, 30)) for year in range(2019, 2024)}
+    for kpi in kpis:
+        assert set(kpi.assessments.values_list("period_start", "period_end", "assessed_on")) == years
+    assert ratings(mhfss) == {
+        "Planned moves towards independent living": ["approaching", "good", "good", "good", "good"],
+        "Referrals accepted as suitable": ["approaching", "approaching", "good", "good", "good"],
+        "Service users satisfied with their support": ["other", "other", "other", "approaching", "good"],
+    }
+    # "Performed well over the life of the contract": in the years the report covers (rated
+    # before the PDS Committee noted it on 15 Nov 2022) nothing is below Approaching target,
+    # and the feedback the minutes say was not gathered is rated Other.
+    reported = KpiAssessment.objects.filter(kpi__contract=mhfss, assessed_on__lt=date(2022, 11, 15))
+    assert Counter(reported.values_list("rating", flat=True)) == {"good": 3, "approaching": 3, "other": 3}
 
 
 def test_sel_icb_accommodation_matches_the_seed():
@@ -171,6 +240,10 @@ def test_it_records_nothing_dated_after_today():
     assert contract("LBB-MHFSS-2019").options.get().status == "available"
     assert not SpendRecord.objects.filter(financial_year__gte=2021).exists()
     assert contract("LBB-SAH-2024").spend_records.count() == 0
+    # Only the assessments made by then: the Hestia contract's first two years; none of support@home's.
+    assert not KpiAssessment.objects.filter(assessed_on__gt=date(2022, 1, 1)).exists()
+    assert KpiAssessment.objects.filter(kpi__contract__reference="LBB-MHFSS-2019").count() == 3 * 2
+    assert not KpiAssessment.objects.filter(kpi__contract__reference="LBB-SAH-2024").exists()
 
 
 def signs_in(client, username, password):

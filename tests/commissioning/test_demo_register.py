@@ -13,12 +13,23 @@ from django.urls import reverse
 
 from commissioning.overview.calendar_feed import ALL_KINDS, events_between, feed_window
 from commissioning.overview.dashboard import dashboard
-from commissioning.projects.demo_register import FICTIONAL, PREFIX, plan_register
+from commissioning.projects.demo_register import (
+    CONTRACT_DETAILS,
+    FICTIONAL,
+    PAYMENTS_COMPLIANCE,
+    PREFIX,
+    TERMINATION,
+    plan_register,
+    under_the_act,
+)
 from commissioning.projects.models import CommissioningProject
 from commissioning.projects.selectors import pipeline
 from committees.models import Action, ContractLink, Meeting
 from contracts.demo import REGISTER_REFERENCES
-from contracts.models import Contract, ContractOption, SpendRecord
+from contracts.models import Contract, ContractOption, Kpi, KpiAssessment, NoticePublication, SpendRecord
+from contracts.performance import RATING_LABELS
+from contracts.procurement import PROCUREMENT_ACT_COMMENCEMENT
+from contracts.selectors import notices_due
 from contracts.terms import OptionStatus
 
 DAY = date(2026, 11, 30)
@@ -73,6 +84,49 @@ def test_the_plan_is_fictional_and_nothing_in_it_is_decided_after_the_day(day):
     assert {len(p.passed) for p in plan.projects} >= {0, 1, 2}
 
 
+@pytest.mark.parametrize("day", [DAY, OTHER_DAY, date(2025, 2, 28)])
+def test_the_plan_rates_and_publishes_only_under_the_act_and_by_the_day(day):
+    plan = plan_register(day)
+    contracts = {c.reference: c for c in plan.contracts}
+
+    for kpi in plan.kpis:
+        contract = contracts[kpi.reference]
+        assert under_the_act(contract) and contract.start >= PROCUREMENT_ACT_COMMENCEMENT
+        assert kpi.frequency == "quarterly" and FICTIONAL in kpi.assessments[0].note
+        assert all(a.rating in RATING_LABELS for a in kpi.assessments)
+        assert all(contract.start <= a.period_start < a.period_end < a.assessed_on <= day for a in kpi.assessments)
+        ends = [a.period_end for a in kpi.assessments]
+        assert ends == sorted(set(ends))
+    assert len({(kpi.reference, kpi.name) for kpi in plan.kpis}) == len(plan.kpis)
+
+    for notice in plan.notices:
+        assert notice.published_on <= day
+        if notice.kind == PAYMENTS_COMPLIANCE:
+            assert notice.reference == "" and notice.period_end < notice.published_on
+        else:
+            assert notice.period_end is None and under_the_act(contracts[notice.reference])
+            assert contracts[notice.reference].start <= notice.published_on
+    assert len({(n.kind, n.reference, n.period_end) for n in plan.notices}) == len(plan.notices)
+
+
+def test_on_the_day_some_contracts_under_the_act_are_rated_and_most_notices_published():
+    plan = plan_register(DAY)
+
+    assert len({kpi.reference for kpi in plan.kpis}) == 8
+    assert len(plan.kpis) == 3 * 8
+    ratings = Counter(a.rating for kpi in plan.kpis for a in kpi.assessments)
+    assert {"good", "approaching", "requires_improvement", "other"} <= set(ratings)
+    assert ratings["good"] + ratings["approaching"] > ratings.total() / 2
+    kinds = Counter(notice.kind for notice in plan.notices)
+    assert kinds[CONTRACT_DETAILS] > 10
+    assert kinds[TERMINATION] >= 1
+    # The half-years to 30 Sep 2025 and 31 Mar 2026; the one to 30 Sep 2026 is left to do.
+    assert [n.period_end for n in plan.notices if n.kind == PAYMENTS_COMPLIANCE] == [
+        date(2025, 9, 30),
+        date(2026, 3, 31),
+    ]
+
+
 # --- loaded ---
 
 
@@ -107,9 +161,10 @@ def test_on_the_day_every_card_shows_something_and_loading_again_changes_nothing
     kinds = Counter(event.kind for event in events_between(ALL_KINDS, start=start, end=end, today=DAY))
     assert set(kinds) == set(ALL_KINDS), kinds
 
-    # Loading it once takes a while: the same load shows it keeps the register's rules
-    # and that loading again adds and changes nothing.
+    # Loading it once takes a while: the same load shows it keeps the register's rules,
+    # holds the plan's KPIs and notices, and that loading again adds and changes nothing.
     assert_it_follows_the_rules()
+    assert_it_holds_the_plans_performance_and_notices(client)
     before = snapshot()
     assert load(DAY) == "Demo data ready: 6 seed contracts, 267 fictional contracts (0 added), 3 users.\n"
     after = snapshot()
@@ -133,6 +188,42 @@ def assert_it_follows_the_rules():
     assert Action.objects.filter(status="open", due_on__lt=DAY).exists()
     assert Action.objects.filter(status="open", due_on__gte=DAY).exists()
     assert CommissioningProject.objects.filter(title__endswith="(demo)").count() == 12
+
+
+def assert_it_holds_the_plans_performance_and_notices(client):
+    plan = plan_register(DAY)
+    kpis = Kpi.objects.filter(contract__reference__startswith=PREFIX)
+    assert set(kpis.values_list("contract__legislation", flat=True)) == {"pa_2023"}
+    assert set(kpis.values_list("contract__reference", "name", "target")) == {
+        (kpi.reference, kpi.name, kpi.target) for kpi in plan.kpis
+    }
+    stored = KpiAssessment.objects.filter(kpi__contract__reference__startswith=PREFIX).values_list(
+        "kpi__contract__reference", "kpi__name", "period_start", "period_end", "assessed_on", "rating", "figures"
+    )
+    assert set(stored) == {
+        (kpi.reference, kpi.name, a.period_start, a.period_end, a.assessed_on, a.rating, a.figures)
+        for kpi in plan.kpis
+        for a in kpi.assessments
+    }
+
+    assert set(NoticePublication.objects.values_list("kind", "contract__reference", "period_end", "published_on")) == {
+        (notice.kind, notice.reference or None, notice.period_end, notice.published_on) for notice in plan.notices
+    }
+    rows = notices_due(today=DAY)
+    statuses = Counter(row.status for row in rows)
+    assert statuses["published"] == len(plan.notices)
+    assert statuses["overdue"] > 0 and statuses["due"] > 0
+    # The council's notice for the half-year to 30 Sep 2026, due 30 Oct 2026, is not yet recorded.
+    council = [row for row in rows if row.kind == PAYMENTS_COMPLIANCE]
+    assert [(row.period_end, row.status) for row in council] == [
+        (date(2026, 9, 30), "overdue"),
+        (date(2026, 3, 31), "published"),
+        (date(2025, 9, 30), "published"),
+    ]
+    page = client.get(reverse("contracts:notice_list"), {"as_of": DAY.isoformat()}).content.decode()
+    assert all(f'data-count="{status}">' in page for status in statuses)
+    for status in ("overdue", "due", "published"):
+        assert f"({statuses[status]})</a>" in page
 
 
 @pytest.mark.django_db
