@@ -15,6 +15,7 @@ register loaded before they were added gains them and nothing is added twice.
 An assessment made after `today` is not recorded.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,7 +24,7 @@ from django.db import transaction
 
 from contracts import services
 from contracts.models import Contract, Kpi, KpiAssessment, Organisation
-from contracts.performance import APPROACHING, GOOD, OTHER, REQUIRES_IMPROVEMENT
+from contracts.performance import APPROACHING, GOOD, OTHER, REQUIRES_IMPROVEMENT, PlannedAssessment, PlannedKpi
 from contracts.terms import next_start, period_end
 
 BROMLEY = "London Borough of Bromley"
@@ -331,27 +332,6 @@ REGISTER_REFERENCES = tuple(case.reference for case in REGISTER_DEMO)
 # --- KPIs and their assessments ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _DemoAssessment:
-    period_start: date
-    period_end: date
-    assessed_on: date
-    rating: str
-    figures: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class _DemoKpi:
-    reference: str  # the contract's
-    name: str
-    measure: str
-    target: str
-    frequency: str
-    evidence_source: str
-    assessments: tuple[_DemoAssessment, ...]
-
-
 # The Hestia contract's years, 1 Oct to 30 Sep, each rated a month after it ended.
 # ACH22-044 went to the PDS Committee on 15 Nov 2022, in the first year of the extension:
 # it reported the first three years. The minutes give no figures: every figure is a demo
@@ -371,15 +351,15 @@ _NO_FEEDBACK = (
 )
 
 
-def _yearly(*rated: tuple[str, str, str]) -> tuple[_DemoAssessment, ...]:
+def _yearly(*rated: tuple[str, str, str]) -> tuple[PlannedAssessment, ...]:
     return tuple(
-        _DemoAssessment(start, end, assessed_on, rating, figures, note)
+        PlannedAssessment(start, end, assessed_on, rating, figures, note)
         for (start, end, assessed_on), (rating, figures, note) in zip(_MHFSS_YEARS, rated, strict=True)
     )
 
 
 MHFSS_KPIS = (
-    _DemoKpi(
+    PlannedKpi(
         reference=MHFSS.reference,
         name="Referrals accepted as suitable",
         measure=(
@@ -397,7 +377,7 @@ MHFSS_KPIS = (
             (GOOD, "89% accepted (42 of 47)", _AFTER_REPORT),
         ),
     ),
-    _DemoKpi(
+    PlannedKpi(
         reference=MHFSS.reference,
         name="Planned moves towards independent living",
         measure=(
@@ -420,7 +400,7 @@ MHFSS_KPIS = (
             (GOOD, "64% (14 of 22)", _AFTER_REPORT),
         ),
     ),
-    _DemoKpi(
+    PlannedKpi(
         reference=MHFSS.reference,
         name="Service users satisfied with their support",
         measure="Service users asked who say they are satisfied with their support, from the provider's survey.",
@@ -491,15 +471,15 @@ def _sah_rating(kpi: str, index: int, count: int) -> str:
     return GOOD
 
 
-def support_at_home_kpis(today: date) -> tuple[_DemoKpi, ...]:
+def support_at_home_kpis(today: date) -> tuple[PlannedKpi, ...]:
     quarters = _quarters(SUPPORT_AT_HOME.start_date, today)
 
-    def rated(kpi: str) -> tuple[_DemoAssessment, ...]:
+    def rated(kpi: str) -> tuple[PlannedAssessment, ...]:
         assessments = []
         for index, (first, last, assessed_on) in enumerate(quarters):
             rating = _sah_rating(kpi, index, len(quarters))
             note = _MOVES_NOTE if rating == REQUIRES_IMPROVEMENT else ""
-            assessments.append(_DemoAssessment(first, last, assessed_on, rating, _SAH_FIGURES[kpi][rating], note))
+            assessments.append(PlannedAssessment(first, last, assessed_on, rating, _SAH_FIGURES[kpi][rating], note))
         return tuple(assessments)
 
     common = {
@@ -508,7 +488,7 @@ def support_at_home_kpis(today: date) -> tuple[_DemoKpi, ...]:
         "evidence_source": SUPPORT_AT_HOME_EVIDENCE,
     }
     return (
-        _DemoKpi(
+        PlannedKpi(
             name="Planned moves to a more independent setting",
             measure=(
                 "People who moved on in a planned way (their own tenancy, supported living or support in the "
@@ -518,7 +498,7 @@ def support_at_home_kpis(today: date) -> tuple[_DemoKpi, ...]:
             assessments=rated("moves"),
             **common,
         ),
-        _DemoKpi(
+        PlannedKpi(
             name="Support delivered as assessed",
             measure=(
                 "Hours of support delivered to service users as a share of the hours in their support plans; "
@@ -528,7 +508,7 @@ def support_at_home_kpis(today: date) -> tuple[_DemoKpi, ...]:
             assessments=rated("hours"),
             **common,
         ),
-        _DemoKpi(
+        PlannedKpi(
             name="Reassessments up to date",
             measure=(
                 "Service users whose needs were reassessed, with the social care team at Oxleas NHS Foundation "
@@ -541,7 +521,7 @@ def support_at_home_kpis(today: date) -> tuple[_DemoKpi, ...]:
     )
 
 
-def seed_kpis(today: date) -> tuple[_DemoKpi, ...]:
+def seed_kpis(today: date) -> tuple[PlannedKpi, ...]:
     """The seed contracts' KPIs, each with the assessments made by `today`."""
     kpis = (*MHFSS_KPIS, *support_at_home_kpis(today))
     return tuple(replace(kpi, assessments=tuple(a for a in kpi.assessments if a.assessed_on <= today)) for kpi in kpis)
@@ -549,7 +529,14 @@ def seed_kpis(today: date) -> tuple[_DemoKpi, ...]:
 
 def _load_kpis(today: date) -> None:
     contracts = {c.reference: c for c in Contract.objects.filter(reference__in=REGISTER_REFERENCES)}
-    for planned in seed_kpis(today):
+    kpis_record(seed_kpis(today), contracts=contracts, today=today)
+
+
+def kpis_record(kpis: Sequence[PlannedKpi], *, contracts: dict[str, Contract], today: date) -> None:
+    """Set each planned KPI on its contract (one missing from `contracts` is left
+    out) and record its assessments, through the services. A KPI already set (by
+    name) and a period already rated are left as they are, so loading twice adds nothing."""
+    for planned in kpis:
         contract = contracts.get(planned.reference)
         if contract is None:
             continue

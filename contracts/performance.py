@@ -35,6 +35,31 @@ FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "six_monthly": 6, "yearly": 12
 FREQUENCY_LABELS = {"monthly": "Monthly", "quarterly": "Quarterly", "six_monthly": "Six-monthly", "yearly": "Yearly"}
 
 
+@dataclass(frozen=True)
+class PlannedAssessment:
+    """An assessment to be recorded (the demo's): one period's rating on the scale."""
+
+    period_start: date
+    period_end: date
+    assessed_on: date
+    rating: str
+    figures: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedKpi:
+    """A KPI to be set on the contract with `reference`, with its assessments."""
+
+    reference: str
+    name: str
+    measure: str
+    target: str
+    frequency: str
+    evidence_source: str
+    assessments: tuple[PlannedAssessment, ...]
+
+
 class Assessed(Protocol):
     period_start: date
     period_end: date

@@ -71,6 +71,11 @@ def termination_notice_due(ended: date) -> date:
     return _days_after(ended, 30)
 
 
+def owes_termination_notice(route: str) -> bool:
+    """The Act asks a termination notice of public contracts, those above the threshold (s 80)."""
+    return route != regime.BELOW_THRESHOLD
+
+
 @dataclass(frozen=True)
 class ActNotices:
     """The Procurement Act 2023 notices one contract owes; None for a notice it does not owe."""
@@ -95,7 +100,7 @@ def act_notices(*, legislation: str | None, route: str, signed: date, ended: dat
     return ActNotices(
         details_days=(details_due - signed).days,
         details_due=details_due,
-        termination_due=None if route == regime.BELOW_THRESHOLD else termination_notice_due(ended),
+        termination_due=termination_notice_due(ended) if owes_termination_notice(route) else None,
     )
 
 

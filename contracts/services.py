@@ -1396,7 +1396,7 @@ def _notices_owed(contract: Contract) -> set[str]:
     if not procurement.under_procurement_act(contract.legislation):
         return set()
     kinds = {NoticePublication.Kind.CONTRACT_DETAILS}
-    if contract.route != Contract.Route.BELOW_THRESHOLD:
+    if procurement.owes_termination_notice(contract.route):
         kinds.add(NoticePublication.Kind.TERMINATION)
     return kinds
 
@@ -1438,9 +1438,10 @@ def notice_publish(
             raise ValidationError({"contract": "Choose the contract whose notice this is."})
         # Two people recording the same notice at once take turns: the second is told it is recorded.
         Contract.objects.select_for_update().filter(pk=contract.pk).first()
+        notice_name = Kind(kind).label.split(" (")[0].lower()  # "contract details notice"
         if kind not in _notices_owed(contract):
             errors.setdefault(NON_FIELD_ERRORS, []).append(
-                f"{contract.reference} owes no {Kind(kind).label.split(' (')[0].lower()}: "
+                f"{contract.reference} owes no {notice_name}: "
                 + (
                     "it was not procured under the Procurement Act 2023."
                     if not procurement.under_procurement_act(contract.legislation)
@@ -1449,7 +1450,7 @@ def notice_publish(
             )
         elif NoticePublication.objects.filter(kind=kind, contract=contract).exists():
             errors.setdefault(NON_FIELD_ERRORS, []).append(
-                f"The {Kind(kind).label.split(' (')[0].lower()} of {contract.reference} is already recorded."
+                f"The {notice_name} of {contract.reference} is already recorded."
             )
     if errors:
         raise ValidationError(errors)

@@ -577,8 +577,6 @@ def notice_publish(request):
             return redirect(
                 contract.get_absolute_url() + "#procurement" if contract else reverse("contracts:notice_list")
             )
-    if request.method == "POST":
-        not_saved(request)
     kind = form["kind"].value()
     try:
         period_end = form.fields["period_end"].to_python(form["period_end"].value())

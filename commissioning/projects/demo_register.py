@@ -24,7 +24,15 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from contracts import procurement, regime
 from contracts.money import whole_value
-from contracts.performance import APPROACHING, GOOD, INADEQUATE, OTHER, REQUIRES_IMPROVEMENT
+from contracts.performance import (
+    APPROACHING,
+    GOOD,
+    INADEQUATE,
+    OTHER,
+    REQUIRES_IMPROVEMENT,
+    PlannedAssessment,
+    PlannedKpi,
+)
 from contracts.terms import months_before, next_start, period_end, periods
 
 PREFIX = "DEMO-"
@@ -142,27 +150,6 @@ class PlannedProject:
     funding: tuple[tuple[str, Decimal], ...]
     passed: tuple[PlannedGateway, ...]
     notes: str
-
-
-@dataclass(frozen=True)
-class PlannedAssessment:
-    period_start: date
-    period_end: date
-    assessed_on: date
-    rating: str  # on the statutory scale (contracts.performance)
-    figures: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class PlannedKpi:
-    reference: str  # the contract's
-    name: str
-    measure: str
-    target: str
-    frequency: str
-    evidence_source: str
-    assessments: tuple[PlannedAssessment, ...]
 
 
 # The kinds of notice, as `contracts.models.NoticePublication.Kind` stores them.

@@ -43,6 +43,7 @@ from committees import services as committee_services
 from committees.clock import WorkingDays, agenda_publication_deadline
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
+from contracts.demo import kpis_record
 from contracts.models import Contract, NoticePublication, Organisation
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.querysets import year_values_on
@@ -275,26 +276,7 @@ class _Writer:
     # --- performance and the Procurement Act notices ---
 
     def kpis(self) -> None:
-        for planned in self.plan.kpis:
-            kpi = contract_services.kpi_create(
-                contract=self.contracts[planned.reference],
-                name=planned.name,
-                measure=planned.measure,
-                target=planned.target,
-                frequency=planned.frequency,
-                evidence_source=planned.evidence_source,
-            )
-            for assessment in planned.assessments:
-                contract_services.kpi_assessment_record(
-                    kpi=kpi,
-                    period_start=assessment.period_start,
-                    period_end=assessment.period_end,
-                    rating=assessment.rating,
-                    assessed_on=assessment.assessed_on,
-                    today=self.today,
-                    figures=assessment.figures,
-                    note=assessment.note,
-                )
+        kpis_record(self.plan.kpis, contracts=self.contracts, today=self.today)
 
     def notices(self) -> None:
         recorded = set(NoticePublication.objects.filter(contract=None).values_list("kind", "period_end"))

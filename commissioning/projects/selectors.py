@@ -54,18 +54,21 @@ def _contracts_on(today: date) -> QuerySet[Contract]:
     return with_figures(Contract.objects.order_by("reference"), today=today)
 
 
+def _gateway_decisions() -> Prefetch:
+    """A project's gateway decisions, with the decision that passed each, as its pages name them."""
+    return Prefetch(
+        "gateway_decisions",
+        queryset=GatewayDecision.objects.select_related(
+            "gateway", "resolution_part__item__meeting__committee", "officer_decision"
+        ),
+    )
+
+
 def _projects(*, today: date) -> QuerySet[CommissioningProject]:
     return CommissioningProject.objects.select_related("service_area", "lead_officer").prefetch_related(
         Prefetch("incumbent_contracts", queryset=_contracts_on(today)),
         Prefetch("successor_contracts", queryset=_contracts_on(today)),
-        Prefetch(
-            "gateway_decisions",
-            queryset=GatewayDecision.objects.select_related(
-                "gateway",
-                "resolution_part__item__meeting__committee",
-                "officer_decision",
-            ),
-        ),
+        _gateway_decisions(),
     )
 
 
@@ -215,14 +218,7 @@ def project_queryset(*, today: date) -> QuerySet[CommissioningProject]:
     return CommissioningProject.objects.select_related("service_area", "lead_officer").prefetch_related(
         Prefetch("incumbent_contracts", queryset=contracts),
         Prefetch("successor_contracts", queryset=contracts),
-        Prefetch(
-            "gateway_decisions",
-            queryset=GatewayDecision.objects.select_related(
-                "gateway",
-                "resolution_part__item__meeting__committee",
-                "officer_decision",
-            ),
-        ),
+        _gateway_decisions(),
         "appraised_options",
         Prefetch("funding_shares", queryset=ProjectFundingShare.objects.select_related("organisation")),
         Prefetch(

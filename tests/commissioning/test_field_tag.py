@@ -2,10 +2,9 @@
 
 import pytest
 from django import forms
-from django.template import Context, Template
-from django.test.html import parse_html
 
 from contracts.pickers import ProviderPickerField
+from tests.test_record_page_fields import _drawn
 
 
 class Sample(forms.Form):
@@ -17,25 +16,6 @@ class Sample(forms.Form):
     provider = ProviderPickerField(required=False)
 
 
-def _normalised(html: str):
-    """The markup as a tree: attributes in any order, class names in any order, blank text ignored."""
-    return parse_html(html)
-
-
-def _both(data, name: str):
-    """What crispy and `{% field %}` write for the field, each for a form of its
-    own (crispy adds its classes to the widget it draws)."""
-    crispy = Template("{% load crispy_forms_tags %}{{ form." + name + "|as_crispy_field }}")
-    ours = Template("{% load fields %}{% field form." + name + " %}")
-    drawn = []
-    for template in (crispy, ours):
-        form = Sample(data)
-        if data:
-            assert not form.is_valid()
-        drawn.append(_normalised(template.render(Context({"form": form}))))
-    return drawn
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["q", "status", "months", "due", "notes", "provider"])
 @pytest.mark.parametrize(
@@ -44,5 +24,5 @@ def _both(data, name: str):
     ids=["unbound", "with errors"],
 )
 def test_the_field_tag_writes_what_crispy_writes(name, data):
-    crispy, ours = _both(data, name)
+    crispy, ours = _drawn(Sample, data, name)
     assert ours == crispy
