@@ -29,6 +29,7 @@ class Power(enum.StrEnum):
     DECIDE_OPTION = "decide_option"  # exercise or decline an option of a contract
     PASS_GATEWAY = "pass_gateway"
     APPROVE_WAIVER = "approve_waiver"
+    CHANGE_CONTRACT = "change_contract"  # a change to a contract, or a fee uplift over many
 
 
 _EVERY_POWER = frozenset(Power)

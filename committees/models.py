@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.core.dates import DatesInRange
 from commissioning.core.uploads import validate_document
-from contracts.models import Contract, ContractOption, Organisation
+from contracts.models import Contract, ContractChange, ContractOption, Organisation
 
 
 class Committee(models.Model):
@@ -347,6 +347,7 @@ class ContractLink(models.Model):
         APPROVE_WAIVER = "approve_waiver", "Approve a waiver"
         NOTE_MONITORING = "note_monitoring", "Note a monitoring report"
         CHANGE_VALUE = "change_value", "Change the value"
+        CHANGE_CONTRACT = "change_contract", "Change the contract"
         OTHER = "other", "Other"
 
     # PROTECT on every side: a decision that acted on a contract is part of the
@@ -362,6 +363,10 @@ class ContractLink(models.Model):
     effect = models.CharField(max_length=20, choices=Effect.choices)
     option = models.ForeignKey(
         ContractOption, on_delete=models.PROTECT, null=True, blank=True, related_name="decision_links"
+    )
+    # The change to the contract this decision authorised (a change of its own, or a fee uplift's).
+    change = models.ForeignKey(
+        ContractChange, on_delete=models.PROTECT, null=True, blank=True, related_name="decision_links"
     )
     superseded_by = models.ForeignKey(
         "self",
@@ -382,6 +387,11 @@ class ContractLink(models.Model):
                 | (Q(resolution_part__isnull=True) & Q(officer_decision__isnull=False)),
                 name="contract_link_has_one_decision",
                 violation_error_message="A link comes from a resolution part or an officer decision, not both.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(effect="change_contract") | Q(change__isnull=False),
+                name="change_link_names_its_change",
+                violation_error_message="Say which change the decision authorised.",
             ),
             models.CheckConstraint(
                 condition=~Q(effect__in=["exercise_option", "decline_option"]) | Q(option__isnull=False),

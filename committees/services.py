@@ -579,3 +579,73 @@ def option_decide(
             decided_here=True,
         )
     return option
+
+
+# --- Changes to contracts and fee uplifts, with the decisions that authorised them -------------
+
+
+def _check_change_authority(decision: ResolutionPart | OfficerDecision | None, *, today: date) -> None:
+    if decision is None:
+        raise ValidationError({"authority": "Choose the decision that authorised the change."})
+    if isinstance(decision, ResolutionPart) and not decisions.can_authorise(decision.kind, Power.CHANGE_CONTRACT):
+        raise ValidationError({"authority": decisions.cannot_authorise_message(decision.kind, Power.CHANGE_CONTRACT)})
+    if decision_date(decision) > today:
+        raise ValidationError({"authority": "That decision is dated after today."})
+
+
+def _change_link(decision: ResolutionPart | OfficerDecision, change) -> ContractLink:
+    link = ContractLink(contract=change.contract, effect=ContractLink.Effect.CHANGE_CONTRACT, change=change)
+    if isinstance(decision, OfficerDecision):
+        link.officer_decision = decision
+    else:
+        link.resolution_part = decision
+    return _saved(link)
+
+
+@transaction.atomic
+def contract_change_authorise(
+    *,
+    contract: Contract,
+    authority: ResolutionPart | OfficerDecision | None,
+    today: date,
+    **change,
+):
+    """Record a change to a contract (`contracts.services.contract_change_record`,
+    whose refusals stand) with the decision that authorised it, together."""
+    _check_change_authority(authority, today=today)
+    recorded = contract_services.contract_change_record(contract=contract, **change)
+    _change_link(authority, recorded)
+    return recorded
+
+
+@transaction.atomic
+def fee_uplift_decide(
+    *,
+    authority: ResolutionPart | OfficerDecision | None,
+    today: date,
+    **uplift,
+):
+    """Apply a fee uplift (`contracts.services.fee_uplift_apply`) with the decision
+    that authorised it linked to each contract's change, all together. Returns the
+    uplift and the plan it applied."""
+    _check_change_authority(authority, today=today)
+    saved, plan = contract_services.fee_uplift_apply(**uplift)
+    for change in saved.changes.select_related("contract"):
+        _change_link(authority, change)
+    return saved, plan
+
+
+@transaction.atomic
+def fee_uplift_reverse(*, uplift, today: date, reason: str):
+    """Reverse a fee uplift before it takes effect (`contracts.services.fee_uplift_reverse`):
+    its links to the authorising decision go with its changes; history keeps both."""
+    ContractLink.objects.filter(change__uplift=uplift).delete()
+    return contract_services.fee_uplift_reverse(uplift=uplift, today=today, reason=reason)
+
+
+@transaction.atomic
+def contract_change_withdraw(*, change, today: date) -> None:
+    """Withdraw a change before it takes effect, with its link to its decision."""
+    if change.effective_on > today and change.uplift_id is None:
+        ContractLink.objects.filter(change=change).delete()
+    contract_services.contract_change_withdraw(change=change, today=today)

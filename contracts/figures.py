@@ -21,10 +21,19 @@ value, the dates and statuses are worked out and every money figure is None.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from contracts.changes import (
+    Change,
+    Measure,
+    annual_value_on,
+    changed_parts,
+    counted,
+    period_value_changes,
+    year_value_changes,
+)
 from contracts.money import (
     Variance,
     financial_year_spread,
@@ -32,7 +41,7 @@ from contracts.money import (
     split_by_shares,
     variance,
 )
-from contracts.terms import Decision, Part, Schedule, schedule
+from contracts.terms import Decision, OptionStatus, Part, Schedule, schedule
 
 _ONE_DAY = timedelta(days=1)
 ZERO = Decimal("0.00")
@@ -50,6 +59,8 @@ class ContractFacts:
     approved_value: Decimal | None = None
     funding_percents: tuple[Decimal, ...] = ()
     spend: Mapping[int, Decimal] = field(default_factory=dict)  # financial year -> actual spend
+    # Changes to the value and the term, each counting from its effective date (contracts.changes).
+    changes: tuple[Change, ...] = ()
 
 
 START_DATE = "start date"
@@ -108,6 +119,9 @@ class Figures:
     spend: SpendComparison | None
     funding_annual: tuple[Decimal, ...]  # the annual value split by the funding shares
     funding_whole_life: tuple[Decimal, ...]
+    # The annual value with the value changes in effect on the day; None when not known.
+    annual_value: Decimal | None = None
+    changes: tuple[Change, ...] = ()  # the changes in effect on the day, in order
 
     @property
     def initial_value(self) -> Decimal | None:
@@ -147,7 +161,13 @@ def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -
     before it; None when its dates are not known (``has_dates``)."""
     if not has_dates(facts):
         return None
-    result = schedule(facts.start, facts.parts, facts.decisions, today=today, notice_months=notice_months)
+    changes = counted(facts.changes, today)
+    parts = (
+        changed_parts(facts.start, facts.parts, facts.decisions, changes, notice_months=notice_months)
+        if changes
+        else facts.parts
+    )
+    result = schedule(facts.start, parts, facts.decisions, today=today, notice_months=notice_months)
     spend = _spend_on(facts, today)
     if facts.annual_value is None:
         return Figures(
@@ -162,9 +182,13 @@ def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -
             spend=None,
             funding_annual=(),
             funding_whole_life=(),
+            changes=changes,
         )
-    values = period_values(
+    base_values = period_values(
         facts.annual_value, [period.months for period in result.periods], uplift_percent=facts.uplift_percent
+    )
+    values = tuple(
+        value + added for value, added in zip(base_values, period_value_changes(result.periods, changes), strict=True)
     )
     included = result.included_periods
     committed_value = sum((values[i] for i in result.committed_periods), ZERO)
@@ -173,9 +197,13 @@ def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -
     year_values = financial_year_spread(
         facts.start,
         facts.annual_value,
-        facts.parts[: len(included)],
+        parts[: len(included)],
         uplift_percent=facts.uplift_percent,
     )
+    for year, added in year_value_changes([result.periods[i] for i in included], changes).items():
+        year_values[year] = year_values.get(year, ZERO) + added
+    year_values = dict(sorted(year_values.items()))
+    annual_value = annual_value_on(facts.annual_value, changes)
     percents = list(facts.funding_percents)
     return Figures(
         today=today,
@@ -189,9 +217,48 @@ def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -
         ),
         spend_by_year=spend,
         spend=_compare_spend(spend, year_values, today),
-        funding_annual=tuple(split_by_shares(facts.annual_value, percents)) if percents else (),
+        funding_annual=tuple(split_by_shares(annual_value, percents)) if percents else (),
         funding_whole_life=tuple(split_by_shares(whole_life_value, percents)) if percents else (),
+        annual_value=annual_value,
+        changes=changes,
     )
+
+
+def change_measures(facts: ContractFacts, *, notice_months: int) -> tuple[Measure, ...] | None:
+    """Each change of ``facts.changes`` (in the order they take effect) measured
+    on the day it takes effect against the contract as it was entered into: the
+    maximum value and term with every option taken and no change. None when the
+    contract's dates or value are not known."""
+    if not has_dates(facts) or facts.annual_value is None:
+        return None
+    ordered = tuple(sorted(facts.changes, key=lambda change: change.effective))
+    as_entered = replace(facts, changes=(), decisions=tuple(Decision(OptionStatus.AVAILABLE) for _ in facts.decisions))
+    original = contract_figures(as_entered, today=facts.start, notice_months=notice_months)
+    original_months = original.schedule.included_months
+    measures = []
+    cumulative_value = ZERO
+    cumulative_months = 0
+    for index, change in enumerate(ordered):
+        before = contract_figures(
+            replace(facts, changes=ordered[:index]), today=change.effective, notice_months=notice_months
+        )
+        after = contract_figures(
+            replace(facts, changes=ordered[: index + 1]), today=change.effective, notice_months=notice_months
+        )
+        value_change = after.whole_life_value - before.whole_life_value
+        cumulative_value += value_change
+        cumulative_months += change.term_change_months
+        measures.append(
+            Measure(
+                value_change=value_change,
+                value_before=before.whole_life_value,
+                cumulative_value_change=cumulative_value,
+                original_value=original.whole_life_value,
+                cumulative_term_months=cumulative_months,
+                original_term_months=original_months,
+            )
+        )
+    return tuple(measures)
 
 
 @dataclass(frozen=True)
@@ -245,14 +312,17 @@ def _span_from(figures: Figures, valid_from: date, valid_to: date) -> FigureSpan
 def figure_spans(facts: ContractFacts, *, notice_months: int) -> list[FigureSpan]:
     """The figures kept for SQL, for every day from ``date.min`` to ``date.max``.
 
-    They change only on the day a dated decision starts to count and on the
-    day an open option lapses (the day after the current end), so the figures
+    They change only on the day a dated decision starts to count, on the day a
+    change takes effect and on the day an open option lapses (the day after the current end), so the figures
     are worked out by ``contract_figures`` on each such day. A contract whose
     dates are not known has no span: it is in no figure that needs a date.
     """
     if not has_dates(facts):
         return []
-    decision_days = sorted({d.decided_on for d in facts.decisions if d.decided_on is not None})
+    decision_days = sorted(
+        {d.decided_on for d in facts.decisions if d.decided_on is not None}
+        | {change.effective for change in facts.changes}
+    )
     spans: list[FigureSpan] = []
     day = date.min
     while True:

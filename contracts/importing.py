@@ -160,7 +160,7 @@ def _check_against_register(preview: ImportPreview) -> None:
     references = list(by_reference)
     for index in range(0, len(references), _CHUNK):
         chunk = references[index : index + _CHUNK]
-        for contract in Contract.objects.filter(reference__in=chunk).prefetch_related("options"):
+        for contract in Contract.objects.filter(reference__in=chunk).prefetch_related("options", "changes"):
             outcome = by_reference[contract.reference]
             options = sorted(contract.options.all(), key=lambda option: option.order)
             for problem in services.register_row_problems(contract=contract, options=options, row=outcome.row):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commissioning.core.dates import DatesInRange
-from contracts import performance, regime
+from contracts import changes, performance, regime
 
 MONEY = {
     "max_digits": 14,
@@ -588,3 +588,121 @@ class KpiAssessment(DatesInRange, models.Model):
             errors["assessed_on"] = "A period is assessed once it has ended: enter a day on or after its last day."
         if errors:
             raise ValidationError(errors)
+
+
+class FeeUplift(DatesInRange, models.Model):
+    """An annual fee uplift: one decision applying a percentage to many contracts
+    from one day (National Living Wage, CPI). Its contracts' changes
+    (`ContractChange.uplift`) carry the money; it is reversible until it takes effect."""
+
+    class Basis(models.TextChoices):
+        NATIONAL_LIVING_WAGE = "national_living_wage", "National Living Wage"
+        CPI = "cpi", "Consumer Prices Index (CPI)"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200, help_text="For example: Care fee uplift 2027/28.")
+    basis = models.CharField(max_length=24, choices=Basis.choices, default=Basis.NATIONAL_LIVING_WAGE)
+    percent = models.DecimalField(
+        "uplift (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.01"), "Enter an uplift of more than 0%%."),
+            MaxValueValidator(Decimal("100"), "The uplift cannot be more than 100%%."),
+        ],
+    )
+    effective_on = models.DateField("takes effect on")
+    selection = models.TextField(blank=True, help_text="Which contracts it was applied to, in words.")
+    reversed_on = models.DateField(null=True, blank=True)
+    reversal_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gt=0) & Q(percent__lte=100), name="fee_uplift_percent_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.percent.normalize():f}% from {self.effective_on:%d %b %Y})"
+
+
+class ContractChange(DatesInRange, models.Model):
+    """A change to a contract (a modification or variation): what changed, by how
+    much, from when and on which legal ground (`contracts.changes.GROUNDS`). The
+    decision that authorised it is linked from the committees' record
+    (`committees.ContractLink.change`). An option exercised is a change provided
+    for in the contract too, but its fact is the option's decision: the list of a
+    contract's changes shows it from there (`selectors.contract_changes`), never
+    from a copy here."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="changes")
+    effective_on = models.DateField("takes effect on")
+    annual_value_change = models.DecimalField(
+        "change to the annual value (£ a year)",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Added from the day it takes effect; negative to reduce it.",
+    )
+    term_change_months = models.SmallIntegerField(
+        "change to the term (months)",
+        default=0,
+        help_text="Months added to the period the contract is in; negative to shorten it.",
+    )
+    scope_change = models.TextField("change to the scope", blank=True)
+    new_supplier = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes_taken_on",
+        help_text="The supplier taking the contract on, for a change of supplier.",
+    )
+    ground = models.CharField("legal ground", max_length=30, choices=[(g.code, g.label) for g in changes.GROUNDS])
+    description = models.TextField("what changed and why")
+    override_reason = models.TextField(
+        blank=True, help_text="Why the change stands although it goes beyond its ground's limits."
+    )
+    uplift = models.ForeignKey(FeeUplift, on_delete=models.PROTECT, null=True, blank=True, related_name="changes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["contract", "effective_on", "pk"]
+        indexes = [models.Index(fields=["effective_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "uplift"], name="one_change_per_contract_per_uplift"),
+            models.CheckConstraint(
+                condition=Q(term_change_months__gte=-1200) & Q(term_change_months__lte=1200),
+                name="change_term_within_a_century",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Change to {self.contract.reference} from {self.effective_on:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.contract_id]) + "#changes"
+
+    @property
+    def what_changed(self) -> list[str]:
+        """ "value", "term", "scope", "supplier": what this change changes."""
+        what = []
+        if self.annual_value_change:
+            what.append("value")
+        if self.term_change_months:
+            what.append("term")
+        if self.scope_change.strip():
+            what.append("scope")
+        if self.new_supplier_id:
+            what.append("supplier")
+        return what
+
+    @property
+    def ground_label(self) -> str:
+        ground = changes.GROUND_BY_CODE.get(self.ground)
+        return ground.label if ground else self.ground

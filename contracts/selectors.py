@@ -54,6 +54,7 @@ def contract_export_rows(*, filters, today: date) -> QuerySet[Contract]:
     return queryset.prefetch_related(
         Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),
+        "changes",
         Prefetch("notice_publications", queryset=NoticePublication.objects.order_by("published_on", "pk")),
     )
 
@@ -136,6 +137,7 @@ def contract_queryset_for_detail() -> QuerySet[Contract]:
     return Contract.objects.select_related("service_area", "lead_commissioner").prefetch_related(
         Prefetch("providers", queryset=Provider.objects.order_by("name")),
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),
+        "changes",
         Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
         Prefetch("spend_records", queryset=SpendRecord.objects.order_by("financial_year")),
     )

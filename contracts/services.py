@@ -8,14 +8,14 @@ figures kept for SQL from `contracts.figures.figure_spans`: the one writer.
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, Prefetch, ProtectedError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -24,12 +24,24 @@ from commissioning.core import dates, versioning
 from commissioning.core.formatting import format_day
 from commissioning.core.search import index_refresh
 from contracts import procurement
-from contracts.figures import VALUE, ContractFacts, Figures, FigureSpan, contract_figures, figure_spans, missing_facts
+from contracts.changes import Change, beyond_limits, grounds_for, provided_for_ground
+from contracts.figures import (
+    VALUE,
+    ContractFacts,
+    Figures,
+    FigureSpan,
+    change_measures,
+    contract_figures,
+    figure_spans,
+    missing_facts,
+)
 from contracts.models import (
     Contract,
+    ContractChange,
     ContractFigures,
     ContractOption,
     ContractYearValue,
+    FeeUplift,
     FundingShare,
     Kpi,
     KpiAssessment,
@@ -39,7 +51,7 @@ from contracts.models import (
     ServiceArea,
     SpendRecord,
 )
-from contracts.money import check_shares
+from contracts.money import check_shares, format_money, split_by_shares, to_money
 from contracts.regime import legislation_by_date
 from contracts.register_file import RegisterRow, read_charity_number, read_companies_house_number
 from contracts.search_index import CONTRACT, PROVIDER
@@ -70,10 +82,17 @@ def contract_facts(
     *,
     spend: Sequence[SpendRecord] = (),
     shares: Sequence[FundingShare] = (),
+    changes: Sequence[ContractChange] | None = None,
 ) -> ContractFacts:
     """The recorded facts of a contract, from rows already loaded. The initial
     term ends on `end_date` when the contract gives it, else by the term's first
-    part; each option runs to its `end_date` when given, else for its months."""
+    part; each option runs to its `end_date` when given, else for its months.
+    `changes` are the contract's changes; when not given they are read from
+    `contract.changes` (prefetched by the selectors that list contracts), so no
+    figure is ever worked out without them. An option exercised, recorded as a
+    change, counts through the option's decision."""
+    if changes is None:
+        changes = list(contract.changes.all()) if contract.pk else []
     initial = contract.end_date or (parse_term(contract.term)[0] if contract.term else None)
     return ContractFacts(
         start=contract.start_date,
@@ -84,6 +103,11 @@ def contract_facts(
         approved_value=contract.approved_value,
         funding_percents=tuple(share.percent for share in shares),
         spend={record.financial_year: record.amount for record in spend},
+        changes=tuple(
+            Change(change.effective_on, change.annual_value_change, change.term_change_months)
+            for change in changes
+            if change.annual_value_change or change.term_change_months
+        ),
     )
 
 
@@ -94,23 +118,30 @@ def figures_of(
     today: date,
     spend: Sequence[SpendRecord] = (),
     shares: Sequence[FundingShare] = (),
+    changes: Sequence[ContractChange] | None = None,
 ) -> Figures | None:
     """Every figure of the contract on `today`, from the rows given; None for a
     contract whose start or end is not known (`missing_of` says which)."""
-    facts = contract_facts(contract, options, spend=spend, shares=shares)
+    facts = contract_facts(contract, options, spend=spend, shares=shares, changes=changes)
     return contract_figures(facts, today=today, notice_months=settings.OPTION_NOTICE_MONTHS)
 
 
 def missing_of(contract: Contract, options: Sequence[ContractOption] = ()) -> tuple[str, ...]:
     """What the register does not know about the contract ("start date", "end
     date", "value"): `contracts.figures.missing_facts` of its facts."""
-    return missing_facts(contract_facts(contract, options))
+    return missing_facts(contract_facts(contract, options, changes=()))
 
 
-def contract_schedule(contract: Contract, options: Sequence[ContractOption], *, today: date) -> Schedule | None:
-    """The contract's periods and dates on `today`, from its term and recorded
-    options; None when its start or end is not known."""
-    figures = figures_of(contract, options, today=today)
+def contract_schedule(
+    contract: Contract,
+    options: Sequence[ContractOption],
+    *,
+    today: date,
+    changes: Sequence[ContractChange] | None = None,
+) -> Schedule | None:
+    """The contract's periods and dates on `today`, from its term, recorded
+    options and changes; None when its start or end is not known."""
+    figures = figures_of(contract, options, today=today, changes=changes)
     return figures.schedule if figures is not None else None
 
 
@@ -147,13 +178,22 @@ def _set_funding(contract: Contract, shares: Sequence[Share] | None) -> None:
             row.save()
 
 
-def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field: str = NON_FIELD_ERRORS) -> None:
+def _check_facts(
+    contract: Contract,
+    options: Sequence[ContractOption],
+    *,
+    field: str = NON_FIELD_ERRORS,
+    changes: Sequence[ContractChange] | None = None,
+) -> None:
     """Refuse contradictory facts: an end before the start, an option ending
     no later than the period before it, options taken out of order, a decision
     dated before the start, or a decision on an option that was not the one
     open on the day it is dated (the rule `_decide` applies). Facts that are
     missing are not contradictory: the contract is then incomplete.
-    `field` is the one the error is shown against (what the change touched)."""
+    `field` is the one the error is shown against (what the change touched);
+    `changes` are the contract's changes, read from it when not given."""
+    if changes is None:
+        changes = list(contract.changes.all()) if contract.pk else []
     start = contract.start_date
     if start is not None and contract.end_date is not None and contract.end_date < start:
         raise ValidationError(
@@ -179,7 +219,7 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
                 }
             )
     try:
-        _spans_of(contract, options)
+        _spans_of(contract, options, changes=changes)
     except ValueError as error:
         raise ValidationError({field: str(error)}) from None
     for option in options:
@@ -189,7 +229,7 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
             ContractOption(order=o.order, months=o.months, end_date=o.end_date) if o.order == option.order else o
             for o in options
         ]
-        on_the_day = contract_schedule(contract, undecided, today=option.decided_on)
+        on_the_day = contract_schedule(contract, undecided, today=option.decided_on, changes=changes)
         if on_the_day is None:
             continue  # dates not known: nothing to hold the decision against yet
         if option.status == OptionStatus.DECLINED and on_the_day.option_statuses[option.order - 1] in _CLOSED:
@@ -204,8 +244,11 @@ def _check_facts(contract: Contract, options: Sequence[ContractOption], *, field
             )
 
 
-def _spans_of(contract: Contract, options: Sequence[ContractOption]) -> list[FigureSpan]:
-    return figure_spans(contract_facts(contract, options), notice_months=settings.OPTION_NOTICE_MONTHS)
+def _spans_of(
+    contract: Contract, options: Sequence[ContractOption], *, changes: Sequence[ContractChange] | None = None
+) -> list[FigureSpan]:
+    facts = contract_facts(contract, options, changes=changes)
+    return figure_spans(facts, notice_months=settings.OPTION_NOTICE_MONTHS)
 
 
 def _insert_figures(pairs: Sequence[tuple[Contract, list[FigureSpan]]]) -> None:
@@ -245,7 +288,8 @@ def _store_figures(contract: Contract, options: Sequence[ContractOption]) -> Non
     With `figures_store_many`, the only writer of `ContractFigures`,
     `ContractYearValue` and `Contract.initial_end_date`; it changes no fact.
     """
-    spans = _spans_of(contract, options)
+    # The changes as saved now, never a list read before this write.
+    spans = _spans_of(contract, options, changes=list(ContractChange.objects.filter(contract=contract)))
     initial_end = _initial_end(spans)
     if contract.initial_end_date != initial_end:
         contract.initial_end_date = initial_end
@@ -746,7 +790,7 @@ def contracts_figures_refresh() -> int:
     """The daily job: check every contract's stored figures, each in its own
     transaction. They hold for every day already, so this only repairs."""
     repaired = 0
-    for contract in Contract.objects.prefetch_related("figures__year_values").iterator(chunk_size=500):
+    for contract in Contract.objects.prefetch_related("figures__year_values", "changes").iterator(chunk_size=500):
         repaired += contract_figures_refresh(contract=contract)
     return repaired
 
@@ -1027,7 +1071,7 @@ class _Plan:
 def _last_day(contract: Contract, options: Sequence[ContractOption]) -> date | None:
     """The last day of the contract's last period, every option taken; None when
     its dates are not known or cannot be read."""
-    facts = contract_facts(contract, options)
+    facts = contract_facts(contract, options, changes=())
     if facts.start is None or facts.parts[0] is None:
         return None
     try:
@@ -1193,7 +1237,7 @@ def _contracts_save_many(rows: Sequence[RegisterRow], progress) -> SavedCounts:
         existing = {
             contract.reference: contract
             for contract in Contract.objects.filter(reference__in=[row.reference for row in batch]).prefetch_related(
-                "options", "funding_shares"
+                "options", "funding_shares", "changes"
             )
         }
         new_contracts, old_contracts, stale_figures, refigure = [], [], [], []
@@ -1381,7 +1425,7 @@ def register_row_problems(*, contract: Contract, options: Sequence[ContractOptio
         return [f"the end date {format_day(copy.end_date)} is before the start date {format_day(copy.start_date)}"]
     kept, _ = _register_options(copy, copies, row)
     try:
-        _check_facts(copy, kept)
+        _check_facts(copy, kept, changes=list(contract.changes.all()))
     except ValidationError as error:
         return list(error.messages)
     return []
@@ -1558,3 +1602,396 @@ def kpi_assessment_record(
     if KpiAssessment.objects.filter(kpi=kpi, period_start=period_start, period_end=period_end).exists():
         raise refusal
     return versioning.save_or_refuse(assessment, refusal=refusal)
+
+
+# --- Contract changes and fee uplifts -----------------------------------------------------------
+#
+# A change is a fact dated by the day it takes effect (contracts.changes); the figures follow it
+# from that day through `contract_facts`, and `_store_figures` rewrites the spans kept for SQL.
+
+_threshold_source = None
+
+
+def threshold_source_set(source) -> None:
+    """Called by the layer that keeps the procurement thresholds (commissioning.projects):
+    `source(day)` gives the light touch threshold in force on `day`, or None. The
+    below-threshold grounds for a change are checked against it."""
+    global _threshold_source
+    _threshold_source = source
+
+
+def _threshold_on(day: date) -> Decimal | None:
+    return _threshold_source(day) if _threshold_source is not None else None
+
+
+def _changes_of(contract: Contract) -> list[ContractChange]:
+    return list(ContractChange.objects.filter(contract=contract).order_by("effective_on", "pk"))
+
+
+def change_measure(contract: Contract, change: ContractChange, *, options=None, changes=None):
+    """The change measured against the contract as entered into (`figures.change_measures`),
+    the other changes as recorded; None when the contract's dates or value are not known."""
+    options = list(contract.options.order_by("order")) if options is None else options
+    others = [c for c in (_changes_of(contract) if changes is None else changes) if c.pk != change.pk or c.pk is None]
+    if change not in others:
+        others.append(change)
+    ordered = sorted(others, key=lambda c: (c.effective_on, c.pk is None, c.pk or 0))
+    facts = contract_facts(contract, options, changes=ordered)
+    measures = change_measures(facts, notice_months=settings.OPTION_NOTICE_MONTHS)
+    if measures is None:
+        return None
+    counted_rows = [c for c in ordered if c.annual_value_change or c.term_change_months]
+    if change not in counted_rows:
+        return None
+    return measures[counted_rows.index(change)]
+
+
+def _check_change(contract: Contract, change: ContractChange, options: list[ContractOption]) -> list[str]:
+    """Validate a change not yet saved against the contract; the reasons it goes beyond
+    its ground's limits (empty when within them)."""
+    errors: dict[str, list[str]] = {}
+    grounds = {ground.code: ground for ground in grounds_for(contract.legislation)}
+    if change.ground not in grounds:
+        errors.setdefault("ground", []).append(
+            f"Choose a ground for a contract procured under the {contract.get_legislation_display()}: "
+            "it keeps that law until it ends."
+        )
+    if not change.what_changed:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            "Say what changed: the annual value, the term, the scope or the supplier."
+        )
+    has_figures = bool(change.annual_value_change or change.term_change_months)
+    figures = figures_of(contract, options, today=change.effective_on) if has_figures else None
+    if has_figures and figures is None:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            "Record the contract's start and end dates before a change to its value or term."
+        )
+    if figures is not None:
+        if change.effective_on < contract.start_date:
+            errors.setdefault("effective_on", []).append(
+                f"A change cannot take effect before the contract starts on {format_day(contract.start_date)}."
+            )
+        elif change.effective_on > figures.schedule.current_end + _ONE_DAY:
+            errors.setdefault("effective_on", []).append(
+                f"The contract ended on {format_day(figures.schedule.current_end)}: a change can take effect "
+                "on the day after its end at the latest."
+            )
+        if change.annual_value_change and figures.annual_value is None:
+            errors.setdefault("annual_value_change", []).append("Record the contract's value before changing it.")
+        elif change.annual_value_change and figures.annual_value + change.annual_value_change < 0:
+            errors.setdefault("annual_value_change", []).append(
+                f"The annual value is {format_money(figures.annual_value)} on {format_day(change.effective_on)}: "
+                "it cannot be reduced below nothing."
+            )
+    if errors:
+        raise ValidationError(errors)
+    changes = _changes_of(contract)
+    try:
+        measure = change_measure(contract, change, options=options, changes=changes)
+        # Every day from the change on must still have figures: a term cut short cannot end before it.
+        if has_figures:
+            facts = contract_facts(contract, options, changes=[*changes, change])
+            contract_figures(facts, today=date.max, notice_months=settings.OPTION_NOTICE_MONTHS)
+    except ValueError as error:
+        raise ValidationError({"term_change_months": str(error)}) from None
+    ground = grounds[change.ground]
+    if measure is None or ground.provided_for:
+        return []
+    return beyond_limits(ground, measure, threshold=_threshold_on(change.effective_on))
+
+
+def _change_save(contract: Contract, change: ContractChange, options: list[ContractOption]) -> ContractChange:
+    change.description = change.description.strip()
+    change.override_reason = change.override_reason.strip()
+    change.full_clean(exclude=["contract"], validate_constraints=False)
+    beyond = _check_change(contract, change, options)
+    if beyond and not change.override_reason:
+        raise ValidationError(
+            {
+                "override_reason": [
+                    *beyond,
+                    "Give the reason it stands to record it anyway, or choose another ground.",
+                ]
+            }
+        )
+    if not beyond:
+        change.override_reason = ""
+    change.save()
+    _store_figures(contract, options)
+    return change
+
+
+@transaction.atomic
+def contract_change_record(
+    *,
+    contract: Contract,
+    effective_on: date,
+    ground: str,
+    description: str,
+    annual_value_change: Decimal = Decimal("0.00"),
+    term_change_months: int = 0,
+    scope_change: str = "",
+    new_supplier: Provider | None = None,
+    override_reason: str = "",
+) -> ContractChange:
+    """Record a change to a contract. Refused, with the reason, for a ground not of
+    the contract's law, nothing changed, a day outside the contract, a value below
+    nothing or a term cut short before the change; and, unless `override_reason`
+    says why it stands, for a change beyond its ground's limits (`changes.beyond_limits`)."""
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    options = list(contract.options.order_by("order"))
+    change = ContractChange(
+        contract=contract,
+        effective_on=effective_on,
+        ground=ground,
+        description=description,
+        annual_value_change=annual_value_change or Decimal("0.00"),
+        term_change_months=term_change_months or 0,
+        scope_change=scope_change.strip(),
+        new_supplier=new_supplier,
+        override_reason=override_reason,
+    )
+    return _change_save(contract, change, options)
+
+
+@transaction.atomic
+def contract_change_withdraw(*, change: ContractChange, today: date) -> None:
+    """Withdraw a change recorded in error, before it takes effect: the figures for
+    every day up to then never counted it. One taking effect today or earlier, an
+    option's or a fee uplift's, is refused with the reason."""
+    if change.effective_on <= today:
+        raise ValidationError(
+            f"This change took effect on {format_day(change.effective_on)}: record another change to undo it."
+        )
+    if change.uplift_id is not None:
+        raise ValidationError("A fee uplift's change is withdrawn by reversing the uplift.")
+    contract = change.contract
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    change.delete()
+    _store_figures(contract, list(contract.options.order_by("order")))
+
+
+@dataclass(frozen=True)
+class UpliftLine:
+    """One contract of a fee uplift: what it adds, or why it is left out."""
+
+    contract: Contract
+    excluded: str  # why it is left out; "" when the uplift applies
+    annual_value: Decimal | None = None  # on the day the uplift takes effect, before it
+    annual_change: Decimal = Decimal("0.00")
+    whole_life_change: Decimal = Decimal("0.00")
+    by_year: dict = None  # financial year -> what it adds that year
+    by_funder: tuple = ()  # (organisation name, {financial year: amount}) by the funding shares
+
+
+@dataclass(frozen=True)
+class UpliftPlan:
+    lines: tuple[UpliftLine, ...]
+
+    @property
+    def included(self) -> list[UpliftLine]:
+        return [line for line in self.lines if not line.excluded]
+
+    @property
+    def excluded(self) -> list[UpliftLine]:
+        return [line for line in self.lines if line.excluded]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({year for line in self.included for year in line.by_year})
+
+    @property
+    def annual_change(self) -> Decimal:
+        return sum((line.annual_change for line in self.included), Decimal("0.00"))
+
+    @property
+    def whole_life_change(self) -> Decimal:
+        return sum((line.whole_life_change for line in self.included), Decimal("0.00"))
+
+    @property
+    def by_year(self) -> dict[int, Decimal]:
+        totals: dict[int, Decimal] = {}
+        for line in self.included:
+            for year, amount in line.by_year.items():
+                totals[year] = totals.get(year, Decimal("0.00")) + amount
+        return dict(sorted(totals.items()))
+
+    @property
+    def by_funder(self) -> list[tuple[str, dict[int, Decimal], Decimal]]:
+        """(funder, {financial year: amount}, total) for every funder, largest first."""
+        totals: dict[str, dict[int, Decimal]] = {}
+        for line in self.included:
+            for funder, years in line.by_funder:
+                funder_years = totals.setdefault(funder, {})
+                for year, amount in years.items():
+                    funder_years[year] = funder_years.get(year, Decimal("0.00")) + amount
+        rows = [(funder, years, sum(years.values(), Decimal("0.00"))) for funder, years in totals.items()]
+        return sorted(rows, key=lambda row: (-row[2], row[0]))
+
+
+def uplift_plan(
+    contracts: Sequence[Contract],
+    *,
+    percent: Decimal,
+    effective_on: date,
+    exclude_indexed: bool = True,
+    changed_since: date | None = None,
+    excluded_ids: Sequence[int] = (),
+) -> UpliftPlan:
+    """What a fee uplift of `percent` from `effective_on` does to each of `contracts`
+    (with their options, changes and funding shares prefetched): the annual value on
+    that day (its changes counted) raised by the percentage, to the penny, from that
+    day, and what that adds to each financial year, split by the funding shares.
+    Left out, with the reason: contracts named in `excluded_ids`, those with their own
+    indexation (`exclude_indexed`), those changed on or after `changed_since`, those not
+    running on the day, and those whose dates or value are not recorded."""
+    lines = []
+    notice_months = settings.OPTION_NOTICE_MONTHS
+    for contract in contracts:
+        options = sorted(contract.options.all(), key=lambda option: option.order)
+        changes = list(contract.changes.all())
+        recent = [c.effective_on for c in changes if changed_since is not None and changed_since <= c.effective_on]
+        facts = contract_facts(contract, options, changes=changes)
+        before = contract_figures(facts, today=effective_on, notice_months=notice_months)
+        if contract.pk in set(excluded_ids):
+            reason = "Left out by name."
+        elif exclude_indexed and contract.annual_uplift_percent:
+            reason = f"Has its own indexation ({contract.annual_uplift_percent.normalize():f}% a year)."
+        elif recent:
+            reason = f"Changed recently (a change from {format_day(max(recent))})."
+        elif before is None or before.annual_value is None:
+            reason = "Its dates or value are not recorded."
+        elif contract.start_date > effective_on:
+            reason = f"Starts after the uplift, on {format_day(contract.start_date)}."
+        elif before.schedule.current_end < effective_on:
+            reason = f"Ended before the uplift, on {format_day(before.schedule.current_end)}."
+        else:
+            reason = ""
+        if reason:
+            lines.append(UpliftLine(contract=contract, excluded=reason))
+            continue
+        annual_change = to_money(before.annual_value * percent / 100)
+        after = contract_figures(
+            replace(facts, changes=(*facts.changes, Change(effective_on, annual_change))),
+            today=effective_on,
+            notice_months=notice_months,
+        )
+        by_year = {
+            year: after.year_values[year] - before.year_values.get(year, Decimal("0.00"))
+            for year in after.year_values
+            if after.year_values[year] != before.year_values.get(year, Decimal("0.00"))
+        }
+        shares = list(contract.funding_shares.all())
+        percents = [share.percent for share in shares]
+        by_funder = []
+        if percents:
+            split = {year: split_by_shares(amount, percents) for year, amount in by_year.items()}
+            for index, share in enumerate(shares):
+                by_funder.append((share.organisation.name, {year: parts[index] for year, parts in split.items()}))
+        else:
+            by_funder.append((contract.lead_commissioner.name, dict(by_year)))
+        lines.append(
+            UpliftLine(
+                contract=contract,
+                excluded="",
+                annual_value=before.annual_value,
+                annual_change=annual_change,
+                whole_life_change=after.whole_life_value - before.whole_life_value,
+                by_year=by_year,
+                by_funder=tuple(by_funder),
+            )
+        )
+    return UpliftPlan(lines=tuple(lines))
+
+
+def uplift_contracts(ids: Sequence[int]):
+    """The contracts of an uplift with what `uplift_plan` reads, in a fixed number of queries."""
+    return (
+        Contract.objects.filter(pk__in=list(ids))
+        .select_related("lead_commissioner")
+        .prefetch_related(
+            "options",
+            "changes",
+            Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
+        )
+        .order_by("reference")
+    )
+
+
+@transaction.atomic
+def fee_uplift_apply(
+    *,
+    title: str,
+    basis: str,
+    percent: Decimal,
+    effective_on: date,
+    contract_ids: Sequence[int],
+    exclude_indexed: bool = True,
+    changed_since: date | None = None,
+    excluded_ids: Sequence[int] = (),
+    selection: str = "",
+) -> tuple[FeeUplift, UpliftPlan]:
+    """Apply a fee uplift: one `FeeUplift` and, for each contract it applies to (as
+    `uplift_plan` works it out, read again here with the contracts locked), one
+    change of the annual value from `effective_on`, on the ground the contract
+    provides for (its price review clause). All or nothing."""
+    uplift = FeeUplift(
+        title=" ".join(title.split()),
+        basis=basis,
+        percent=percent,
+        effective_on=effective_on,
+        selection=selection.strip(),
+    )
+    uplift.full_clean()
+    list(Contract.objects.select_for_update().filter(pk__in=list(contract_ids)).order_by("pk").values_list("pk"))
+    plan = uplift_plan(
+        list(uplift_contracts(contract_ids)),
+        percent=percent,
+        effective_on=effective_on,
+        exclude_indexed=exclude_indexed,
+        changed_since=changed_since,
+        excluded_ids=excluded_ids,
+    )
+    if not plan.included:
+        raise ValidationError("The uplift applies to none of the contracts chosen: see why each is left out.")
+    uplift.save()
+    for line in plan.included:
+        contract = line.contract
+        change = ContractChange(
+            contract=contract,
+            effective_on=effective_on,
+            annual_value_change=line.annual_change,
+            ground=provided_for_ground(contract.legislation).code,
+            description=f"{uplift.title}: {percent.normalize():f}% on the annual value of "
+            f"{format_money(line.annual_value)}.",
+            uplift=uplift,
+        )
+        change.full_clean(exclude=["contract", "uplift"], validate_constraints=False)
+        change.save()
+        _store_figures(contract, sorted(contract.options.all(), key=lambda option: option.order))
+    return uplift, plan
+
+
+@transaction.atomic
+def fee_uplift_reverse(*, uplift: FeeUplift, today: date, reason: str) -> FeeUplift:
+    """Reverse a fee uplift before it takes effect: its changes are removed and the
+    figures of its contracts are as they were; the uplift stays on record as reversed.
+    Refused for an uplift that has taken effect or is reversed already."""
+    uplift = FeeUplift.objects.select_for_update().get(pk=uplift.pk)
+    if uplift.reversed_on is not None:
+        raise ValidationError(f"This uplift was reversed on {format_day(uplift.reversed_on)}.")
+    if uplift.effective_on <= today:
+        raise ValidationError(
+            f"This uplift took effect on {format_day(uplift.effective_on)}: it can no longer be reversed. "
+            "Record another change to undo it."
+        )
+    if not reason.strip():
+        raise ValidationError({"reversal_reason": "Say why the uplift is reversed."})
+    contracts = list(Contract.objects.filter(changes__uplift=uplift).prefetch_related("options").order_by("pk"))
+    ContractChange.objects.filter(uplift=uplift).delete()
+    for contract in contracts:
+        _store_figures(contract, sorted(contract.options.all(), key=lambda option: option.order))
+    uplift.reversed_on = today
+    uplift.reversal_reason = reason.strip()
+    uplift.save(update_fields=["reversed_on", "reversal_reason"])
+    return uplift

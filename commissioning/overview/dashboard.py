@@ -180,6 +180,7 @@ def over_approved(*, today: date) -> QuerySet[Contract]:
 def spend_over(*, today: date) -> QuerySet[Contract]:
     return contracts_for("spend_over", today=today).prefetch_related(
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),
+        "changes",
         Prefetch("spend_records", queryset=SpendRecord.objects.order_by("financial_year")),
     )
 

@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
+def _light_touch_threshold_on(day):
+    from commissioning.projects.models import ProcurementThreshold
+    from contracts.procurement import threshold_on
+
+    threshold = threshold_on(ProcurementThreshold.as_rules(), day)
+    return threshold.amount if threshold is not None else None
+
+
 def _sync_roles(sender, **kwargs) -> None:
     from commissioning.core.roles import roles_sync
 
@@ -25,6 +33,11 @@ class CommissioningConfig(AppConfig):
 
         # The contract page shows the procurement rules for the contract.
         register_contract_section("procurement_facts", contract_procurement_facts)
+
+        from contracts.services import threshold_source_set
+
+        # A change below the threshold is checked against the thresholds kept here.
+        threshold_source_set(_light_touch_threshold_on)
 
         from commissioning.projects.search_index import register_kinds
 

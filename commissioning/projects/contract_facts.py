@@ -80,7 +80,7 @@ class ContractProcurementFacts:
 def contract_procurement_facts(*, contract: Contract, figures: Figures, today: date) -> ContractProcurementFacts:
     """Two queries: the stored thresholds, and for a contract under the Act its
     notices recorded as published. `figures` are the contract's on `today`."""
-    thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
+    thresholds = ProcurementThreshold.as_rules()
     light_touch = contract.route == Contract.Route.LIGHT_TOUCH
     framework = contract.contract_type == Contract.ContractType.FRAMEWORK
     # A registered contract records its law, which it keeps until it ends.

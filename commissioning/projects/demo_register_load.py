@@ -173,7 +173,7 @@ class _Writer:
         contract_services.contracts_save_many(rows=[_row(planned) for planned in self.plan.contracts])
         self.contracts = {
             contract.reference: contract
-            for contract in Contract.objects.filter(reference__startswith=PREFIX).prefetch_related("options")
+            for contract in Contract.objects.filter(reference__startswith=PREFIX).prefetch_related("options", "changes")
         }
 
     def yearly_delegations(self) -> dict[date, ResolutionPart]:

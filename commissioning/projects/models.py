@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from commissioning.core.dates import DatesInRange
 from committees.models import Committee, OfficerDecision, ResolutionPart
 from contracts.models import MONEY, Contract, Organisation, ServiceArea
+from contracts.procurement import Threshold
 
 
 class Gateway(models.Model):
@@ -295,6 +296,11 @@ class ProcurementThreshold(DatesInRange, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_regime_display()} from {self.applies_from:%d %b %Y}: £{self.amount:,.2f}"
+
+    @classmethod
+    def as_rules(cls) -> list:
+        """The thresholds stored, as `contracts.procurement.Threshold` for its rules (one query)."""
+        return [Threshold(t.amount, t.applies_from) for t in cls.objects.all()]
 
 
 class Waiver(DatesInRange, models.Model):

@@ -268,7 +268,7 @@ def project_detail(*, project: CommissioningProject, today: date) -> ProjectDeta
                 key = route.gateway.number if route.gateway else -1
                 routes.setdefault(key, route)
 
-    thresholds = [Threshold(t.amount, t.applies_from) for t in ProcurementThreshold.objects.all()]
+    thresholds = ProcurementThreshold.as_rules()
     procurement_start, basis = _procurement_start(plans.get(1), project)
     legislation = project.legislation or (legislation_for(procurement_start) if procurement_start else None)
     procurement = ProcurementFacts(

@@ -353,7 +353,8 @@ def test_the_preview_reads_in_a_bounded_number_of_queries(django_assert_max_num_
     _import(transparency_code_csv(300), skip_rejected=True)
     table = read_table(transparency_code_csv(300), filename="register.csv")
 
-    with django_assert_max_num_queries(3):
+    # The contracts of the file, with their options and their changes: one query each.
+    with django_assert_max_num_queries(4):
         preview = import_preview(
             table=table, mapping=match_headers(table.headers).mapping, as_at=None, value_basis="whole"
         )
