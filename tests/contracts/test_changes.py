@@ -160,7 +160,10 @@ def test_every_law_has_its_grounds_and_one_provided_for_in_the_contract():
     ]
 
 
-def _measure(value_change, cumulative=None, *, original=D("1000000.00"), before=None, term=0, original_term=60):
+MILLION = D("1000000.00")
+
+
+def _measure(value_change, cumulative=None, *, original=MILLION, before=None, term=0, original_term=60):
     return Measure(
         value_change=D(value_change),
         value_before=before if before is not None else original,
