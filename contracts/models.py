@@ -608,3 +608,35 @@ class KpiAssessment(DatesInRange, models.Model):
             errors["assessed_on"] = "A period is assessed once it has ended: enter a day on or after its last day."
         if errors:
             raise ValidationError(errors)
+
+
+class MonitoringRecord(DatesInRange, models.Model):
+    """A monitoring visit to a contract's service, or a contract monitoring report
+    on it: what was found, and who found it. The committee reports that considered
+    it link to it from the committees layer (`committees.models.Report.monitoring_records`)."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Monitoring visit"
+        REPORT = "report", "Contract monitoring report"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="monitoring_records")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    held_on = models.DateField("date", help_text="The day of the visit, or of the report.")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="What was looked at.")
+    findings = models.TextField(blank=True, help_text="What was found, and what is to be done.")
+    carried_out_by = models.CharField(
+        "by whom", max_length=200, help_text="Who visited or wrote the report, e.g. Contract Compliance Officer."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "-held_on", "-pk"]
+        indexes = [models.Index(fields=["contract", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%d %b %Y}: {self.title} ({self.contract.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.contract_id]) + f"#monitoring-{self.pk}"

@@ -21,6 +21,7 @@ from contracts.models import (
     FundingShare,
     Kpi,
     KpiAssessment,
+    MonitoringRecord,
     NoticePublication,
     Organisation,
     Provider,
@@ -287,6 +288,7 @@ def contract_history(*, contract: Contract, show_all: bool = False) -> History:
                 KpiAssessment.history.filter(kpi__contract_id=contract.pk),
                 label="KPI assessment for {period_start} to {period_end}",
             ),
+            Source(MonitoringRecord.history.filter(contract_id=contract.pk), label="Monitoring: {title}"),
         ],
         show_all=show_all,
     )
@@ -515,3 +517,11 @@ def contract_kpis(*, contract: Contract, today: date) -> list[KpiRow]:
             )
         )
     return rows
+
+
+# --- monitoring visits and contract monitoring reports ------------------------------------------
+
+
+def contract_monitoring(*, contract: Contract, today: date) -> list[MonitoringRecord]:
+    """The contract's monitoring visits and reports made on or before `today`, latest first. One query."""
+    return list(MonitoringRecord.objects.filter(contract=contract, held_on__lte=today).order_by("-held_on", "-pk"))

@@ -33,6 +33,7 @@ from contracts.models import (
     FundingShare,
     Kpi,
     KpiAssessment,
+    MonitoringRecord,
     NoticePublication,
     Organisation,
     Provider,
@@ -1601,3 +1602,36 @@ def kpi_assessment_record(
     if KpiAssessment.objects.filter(kpi=kpi, period_start=period_start, period_end=period_end).exists():
         raise refusal
     return versioning.save_or_refuse(assessment, refusal=refusal)
+
+
+# --- monitoring visits and contract monitoring reports ------------------------------------------
+
+
+@transaction.atomic
+def monitoring_record_create(
+    *,
+    contract: Contract,
+    kind: str,
+    held_on: date,
+    title: str,
+    carried_out_by: str,
+    today: date,
+    summary: str = "",
+    findings: str = "",
+) -> MonitoringRecord:
+    """Record a monitoring visit to the contract's service, or a contract monitoring
+    report on it. Refused for a day after `today`: a visit is recorded once made."""
+    if held_on > today:
+        raise ValidationError({"held_on": f"Enter a day on or before today ({format_day(today)})."})
+    record = MonitoringRecord(
+        contract=contract,
+        kind=kind,
+        held_on=held_on,
+        title=" ".join(title.split()),
+        carried_out_by=" ".join(carried_out_by.split()),
+        summary=summary.strip(),
+        findings=findings.strip(),
+    )
+    record.full_clean()
+    record.save()
+    return record
