@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from commissioning.overview.calendar_feed import NOTICE_DUE, events_between
 from contracts import services
 from contracts.models import Contract, NoticePublication
 from contracts.selectors import notices_due
@@ -218,3 +219,21 @@ def test_the_performance_notices_download_as_implementation_updates_that_validat
     document = releases[1]["contracts"][0]["implementation"]["documents"][0]
     assert (document["id"], document["documentType"]) == ("2026/S 000-000456", "physicalProgressReport")
     assert releases[1]["date"].startswith("2026-11-22")
+
+
+def test_the_next_one_is_in_the_calendar_and_moves_once_one_is_published():
+    contract = _owing()
+
+    def events(today):
+        found = events_between([NOTICE_DUE], start=date(2026, 1, 1), end=date(2028, 12, 31), today=today)
+        return [(event.day, event.uid.split("@")[0]) for event in found if event.summary.startswith("Contract perf")]
+
+    assert events(TODAY) == [(date(2026, 6, 1), f"notice-due-performance-{contract.pk}-2026-06-01")]
+    _publish(contract, date(2026, 6, 10), today=TODAY)
+    assert events(TODAY) == [(date(2027, 6, 10), f"notice-due-performance-{contract.pk}-2027-06-10")]
+
+
+def test_an_overdue_one_is_on_the_dashboard(client_for, officer):
+    _owing()
+    html = client_for(officer).get("/").content.decode()
+    assert "Contract performance notice (UK9) · due 1 Jun 2026 (12 months after the start, 1 Jun 2025)" in html
