@@ -21,6 +21,7 @@ class CommitteesConfig(AppConfig):
         from commissioning.core import register_cache
         from commissioning.core.panels import register_contract_section
         from committees.authority import contract_decisions
+        from committees.selectors import monitoring_considered
 
         # The contract page lists the decisions that act on the contract (read over
         # the whole chain of decisions: kept until the register changes), and its
@@ -35,6 +36,10 @@ class CommitteesConfig(AppConfig):
             ),
         )
         register_contract_section("option_pages", option_pages)
+        # Each monitoring visit or report on the contract page names the committee reports that considered it.
+        register_contract_section(
+            "monitoring_considered", lambda *, contract, figures, today: monitoring_considered(contract=contract)
+        )
 
         from committees.search_index import register_kinds
 

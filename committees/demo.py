@@ -30,8 +30,8 @@ from committees import services
 from committees.clock import WorkingDays, agenda_publication_deadline
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
-from contracts.demo import BRADFORD, BROMLEY, NOTTINGHAM, REGISTER_REFERENCES
-from contracts.models import Contract, Organisation
+from contracts.demo import BRADFORD, BROMLEY, MHFSS_MONITORING_TITLE, NOTTINGHAM, REGISTER_REFERENCES
+from contracts.models import Contract, MonitoringRecord, Organisation
 from contracts.terms import OptionStatus
 
 Effect = ContractLink.Effect
@@ -745,6 +745,12 @@ def _bromley_support_at_home(demo: _Demo) -> None:
         contracts=[MHFSS],
         kind=Report.Kind.CONTRACT_MONITORING,
     )
+    # The report put the Hestia contract's monitoring report before the committee.
+    considered = list(MonitoringRecord.objects.filter(contract__reference=MHFSS, title=MHFSS_MONITORING_TITLE))
+    if considered and not monitoring.monitoring_records.exists():
+        services.report_update(
+            report=monitoring, contracts=list(monitoring.contracts.all()), monitoring_records=considered
+        )
     item = demo.item(
         pds,
         "9",

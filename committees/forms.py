@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from commissioning.core import dates, uploads
-from commissioning.core.formatting import format_bytes
+from commissioning.core.formatting import format_bytes, format_day
 from commissioning.core.versioning import VersionedFormMixin
 from committees import services
 from committees.models import (
@@ -21,7 +21,7 @@ from committees.models import (
 )
 from committees.pickers import DELEGATION_HELP, DelegationPickerField, RecommendationPickerField, ReportPickerField
 from contracts.forms import DATE_WIDGET, add_service_errors
-from contracts.models import ContractOption, Organisation
+from contracts.models import ContractOption, MonitoringRecord, Organisation
 from contracts.pickers import ContractPickerField
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -153,6 +153,15 @@ class ReportForm(VersionedFormMixin, forms.Form):
         help_text="The contracts the report is about: type their references, separated by commas, or search by title.",
     )
 
+    monitoring_records = forms.ModelMultipleChoiceField(
+        label="Monitoring considered",
+        queryset=MonitoringRecord.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The monitoring visits and contract monitoring reports of the report's contracts that it put "
+        "before the committee. Those of a contract just added can be chosen once the report is saved.",
+    )
+
     FIELDS = (
         "reference",
         "title",
@@ -170,17 +179,30 @@ class ReportForm(VersionedFormMixin, forms.Form):
             initial = {name: getattr(report, name) for name in self.FIELDS}
             initial["council"] = report.council_id
             initial["contracts"] = [contract.pk for contract in report.contracts.all()]
+            initial["monitoring_records"] = [record.pk for record in report.monitoring_records.all()]
             kwargs.setdefault("initial", initial)
             kwargs.setdefault("version", report.version)
         super().__init__(*args, **kwargs)
         if report is not None:
             # A report stays with the council that published it.
             self.fields["council"].disabled = True
+            # Offered: the monitoring of the report's contracts, few however long the register.
+            self.fields["monitoring_records"].queryset = (
+                MonitoringRecord.objects.filter(contract__reports=report)
+                .select_related("contract")
+                .order_by("contract__reference", "-held_on", "-pk")
+            )
+        self.fields["monitoring_records"].label_from_instance = _monitoring_label
 
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.FIELDS}
         data["contracts"] = list(self.cleaned_data["contracts"])
+        data["monitoring_records"] = list(self.cleaned_data["monitoring_records"])
         return data
+
+
+def _monitoring_label(record: MonitoringRecord) -> str:
+    return f"{record.contract.reference}: {record.get_kind_display()} of {format_day(record.held_on)}, {record.title}"
 
 
 class ReportFileForm(forms.Form):

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.core.dates import DatesInRange
 from commissioning.core.uploads import validate_document
-from contracts.models import Contract, ContractChange, ContractOption, Organisation
+from contracts.models import Contract, ContractChange, ContractOption, MonitoringRecord, Organisation
 
 
 class Committee(models.Model):
@@ -126,13 +126,16 @@ class Report(DatesInRange, models.Model):
         max_length=20, blank=True, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
     )
     contracts = models.ManyToManyField(Contract, blank=True, related_name="reports")
+    # The monitoring visits and contract monitoring reports it put before the committee:
+    # each of one of the report's contracts.
+    monitoring_records = models.ManyToManyField(MonitoringRecord, blank=True, related_name="committee_reports")
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
         help_text="Raised by every save of its edit form; a form read at an older one is refused.",
     )
 
-    history = HistoricalRecords(m2m_fields=[contracts])
+    history = HistoricalRecords(m2m_fields=[contracts, monitoring_records])
 
     class Meta:
         ordering = ["council__name", "reference"]

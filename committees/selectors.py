@@ -44,7 +44,7 @@ from committees.models import (
     meetings_after,
 )
 from contracts.history import History, Source, record_history
-from contracts.models import Contract
+from contracts.models import Contract, MonitoringRecord
 
 
 def working_days() -> clock.WorkingDays:
@@ -430,6 +430,10 @@ def report_queryset_for_detail() -> QuerySet[Report]:
     return Report.objects.select_related("council").prefetch_related(
         Prefetch("contracts", queryset=Contract.objects.order_by("reference")),
         Prefetch("files", queryset=ReportFile.objects.order_by("title", "pk")),
+        Prefetch(
+            "monitoring_records",
+            queryset=MonitoringRecord.objects.select_related("contract").order_by("contract__reference", "-held_on"),
+        ),
         Prefetch("items", queryset=items),
     )
 
@@ -553,3 +557,15 @@ def officer_decision_history(*, decision: OfficerDecision, show_all: bool = Fals
         ],
         show_all=show_all,
     )
+
+
+def monitoring_considered(*, contract: Contract) -> dict[int, list[Report]]:
+    """The committee reports that considered each of the contract's monitoring
+    visits and reports, by the record's pk, by reference. One query."""
+    considered: dict[int, list[Report]] = {}
+    links = Report.monitoring_records.through.objects.filter(monitoringrecord__contract=contract).select_related(
+        "report"
+    )
+    for link in links.order_by("report__reference"):
+        considered.setdefault(link.monitoringrecord_id, []).append(link.report)
+    return considered

@@ -33,7 +33,7 @@ from committees.models import (
     meetings_after,
 )
 from contracts import services as contract_services
-from contracts.models import Contract, ContractOption, Organisation
+from contracts.models import Contract, ContractOption, MonitoringRecord, Organisation
 from contracts.terms import OptionStatus
 
 
@@ -149,6 +149,7 @@ def report_create(
     is_exempt: bool = False,
     exempt_paragraph: str = "",
     contracts: Sequence[Contract] = (),
+    monitoring_records: Sequence[MonitoringRecord] | None = None,
 ) -> Report:
     report = Report(council=council)
     return _report_save(
@@ -163,6 +164,7 @@ def report_create(
         is_exempt=is_exempt,
         exempt_paragraph=exempt_paragraph,
         contracts=contracts,
+        monitoring_records=monitoring_records,
     )
 
 
@@ -174,7 +176,16 @@ def report_update(*, report: Report, version: int | None = None, **values) -> Re
     return _report_save(report, **values)
 
 
-def _report_save(report: Report, *, contracts: Sequence[Contract], **values) -> Report:
+def _report_save(
+    report: Report,
+    *,
+    contracts: Sequence[Contract],
+    monitoring_records: Sequence[MonitoringRecord] | None = None,
+    **values,
+) -> Report:
+    """`monitoring_records` None keeps those the report considered (none for a new one)."""
+    if monitoring_records is None:
+        monitoring_records = list(report.monitoring_records.select_related("contract")) if report.pk else []
     for name, value in values.items():
         setattr(report, name, value)
     if report.kind != Report.Kind.GATEWAY:
@@ -186,8 +197,20 @@ def _report_save(report: Report, *, contracts: Sequence[Contract], **values) -> 
     if Report.objects.filter(council=report.council, reference=report.reference).exclude(pk=report.pk).exists():
         # Said next to the field; the database's unique constraint is the backstop.
         raise ValidationError({"reference": DUPLICATE_REPORT})
+    chosen = {contract.pk for contract in contracts}
+    if strays := sorted(
+        {record.contract.reference for record in monitoring_records if record.contract_id not in chosen}
+    ):
+        raise ValidationError(
+            {
+                "monitoring_records": "A report considers the monitoring of its own contracts: add "
+                + ", ".join(strays)
+                + " to its contracts, or leave that monitoring out."
+            }
+        )
     _saved(report, refusal=ValidationError({"reference": DUPLICATE_REPORT}))
     report.contracts.set(contracts)
+    report.monitoring_records.set(monitoring_records)
     index_refresh(search_index.REPORT, [report.pk])
     return report
 

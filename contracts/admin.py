@@ -10,6 +10,7 @@ from contracts.models import (
     FundingShare,
     Kpi,
     KpiAssessment,
+    MonitoringRecord,
     NoticePublication,
     Organisation,
     Provider,
@@ -117,3 +118,13 @@ class KpiAssessmentAdmin(SimpleHistoryAdmin):
     list_filter = ["rating"]
     search_fields = ["kpi__name", "kpi__contract__reference"]
     raw_id_fields = ["kpi"]
+
+
+@admin.register(MonitoringRecord)
+class MonitoringRecordAdmin(SimpleHistoryAdmin):
+    """Recorded on the contract's page; corrected or removed here, with its history kept."""
+
+    list_display = ["contract", "kind", "held_on", "title", "carried_out_by"]
+    list_filter = ["kind"]
+    search_fields = ["title", "contract__reference"]
+    raw_id_fields = ["contract"]

@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from contracts import services
-from contracts.models import Contract, Kpi, KpiAssessment, Organisation
+from contracts.models import Contract, Kpi, KpiAssessment, MonitoringRecord, Organisation
 from contracts.performance import APPROACHING, GOOD, OTHER, REQUIRES_IMPROVEMENT, PlannedAssessment, PlannedKpi
 from contracts.terms import next_start, period_end
 
@@ -564,6 +564,42 @@ def kpis_record(kpis: Sequence[PlannedKpi], *, contracts: dict[str, Contract], t
             )
 
 
+# --- monitoring ----------------------------------------------------------------------------------
+
+# The Hestia contract's annual contract monitoring report ACH22-044 (seed 002), as the
+# minutes of the Adult Care and Health PDS Committee of 15 Nov 2022 describe it. The
+# minutes give the meeting's day, not the report's: the record is dated the day it was
+# considered. The committees demo links the committee report to it.
+MHFSS_MONITORING_TITLE = "Contract Monitoring Report: Mental Health Flexible Support Service (ACH22-044)"
+MHFSS_MONITORING = {
+    "kind": MonitoringRecord.Kind.REPORT,
+    "held_on": date(2022, 11, 15),
+    "title": MHFSS_MONITORING_TITLE,
+    "carried_out_by": "Integrated Strategic Commissioning Officer",
+    "summary": (
+        "The annual performance of the service against the specification, in the first year of the "
+        "2-year extension, and how community-based support meets the Council's statutory duties by "
+        "preventing the need for more expensive accommodation or health-based provision."
+    ),
+    "findings": (
+        "The service had performed well over the life of the contract. The provider had reviewed every "
+        "client on taking on the contract, worked well with the Local Authority and Oxleas NHS Foundation "
+        "Trust on safeguarding, and made efficiencies without reducing the quality of support and care. "
+        "Referrals assessed as unsuitable were signposted back to the referrer. No feedback had been "
+        "gathered from service users: they were not always willing to engage, and Healthwatch Bromley "
+        "had not been able to meet them."
+    ),
+}
+
+
+def _load_monitoring(today: date) -> None:
+    contract = Contract.objects.filter(reference=MHFSS.reference).first()
+    if contract is None or MHFSS_MONITORING["held_on"] > today:
+        return
+    if not contract.monitoring_records.filter(title=MHFSS_MONITORING_TITLE).exists():
+        services.monitoring_record_create(contract=contract, today=today, **MHFSS_MONITORING)
+
+
 def _financial_year_ended(start_year: int, today: date) -> bool:
     return date(start_year + 1, 3, 31) < today
 
@@ -613,9 +649,11 @@ def _load(case: _DemoContract, *, today: date) -> Contract:
 @transaction.atomic
 def load_register_demo(*, today: date) -> None:
     """Add the six seed contracts as they stood on `today`, skipping any already there,
-    and the KPIs and assessments of two of them that are missing."""
+    the KPIs and assessments of two of them that are missing, and the Hestia
+    contract's monitoring report."""
     existing = set(Contract.objects.filter(reference__in=REGISTER_REFERENCES).values_list("reference", flat=True))
     for case in REGISTER_DEMO:
         if case.reference not in existing:
             _load(case, today=today)
     _load_kpis(today)
+    _load_monitoring(today)

@@ -7,7 +7,16 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
-from contracts.models import Contract, FundingShare, Kpi, KpiAssessment, NoticePublication, Organisation, Provider
+from contracts.models import (
+    Contract,
+    FundingShare,
+    Kpi,
+    KpiAssessment,
+    MonitoringRecord,
+    NoticePublication,
+    Organisation,
+    Provider,
+)
 from contracts.money import financial_year_label, financial_year_of
 from contracts.pickers import ProviderPickerField
 from contracts.services import Share, charity_number_of, companies_house_number_of, validate_funding
@@ -379,6 +388,29 @@ class KpiAssessmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.kpi = kpi
         self.fields["rating"].choices = [("", "Choose a rating"), *KpiAssessment.Rating.choices]
+
+    def _post_clean(self):
+        # The service checks the record (with the messages the model gives); the form checks each field.
+        pass
+
+
+class MonitoringRecordForm(forms.ModelForm):
+    """Record a monitoring visit or a contract monitoring report."""
+
+    class Meta:
+        model = MonitoringRecord
+        fields = ["kind", "held_on", "title", "carried_out_by", "summary", "findings"]
+        field_classes = {"held_on": dates.DateField}
+        widgets = {
+            "held_on": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+        self.fields["kind"].choices = [("", "Choose a kind"), *MonitoringRecord.Kind.choices]
 
     def _post_clean(self):
         # The service checks the record (with the messages the model gives); the form checks each field.

@@ -314,14 +314,22 @@ class SpendRecord(models.Model):
         return f"{self.contract.reference} {self.financial_year}: {self.amount}"
 
 
+# The kinds of notice a contract owes once, and those it owes once for each day one falls
+# due (kept in `NoticePublication.period_end`); the council's is once for each half-year.
+NOTICES_ONCE_PER_CONTRACT = ("contract_details", "termination")
+NOTICES_PER_CONTRACT_PERIOD = ("performance",)
+
+
 class NoticePublication(DatesInRange, models.Model):
     """A Procurement Act 2023 notice recorded as published: a contract's contract
-    details (UK7) or termination (UK11) notice, or the council's payments
+    details (UK7) or termination (UK11) notice, once each; its contract performance
+    notices (UK9), one for each day one fell due; or the council's payments
     compliance notice (UK17) for a half-year. When each falls due is a rule of
     `contracts.procurement`; this records the fact that it was published."""
 
     class Kind(models.TextChoices):
         CONTRACT_DETAILS = "contract_details", "Contract details notice (UK7)"
+        PERFORMANCE = "performance", "Contract performance notice (UK9)"
         TERMINATION = "termination", "Contract termination notice (UK11)"
         PAYMENTS_COMPLIANCE = "payments_compliance", "Payments compliance notice (UK17)"
 
@@ -329,7 +337,8 @@ class NoticePublication(DatesInRange, models.Model):
         Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_publications"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    # The payments compliance notice's half-year, by its last day (31 Mar or 30 Sep).
+    # The period the notice answers for, by its last day: the payments compliance notice's
+    # half-year (31 Mar or 30 Sep); for a performance notice, the day it fell due.
     period_end = models.DateField(null=True, blank=True)
     published_on = models.DateField()
     identifier = models.CharField(
@@ -343,21 +352,32 @@ class NoticePublication(DatesInRange, models.Model):
         ordering = ["published_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["contract", "kind"], condition=Q(contract__isnull=False), name="notice_once_per_contract"
+                fields=["contract", "kind"],
+                condition=Q(kind__in=NOTICES_ONCE_PER_CONTRACT),
+                name="notice_once_per_contract",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "kind", "period_end"],
+                condition=Q(kind__in=NOTICES_PER_CONTRACT_PERIOD),
+                name="notice_once_per_contract_period",
             ),
             models.UniqueConstraint(
                 fields=["kind", "period_end"], condition=Q(contract__isnull=True), name="notice_once_per_period"
             ),
-            # The council's notice is for a half-year and names no contract; a contract's names no half-year.
+            # The council's notice is for a half-year and names no contract; a performance
+            # notice names its contract and the day it fell due; the others their contract only.
             models.CheckConstraint(
-                condition=(Q(kind="payments_compliance", contract__isnull=True, period_end__isnull=False))
-                | (~Q(kind="payments_compliance") & Q(contract__isnull=False, period_end__isnull=True)),
-                name="notice_names_its_contract_or_half_year",
+                condition=Q(kind="payments_compliance", contract__isnull=True, period_end__isnull=False)
+                | Q(kind__in=NOTICES_PER_CONTRACT_PERIOD, contract__isnull=False, period_end__isnull=False)
+                | Q(kind__in=NOTICES_ONCE_PER_CONTRACT, contract__isnull=False, period_end__isnull=True),
+                name="notice_names_its_contract_or_period",
             ),
         ]
 
     def __str__(self) -> str:
         whose = self.contract.reference if self.contract_id else f"half-year to {self.period_end:%d %b %Y}"
+        if self.kind == self.Kind.PERFORMANCE:
+            whose += f", due {self.period_end:%d %b %Y}"
         return f"{self.get_kind_display()}, {whose}: {self.identifier}"
 
 
@@ -706,3 +726,35 @@ class ContractChange(DatesInRange, models.Model):
     def ground_label(self) -> str:
         ground = changes.GROUND_BY_CODE.get(self.ground)
         return ground.label if ground else self.ground
+
+
+class MonitoringRecord(DatesInRange, models.Model):
+    """A monitoring visit to a contract's service, or a contract monitoring report
+    on it: what was found, and who found it. The committee reports that considered
+    it link to it from the committees layer (`committees.models.Report.monitoring_records`)."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Monitoring visit"
+        REPORT = "report", "Contract monitoring report"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="monitoring_records")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    held_on = models.DateField("date", help_text="The day of the visit, or of the report.")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="What was looked at.")
+    findings = models.TextField(blank=True, help_text="What was found, and what is to be done.")
+    carried_out_by = models.CharField(
+        "by whom", max_length=200, help_text="Who visited or wrote the report, e.g. Contract Compliance Officer."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "-held_on", "-pk"]
+        indexes = [models.Index(fields=["contract", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%d %b %Y}: {self.title} ({self.contract.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.contract_id]) + f"#monitoring-{self.pk}"

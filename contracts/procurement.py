@@ -6,7 +6,7 @@ Act 2023's notices and KPI duty apply only to contracts whose legislation is the
 Act: a contract keeps the law it was procured under until it ends.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -54,6 +54,21 @@ def kpi_duty_applies(*, value: Decimal, light_touch: bool, framework: bool, legi
     """PA 2023: a contract worth more than £5m needs at least 3 KPIs, assessed at
     least yearly, unless it is light touch or a framework."""
     return under_procurement_act(legislation) and value > KPI_DUTY_VALUE and not light_touch and not framework
+
+
+# `contracts.models.Contract.ContractType.FRAMEWORK`, as stored.
+FRAMEWORK = "framework"
+
+
+def contract_kpi_duty(*, value: Decimal | None, route: str, contract_type: str, legislation: str | None) -> bool:
+    """`kpi_duty_applies` to a registered contract's stored facts and its whole-life
+    value (None when the register does not know it: no duty shown to apply)."""
+    return value is not None and kpi_duty_applies(
+        value=value,
+        light_touch=route == regime.LIGHT_TOUCH,
+        framework=contract_type == FRAMEWORK,
+        legislation=legislation,
+    )
 
 
 def _days_after(day: date, days: int) -> date:
@@ -114,15 +129,36 @@ CHANGE_NOTICE_WORKS_VALUE_SHARE = Decimal("0.15")
 CHANGE_NOTICE_TERM_SHARE = Decimal("0.10")
 
 
-def performance_notice_due(*, kpi_duty: bool, start: date, end: date, last_assessed: date | None) -> date | None:
+def performance_notice_due(
+    *, kpi_duty: bool, start: date, end: date, last_published: date | None, last_due: date | None = None
+) -> date | None:
     """PA 2023 contract performance notice (UK9): the KPIs are assessed, and the
     assessment published, at least every 12 months and at the end. The next one is
-    due 12 months after the last assessment (or after the start, before the first),
-    or at the end if that comes sooner. None for a contract that needs no KPIs."""
+    due 12 months after the last one was published (or after the start, before the
+    first), or at the end if that comes sooner. None for a contract that needs no
+    KPIs, and once the notice at the end is published: the last one answered the
+    day the contract ends (`last_due`), or came out on or after it."""
     if not kpi_duty:
         return None
-    since = last_assessed if last_assessed is not None else start
+    if last_published is not None and (last_published >= end or (last_due is not None and last_due >= end)):
+        return None
+    since = last_published if last_published is not None else start
     return min(next_start(since, PERFORMANCE_NOTICE_MONTHS), end)
+
+
+def next_performance_notice(
+    *, kpi_duty: bool, start: date, end: date, published: Iterable[tuple[date, date]]
+) -> date | None:
+    """The day the contract's next performance notice is due, from those recorded:
+    `published` holds each one's (day published, day it was due)."""
+    last = max(published, default=None)
+    return performance_notice_due(
+        kpi_duty=kpi_duty,
+        start=start,
+        end=end,
+        last_published=last[0] if last else None,
+        last_due=last[1] if last else None,
+    )
 
 
 def change_notice_required(

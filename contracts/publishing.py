@@ -493,33 +493,49 @@ def _amendments(contract: Contract, schedule) -> list[dict]:
     return amendments
 
 
-# The release each Procurement Act notice is, by its tag: a contract details
-# notice publishes the contract; a termination notice its ending.
-NOTICE_TAGS = {"contract_details": "contract", "termination": "contractTermination"}
+# The release each Procurement Act notice is, by its tag (OCDS 1.1.5's closed releaseTag
+# codelist): a contract details notice publishes the contract; a performance notice
+# updates what is known of its implementation (the KPIs' assessment); a termination
+# notice its ending.
+NOTICE_TAGS = {
+    "contract_details": "contract",
+    "performance": "implementationUpdate",
+    "termination": "contractTermination",
+}
 
 
 def notice_releases(contract: Contract, *, today: date) -> list[dict]:
     """The contract's Procurement Act notices recorded as published by `today`, each
     an OCDS release dated the day it was published: the contract (tag "contract")
-    for its contract details notice, and the contract ended (tag
-    "contractTermination", status "terminated") for its termination notice, with
-    the notice itself as the release's document. The council's payments
-    compliance notice is about no one contracting process, so it has none.
-    `contract` must come with its `notice_publications` (and what `ocds_release` reads)."""
+    for its contract details notice, with the notice as the contract's document;
+    an implementation update (tag "implementationUpdate") for each performance
+    notice, with the notice as a progress report of the implementation; and the
+    contract ended (tag "contractTermination", status "terminated") for its
+    termination notice. The council's payments compliance notice is about no one
+    contracting process, so it has none. `contract` must come with its
+    `notice_publications` (and what `ocds_release` reads)."""
     releases = []
     for notice in contract.notice_publications.all():
         if notice.kind not in NOTICE_TAGS or notice.published_on > today:
             continue
         release = ocds_release(contract, today=today)
         release["id"] = f"{release['ocid']}-{notice.kind.replace('_', '-')}"
+        if notice.period_end is not None:  # a notice owed more than once: one release for each
+            release["id"] += f"-{notice.period_end.isoformat()}"
         release["date"] = _moment(notice.published_on)
         release["tag"] = [NOTICE_TAGS[notice.kind]]
         agreement = release["contracts"][0]
-        document = {"id": notice.identifier, "title": notice.get_kind_display(), "documentType": "contractNotice"}
+        document = {"id": notice.identifier, "title": notice.get_kind_display()}
         if notice.url:
             document["url"] = notice.url
         document["datePublished"] = _moment(notice.published_on)
-        agreement["documents"] = [document]
+        if notice.kind == "performance":
+            document["documentType"] = "physicalProgressReport"
+            document["description"] = f"The KPIs' assessment, due by {notice.period_end.isoformat()}."
+            agreement["implementation"] = {"documents": [document]}
+        else:
+            document["documentType"] = "contractNotice"
+            agreement["documents"] = [document]
         if notice.kind == "termination":
             agreement["status"] = "terminated"
         releases.append(release)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from commissioning.core.formatting import format_day
-from contracts import performance
+from contracts import performance, procurement
 from contracts.figures import Figures
 from contracts.filters import ContractFilter
 from contracts.history import History, Source, record_history
@@ -21,6 +21,7 @@ from contracts.models import (
     FundingShare,
     Kpi,
     KpiAssessment,
+    MonitoringRecord,
     NoticePublication,
     Organisation,
     Provider,
@@ -289,6 +290,7 @@ def contract_history(*, contract: Contract, show_all: bool = False) -> History:
                 KpiAssessment.history.filter(kpi__contract_id=contract.pk),
                 label="KPI assessment for {period_start} to {period_end}",
             ),
+            Source(MonitoringRecord.history.filter(contract_id=contract.pk), label="Monitoring: {title}"),
         ],
         show_all=show_all,
     )
@@ -309,7 +311,8 @@ def organisation_history(*, organisation: Organisation, show_all: bool = False) 
 class NoticeRow:
     """A notice owed: a contract's (`contract_id`), or the council's for a half-year.
     `status` as on the day: "published" once recorded, otherwise "overdue" once its
-    day has passed and "due" before."""
+    day has passed and "due" before. `basis` says what the day counts from, for a
+    notice a contract owes more than once (a performance notice)."""
 
     kind: str
     label: str
@@ -321,6 +324,7 @@ class NoticeRow:
     period_first_day: date | None
     period_end: date | None
     publication: NoticePublication | None
+    basis: str = ""
 
 
 def _notice(kind: str, due: date, today: date, publication, **where) -> NoticeRow:
@@ -335,27 +339,65 @@ def _notice(kind: str, due: date, today: date, publication, **where) -> NoticeRo
         title=where.get("title", ""),
         period_first_day=where.get("period_first_day"),
         period_end=where.get("period_end"),
+        basis=where.get("basis", ""),
     )
+
+
+def _performance_basis(due: date, *, start: date, end: date, last: NoticePublication | None) -> str:
+    """What a performance notice's day counts from, in words."""
+    if due == end:
+        return f"at the end, {format_day(end)}"
+    if last is None:
+        return f"12 months after the start, {format_day(start)}"
+    return f"12 months after the last, published {format_day(last.published_on)}"
+
+
+def _performance_notices(
+    today: date, *, start: date, end: date, kpi_duty: bool, recorded: list[NoticePublication], **which
+) -> list[NoticeRow]:
+    """A contract's performance notices: each recorded by `today`, and the next one due."""
+    Kind = NoticePublication.Kind
+    rows = []
+    last = None
+    for notice in recorded:  # in the order published
+        basis = _performance_basis(notice.period_end, start=start, end=end, last=last)
+        rows.append(_notice(Kind.PERFORMANCE, notice.period_end, today, notice, basis=basis, **which))
+        last = notice
+    due = procurement.next_performance_notice(
+        kpi_duty=kpi_duty, start=start, end=end, published=[(n.published_on, n.period_end) for n in recorded]
+    )
+    if due is not None:
+        basis = _performance_basis(due, start=start, end=end, last=last)
+        rows.append(_notice(Kind.PERFORMANCE, due, today, None, basis=basis, **which))
+    return rows
 
 
 def notices_due(*, today: date) -> list[NoticeRow]:
     """Every Procurement Act notice owed as on `today`: each contract under the Act
     its contract details notice (counted from its start date, standing in for
-    the day of signing) and, unless below threshold, its termination notice (30
-    days after its current end on the day), and the council its payments
-    compliance notice for each half-year ended. Overdue first, then those due,
-    soonest first, then those published, latest first. Two queries."""
+    the day of signing), with the KPI duty its performance notices (each recorded
+    and the next due: 12 months after the last, or at its current end), and,
+    unless below threshold, its termination notice (30 days after its current end
+    on the day); and the council its payments compliance notice for each
+    half-year ended. Overdue first, then those due, soonest first, then those
+    published, latest first. Two queries."""
     Kind = NoticePublication.Kind
     published = {}
-    for notice in NoticePublication.objects.filter(published_on__lte=today):
-        published[(notice.contract_id, notice.kind, notice.period_end)] = notice
+    performance: dict[int, list[NoticePublication]] = {}
+    for notice in NoticePublication.objects.filter(published_on__lte=today).order_by("published_on", "pk"):
+        if notice.kind == Kind.PERFORMANCE:
+            performance.setdefault(notice.contract_id, []).append(notice)
+        else:
+            published[(notice.contract_id, notice.kind, notice.period_end)] = notice
     rows = []
     contracts = (
         with_figures(Contract.objects.filter(legislation=Contract.Legislation.PA_2023), today=today)
         .filter(start_date__isnull=False, current_end_date__isnull=False)
-        .values_list("pk", "reference", "title", "route", "start_date", "current_end_date")
+        .values_list(
+            "pk", "reference", "title", "route", "contract_type", "start_date", "current_end_date", "whole_life_value"
+        )
     )
-    for pk, reference, title, route, start, end in contracts:
+    for pk, reference, title, route, contract_type, start, end, value in contracts:
         notices = act_notices(legislation=Contract.Legislation.PA_2023, route=route, signed=start, ended=end)
         which = {"contract_id": pk, "reference": reference, "title": title}
         rows.append(
@@ -366,6 +408,12 @@ def notices_due(*, today: date) -> list[NoticeRow]:
                 published.get((pk, Kind.CONTRACT_DETAILS, None)),
                 **which,
             )
+        )
+        kpi_duty = procurement.contract_kpi_duty(
+            value=value, route=route, contract_type=contract_type, legislation=Contract.Legislation.PA_2023
+        )
+        rows += _performance_notices(
+            today, start=start, end=end, kpi_duty=kpi_duty, recorded=performance.get(pk, []), **which
         )
         if notices.termination_due is not None:
             rows.append(
@@ -399,11 +447,30 @@ def notices_due(*, today: date) -> list[NoticeRow]:
     )
 
 
-def contract_notice_publications(*, contract: Contract, today: date) -> dict[str, NoticePublication]:
-    """The contract's notices recorded as published by `today`, by kind."""
-    return {
-        notice.kind: notice for notice in NoticePublication.objects.filter(contract=contract, published_on__lte=today)
-    }
+@dataclass(frozen=True)
+class ContractNotices:
+    """A contract's notices recorded as published by a day: those it owes once, by
+    kind, and its performance notices in the order published."""
+
+    once: dict[str, NoticePublication]
+    performance: list[NoticePublication]
+
+    def performance_rows(self, *, today: date, start: date, end: date, kpi_duty: bool) -> list[NoticeRow]:
+        """Each performance notice recorded, then the next one due (if any); no query."""
+        return _performance_notices(today, start=start, end=end, kpi_duty=kpi_duty, recorded=self.performance)
+
+
+def contract_notice_publications(*, contract: Contract, today: date) -> ContractNotices:
+    """The contract's notices recorded as published by `today`. One query."""
+    once, performance = {}, []
+    for notice in NoticePublication.objects.filter(contract=contract, published_on__lte=today).order_by(
+        "published_on", "pk"
+    ):
+        if notice.kind == NoticePublication.Kind.PERFORMANCE:
+            performance.append(notice)
+        else:
+            once[notice.kind] = notice
+    return ContractNotices(once=once, performance=performance)
 
 
 # --- KPIs and performance ----------------------------------------------------------------------
@@ -452,3 +519,11 @@ def contract_kpis(*, contract: Contract, today: date) -> list[KpiRow]:
             )
         )
     return rows
+
+
+# --- monitoring visits and contract monitoring reports ------------------------------------------
+
+
+def contract_monitoring(*, contract: Contract, today: date) -> list[MonitoringRecord]:
+    """The contract's monitoring visits and reports made on or before `today`, latest first. One query."""
+    return list(MonitoringRecord.objects.filter(contract=contract, held_on__lte=today).order_by("-held_on", "-pk"))

@@ -45,6 +45,7 @@ from contracts.models import (
     FundingShare,
     Kpi,
     KpiAssessment,
+    MonitoringRecord,
     NoticePublication,
     Organisation,
     Provider,
@@ -1435,14 +1436,49 @@ def register_row_problems(*, contract: Contract, options: Sequence[ContractOptio
 
 
 def _notices_owed(contract: Contract) -> set[str]:
-    """The kinds of notice `contract` owes: none unless it was procured under the
-    Act; no termination notice below the threshold."""
+    """The kinds of notice `contract` owes once: none unless it was procured under
+    the Act; no termination notice below the threshold."""
     if not procurement.under_procurement_act(contract.legislation):
         return set()
     kinds = {NoticePublication.Kind.CONTRACT_DETAILS}
     if procurement.owes_termination_notice(contract.route):
         kinds.add(NoticePublication.Kind.TERMINATION)
     return kinds
+
+
+def _performance_notice_due(contract: Contract, *, published_on: date, today: date) -> tuple[date | None, str]:
+    """The day the performance notice to record now was due, as on `today`; or None
+    and why the contract owes none (or none yet that could be published on `published_on`)."""
+    if not procurement.under_procurement_act(contract.legislation):
+        return None, "it was not procured under the Procurement Act 2023."
+    figures = figures_of(contract, list(contract.options.all()), today=today)
+    if figures is None:
+        return None, "the register does not know its start and end, which the notices count from."
+    kpi_duty = procurement.contract_kpi_duty(
+        value=figures.whole_life_value,
+        route=contract.route,
+        contract_type=contract.contract_type,
+        legislation=contract.legislation,
+    )
+    if not kpi_duty:
+        return None, (
+            "only a contract worth more than £5m, neither light touch nor a framework, has the KPIs "
+            "the performance notice reports on."
+        )
+    recorded = list(
+        NoticePublication.objects.filter(contract=contract, kind=NoticePublication.Kind.PERFORMANCE).values_list(
+            "published_on", "period_end"
+        )
+    )
+    latest = max((day for day, _ in recorded), default=None)
+    if latest is not None and published_on < latest:
+        return None, f"its last, published on {format_day(latest)}, is recorded: record them in the order published."
+    due = procurement.next_performance_notice(
+        kpi_duty=True, start=contract.start_date, end=figures.schedule.current_end, published=recorded
+    )
+    if due is None:
+        return None, f"the notice at its end, {format_day(figures.schedule.current_end)}, is recorded."
+    return due, ""
 
 
 @transaction.atomic
@@ -1456,11 +1492,13 @@ def notice_publish(
     period_end: date | None = None,
     url: str = "",
 ) -> NoticePublication:
-    """Record a notice as published: a contract's contract details or termination
-    notice (`contract`), or the council's payments compliance notice for the
-    half-year ending `period_end`. Refused, with the reason, for a notice the
-    contract does not owe, a half-year not yet ended or not under the Act, a day
-    after `today`, or a notice already recorded."""
+    """Record a notice as published: a contract's contract details, performance or
+    termination notice (`contract`), or the council's payments compliance notice
+    for the half-year ending `period_end`. A performance notice answers for the
+    next one due as on `today` (the day kept as its `period_end`, whatever is
+    given). Refused, with the reason, for a notice the contract does not owe, a
+    half-year not yet ended or not under the Act, a day after `today`, or a
+    notice already recorded."""
     Kind = NoticePublication.Kind
     errors: dict[str, list[str]] = {}
     if published_on > today:
@@ -1483,7 +1521,13 @@ def notice_publish(
         # Two people recording the same notice at once take turns: the second is told it is recorded.
         Contract.objects.select_for_update().filter(pk=contract.pk).first()
         notice_name = Kind(kind).label.split(" (")[0].lower()  # "contract details notice"
-        if kind not in _notices_owed(contract):
+        if kind == Kind.PERFORMANCE:
+            period_end, why_not = _performance_notice_due(contract, published_on=published_on, today=today)
+            if period_end is None:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    f"{contract.reference} owes no {notice_name} to record: {why_not}"
+                )
+        elif kind not in _notices_owed(contract):
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 f"{contract.reference} owes no {notice_name}: "
                 + (
@@ -1995,3 +2039,36 @@ def fee_uplift_reverse(*, uplift: FeeUplift, today: date, reason: str) -> FeeUpl
     uplift.reversal_reason = reason.strip()
     uplift.save(update_fields=["reversed_on", "reversal_reason"])
     return uplift
+
+
+# --- monitoring visits and contract monitoring reports ------------------------------------------
+
+
+@transaction.atomic
+def monitoring_record_create(
+    *,
+    contract: Contract,
+    kind: str,
+    held_on: date,
+    title: str,
+    carried_out_by: str,
+    today: date,
+    summary: str = "",
+    findings: str = "",
+) -> MonitoringRecord:
+    """Record a monitoring visit to the contract's service, or a contract monitoring
+    report on it. Refused for a day after `today`: a visit is recorded once made."""
+    if held_on > today:
+        raise ValidationError({"held_on": f"Enter a day on or before today ({format_day(today)})."})
+    record = MonitoringRecord(
+        contract=contract,
+        kind=kind,
+        held_on=held_on,
+        title=" ".join(title.split()),
+        carried_out_by=" ".join(carried_out_by.split()),
+        summary=summary.strip(),
+        findings=findings.strip(),
+    )
+    record.full_clean()
+    record.save()
+    return record

@@ -21,6 +21,7 @@ from contracts import publishing, services
 from contracts.forms import (
     KpiAssessmentForm,
     KpiForm,
+    MonitoringRecordForm,
     NoticePublicationForm,
     OrganisationForm,
     ProviderForm,
@@ -30,7 +31,16 @@ from contracts.forms import (
     funding_formset,
 )
 from contracts.history import full_history_requested
-from contracts.models import Contract, Kpi, KpiAssessment, NoticePublication, Organisation, Provider, SpendRecord
+from contracts.models import (
+    Contract,
+    Kpi,
+    KpiAssessment,
+    MonitoringRecord,
+    NoticePublication,
+    Organisation,
+    Provider,
+    SpendRecord,
+)
 from contracts.money import financial_year_label, format_money
 from contracts.pickers import contract_matches, provider_matches
 from contracts.selectors import (
@@ -40,6 +50,7 @@ from contracts.selectors import (
     contract_export_rows,
     contract_history,
     contract_kpis,
+    contract_monitoring,
     contract_queryset_for_detail,
     contracts_of_organisation,
     contracts_of_provider,
@@ -174,6 +185,7 @@ def contract_detail(request, pk: int):
             "is_real_today": today == dates.real_today(),
             "timeline": timeline(schedule.periods, schedule.option_statuses, today=today) if schedule else None,
             "can_change": can_change,
+            "can_add_monitoring": can(request.user, MonitoringRecord, "add"),
             "spend_form": (
                 SpendForm(contract=contract, final_end=schedule.final_end, today=today)
                 if can_change and schedule
@@ -193,6 +205,12 @@ def contract_detail(request, pk: int):
                 today=today,
                 question=[contract.pk],
             ),
+            # Monitoring visits and reports, each with the committee reports that considered it
+            # (a section the committees layer adds: {record pk: [reports]}).
+            "monitoring": [
+                (record, sections.get("monitoring_considered", {}).get(record.pk, []))
+                for record in contract_monitoring(contract=contract, today=today)
+            ],
             # Sections the layers above add: committee decisions, procurement facts.
             **sections,
         },
@@ -500,6 +518,26 @@ def kpi_assessment_create(request, pk: int):
         "contracts/kpi_assessment_form.html",
         {"form": form, "kpi": kpi, "contract": kpi.contract, "ratings": KpiAssessment.Rating.choices},
     )
+
+
+# --- monitoring visits and contract monitoring reports ------------------------------------------
+
+
+@saves_once
+def monitoring_create(request, pk: int):
+    contract = get_for_user(request.user, Contract.objects.all(), pk=pk)
+    require(request.user, MonitoringRecord, "add")
+    today = dates.real_today()
+    form = MonitoringRecordForm(request.POST or None, contract=contract, initial={"held_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.monitoring_record_create(contract=contract, today=today, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{record.get_kind_display()} of {format_day(record.held_on)} recorded.")
+            return redirect(record)
+    return render(request, "contracts/monitoring_form.html", {"form": form, "contract": contract})
 
 
 # --- what the pickers offer (commissioning.core.pickers) ----------------------------------------

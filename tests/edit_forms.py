@@ -20,6 +20,7 @@ from commissioning.core.pickers import PickerField
 from commissioning.projects import services as project_services
 from commissioning.projects.forms import ProjectForm
 from commissioning.projects.models import CommissioningProject
+from committees import services as committee_services
 from committees.forms import AgendaItemForm, MeetingForm, ReportForm
 from committees.models import AgendaItem, Meeting, Report
 from contracts import services as contract_services
@@ -149,7 +150,7 @@ def _contract() -> Contract:
 
 def _report() -> Report:
     ContractFactory(reference="LBB-DP-2023", title="Direct payments support")
-    return ReportFactory(
+    report = ReportFactory(
         reference="ACH22-035",
         title="Gateway 1: support at home",
         kind=Report.Kind.GATEWAY,
@@ -161,6 +162,20 @@ def _report() -> Report:
         exempt_paragraph="3",
         contracts=[ContractFactory(reference="LBB-SAH-2024", title="Support at home")],
     )
+    # Monitoring of its contract, one considered and one to choose.
+    contract = report.contracts.get()
+    considered, _ = (
+        contract_services.monitoring_record_create(
+            contract=contract,
+            kind="visit",
+            held_on=date(2022, 10, day),
+            title=f"Visit of {day} Oct 2022",
+            carried_out_by="Contract Compliance Officer",
+            today=date(2022, 11, 1),
+        )
+        for day in (3, 17)
+    )
+    return committee_services.report_update(report=report, contracts=[contract], monitoring_records=[considered])
 
 
 def _meeting() -> Meeting:

@@ -43,7 +43,7 @@ from committees.models import (
     ResolutionPart,
 )
 from contracts import services as contract_services
-from contracts.models import Contract, ContractOption, Kpi, KpiAssessment, SpendRecord
+from contracts.models import Contract, ContractOption, Kpi, KpiAssessment, MonitoringRecord, SpendRecord
 from tests.commissioning.test_views import decision_part, support_at_home
 from tests.committees.factories import AgendaItemFactory, CommitteeFactory, ReportFactory, ResolutionPartFactory
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
@@ -189,6 +189,22 @@ def _kpi():
     )
 
 
+def _monitoring():
+    contract = ContractFactory()
+    return Page(
+        reverse("contracts:monitoring_create", args=[contract.pk]),
+        "",
+        {
+            "kind": "visit",
+            "held_on": "2026-11-02",
+            "title": "Unannounced visit",
+            "carried_out_by": "Contract Compliance Officer",
+            "findings": "Care plans up to date.",
+        },
+        MonitoringRecord.objects.count,
+    )
+
+
 def _kpi_assessment():
     kpi = contract_services.kpi_create(
         contract=ContractFactory(),
@@ -300,6 +316,7 @@ CREATE_PAGES = {
     "spend": ("officer", _spend),
     "KPI": ("officer", _kpi),
     "KPI assessment": ("officer", _kpi_assessment),
+    "monitoring record": ("officer", _monitoring),
     "option exercised": ("officer", _option_exercise),
     "project": ("manager", _project),
     "waiver": ("manager", _waiver),

@@ -206,10 +206,12 @@ def _notice_events(*, start: date, end: date, today: date) -> list[Event]:
         )
         events.append(
             Event(
-                uid=_uid("notice-due", row.kind, row.contract_id or row.period_end),
+                # A performance notice falls due again and again: each its own event.
+                uid=_uid("notice-due", row.kind, row.contract_id or row.period_end, *([row.due] if row.basis else [])),
                 day=row.due,
                 summary=f"{row.label} due: {row.reference or 'the council'}",
-                description=f"The {row.label} of {whose} is due to be published by {format_day(row.due)}.",
+                description=f"The {row.label} of {whose} is due to be published by {format_day(row.due)}"
+                + (f" ({row.basis})." if row.basis else "."),
                 url=reverse("contracts:contract_detail", args=[row.contract_id])
                 if row.contract_id
                 else reverse("contracts:notice_list"),

@@ -25,7 +25,7 @@ from contracts.procurement import (
     under_procurement_act,
 )
 from contracts.regime import LEGISLATION_LABELS, NONE
-from contracts.selectors import contract_notice_publications
+from contracts.selectors import NoticeRow, contract_notice_publications
 
 
 def kpi_duty_reason(*, value: Decimal, light_touch: bool, framework: bool, legislation: str | None) -> str:
@@ -73,8 +73,11 @@ class ContractProcurementFacts:
     notices: ActNotices | None
     details_notice_passed: bool
     termination_notice_passed: bool
-    # The notices recorded as published by the day, by kind ("contract_details", "termination").
+    # The notices recorded as published by the day that a contract owes once, by kind
+    # ("contract_details", "termination").
     published: dict
+    # The performance notices recorded by the day, then the next one due: none without the KPI duty.
+    performance_notices: list[NoticeRow]
 
 
 def contract_procurement_facts(*, contract: Contract, figures: Figures, today: date) -> ContractProcurementFacts:
@@ -86,16 +89,17 @@ def contract_procurement_facts(*, contract: Contract, figures: Figures, today: d
     # A registered contract records its law, which it keeps until it ends.
     legislation = contract.legislation
     value = figures.whole_life_value
-    notices = act_notices(
-        legislation=legislation, route=contract.route, signed=contract.start_date, ended=figures.schedule.current_end
-    )
+    end = figures.schedule.current_end
+    notices = act_notices(legislation=legislation, route=contract.route, signed=contract.start_date, ended=end)
+    kpi_duty = kpi_duty_applies(value=value, light_touch=light_touch, framework=framework, legislation=legislation)
+    published = contract_notice_publications(contract=contract, today=today) if notices is not None else None
     return ContractProcurementFacts(
         whole_life_value=value,
         threshold=threshold_on(thresholds, contract.start_date),
         above_light_touch_threshold=above_threshold(value, thresholds, contract.start_date),
         legislation_label=contract.get_legislation_display(),
         under_procurement_act=under_procurement_act(legislation),
-        kpi_duty=kpi_duty_applies(value=value, light_touch=light_touch, framework=framework, legislation=legislation),
+        kpi_duty=kpi_duty,
         kpi_duty_reason=kpi_duty_reason(
             value=value, light_touch=light_touch, framework=framework, legislation=legislation
         ),
@@ -105,5 +109,10 @@ def contract_procurement_facts(*, contract: Contract, figures: Figures, today: d
         termination_notice_passed=notices is not None
         and notices.termination_due is not None
         and today > notices.termination_due,
-        published=contract_notice_publications(contract=contract, today=today) if notices is not None else {},
+        published=published.once if published is not None else {},
+        performance_notices=published.performance_rows(
+            today=today, start=contract.start_date, end=end, kpi_duty=kpi_duty
+        )
+        if published is not None
+        else [],
     )

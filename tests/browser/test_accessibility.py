@@ -154,6 +154,7 @@ def test_an_officers_pages_have_no_violations(page, axe, screenshot, demo):
             ("contract", contract.get_absolute_url()),
             ("kpi-form", reverse("contracts:kpi_update", args=[kpi.pk])),
             ("kpi-assessment-form", reverse("contracts:kpi_assessment_create", args=[kpi.pk])),
+            ("monitoring-form", reverse("contracts:monitoring_create", args=[contract.pk])),
             ("to-complete", "/contracts/to-complete/"),
             ("notices", "/contracts/notices/"),
             ("notice-form", "/contracts/notices/published/?kind=payments_compliance&period_end=2026-09-30"),
@@ -189,6 +190,12 @@ def test_a_clerks_pages_have_no_violations(page, axe, screenshot, demo):
             ("meeting", meeting.get_absolute_url()),
             ("report-list", "/committees/reports/"),
             ("report", Report.objects.order_by("pk").first().get_absolute_url()),
+            # The Hestia contract's monitoring report, linked to the report that considered it.
+            ("monitoring-report", Report.objects.get(reference="ACH22-044").get_absolute_url()),
+            (
+                "monitoring-report-form",
+                reverse("committees:report_update", args=[Report.objects.get(reference="ACH22-044").pk]),
+            ),
             ("delegations", "/committees/delegations/"),
             ("officer-decision-list", "/committees/officer-decisions/"),
             ("officer-decision", OfficerDecision.objects.order_by("pk").first().get_absolute_url()),

@@ -95,16 +95,27 @@ def test_no_law_but_the_act_brings_its_notices():
 # --- the notices still to be recorded: the rules ------------------------------------------------
 
 
-def test_a_performance_notice_is_due_twelve_months_after_the_last_assessment_or_at_the_end():
+def test_a_performance_notice_is_due_twelve_months_after_the_last_one_or_at_the_end():
     start, end = date(2025, 6, 1), date(2030, 5, 31)
-    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_assessed=None) == date(2026, 6, 1)
-    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_assessed=date(2026, 5, 20)) == date(
-        2027, 5, 20
+    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_published=None) == date(2026, 6, 1)
+    assert performance_notice_due(
+        kpi_duty=True, start=start, end=end, last_published=date(2026, 5, 20), last_due=date(2026, 6, 1)
+    ) == date(2027, 5, 20)
+    # The last notice comes at the end, sooner than 12 months after the one before.
+    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_published=date(2029, 12, 1)) == end
+    # Once the notice at the end is published, before or after the end, none is due.
+    assert (
+        performance_notice_due(kpi_duty=True, start=start, end=end, last_published=date(2030, 5, 20), last_due=end)
+        is None
     )
-    # The last assessment comes at the end, sooner than 12 months after the one before.
-    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_assessed=date(2029, 12, 1)) == end
+    assert performance_notice_due(kpi_duty=True, start=start, end=end, last_published=date(2030, 6, 10)) is None
+    # The end moved on (an option exercised) after the notice at the old end: 12 months on again.
+    later = date(2032, 5, 31)
+    assert performance_notice_due(
+        kpi_duty=True, start=start, end=later, last_published=date(2030, 5, 20), last_due=end
+    ) == date(2031, 5, 20)
     # Where no KPIs are required (light touch, frameworks, £5m or less), none is due.
-    assert performance_notice_due(kpi_duty=False, start=start, end=end, last_assessed=None) is None
+    assert performance_notice_due(kpi_duty=False, start=start, end=end, last_published=None) is None
 
 
 def _change(**overrides) -> bool:

@@ -183,6 +183,15 @@ def test_the_monitoring_report_is_noted_against_the_mhfss_contract():
     assert noted.kind == "note"
     assert "Hestia Housing Support Ltd be noted" in noted.text
     assert links(noted) == [("LBB-MHFSS-2019", "note_monitoring")]
+    # The report put the contract's monitoring report before the committee: linked both ways.
+    considered = noted.item.report.monitoring_records.get()
+    assert (considered.contract.reference, considered.kind, considered.held_on) == (
+        "LBB-MHFSS-2019",
+        "report",
+        date(2022, 11, 15),
+    )
+    assert "performed well over the life of the contract" in considered.findings
+    assert considered.carried_out_by == "Integrated Strategic Commissioning Officer"
 
 
 def test_nottingham_options_were_exercised_under_delegation_4():

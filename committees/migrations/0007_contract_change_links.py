@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committees', '0005_history_and_protected_links'),
-        ('contracts', '0015_contract_changes'),
+        ('committees', '0006_report_monitoring_records'),
+        ('contracts', '0017_contract_changes'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0014_notice_publication'),
+        ('contracts', '0016_monitoring_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
