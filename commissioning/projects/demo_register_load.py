@@ -44,11 +44,11 @@ from committees.clock import WorkingDays, agenda_publication_deadline
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
 from contracts.demo import kpis_record
-from contracts.models import Contract, NoticePublication, Organisation
-from contracts.money import financial_year_label, financial_year_of, to_money
+from contracts.models import Contract, FeeUplift, NoticePublication, Organisation
+from contracts.money import financial_year_label, financial_year_of, format_money, to_money
 from contracts.querysets import year_values_on
 from contracts.register_file import RegisterRow
-from contracts.terms import format_term
+from contracts.terms import format_term, months_before
 
 Effect = ContractLink.Effect
 Kind = ResolutionPart.Kind
@@ -58,6 +58,13 @@ SCRUTINY = "Adult Social Care and Health Scrutiny Committee"
 HEAD_OF_COMMISSIONING = "Head of Commissioning (Demoshire)"
 VENUE = "County Hall, Demoshire"
 DECISIONS_PUBLISHED_AFTER_WORKING_DAYS = 2
+# The ground of the demo's change of value under each law (contracts.changes.GROUNDS).
+UNFORESEEABLE = {
+    "pa_2023": "pa_unforeseeable",
+    "pcr_2015": "pcr_72_1_c",
+    "psr": "psr_13_c",
+    "none": "none_standing_orders",
+}
 GIVEN = frozenset({"service_area", "lead_commissioner", "approved_value", "description"})
 
 
@@ -292,6 +299,103 @@ class _Writer:
                 period_end=planned.period_end,
             )
 
+    # --- changes and fee uplifts ---
+
+    def _cabinet_approval(self, day: date, title: str, text: str, contracts=()) -> ResolutionPart:
+        meeting = self.meeting(self.cabinet, day)
+        report = self.report(title, kind=Report.Kind.OTHER, day=day, contracts=contracts)
+        item = self.item(meeting, title, report=report, minutes=f"The Cabinet considered the report. {FICTIONAL}")
+        return self.part(meeting, item, Kind.APPROVE, text, is_key_decision=True)
+
+    def fee_uplifts(self) -> None:
+        """This financial year's care fee uplift for the National Living Wage, approved
+        by the Cabinet before 1 April and in effect since (grants and contracts with
+        their own indexation left out); and a supported living rate uplift the Cabinet
+        approved at its last meeting, from the first of next month, so still reversible."""
+        cabinet_past = [day for day in self.plan.cabinet_days if day <= self.today]
+        april = date(financial_year_of(self.today), 4, 1)
+        before_april = [day for day in cabinet_past if day <= april - timedelta(days=21)]
+        by_area: dict[str, list[int]] = {}
+        for planned in self.plan.contracts:
+            by_area.setdefault(planned.service_area, []).append(self.contracts[planned.reference].pk)
+        label = financial_year_label(april.year)
+        if before_april:
+            chosen = [pk for area, ids in by_area.items() if area != "Carers' support" for pk in ids]
+            title = f"Care fee uplift {label} (demo)"
+            committee_services.fee_uplift_decide(
+                authority=self._cabinet_approval(
+                    before_april[-1],
+                    title,
+                    f"Approve an uplift of 6.7% to the fees of adult social care contracts from 1 April "
+                    f"{april.year}, for the National Living Wage, within the budget for {label}.",
+                ),
+                today=self.today,
+                title=title,
+                basis=FeeUplift.Basis.NATIONAL_LIVING_WAGE,
+                percent=Decimal("6.70"),
+                effective_on=april,
+                contract_ids=chosen,
+                exclude_indexed=True,
+                selection="Every Demoshire adult social care contract but carers' support grants.",
+            )
+        if cabinet_past and by_area.get("Supported living"):
+            effective = (self.today.replace(day=1) + timedelta(days=32)).replace(day=1)
+            title = f"Supported living rate uplift from {effective:%B %Y} (demo)"
+            committee_services.fee_uplift_decide(
+                authority=self._cabinet_approval(
+                    cabinet_past[-1],
+                    title,
+                    f"Approve an uplift of 3% to the supported living hourly rate from {effective.day} "
+                    f"{effective:%B %Y}, after the provider market review.",
+                ),
+                today=self.today,
+                title=title,
+                basis=FeeUplift.Basis.OTHER,
+                percent=Decimal("3.00"),
+                effective_on=effective,
+                contract_ids=by_area["Supported living"],
+                exclude_indexed=True,
+                selection="Every Demoshire supported living contract.",
+            )
+
+    def contract_change(self) -> None:
+        """One change of value: more reablement hours for hospital discharge on the largest
+        running reablement contract, from the first of the month three months ago, on the
+        ground of unforeseeable circumstances, approved by the Cabinet beforehand."""
+        effective = months_before(self.today.replace(day=1), 3)
+        cabinet_before = [day for day in self.plan.cabinet_days if day <= effective - timedelta(days=14)]
+        running = [
+            planned
+            for planned in self.plan.contracts
+            if planned.service_area == "Reablement"
+            and planned.annual is not None
+            and planned.start is not None
+            and planned.start <= effective
+            and planned.current_end is not None
+            and planned.current_end >= self.today
+        ]
+        if not running or not cabinet_before:
+            return
+        planned = max(running, key=lambda planned: planned.annual)
+        contract = self.contracts[planned.reference]
+        amount = to_money(planned.annual * Decimal("0.15"))
+        committee_services.contract_change_authorise(
+            contract=contract,
+            authority=self._cabinet_approval(
+                cabinet_before[-1],
+                f"Hospital discharge: more reablement hours ({planned.reference}) (demo)",
+                f"Approve a change to the {planned.title} contract ({planned.reference}) adding "
+                f"{format_money(amount)} a year for more reablement hours for hospital discharge.",
+                contracts=[contract],
+            ),
+            today=self.today,
+            effective_on=effective,
+            ground=UNFORESEEABLE[contract.legislation],
+            description=f"More reablement hours for hospital discharge after the winter pressures. {FICTIONAL}",
+            annual_value_change=amount,
+            scope_change="Up to 15% more hours a week for people leaving hospital.",
+        )
+
     # --- projects and gateways ---
 
     def projects(self) -> None:
@@ -454,6 +558,8 @@ def load_demo_register(*, today: date) -> int:
     writer.save_contracts()
     delegations = writer.yearly_delegations()
     writer.exercise_options(delegations)
+    writer.contract_change()
+    writer.fee_uplifts()
     writer.record_spend()
     writer.kpis()
     writer.notices()

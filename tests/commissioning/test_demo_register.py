@@ -2,6 +2,7 @@
 
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from http import HTTPStatus
 from io import StringIO
 
@@ -22,15 +23,27 @@ from commissioning.projects.demo_register import (
     plan_register,
     under_the_act,
 )
+from commissioning.projects.demo_register_load import UNFORESEEABLE
 from commissioning.projects.models import CommissioningProject
 from commissioning.projects.selectors import pipeline
 from committees.models import Action, ContractLink, Meeting
 from contracts.demo import REGISTER_REFERENCES
-from contracts.models import Contract, ContractOption, Kpi, KpiAssessment, NoticePublication, SpendRecord
+from contracts.models import (
+    Contract,
+    ContractChange,
+    ContractOption,
+    FeeUplift,
+    Kpi,
+    KpiAssessment,
+    NoticePublication,
+    SpendRecord,
+)
+from contracts.money import to_money
 from contracts.performance import RATING_LABELS
 from contracts.procurement import PROCUREMENT_ACT_COMMENCEMENT
 from contracts.selectors import notices_due
 from contracts.terms import OptionStatus
+from tests.conftest import on
 
 DAY = date(2026, 11, 30)
 OTHER_DAY = date(2027, 5, 17)
@@ -165,6 +178,7 @@ def test_on_the_day_every_card_shows_something_and_loading_again_changes_nothing
     # holds the plan's KPIs and notices, and that loading again adds and changes nothing.
     assert_it_follows_the_rules()
     assert_it_holds_the_plans_performance_and_notices(client)
+    assert_it_holds_a_change_and_the_fee_uplifts()
     before = snapshot()
     assert load(DAY) == "Demo data ready: 6 seed contracts, 267 fictional contracts (0 added), 3 users.\n"
     after = snapshot()
@@ -224,6 +238,34 @@ def assert_it_holds_the_plans_performance_and_notices(client):
     assert all(f'data-count="{status}">' in page for status in statuses)
     for status in ("overdue", "due", "published"):
         assert f"({statuses[status]})</a>" in page
+
+
+def assert_it_holds_a_change_and_the_fee_uplifts():
+    uplifts = list(FeeUplift.objects.order_by("effective_on"))
+    assert [(u.effective_on, u.percent, u.basis, u.reversed_on) for u in uplifts] == [
+        (date(2026, 4, 1), Decimal("6.70"), FeeUplift.Basis.NATIONAL_LIVING_WAGE, None),
+        (date(2026, 12, 1), Decimal("3.00"), FeeUplift.Basis.OTHER, None),
+    ]
+    national_living_wage, supported_living = uplifts
+    uplifted = ContractChange.objects.filter(uplift=national_living_wage)
+    assert uplifted.count() > 100
+    assert not uplifted.filter(contract__service_area__name="Carers' support").exists()
+    assert not uplifted.filter(contract__annual_uplift_percent__gt=0).exists()
+    assert set(
+        ContractChange.objects.filter(uplift=supported_living).values_list("contract__service_area__name", flat=True)
+    ) == {"Supported living"}
+    # Every change has the decision that authorised it.
+    changes = ContractChange.objects.filter(contract__reference__startswith=PREFIX)
+    assert not changes.exclude(decision_links__effect=ContractLink.Effect.CHANGE_CONTRACT).exists()
+    (own,) = changes.filter(uplift=None)
+    assert own.effective_on == date(2026, 8, 1)
+    assert own.contract.service_area.name == "Reablement"
+    assert own.ground == UNFORESEEABLE[own.contract.legislation]
+    # The figures follow the uplift from 1 Apr 2026, never before.
+    change = uplifted.exclude(contract=own.contract).select_related("contract").first()
+    before, after = on(change.contract, date(2026, 3, 31)), on(change.contract, date(2026, 4, 1))
+    assert before.whole_life_value < after.whole_life_value
+    assert change.annual_value_change == to_money(change.contract.annual_value * Decimal("0.067"))
 
 
 @pytest.mark.django_db
