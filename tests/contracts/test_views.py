@@ -299,6 +299,25 @@ def test_a_light_touch_contract_under_the_act_shows_the_acts_notices(client_for,
     assert "by <strong>29 Sep 2025</strong>" in html  # 120 days after 1 Jun 2025: light touch
     assert "Contract termination notice" in html
     assert "by <strong>30 Jun 2028</strong>" in html  # 30 days after the end, 31 May 2028
+    # Light touch: the contract and its KPIs need not be published with the notice.
+    assert 'id="procurement-publish-contract"' not in html
+
+
+def test_a_contract_over_5m_under_the_act_is_published_with_its_kpis(client_for, officer):
+    def contract(annual_value, route=Contract.Route.OPEN_TENDER):
+        return ContractFactory(
+            start_date=date(2025, 6, 1),
+            term="3",  # three years: more than £5m from £1,666,666.67 a year
+            annual_value=Decimal(annual_value),
+            legislation=Contract.Legislation.PA_2023,
+            route=route,
+        )
+
+    client = client_for(officer)
+    published = "With it, the contract itself and its KPIs are published"
+    assert published in _page(client, contract("1666666.67"))  # £5,000,000.01
+    assert published not in _page(client, contract("1666666.66"))  # £4,999,999.98: not more than £5m
+    assert published not in _page(client, contract("2000000", route=Contract.Route.LIGHT_TOUCH))
 
 
 def test_the_contract_page_flags_spend_above_projection(client_for, officer):
