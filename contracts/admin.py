@@ -6,7 +6,9 @@ from commissioning.core.versioning import VersionedAdminMixin
 from contracts.models import (
     ColumnMapping,
     Contract,
+    ContractChange,
     ContractOption,
+    FeeUplift,
     FundingShare,
     Kpi,
     KpiAssessment,
@@ -54,6 +56,11 @@ class SpendInline(ReadOnlyInline):
     fields = ["financial_year", "amount", "note"]
 
 
+class ChangeInline(ReadOnlyInline):
+    model = ContractChange
+    fields = ["effective_on", "annual_value_change", "term_change_months", "ground", "uplift"]
+
+
 @admin.register(Contract)
 class ContractAdmin(KeepsLinkedRecordsAdmin, ReadMostlyAdmin):
     """Read-only here: contracts change through the register's pages, whose
@@ -62,7 +69,28 @@ class ContractAdmin(KeepsLinkedRecordsAdmin, ReadMostlyAdmin):
     list_display = ["reference", "title", "lead_commissioner", "start_date", "term", "annual_value"]
     list_filter = ["service_area", "legislation", "route", "contract_type"]
     search_fields = ["reference", "title"]
-    inlines = [OptionInline, FundingInline, SpendInline]
+    inlines = [OptionInline, FundingInline, SpendInline, ChangeInline]
+
+
+class RecordedThroughThePagesAdmin(ReadMostlyAdmin):
+    """Shown only: a change or an uplift is recorded, withdrawn or reversed on the
+    app's pages, whose services keep the contracts' stored figures with it."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContractChange)
+class ContractChangeAdmin(RecordedThroughThePagesAdmin):
+    list_display = ["contract", "effective_on", "annual_value_change", "term_change_months", "ground", "uplift"]
+    list_filter = ["ground"]
+    search_fields = ["contract__reference", "description"]
+
+
+@admin.register(FeeUplift)
+class FeeUpliftAdmin(RecordedThroughThePagesAdmin):
+    list_display = ["title", "basis", "percent", "effective_on", "reversed_on"]
+    list_filter = ["basis"]
 
 
 @admin.register(RegisterImport)

@@ -412,3 +412,23 @@ def test_a_fee_uplift_that_applies_to_nothing_saves_nothing():
         )
     assert not FeeUplift.objects.exists()
     assert not ContractChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_changes_and_uplifts_but_never_changes_them(admin_client):
+    from django.urls import reverse
+
+    contract = _contract()
+    change = services.contract_change_record(
+        contract=contract,
+        effective_on=date(2027, 4, 1),
+        ground="pa_provided_for",
+        description="Price review.",
+        annual_value_change=D("133000.00"),
+    )
+    assert admin_client.get(reverse("admin:contracts_contractchange_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:contracts_contractchange_change", args=[change.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:contracts_contractchange_add")).status_code == 403
+    assert admin_client.post(reverse("admin:contracts_contractchange_delete", args=[change.pk])).status_code == 403
+    assert admin_client.get(reverse("admin:contracts_feeuplift_add")).status_code == 403
+    assert ContractChange.objects.get() == change
