@@ -312,10 +312,11 @@ def initial_end_of(contract: Contract, options: Sequence[ContractOption]) -> dat
 def figures_store_many(contracts: Sequence[tuple[Contract, Sequence[ContractOption]]]) -> None:
     """Write the figures of contracts saved in bulk with their options (the
     benchmark's generator), by the same functions as every service: their
-    `initial_end_date` must come from `initial_end_of`."""
+    `initial_end_date` must come from `initial_end_of`. Contracts just saved have
+    no changes yet."""
     pairs = []
     for contract, options in contracts:
-        spans = _spans_of(contract, options)
+        spans = _spans_of(contract, options, changes=())
         if contract.initial_end_date != _initial_end(spans):
             raise ValueError(f"{contract.reference}: initial_end_date must come from initial_end_of().")
         pairs.append((contract, spans))
