@@ -15,6 +15,7 @@ from django.urls import reverse
 from commissioning.overview.dashboard import value_by_year
 from committees import services as committee_services
 from committees.models import ContractLink
+from contracts import services as contract_services
 from contracts.models import Contract, ContractChange
 from contracts.selectors import contract_changes, contract_queryset_for_detail
 from tests.committees.factories import OfficerDecisionFactory
@@ -322,3 +323,17 @@ def test_the_contract_page_does_not_grow_with_its_changes(client_for, officer):
     assert ContractChange.objects.filter(contract=many).count() == 20
     for page in ("contracts:contract_detail", "committees:change_create"):
         assert _queries(client, reverse(page, args=[few.pk])) == _queries(client, reverse(page, args=[many.pk]))
+
+
+def test_an_incomplete_contract_shows_its_changes_without_figures(client_for, officer):
+    contract = _support_at_home(reference="LBB-NO-VALUE", annual_value=None)
+    contract_services.contract_change_record(
+        contract=contract,
+        effective_on=date(2026, 6, 1),
+        ground="pa_non_substantial",
+        description="Night visits added.",
+        scope_change="Night visits.",
+    )
+    page = _page(client_for(officer), contract)
+    assert "Scope: Night visits." in page
+    assert "Original value (as entered into, every option) —" in page
