@@ -13,6 +13,28 @@ def option_pages(*, contract, figures, today) -> dict[int, dict[str, str]]:
     }
 
 
+def change_pages(*, contract, figures, today) -> dict:
+    """For the contract page's changes: where to record one, where to withdraw each
+    that has not taken effect (a fee uplift's is reversed with the uplift), and the
+    decision that authorised each, by change id (two queries)."""
+    from committees.models import ContractLink
+    from committees.services import decision_date
+    from contracts.models import ContractChange
+
+    links = ContractLink.objects.filter(contract=contract, change__isnull=False).select_related(
+        "resolution_part__item__meeting__committee", "officer_decision"
+    )
+    pending = ContractChange.objects.filter(contract=contract, effective_on__gt=today, uplift__isnull=True)
+    return {
+        "record": reverse("committees:change_create", args=[contract.pk]),
+        "withdraw": {
+            pk: reverse("committees:change_withdraw", args=[pk]) for pk in pending.values_list("pk", flat=True)
+        },
+        # The decisions taken by the page's day, as the decisions section lists them.
+        "authority": {link.change_id: link for link in links if decision_date(link.decision) <= today},
+    }
+
+
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = "Committees and decisions"
@@ -36,6 +58,8 @@ class CommitteesConfig(AppConfig):
             ),
         )
         register_contract_section("option_pages", option_pages)
+        # Each change to the contract with the decision that authorised it, recorded and withdrawn here.
+        register_contract_section("change_pages", change_pages)
         # Each monitoring visit or report on the contract page names the committee reports that considered it.
         register_contract_section(
             "monitoring_considered", lambda *, contract, figures, today: monitoring_considered(contract=contract)

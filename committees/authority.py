@@ -39,6 +39,7 @@ def contract_decision_links(*, contract: Contract, today: date | None = None) ->
         ContractLink.objects.filter(contract=contract)
         .select_related(
             "option",
+            "change",
             _PART_PATH,
             "resolution_part__item__report",
             "resolution_part__recommended_to",

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from committees import option_views, views
+from committees import change_views, option_views, views
 
 app_name = "committees"
 
@@ -22,6 +22,9 @@ urlpatterns = [
         {"decision": "decline"},
         name="option_decline",
     ),
+    # A change to a registered contract, recorded with the decision that authorised it.
+    path("contracts/<int:pk>/changes/new/", change_views.change_create, name="change_create"),
+    path("contract-changes/<int:pk>/withdraw/", change_views.change_withdraw, name="change_withdraw"),
     path("new/", views.committee_create, name="committee_create"),
     path("<int:pk>/", views.committee_detail, name="committee_detail"),
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),

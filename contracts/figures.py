@@ -224,6 +224,16 @@ def contract_figures(facts: ContractFacts, *, today: date, notice_months: int) -
     )
 
 
+def as_entered_into(facts: ContractFacts, *, notice_months: int) -> Figures | None:
+    """The contract's figures as it was entered into: every option open (so the
+    whole-life value is the original maximum value, and ``schedule.included_months``
+    the original maximum term) and no change. None when its dates are not known."""
+    undecided = tuple(Decision(OptionStatus.AVAILABLE) for _ in facts.decisions)
+    return contract_figures(
+        replace(facts, changes=(), decisions=undecided), today=facts.start, notice_months=notice_months
+    )
+
+
 def change_measures(facts: ContractFacts, *, notice_months: int) -> tuple[Measure, ...] | None:
     """Each change of ``facts.changes`` (in the order they take effect) measured
     on the day it takes effect against the contract as it was entered into: the
@@ -232,8 +242,7 @@ def change_measures(facts: ContractFacts, *, notice_months: int) -> tuple[Measur
     if not has_dates(facts) or facts.annual_value is None:
         return None
     ordered = tuple(sorted(facts.changes, key=lambda change: change.effective))
-    as_entered = replace(facts, changes=(), decisions=tuple(Decision(OptionStatus.AVAILABLE) for _ in facts.decisions))
-    original = contract_figures(as_entered, today=facts.start, notice_months=notice_months)
+    original = as_entered_into(facts, notice_months=notice_months)
     original_months = original.schedule.included_months
     measures = []
     cumulative_value = ZERO

@@ -44,9 +44,7 @@ from contracts.models import (
 from contracts.money import financial_year_label, format_money
 from contracts.pickers import contract_matches, provider_matches
 from contracts.selectors import (
-    contract_detail as select_contract_detail,
-)
-from contracts.selectors import (
+    contract_changes,
     contract_export_rows,
     contract_history,
     contract_kpis,
@@ -60,6 +58,9 @@ from contracts.selectors import (
     register_totals,
     to_complete_rows,
     transparency_rows,
+)
+from contracts.selectors import (
+    contract_detail as select_contract_detail,
 )
 from contracts.selectors import (
     contract_list as select_contract_list,
@@ -211,6 +212,8 @@ def contract_detail(request, pk: int):
                 (record, sections.get("monitoring_considered", {}).get(record.pk, []))
                 for record in contract_monitoring(contract=contract, today=today)
             ],
+            # Changes to the value, term, scope or supplier, and the options exercised, as on the day.
+            "changes": contract_changes(contract=contract, today=today),
             # Sections the layers above add: committee decisions, procurement facts.
             **sections,
         },

@@ -30,7 +30,8 @@ from commissioning.projects.models import CommissioningProject, Gateway, Project
 from committees import services as committee_services
 from committees.models import Action, AgendaItem, Committee, Meeting, OfficerDecision, Report, ResolutionPart
 from contracts import services as contract_services
-from contracts.models import Contract, ContractOption
+from contracts.changes import provided_for_ground
+from contracts.models import Contract, ContractChange, ContractOption
 from tests.committees.factories import (
     AgendaItemFactory,
     CommitteeFactory,
@@ -239,6 +240,38 @@ def test_an_option_decided_out_of_range_is_refused(client_for, officer, world, d
     response = client_for(officer).post(url, {"decided_by": "Chief Officer", "decided_on": day}, follow=True)
     assert OUT_OF_RANGE in _text(response)
     assert not ContractOption.objects.filter(contract=contract, decided_on__isnull=False).exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_contract_change_out_of_range_is_refused(client_for, officer, world, day):
+    contract = world["contract"]
+    url = reverse("committees:change_create", args=[contract.pk])
+    data = {
+        "effective_on": day,
+        "annual_value_change": "1000.00",
+        "ground": provided_for_ground(contract.legislation).code,
+        "description": "Price review.",
+        "authority": world["decision"].reference,
+    }
+    assert OUT_OF_RANGE in _text(client_for(officer).post(url, data))
+    assert not ContractChange.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["1e400", "NaN", "-Infinity", "99999999999999999", "²"])
+def test_an_odd_change_to_a_contract_is_a_form_error(client_for, officer, world, value):
+    contract = world["contract"]
+    url = reverse("committees:change_create", args=[contract.pk])
+    data = {
+        "effective_on": "2027-04-01",
+        "annual_value_change": value,
+        "term_change_months": value,
+        "ground": "no such ground",
+        "description": "Odd",
+        "authority": value,
+    }
+    page = _text(client_for(officer).post(url, data))
+    assert "The change was not recorded." in page
+    assert not ContractChange.objects.exists()
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
@@ -564,7 +597,7 @@ APPS = ("contracts", "committees", "commissioning")
 
 
 def test_every_date_field_on_every_form_keeps_to_the_range():
-    for module in ("contracts.forms", "committees.forms", "commissioning.projects.forms"):
+    for module in ("contracts.forms", "committees.forms", "committees.change_forms", "commissioning.projects.forms"):
         importlib.import_module(module)  # loaded, so that their forms are found
     forms_of_the_app = [form for form in _subclasses(forms.BaseForm) if form.__module__.split(".")[0] in APPS]
     checked = []

@@ -45,6 +45,7 @@ from committees import services as committee_services
 from committees.models import Committee, ResolutionPart
 from contracts import register_imports
 from contracts import services as contract_services
+from contracts.changes import provided_for_ground
 from tests.committees.factories import (
     AgendaItemFactory,
     CommitteeFactory,
@@ -204,6 +205,9 @@ MATRIX = {
     # Exercising or declining an option changes the contract: the officers'.
     "committees:option_exercise": record_page(**REGISTER),
     "committees:option_decline": record_page(**REGISTER),
+    # A change to a contract is the register's, recorded with the decision that authorised it.
+    "committees:change_create": record_page(**REGISTER),
+    "committees:change_withdraw": post_only(**REGISTER, post=FOUND),
     "committees:committee_create": create_page(**COMMITTEE_RECORD),
     "committees:committee_detail": READ_RECORD,
     "committees:meeting_create": record_page(**COMMITTEE_RECORD),
@@ -313,6 +317,8 @@ ARGUMENTS = {
     "contracts:import_report": lambda w: {"pk": w["import"].pk},
     "committees:option_exercise": lambda w: {"pk": w["contract"].pk, "order": 1},
     "committees:option_decline": lambda w: {"pk": w["contract"].pk, "order": 1},
+    "committees:change_create": lambda w: {"pk": w["contract"].pk},
+    "committees:change_withdraw": lambda w: {"pk": w["change"].pk},
     "committees:committee_detail": lambda w: {"pk": w["committee"].pk},
     "committees:meeting_create": lambda w: {"pk": w["committee"].pk},
     "committees:meeting_detail": lambda w: {"pk": w["meeting"].pk},
@@ -430,8 +436,17 @@ def _world(users):
         frequency="quarterly",
         evidence_source="Electronic call monitoring",
     )
+    # A change to come, so that it may still be withdrawn.
+    change = contract_services.contract_change_record(
+        contract=contract,
+        effective_on=date(2027, 4, 1),
+        ground=provided_for_ground(contract.legislation).code,
+        description="Night visits added.",
+        scope_change="Night visits.",
+    )
     return {
         "contract": contract,
+        "change": change,
         "kpi": kpi,
         "report_file": report_file,
         "provider": contract.providers.get(),

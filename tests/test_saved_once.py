@@ -43,9 +43,16 @@ from committees.models import (
     ResolutionPart,
 )
 from contracts import services as contract_services
-from contracts.models import Contract, ContractOption, Kpi, KpiAssessment, MonitoringRecord, SpendRecord
+from contracts.changes import provided_for_ground
+from contracts.models import Contract, ContractChange, ContractOption, Kpi, KpiAssessment, MonitoringRecord, SpendRecord
 from tests.commissioning.test_views import decision_part, support_at_home
-from tests.committees.factories import AgendaItemFactory, CommitteeFactory, ReportFactory, ResolutionPartFactory
+from tests.committees.factories import (
+    AgendaItemFactory,
+    CommitteeFactory,
+    OfficerDecisionFactory,
+    ReportFactory,
+    ResolutionPartFactory,
+)
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
 from tests.edit_forms import browser_form
 
@@ -233,6 +240,23 @@ def _option_exercise():
     )
 
 
+def _contract_change():
+    contract = ContractFactory(start_date=date(2024, 10, 1))
+    decision = OfficerDecisionFactory(decided_on=date(2026, 11, 2))
+    return Page(
+        reverse("committees:change_create", args=[contract.pk]),
+        "",
+        {
+            "effective_on": "2027-04-01",
+            "annual_value_change": "1000.00",
+            "ground": provided_for_ground(contract.legislation).code,
+            "description": "Price review.",
+            "authority": decision.reference,
+        },
+        ContractChange.objects.count,
+    )
+
+
 def _project():
     return Page(
         reverse("commissioning:project_create"),
@@ -318,6 +342,7 @@ CREATE_PAGES = {
     "KPI assessment": ("officer", _kpi_assessment),
     "monitoring record": ("officer", _monitoring),
     "option exercised": ("officer", _option_exercise),
+    "contract change": ("officer", _contract_change),
     "project": ("manager", _project),
     "waiver": ("manager", _waiver),
     "gateway passed": ("officer", _gateway),
