@@ -287,6 +287,7 @@ class FigureSpan:
     committed_value: Decimal | None  # None when the value is not known
     whole_life_value: Decimal | None
     year_values: tuple[tuple[int, Decimal], ...]
+    annual_value: Decimal | None = None  # with the changes in effect on these days
 
     def kept(self) -> tuple:
         return (
@@ -298,6 +299,7 @@ class FigureSpan:
             self.committed_value,
             self.whole_life_value,
             self.year_values,
+            self.annual_value,
         )
 
 
@@ -315,6 +317,7 @@ def _span_from(figures: Figures, valid_from: date, valid_to: date) -> FigureSpan
         committed_value=figures.committed_value,
         whole_life_value=figures.whole_life_value,
         year_values=tuple(figures.year_values.items()),
+        annual_value=figures.annual_value,
     )
 
 

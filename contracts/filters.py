@@ -87,7 +87,7 @@ class ContractFilter(django_filters.FilterSet):
             ("current_end_date", "current_end"),
             ("final_end_date", "final_end"),
             ("next_decision_deadline", "deadline"),
-            ("annual_value", "annual_value"),
+            ("current_annual_value", "annual_value"),
             ("whole_life_value", "whole_life_value"),
             ("status", "status"),
         ),

@@ -397,6 +397,8 @@ class ContractFigures(models.Model):
     # Unknown when the register does not know the value.
     committed_value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     whole_life_value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    # The annual value with the changes in effect on these days (`Figures.annual_value`).
+    annual_value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
 
     class Meta:
         ordering = ["contract", "valid_from"]

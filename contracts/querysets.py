@@ -94,7 +94,11 @@ def with_kept_figures(queryset: QuerySet[Contract], *, today: date) -> QuerySet[
     dates unknown) is kept, with NULL figures."""
     day_span = FilteredRelation("figures", condition=Q(figures__valid_from__lte=today, figures__valid_to__gte=today))
     return queryset.annotate(day_span=day_span).annotate(
-        figures_span=F("day_span__id"), **{name: F(f"day_span__{name}") for name in FIGURES}
+        figures_span=F("day_span__id"),
+        # The annual value with the changes in effect on the day, named apart from the contract's
+        # own; a contract whose dates are not known has no span, and no change, so it is its own.
+        current_annual_value=Coalesce(F("day_span__annual_value"), F("annual_value")),
+        **{name: F(f"day_span__{name}") for name in FIGURES},
     )
 
 

@@ -277,7 +277,7 @@ def contracts_of_organisation(*, organisation: Organisation, today: date) -> Que
 
 
 def register_totals(queryset: QuerySet[Contract]) -> dict:
-    return queryset.aggregate(annual=Sum("annual_value"), whole_life=Sum("whole_life_value"), count=Count("pk"))
+    return queryset.aggregate(annual=Sum("current_annual_value"), whole_life=Sum("whole_life_value"), count=Count("pk"))
 
 
 def contract_history(*, contract: Contract, show_all: bool = False) -> History:

@@ -266,6 +266,7 @@ def _insert_figures(pairs: Sequence[tuple[Contract, list[FigureSpan]]]) -> None:
                 options_exercised=span.options_exercised,
                 committed_value=span.committed_value,
                 whole_life_value=span.whole_life_value,
+                annual_value=span.annual_value,
             )
             for contract, spans in pairs
             for span in spans
@@ -339,6 +340,7 @@ def figures_are_current(contract: Contract, options: Sequence[ContractOption]) -
             row.committed_value,
             row.whole_life_value,
             tuple((value.financial_year, value.amount) for value in row.year_values.all()),
+            row.annual_value,
         )
         for row in contract.figures.all()
     ]

@@ -91,7 +91,7 @@ def expiry_bands(*, today: date) -> ExpiryBands:
         with_figures(Contract.objects.all(), today=today)
         .filter(current_end_date__gte=today, current_end_date__lte=horizon)
         .order_by()
-        .values_list("annual_value", "current_end_date", "next_option")
+        .values_list("current_annual_value", "current_end_date", "next_option")
     )
     by_current = [Band(months, url=_contracts_url(today=today, **ending_filters(months))) for months in BANDS]
     by_final = [Band(months, url=_contracts_url(today=today, **ending_filters(months, final=True))) for months in BANDS]
@@ -273,7 +273,7 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         decisions_due(today=today),
         contracts_url("decisions_due", today=today),
         limit=limit,
-        total_field="annual_value",
+        total_field="current_annual_value",
     )
     lists["decisions_late"] = _listing(
         "Option decisions late",
@@ -281,7 +281,7 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         decisions_late(today=today),
         contracts_url("decisions_late", today=today),
         limit=limit,
-        total_field="annual_value",
+        total_field="current_annual_value",
     )
     summaries = gateway_summaries(today=today)
     attention = gateways_needing_attention(summaries)

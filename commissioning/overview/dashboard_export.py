@@ -70,7 +70,7 @@ def _expiry_rows(*, today: date) -> list[Row]:
     rows = []
     for contract in _with_providers(board.contracts_ending(today=today)):
         end = contract.current_end_date
-        annual = contract.annual_value
+        annual = contract.current_annual_value
         rows.append(
             _contract(contract)
             + [
@@ -106,7 +106,7 @@ def _decision_rows(key: str) -> Callable[..., list[Row]]:
                 (contract.next_decision_deadline - today).days,
                 contract.current_end_date,
                 contract.final_end_date,
-                contract.annual_value,
+                contract.current_annual_value,
                 contract.whole_life_value,
             ]
             for contract in _with_providers(board.contracts_for(key, today=today))
@@ -130,7 +130,13 @@ def _over_approved_rows(*, today: date) -> list[Row]:
         above = variance(contract.whole_life_value, contract.approved_value)
         rows.append(
             _contract(contract)
-            + [contract.whole_life_value, contract.approved_value, above.amount, above.percent, contract.annual_value]
+            + [
+                contract.whole_life_value,
+                contract.approved_value,
+                above.amount,
+                above.percent,
+                contract.current_annual_value,
+            ]
         )
     return rows
 

@@ -432,3 +432,26 @@ def test_the_admin_shows_changes_and_uplifts_but_never_changes_them(admin_client
     assert admin_client.post(reverse("admin:contracts_contractchange_delete", args=[change.pk])).status_code == 403
     assert admin_client.get(reverse("admin:contracts_feeuplift_add")).status_code == 403
     assert ContractChange.objects.get() == change
+
+
+@pytest.mark.django_db
+def test_the_lists_and_the_dashboard_take_the_annual_value_with_the_changes_in_effect(client_for, manager):
+    from django.urls import reverse
+
+    from commissioning.overview.dashboard import expiry_bands
+
+    contract = _contract(start_date=date(2022, 10, 1), term="5", annual_value=D("100000.00"))
+    services.contract_change_record(
+        contract=contract,
+        effective_on=date(2027, 4, 1),
+        ground="pa_provided_for",
+        description="Price review.",
+        annual_value_change=D("6700.00"),
+    )
+    assert on(contract, date(2027, 3, 31)).current_annual_value == D("100000.00")
+    assert on(contract, date(2027, 4, 1)).current_annual_value == D("106700.00")
+    # Ending on 30 Sep 2027, within 6 months of 1 Apr 2027: its money at stake is the changed value.
+    assert expiry_bands(today=date(2027, 3, 31)).by_current_end[0].annual == D("100000.00")
+    assert expiry_bands(today=date(2027, 4, 1)).by_current_end[0].annual == D("106700.00")
+    page = client_for(manager).get(reverse("contracts:contract_list"), {"as_of": "2027-04-01"}).content.decode()
+    assert '<td class="num" data-label="Annual value">£106,700.00</td>' in page

@@ -312,6 +312,7 @@ def _kept(result):
         result.committed_value,
         result.whole_life_value,
         tuple(result.year_values.items()),
+        result.annual_value,
     )
 
 
