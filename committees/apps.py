@@ -13,6 +13,17 @@ def option_pages(*, contract, figures, today) -> dict[int, dict[str, str]]:
     }
 
 
+def uplift_pages(*, contract, figures, today) -> dict[int, str]:
+    """The page of each fee uplift that changed `contract`, by the uplift's id (the
+    contract page's changes link to them: an uplift is decided here)."""
+    from contracts.models import ContractChange
+
+    uplift_ids = ContractChange.objects.filter(contract=contract, uplift__isnull=False).values_list(
+        "uplift_id", flat=True
+    )
+    return {pk: reverse("committees:fee_uplift_detail", args=[pk]) for pk in uplift_ids}
+
+
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = "Committees and decisions"
@@ -36,6 +47,7 @@ class CommitteesConfig(AppConfig):
             ),
         )
         register_contract_section("option_pages", option_pages)
+        register_contract_section("uplift_pages", uplift_pages)
         # Each monitoring visit or report on the contract page names the committee reports that considered it.
         register_contract_section(
             "monitoring_considered", lambda *, contract, figures, today: monitoring_considered(contract=contract)
