@@ -111,22 +111,21 @@ class FeeUpliftForm(forms.Form):
         data = self.cleaned_data
         chosen = []
         if data["service_areas"]:
-            chosen.append("service areas " + ", ".join(area.name for area in data["service_areas"]))
+            chosen.append("service areas: " + ", ".join(area.name for area in data["service_areas"]))
         if data["contract_types"]:
             labels = dict(Contract.ContractType.choices)
-            chosen.append("types " + ", ".join(labels[kind] for kind in data["contract_types"]))
+            chosen.append("types: " + ", ".join(labels[kind] for kind in data["contract_types"]))
         if data["provider"]:
-            chosen.append(f"provider {data['provider'].name}")
-        text = "Contracts of " + "; ".join(chosen) if chosen else ""
+            chosen.append(f"provider: {data['provider'].name}")
         if data["contracts"]:
-            listed = ", ".join(contract.reference for contract in data["contracts"])
-            text = f"{text}; and {listed}" if text else listed
+            chosen.append("listed: " + ", ".join(contract.reference for contract in data["contracts"]))
         left_out = [f"changed on or after {format_day(self.changed_since_day())}"]
         if data["exclude_indexed"]:
             left_out.insert(0, "with their own indexation")
         if data["excluded"]:
-            left_out.append(", ".join(contract.reference for contract in data["excluded"]))
-        return f"{text}. Leaving out: {'; '.join(left_out)}."
+            left_out.append("listed: " + ", ".join(contract.reference for contract in data["excluded"]))
+        text = "; ".join(chosen)
+        return f"Chosen by {text}. Left out: {'; '.join(left_out)}."
 
     def fingerprint(self, contract_ids: list[int]) -> str:
         """What the preview showed the money for: the confirm button saves only when the
@@ -150,5 +149,5 @@ class FeeUpliftReverseForm(forms.Form):
         label="Why it is reversed",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="Its changes are taken off every contract; the uplift stays on record as reversed.",
+        help_text="Kept with the uplift.",
     )

@@ -111,7 +111,9 @@ def test_confirming_saves_one_change_a_contract_linked_to_the_decision(client_fo
         D("13400.00"),
         D("87100.00"),
     )
-    assert "service areas Home care" in uplift.selection
+    assert uplift.selection == (
+        "Chosen by service areas: Home care. Left out: with their own indexation; changed on or after 1 Apr 2026."
+    )
     changes = ContractChange.objects.filter(uplift=uplift).order_by("contract__reference")
     assert [(c.contract.reference, c.annual_value_change, c.effective_on) for c in changes] == [
         ("HC-1", D("6700.00"), date(2027, 4, 1)),
