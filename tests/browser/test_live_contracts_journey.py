@@ -14,6 +14,7 @@ from commissioning.core.roles import OFFICERS
 from committees.models import ContractLink
 from contracts import services as contract_services
 from contracts.models import ContractChange, FeeUplift, KpiAssessment, NoticePublication
+from tests.browser.test_accessibility import AXE, _describe, _violations
 from tests.committees.factories import OfficerDecisionFactory
 from tests.conftest import ContractFactory, OrganisationFactory, ServiceAreaFactory, on
 
@@ -22,8 +23,12 @@ D = Decimal
 
 
 def _fits(page, width: int) -> None:
+    """No sideways scrolling at `width`, and no WCAG 2.2 AA problem axe-core finds (when installed)."""
     scrolled = page.evaluate("document.documentElement.scrollWidth")
     assert scrolled <= width, f"the page scrolls sideways at {width}px: {scrolled}px wide"
+    if AXE.exists():
+        violations = _violations(page, AXE)
+        assert not violations, _describe(violations)
 
 
 def test_an_officer_rates_a_kpi_applies_a_fee_uplift_and_records_a_notice(
@@ -101,6 +106,7 @@ def test_an_officer_rates_a_kpi_applies_a_fee_uplift_and_records_a_notice(
     expect(money.locator("tr", has_text="London Borough of Bromley")).to_contain_text("£95,810.00")
     expect(preview.locator("#preview-excluded")).to_contain_text("Has its own indexation (3% a year).")
     assert not FeeUplift.objects.exists()
+    _fits(page, 1280)
     screenshot(page, "fee-uplift-preview-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     _fits(page, 390)
@@ -128,6 +134,7 @@ def test_an_officer_rates_a_kpi_applies_a_fee_uplift_and_records_a_notice(
     expect(page.locator("#uplift-status")).to_have_text("Takes effect on 1 Apr 2027")
     expect(page.locator("#uplift-decision")).to_contain_text(decision.reference)
     expect(page.locator("#uplift-changes")).to_contain_text("LBB-SAH-2024")
+    _fits(page, 1280)
     screenshot(page, "fee-uplift-detail-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     _fits(page, 390)
@@ -145,6 +152,7 @@ def test_an_officer_rates_a_kpi_applies_a_fee_uplift_and_records_a_notice(
     row = page.locator("#uplifts tbody tr")
     expect(row).to_contain_text("Reversed on 22 Nov 2026")
     expect(row).to_contain_text("£184,920.00")
+    _fits(page, 1280)
     screenshot(page, "fee-uplift-list-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     _fits(page, 390)
