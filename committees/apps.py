@@ -16,7 +16,7 @@ def option_pages(*, contract, figures, today) -> dict[int, dict[str, str]]:
 def change_pages(*, contract, figures, today) -> dict:
     """For the contract page's changes: where to record one, where to withdraw each
     that has not taken effect (a fee uplift's is reversed with the uplift), and the
-    decision that authorised each, by change id (two queries)."""
+    decision that authorised each, by change id, and the page of each fee uplift (three queries)."""
     from committees.models import ContractLink
     from committees.services import decision_date
     from contracts.models import ContractChange
@@ -25,11 +25,16 @@ def change_pages(*, contract, figures, today) -> dict:
         "resolution_part__item__meeting__committee", "officer_decision"
     )
     pending = ContractChange.objects.filter(contract=contract, effective_on__gt=today, uplift__isnull=True)
+    uplift_ids = ContractChange.objects.filter(contract=contract, uplift__isnull=False).values_list(
+        "uplift_id", flat=True
+    )
     return {
         "record": reverse("committees:change_create", args=[contract.pk]),
         "withdraw": {
             pk: reverse("committees:change_withdraw", args=[pk]) for pk in pending.values_list("pk", flat=True)
         },
+        # The page of each fee uplift that changed the contract, by the uplift's id.
+        "uplift": {pk: reverse("committees:fee_uplift_detail", args=[pk]) for pk in uplift_ids},
         # The decisions taken by the page's day, as the decisions section lists them.
         "authority": {link.change_id: link for link in links if decision_date(link.decision) <= today},
     }

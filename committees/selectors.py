@@ -7,6 +7,7 @@ settings, so pages only display its answers.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,6 +19,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -44,7 +46,7 @@ from committees.models import (
     meetings_after,
 )
 from contracts.history import History, Source, record_history
-from contracts.models import Contract, MonitoringRecord
+from contracts.models import Contract, ContractChange, FeeUplift, MonitoringRecord, Provider, ServiceArea
 
 
 def working_days() -> clock.WorkingDays:
@@ -569,3 +571,73 @@ def monitoring_considered(*, contract: Contract) -> dict[int, list[Report]]:
     for link in links.order_by("report__reference"):
         considered.setdefault(link.monitoringrecord_id, []).append(link.report)
     return considered
+
+
+# --- fee uplifts ----------------------------------------------------------------------------------
+
+
+def uplift_selection(
+    *,
+    service_areas: Sequence[ServiceArea] = (),
+    contract_types: Sequence[str] = (),
+    provider: Provider | None = None,
+    contracts: Sequence[Contract] = (),
+) -> list[int]:
+    """The ids of the contracts a fee uplift chooses, by reference, in one query: those
+    of the service areas, types and provider given (each narrowing the others), and
+    those listed by reference besides."""
+    narrowed = Q()
+    if service_areas:
+        narrowed &= Q(service_area__in=list(service_areas))
+    if contract_types:
+        narrowed &= Q(contract_type__in=list(contract_types))
+    if provider is not None:
+        narrowed &= Q(pk__in=Contract.providers.through.objects.filter(provider=provider).values("contract_id"))
+    chosen = Q(pk__in=[contract.pk for contract in contracts])
+    if service_areas or contract_types or provider is not None:
+        chosen |= narrowed
+    return list(Contract.objects.filter(chosen).order_by("reference").values_list("pk", flat=True))
+
+
+Decision = ResolutionPart | OfficerDecision
+
+
+def uplift_decisions(uplift_ids: Sequence[int]) -> dict[int, Decision]:
+    """The decision that authorised each fee uplift, read from the history of its
+    links (a reversed uplift's links went with its changes), in four queries."""
+    firsts = (
+        ContractChange.history.filter(uplift_id__in=list(uplift_ids))
+        .values("uplift_id")
+        .annotate(first=Min("id"))
+        .order_by()
+    )
+    uplift_of = {row["first"]: row["uplift_id"] for row in firsts}
+    links = (
+        ContractLink.history.filter(change_id__in=list(uplift_of), history_type="+")
+        .values("change_id", "resolution_part_id", "officer_decision_id")
+        .order_by("history_id")
+    )
+    part_of, officer_of = {}, {}
+    for link in links:
+        uplift_id = uplift_of[link["change_id"]]
+        if link["resolution_part_id"]:
+            part_of.setdefault(uplift_id, link["resolution_part_id"])
+        else:
+            officer_of.setdefault(uplift_id, link["officer_decision_id"])
+    parts = ResolutionPart.objects.select_related("item__meeting__committee", "item__report").in_bulk(
+        list(part_of.values())
+    )
+    officers = OfficerDecision.objects.in_bulk(list(officer_of.values()))
+    found: dict[int, Decision] = {}
+    for uplift_id, pk in part_of.items():
+        if pk in parts:
+            found[uplift_id] = parts[pk]
+    for uplift_id, pk in officer_of.items():
+        if pk in officers:
+            found[uplift_id] = officers[pk]
+    return found
+
+
+def uplift_changes(uplift: FeeUplift) -> QuerySet[ContractChange]:
+    """An uplift's changes, one a contract, by the contract's reference."""
+    return uplift.changes.select_related("contract").order_by("contract__reference", "pk")

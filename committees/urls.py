@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from committees import change_views, option_views, views
+from committees import change_views, option_views, uplift_views, views
 
 app_name = "committees"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     # A change to a registered contract, recorded with the decision that authorised it.
     path("contracts/<int:pk>/changes/new/", change_views.change_create, name="change_create"),
     path("contract-changes/<int:pk>/withdraw/", change_views.change_withdraw, name="change_withdraw"),
+    # Annual fee uplifts: one decision, a percentage on many contracts from one day.
+    path("uplifts/", uplift_views.fee_uplift_list, name="fee_uplift_list"),
+    path("uplifts/new/", uplift_views.fee_uplift_create, name="fee_uplift_create"),
+    path("uplifts/<int:pk>/", uplift_views.fee_uplift_detail, name="fee_uplift_detail"),
+    path("uplifts/<int:pk>/reverse/", uplift_views.fee_uplift_reverse, name="fee_uplift_reverse"),
     path("new/", views.committee_create, name="committee_create"),
     path("<int:pk>/", views.committee_detail, name="committee_detail"),
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),

@@ -635,6 +635,13 @@ class FeeUplift(DatesInRange, models.Model):
     )
     effective_on = models.DateField("takes effect on")
     selection = models.TextField(blank=True, help_text="Which contracts it was applied to, in words.")
+    # The money as worked out when it was decided (`services.UpliftPlan`), kept after a reversal
+    # takes its changes away: how many contracts, what it adds a year and over their lives, and
+    # by funder and financial year as {"years": [2027, ...], "funders": [[name, {"2027": "1.00"}], ...]}.
+    contract_count = models.PositiveIntegerField(default=0, editable=False)
+    annual_change = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False)
+    whole_life_change = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False)
+    money = models.JSONField(default=dict, blank=True, editable=False)
     reversed_on = models.DateField(null=True, blank=True)
     reversal_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

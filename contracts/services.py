@@ -2001,6 +2001,15 @@ def fee_uplift_apply(
     )
     if not plan.included:
         raise ValidationError("The uplift applies to none of the contracts chosen: see why each is left out.")
+    uplift.contract_count = len(plan.included)
+    uplift.annual_change = plan.annual_change
+    uplift.whole_life_change = plan.whole_life_change
+    uplift.money = {
+        "years": plan.years,
+        "funders": [
+            [funder, {str(year): str(amount) for year, amount in years.items()}] for funder, years, _ in plan.by_funder
+        ],
+    }
     uplift.save()
     for line in plan.included:
         contract = line.contract

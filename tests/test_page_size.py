@@ -128,6 +128,7 @@ def _pages(world: dict) -> dict[str, str]:
         "officer decision under a delegation": reverse("committees:officer_decision_create")
         + f"?delegation={Delegation.objects.order_by('pk').first().pk}",
         "option exercise": reverse("committees:option_exercise", args=[contract.pk, 1]),
+        "fee uplift": reverse("committees:fee_uplift_create"),
         "option decline": reverse("committees:option_decline", args=[contract.pk, 1]),
         # The lists' filter forms: a provider is typed, not chosen from every provider.
         "contract list of one provider": reverse("contracts:contract_list")
@@ -168,3 +169,32 @@ def test_the_meeting_page_lists_no_contract_in_its_forms(client_for, clerk):
     assert f'data-picker="/committees/reports/choices/?council={meeting.committee.council_id}&amp;committee=' in html
     assert f'data-picker="/committees/recommendations/choices/?meeting={meeting.pk}"' in html
     assert not any(contract.reference in html for contract in contracts)
+
+
+def test_a_fee_uplift_preview_reads_its_contracts_in_the_same_queries_however_many(
+    client_for, officer, django_assert_max_num_queries
+):
+    """The contracts an uplift chooses are found, planned and shown in a fixed number of
+    queries, and the preview lists the first 50 included and left out, counting the rest."""
+    area = ServiceAreaFactory(name="Home care")
+    council = OrganisationFactory(name="London Borough of Bromley")
+    ContractFactory.create_batch(20, lead_commissioner=council, service_area=area)
+    client = client_for(officer)
+    form = {
+        "title": "Care fee uplift 2027/28",
+        "basis": "national_living_wage",
+        "percent": "6.7",
+        "effective_on": "2027-04-01",
+        "service_areas": [area.pk],
+        "exclude_indexed": "on",
+        "action": "preview",
+    }
+    with CaptureQueriesContext(connection) as small:
+        response = client.post(reverse("committees:fee_uplift_create"), form)
+    assert response.context["preview"].included_count == 20
+    ContractFactory.create_batch(180, lead_commissioner=council, service_area=area)
+    with django_assert_max_num_queries(len(small)):
+        response = client.post(reverse("committees:fee_uplift_create"), form)
+    preview = response.context["preview"]
+    assert (preview.included_count, len(preview.included), preview.included_more) == (200, 50, 150)
+    assert "and 150 more" in response.content.decode()

@@ -24,6 +24,7 @@ button is shown only to those who may press it.
 
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -204,6 +205,11 @@ MATRIX = {
     ),
     # Exercising or declining an option changes the contract: the officers'.
     "committees:option_exercise": record_page(**REGISTER),
+    # Fee uplifts: applied and reversed by officers under a decision, read by every role.
+    "committees:fee_uplift_list": READ_LIST,
+    "committees:fee_uplift_create": create_page(**REGISTER),
+    "committees:fee_uplift_detail": READ_RECORD,
+    "committees:fee_uplift_reverse": post_only(**REGISTER, post=OK),
     "committees:option_decline": record_page(**REGISTER),
     # A change to a contract is the register's, recorded with the decision that authorised it.
     "committees:change_create": record_page(**REGISTER),
@@ -316,6 +322,8 @@ ARGUMENTS = {
     "contracts:import_confirm": lambda w: {"pk": w["import"].pk},
     "contracts:import_report": lambda w: {"pk": w["import"].pk},
     "committees:option_exercise": lambda w: {"pk": w["contract"].pk, "order": 1},
+    "committees:fee_uplift_detail": lambda w: {"pk": w["uplift"].pk},
+    "committees:fee_uplift_reverse": lambda w: {"pk": w["uplift"].pk},
     "committees:option_decline": lambda w: {"pk": w["contract"].pk, "order": 1},
     "committees:change_create": lambda w: {"pk": w["contract"].pk},
     "committees:change_withdraw": lambda w: {"pk": w["change"].pk},
@@ -422,6 +430,15 @@ def _world(users):
         actions=[committee_services.ActionInput(text="Report back", owner="Chief Officer", due_on=date(2026, 12, 1))],
     )
     decision = OfficerDecisionFactory(decided_on=date(2026, 10, 20), delegation=part.delegation)
+    uplift, _ = committee_services.fee_uplift_decide(
+        authority=decision,
+        today=TODAY,
+        title="Care fee uplift 2027/28",
+        basis="national_living_wage",
+        percent=Decimal("6.7"),
+        effective_on=date(2027, 4, 1),
+        contract_ids=[contract.pk],
+    )
     record = register_imports.import_upload(
         user=users["officer"], file_name="register.csv", data=REGISTER_FILE, as_at=None, value_basis="whole"
     )
@@ -460,6 +477,7 @@ def _world(users):
         "part": part,
         "action": part.actions.get(),
         "decision": decision,
+        "uplift": uplift,
         "import": record,
         "feed": calendar_feed_for(users["officer"]),
     }
