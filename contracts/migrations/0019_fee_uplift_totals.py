@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0017_contract_changes'),
+        ('contracts', '0018_figures_annual_value'),
     ]
 
     operations = [
