@@ -376,3 +376,23 @@ def test_a_term_change_notice_release_carries_the_new_period(client_for, officer
     assert agreement["value"]["amount"] == 6000000.00
     assert "amendsReleaseID" not in agreement["amendments"][-1]
     assert "Latest end from 2030-05-31 to 2031-05-31." in agreement["amendments"][-1]["description"]
+
+
+def test_a_fee_uplift_whose_change_is_announced_cannot_be_reversed():
+    # 20% from 1 Jun 2026, for the last 48 of 60 months: £800,000, 16% of the value.
+    contract = _contract()
+    uplift, _ = services.fee_uplift_apply(
+        title="Care fee uplift 2026/27",
+        basis="national_living_wage",
+        percent=D("20"),
+        effective_on=date(2026, 6, 1),
+        contract_ids=[contract.pk],
+    )
+    change = ContractChange.objects.get(uplift=uplift)
+    assert _change_rows(today=date(2026, 5, 1)) == [("ACT-CHG", date(2026, 5, 31), "due")]
+    _publish(contract, change, date(2026, 5, 1))
+    with pytest.raises(ValidationError, match="record another change to undo it"):
+        services.fee_uplift_reverse(uplift=uplift, today=date(2026, 5, 2), reason="Budget not agreed.")
+    uplift.refresh_from_db()
+    assert uplift.reversed_on is None
+    assert ContractChange.objects.filter(pk=change.pk).exists()
