@@ -83,7 +83,9 @@ def test_the_rule_takes_the_maximum_term_as_entered_in_fractions_of_months_and_a
     assert not procurement.change_notice_required(**{**nothing, "route": "light_touch"}, restructuring=True)
     # Below the threshold the contract is not a public contract: none.
     assert not procurement.change_notice_required(
-        **{**rule, "route": "below_threshold", "value_change": D("900000")}, term_change_months=0, maximum_term_months=60
+        **{**rule, "route": "below_threshold", "value_change": D("900000")},
+        term_change_months=0,
+        maximum_term_months=60,
     )
 
 
@@ -351,7 +353,9 @@ def test_every_notice_downloads_as_a_release_of_its_kind_that_validates(client_f
     assert amendment["amendsReleaseID"] == details["id"]
     assert amendment["releaseID"] == amended["id"]
     assert amendment["date"].startswith("2026-01-01")
-    assert amendment["rationale"] == "Not a substantial modification (Procurement Act 2023, s 74): More hours of support."
+    assert (
+        amendment["rationale"] == "Not a substantial modification (Procurement Act 2023, s 74): More hours of support."
+    )
     assert "Whole-life value from £1,000,000.00 to £1,125,000.00." in amendment["description"]
     assert agreement["documents"][0]["id"] == "2025/S 000-000321"
     terminated = ended["contracts"][0]
@@ -368,7 +372,9 @@ def test_a_term_change_notice_release_carries_the_new_period(client_for, officer
     contract = _contract()
     change = _change(contract, term_change_months=12)
     _publish(contract, change, TODAY)
-    package = json.loads(client_for(officer).get(reverse("contracts:contract_export_as", args=["ocds_notices"])).content)
+    package = json.loads(
+        client_for(officer).get(reverse("contracts:contract_export_as", args=["ocds_notices"])).content
+    )
     _validate_package(package)
     (release,) = package["releases"]
     agreement = release["contracts"][0]
