@@ -122,10 +122,10 @@ class ColumnMappingAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
 
 @admin.register(NoticePublication)
 class NoticePublicationAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
-    list_display = ["kind", "contract", "period_end", "published_on", "identifier"]
+    list_display = ["kind", "contract", "change", "period_end", "published_on", "identifier"]
     list_filter = ["kind"]
     search_fields = ["identifier", "contract__reference"]
-    raw_id_fields = ["contract"]
+    raw_id_fields = ["contract", "change"]
 
 
 @admin.register(Kpi)

@@ -346,6 +346,7 @@ class NoticePublicationForm(forms.Form):
 
     kind = forms.ChoiceField(choices=NoticePublication.Kind.choices, widget=forms.HiddenInput)
     contract = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    change = forms.IntegerField(required=False, widget=forms.HiddenInput)  # a change notice's change
     period_end = dates.DateField(required=False, widget=forms.HiddenInput)
     published_on = dates.DateField(label="Published on", widget=DATE_WIDGET)
     identifier = forms.CharField(

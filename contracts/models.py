@@ -318,18 +318,22 @@ class SpendRecord(models.Model):
 # due (kept in `NoticePublication.period_end`); the council's is once for each half-year.
 NOTICES_ONCE_PER_CONTRACT = ("contract_details", "termination")
 NOTICES_PER_CONTRACT_PERIOD = ("performance",)
+# The kinds of notice owed once for each change of a contract (kept in `NoticePublication.change`).
+NOTICES_PER_CHANGE = ("change",)
 
 
 class NoticePublication(DatesInRange, models.Model):
     """A Procurement Act 2023 notice recorded as published: a contract's contract
     details (UK7) or termination (UK11) notice, once each; its contract performance
-    notices (UK9), one for each day one fell due; or the council's payments
+    notices (UK9), one for each day one fell due; its contract change notices (UK10),
+    one for each change that owes one (`change`); or the council's payments
     compliance notice (UK17) for a half-year. When each falls due is a rule of
     `contracts.procurement`; this records the fact that it was published."""
 
     class Kind(models.TextChoices):
         CONTRACT_DETAILS = "contract_details", "Contract details notice (UK7)"
         PERFORMANCE = "performance", "Contract performance notice (UK9)"
+        CHANGE = "change", "Contract change notice (UK10)"
         TERMINATION = "termination", "Contract termination notice (UK11)"
         PAYMENTS_COMPLIANCE = "payments_compliance", "Payments compliance notice (UK17)"
 
@@ -337,6 +341,11 @@ class NoticePublication(DatesInRange, models.Model):
         Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_publications"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    # For a contract change notice, the change it announces (of `contract`). A change
+    # whose notice is recorded cannot be deleted: another change undoes it.
+    change = models.ForeignKey(
+        "ContractChange", on_delete=models.PROTECT, null=True, blank=True, related_name="notice_publications"
+    )
     # The period the notice answers for, by its last day: the payments compliance notice's
     # half-year (31 Mar or 30 Sep); for a performance notice, the day it fell due.
     period_end = models.DateField(null=True, blank=True)
@@ -364,13 +373,23 @@ class NoticePublication(DatesInRange, models.Model):
             models.UniqueConstraint(
                 fields=["kind", "period_end"], condition=Q(contract__isnull=True), name="notice_once_per_period"
             ),
+            models.UniqueConstraint(
+                fields=["change"], condition=Q(kind__in=NOTICES_PER_CHANGE), name="notice_once_per_change"
+            ),
             # The council's notice is for a half-year and names no contract; a performance
-            # notice names its contract and the day it fell due; the others their contract only.
+            # notice names its contract and the day it fell due; a change notice its contract
+            # and the change; the others their contract only. Only a change notice names a change.
             models.CheckConstraint(
                 condition=Q(kind="payments_compliance", contract__isnull=True, period_end__isnull=False)
                 | Q(kind__in=NOTICES_PER_CONTRACT_PERIOD, contract__isnull=False, period_end__isnull=False)
-                | Q(kind__in=NOTICES_ONCE_PER_CONTRACT, contract__isnull=False, period_end__isnull=True),
+                | Q(kind__in=NOTICES_ONCE_PER_CONTRACT, contract__isnull=False, period_end__isnull=True)
+                | Q(kind__in=NOTICES_PER_CHANGE, contract__isnull=False, period_end__isnull=True),
                 name="notice_names_its_contract_or_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NOTICES_PER_CHANGE, change__isnull=False)
+                | (~Q(kind__in=NOTICES_PER_CHANGE) & Q(change__isnull=True)),
+                name="notice_names_its_change",
             ),
         ]
 
@@ -378,6 +397,8 @@ class NoticePublication(DatesInRange, models.Model):
         whose = self.contract.reference if self.contract_id else f"half-year to {self.period_end:%d %b %Y}"
         if self.kind == self.Kind.PERFORMANCE:
             whose += f", due {self.period_end:%d %b %Y}"
+        if self.kind == self.Kind.CHANGE and self.change_id:
+            whose += f", change from {self.change.effective_on:%d %b %Y}"
         return f"{self.get_kind_display()}, {whose}: {self.identifier}"
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from contracts import regime
 from contracts.regime import PROCUREMENT_ACT_COMMENCEMENT
@@ -168,21 +169,34 @@ def change_notice_required(
     value_change: Decimal,
     value: Decimal,
     term_change_months: int,
-    maximum_term_months: int,
+    maximum_term_months: int | Fraction,
     works: bool = False,
+    restructuring: bool = False,
 ) -> bool:
     """PA 2023 contract change notice (UK10), published before the change takes
-    effect: owed for a change to a contract under the Act, unless the contract is
-    light touch, or the change is no more than 10% of the value (15% for works)
-    and no more than 10% of the maximum term. Changes that reduce count by their size."""
-    if not under_procurement_act(legislation) or route == regime.LIGHT_TOUCH:
+    effect (s 75): owed for a change to a contract under the Act, unless the
+    contract is light touch (s 75(6)) or below the threshold (not a public
+    contract), or the change is no more than 10% of the value (15% for works) and
+    no more than 10% of the maximum term provided for on award (s 75(2)). A
+    novation or assignment on a corporate restructuring (Sch 8 para 9) owes one
+    whatever its size. Each change is measured by its own size, as s 75(2) measures
+    "the modification": `value_change` against the contract's `value` just before
+    it, `term_change_months` against the maximum term on award. Changes that
+    reduce count by their size."""
+    if not under_procurement_act(legislation) or route in (regime.LIGHT_TOUCH, regime.BELOW_THRESHOLD):
         return False
+    if restructuring:
+        return True
     value_share = CHANGE_NOTICE_WORKS_VALUE_SHARE if works else CHANGE_NOTICE_VALUE_SHARE
-    small_in_value = value > 0 and abs(value_change) <= value * value_share
-    small_in_term = (
-        maximum_term_months > 0 and abs(term_change_months) <= maximum_term_months * CHANGE_NOTICE_TERM_SHARE
-    )
+    small_in_value = abs(value_change) <= value * value_share
+    small_in_term = abs(term_change_months) <= Fraction(maximum_term_months) * Fraction(CHANGE_NOTICE_TERM_SHARE)
     return not (small_in_value and small_in_term)
+
+
+def change_notice_due(effective_on: date) -> date:
+    """PA 2023 contract change notice: published before the change takes effect, so
+    by the day before at the latest."""
+    return effective_on - timedelta(days=1) if effective_on > date.min else effective_on
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from commissioning.core.spreadsheets import Cell, Column, Kind, csv_document, cs
 from contracts import regime
 from contracts.csv_format import EXPORT_COLUMNS
 from contracts.figures import Figures
-from contracts.models import Contract, Provider
+from contracts.models import Contract, ContractChange, Provider
+from contracts.money import format_money
 from contracts.services import figures_of
 from contracts.terms import OptionStatus
 
@@ -401,7 +402,7 @@ def _supplier_party(provider: Provider) -> dict:
 def ocds_release(contract: Contract, *, today: date) -> dict:
     """One contract as an OCDS release: its buyer, funders and suppliers, the
     award and the contract with their values and periods on `today`, and an
-    amendment for each option exercised by then."""
+    amendment for each option exercised and each change in effect by then."""
     figures = figures_for(contract, today=today)
     schedule = _figure(figures, "schedule")
     ocid = ocid_of(contract)
@@ -443,7 +444,9 @@ def ocds_release(contract: Contract, *, today: date) -> dict:
     if (status := _figure(schedule, "status")) is not None:
         agreement["status"] = _CONTRACT_STATUS[status]
     if schedule is not None:
-        agreement["amendments"] = _amendments(contract, schedule)
+        agreement["amendments"] = _amendments(contract, schedule) + [
+            _change_amendment(contract, change) for change in _changes(contract) if change.effective_on <= today
+        ]
 
     return {
         "ocid": ocid,
@@ -493,6 +496,47 @@ def _amendments(contract: Contract, schedule) -> list[dict]:
     return amendments
 
 
+def _changes(contract: Contract) -> list[ContractChange]:
+    return sorted(contract.changes.all(), key=lambda change: (change.effective_on, change.pk))
+
+
+def _end(figures: Figures | None) -> date | None:
+    return figures.schedule.final_end if figures is not None else None
+
+
+def _change_amendment(contract: Contract, change: ContractChange) -> dict:
+    """A change as an OCDS amendment: the day it takes effect, its legal ground and
+    what it does, with the whole-life value and the latest end (every option taken)
+    before it and after it. Expects the contract's options and changes prefetched."""
+    options = list(contract.options.all())
+    others = [other for other in _changes(contract) if other.pk != change.pk]
+    before = figures_of(contract, options, today=change.effective_on, changes=others)
+    after = figures_of(contract, options, today=change.effective_on, changes=[*others, change])
+    what = [change.description.strip()]
+    if change.annual_value_change:
+        what.append(f"The annual value changes by {format_money(change.annual_value_change)} a year.")
+    if before is not None and after is not None and before.value_known and after.value_known:
+        if before.whole_life_value != after.whole_life_value:
+            what.append(
+                f"Whole-life value from {format_money(before.whole_life_value)} "
+                f"to {format_money(after.whole_life_value)}."
+            )
+    if change.term_change_months:
+        what.append(f"The term changes by {change.term_change_months:+d} months.")
+        if _end(before) is not None and _end(after) is not None and _end(before) != _end(after):
+            what.append(f"Latest end from {_end(before).isoformat()} to {_end(after).isoformat()}.")
+    if change.scope_change.strip():
+        what.append(f"Scope: {change.scope_change.strip()}")
+    if change.new_supplier_id:
+        what.append(f"The contract passes to {change.new_supplier.name}.")
+    return {
+        "id": f"{contract.reference}-change-{change.pk}",
+        "date": _moment(change.effective_on),
+        "rationale": f"{change.ground_label}: {change.description.strip()}",
+        "description": " ".join(what),
+    }
+
+
 # The release each Procurement Act notice is, by its tag (OCDS 1.1.5's closed releaseTag
 # codelist): a contract details notice publishes the contract; a performance notice
 # updates what is known of its implementation (the KPIs' assessment); a termination
@@ -500,6 +544,7 @@ def _amendments(contract: Contract, schedule) -> list[dict]:
 NOTICE_TAGS = {
     "contract_details": "contract",
     "performance": "implementationUpdate",
+    "change": "contractAmendment",
     "termination": "contractTermination",
 }
 
@@ -509,19 +554,29 @@ def notice_releases(contract: Contract, *, today: date) -> list[dict]:
     an OCDS release dated the day it was published: the contract (tag "contract")
     for its contract details notice, with the notice as the contract's document;
     an implementation update (tag "implementationUpdate") for each performance
-    notice, with the notice as a progress report of the implementation; and the
-    contract ended (tag "contractTermination", status "terminated") for its
-    termination notice. The council's payments compliance notice is about no one
-    contracting process, so it has none. `contract` must come with its
-    `notice_publications` (and what `ocds_release` reads)."""
+    notice, with the notice as a progress report of the implementation; a contract
+    amendment (tag "contractAmendment") for each change notice, with the contract's
+    value and period once the change takes effect and the change as an amendment
+    that names the release before it (`amendsReleaseID`, the contract's previous
+    notice release, where there is one) and this one (`releaseID`); and the
+    contract ended (tag "contractTermination", status "terminated", its period to
+    the day it ended) for its termination notice. The council's payments
+    compliance notice is about no one contracting process, so it has none.
+    `contract` must come with its `notice_publications` (and what `ocds_release`
+    reads)."""
     releases = []
     for notice in contract.notice_publications.all():
         if notice.kind not in NOTICE_TAGS or notice.published_on > today:
             continue
-        release = ocds_release(contract, today=today)
+        change = notice.change if notice.kind == "change" else None
+        # A change notice is published before the change: the release shows the contract once it takes effect.
+        as_on = max(today, change.effective_on) if change is not None else today
+        release = ocds_release(contract, today=as_on)
         release["id"] = f"{release['ocid']}-{notice.kind.replace('_', '-')}"
         if notice.period_end is not None:  # a notice owed more than once: one release for each
             release["id"] += f"-{notice.period_end.isoformat()}"
+        if change is not None:
+            release["id"] += f"-{change.pk}"
         release["date"] = _moment(notice.published_on)
         release["tag"] = [NOTICE_TAGS[notice.kind]]
         agreement = release["contracts"][0]
@@ -536,8 +591,18 @@ def notice_releases(contract: Contract, *, today: date) -> list[dict]:
         else:
             document["documentType"] = "contractNotice"
             agreement["documents"] = [document]
+        if change is not None:
+            amendment = _change_amendment(contract, change)
+            if releases:
+                amendment["amendsReleaseID"] = releases[-1]["id"]
+            amendment["releaseID"] = release["id"]
+            others = [a for a in agreement.get("amendments", []) if a["id"] != amendment["id"]]
+            agreement["amendments"] = [*others, amendment]
+            document["description"] = amendment["description"]
         if notice.kind == "termination":
             agreement["status"] = "terminated"
+            if (ended := agreement.get("period", {}).get("endDate")) is not None:
+                document["description"] = f"The contract ended on {ended[:10]}."
         releases.append(release)
     return releases
 

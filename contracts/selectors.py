@@ -4,7 +4,7 @@ Each selector returns what a page needs with its related rows already loaded,
 so a page's query count does not grow with its rows.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ from contracts.money import financial_year_label
 from contracts.procurement import act_notices, payments_compliance_periods
 from contracts.publishing import TRANSPARENCY_THRESHOLD
 from contracts.querysets import INCOMPLETE, with_figures
-from contracts.services import contract_facts, figures_of, missing_of
+from contracts.services import ChangeNotice, change_notices_of, contract_facts, figures_of, missing_of
 from contracts.terms import OptionStatus, Period, Schedule
 
 
@@ -58,8 +58,11 @@ def contract_export_rows(*, filters, today: date) -> QuerySet[Contract]:
     return queryset.prefetch_related(
         Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),
-        "changes",
-        Prefetch("notice_publications", queryset=NoticePublication.objects.order_by("published_on", "pk")),
+        Prefetch("changes", queryset=ContractChange.objects.select_related("new_supplier")),
+        Prefetch(
+            "notice_publications",
+            queryset=NoticePublication.objects.select_related("change").order_by("published_on", "pk"),
+        ),
     )
 
 
@@ -328,6 +331,7 @@ class NoticeRow:
     period_end: date | None
     publication: NoticePublication | None
     basis: str = ""
+    change_id: int | None = None  # a change notice's change
 
 
 def _notice(kind: str, due: date, today: date, publication, **where) -> NoticeRow:
@@ -343,6 +347,7 @@ def _notice(kind: str, due: date, today: date, publication, **where) -> NoticeRo
         period_first_day=where.get("period_first_day"),
         period_end=where.get("period_end"),
         basis=where.get("basis", ""),
+        change_id=where.get("change_id"),
     )
 
 
@@ -375,21 +380,74 @@ def _performance_notices(
     return rows
 
 
+def _change_basis(notice: ChangeNotice) -> str:
+    return f"before the change takes effect on {format_day(notice.change.effective_on)}: {notice.reason}"
+
+
+def change_notice_rows(
+    today: date,
+    *,
+    contract: Contract,
+    options,
+    changes,
+    recorded: dict[int, NoticePublication],
+    reference: str = "",
+    title: str = "",
+) -> list[NoticeRow]:
+    """A contract's change notices: one for each change that owes one, or whose notice
+    is recorded (by `today`), in the order the changes take effect. No query: the
+    rows given are the contract's options, changes and change notices by change."""
+    rows = []
+    for notice in change_notices_of(contract, options, changes):
+        publication = recorded.get(notice.change.pk)
+        if not notice.owed and publication is None:
+            continue
+        rows.append(
+            _notice(
+                NoticePublication.Kind.CHANGE,
+                notice.due,
+                today,
+                publication,
+                contract_id=contract.pk,
+                reference=reference or contract.reference,
+                title=title or contract.title,
+                basis=_change_basis(notice),
+                change_id=notice.change.pk,
+            )
+        )
+    return rows
+
+
+def _changed_contracts() -> QuerySet[Contract]:
+    """The contracts under the Act whose changes can owe a change notice (neither light
+    touch nor below the threshold), with their options and changes."""
+    return (
+        Contract.objects.filter(legislation=Contract.Legislation.PA_2023, changes__isnull=False)
+        .exclude(route__in=[Contract.Route.LIGHT_TOUCH, Contract.Route.BELOW_THRESHOLD])
+        .distinct()
+        .prefetch_related(Prefetch("options", queryset=ContractOption.objects.order_by("order")), "changes")
+    )
+
+
 def notices_due(*, today: date) -> list[NoticeRow]:
     """Every Procurement Act notice owed as on `today`: each contract under the Act
     its contract details notice (counted from its start date, standing in for
     the day of signing), with the KPI duty its performance notices (each recorded
     and the next due: 12 months after the last, or at its current end), and,
     unless below threshold, its termination notice (30 days after its current end
-    on the day); and the council its payments compliance notice for each
-    half-year ended. Overdue first, then those due, soonest first, then those
-    published, latest first. Two queries."""
+    on the day), and a change notice for each change that owes one (the day
+    before it takes effect, `services.change_notices_of`); and the council its
+    payments compliance notice for each half-year ended. Overdue first, then those
+    due, soonest first, then those published, latest first. Five queries."""
     Kind = NoticePublication.Kind
     published = {}
     performance: dict[int, list[NoticePublication]] = {}
+    by_change: dict[int, NoticePublication] = {}
     for notice in NoticePublication.objects.filter(published_on__lte=today).order_by("published_on", "pk"):
         if notice.kind == Kind.PERFORMANCE:
             performance.setdefault(notice.contract_id, []).append(notice)
+        elif notice.kind == Kind.CHANGE:
+            by_change[notice.change_id] = notice
         else:
             published[(notice.contract_id, notice.kind, notice.period_end)] = notice
     rows = []
@@ -400,7 +458,17 @@ def notices_due(*, today: date) -> list[NoticeRow]:
             "pk", "reference", "title", "route", "contract_type", "start_date", "current_end_date", "whole_life_value"
         )
     )
+    changed = {contract.pk: contract for contract in _changed_contracts()}
     for pk, reference, title, route, contract_type, start, end, value in contracts:
+        if pk in changed:
+            contract = changed[pk]
+            rows += change_notice_rows(
+                today,
+                contract=contract,
+                options=list(contract.options.all()),
+                changes=list(contract.changes.all()),
+                recorded=by_change,
+            )
         notices = act_notices(legislation=Contract.Legislation.PA_2023, route=route, signed=start, ended=end)
         which = {"contract_id": pk, "reference": reference, "title": title}
         rows.append(
@@ -457,6 +525,7 @@ class ContractNotices:
 
     once: dict[str, NoticePublication]
     performance: list[NoticePublication]
+    by_change: dict[int, NoticePublication] = field(default_factory=dict)  # change notices, by change
 
     def performance_rows(self, *, today: date, start: date, end: date, kpi_duty: bool) -> list[NoticeRow]:
         """Each performance notice recorded, then the next one due (if any); no query."""
@@ -465,15 +534,17 @@ class ContractNotices:
 
 def contract_notice_publications(*, contract: Contract, today: date) -> ContractNotices:
     """The contract's notices recorded as published by `today`. One query."""
-    once, performance = {}, []
+    once, performance, by_change = {}, [], {}
     for notice in NoticePublication.objects.filter(contract=contract, published_on__lte=today).order_by(
         "published_on", "pk"
     ):
         if notice.kind == NoticePublication.Kind.PERFORMANCE:
             performance.append(notice)
+        elif notice.kind == NoticePublication.Kind.CHANGE:
+            by_change[notice.change_id] = notice
         else:
             once[notice.kind] = notice
-    return ContractNotices(once=once, performance=performance)
+    return ContractNotices(once=once, performance=performance, by_change=by_change)
 
 
 # --- KPIs and performance ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -24,7 +25,7 @@ from commissioning.core import dates, versioning
 from commissioning.core.formatting import format_day
 from commissioning.core.search import index_refresh
 from contracts import procurement
-from contracts.changes import Change, beyond_limits, grounds_for, provided_for_ground
+from contracts.changes import Change, beyond_limits, describe_months, grounds_for, percent_of, provided_for_ground
 from contracts.figures import (
     VALUE,
     ContractFacts,
@@ -1484,6 +1485,31 @@ def _performance_notice_due(contract: Contract, *, published_on: date, today: da
     return due, ""
 
 
+def _change_notice_refusal(contract: Contract, change: ContractChange | None) -> str:
+    """Why no change notice can be recorded for `change` of `contract`; "" when one can."""
+    if change is None or change.contract_id != contract.pk:
+        return f"Choose the change of {contract.reference} whose contract change notice this is."
+    when = f"the change from {format_day(change.effective_on)}"
+    if NoticePublication.objects.filter(kind=NoticePublication.Kind.CHANGE, change=change).exists():
+        return f"The contract change notice of {contract.reference} for {when} is already recorded."
+    owes = next(
+        notice
+        for notice in change_notices_of(contract, list(contract.options.order_by("order")), _changes_of(contract))
+        if notice.change.pk == change.pk
+    )
+    if owes.owed:
+        return ""
+    if not procurement.under_procurement_act(contract.legislation):
+        why = "it was not procured under the Procurement Act 2023."
+    elif contract.route == Contract.Route.LIGHT_TOUCH:
+        why = "a light touch contract owes none."
+    elif contract.route == Contract.Route.BELOW_THRESHOLD:
+        why = "a contract below the threshold owes none."
+    else:
+        why = f"it is within 10% of the value and of the maximum term: {owes.reason}."
+    return f"{contract.reference} owes no contract change notice for {when}: {why}"
+
+
 @transaction.atomic
 def notice_publish(
     *,
@@ -1493,13 +1519,15 @@ def notice_publish(
     today: date,
     contract: Contract | None = None,
     period_end: date | None = None,
+    change: ContractChange | None = None,
     url: str = "",
 ) -> NoticePublication:
     """Record a notice as published: a contract's contract details, performance or
     termination notice (`contract`), or the council's payments compliance notice
     for the half-year ending `period_end`. A performance notice answers for the
     next one due as on `today` (the day kept as its `period_end`, whatever is
-    given). Refused, with the reason, for a notice the contract does not owe, a
+    given). A change notice names the `change` of the contract it announces.
+    Refused, with the reason, for a notice the contract does not owe, a
     half-year not yet ended or not under the Act, a day after `today`, or a
     notice already recorded."""
     Kind = NoticePublication.Kind
@@ -1519,6 +1547,8 @@ def notice_publish(
             )
     else:
         period_end = None
+        if kind != Kind.CHANGE:
+            change = None
         if contract is None:
             raise ValidationError({"contract": "Choose the contract whose notice this is."})
         # Two people recording the same notice at once take turns: the second is told it is recorded.
@@ -1530,6 +1560,10 @@ def notice_publish(
                 errors.setdefault(NON_FIELD_ERRORS, []).append(
                     f"{contract.reference} owes no {notice_name} to record: {why_not}"
                 )
+        elif kind == Kind.CHANGE:
+            why_not = _change_notice_refusal(contract, change)
+            if why_not:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(why_not)
         elif kind not in _notices_owed(contract):
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 f"{contract.reference} owes no {notice_name}: "
@@ -1548,6 +1582,7 @@ def notice_publish(
     notice = NoticePublication(
         contract=contract,
         kind=kind,
+        change=change,
         period_end=period_end,
         published_on=published_on,
         identifier=" ".join(identifier.split()),
@@ -1693,6 +1728,81 @@ def change_measure(contract: Contract, change: ContractChange, *, options=None, 
     return measures[counted_rows.index(change)]
 
 
+@dataclass(frozen=True)
+class ChangeNotice:
+    """Whether a change owes a contract change notice (UK10), by which day, and why."""
+
+    change: ContractChange
+    owed: bool
+    due: date
+    reason: str  # what the notice's need was judged on, in words
+
+
+RESTRUCTURING_GROUND = "pa_restructuring"
+_NOTHING = Decimal("0.00")
+
+
+def _share(part: Decimal, whole) -> str:
+    percent = percent_of(part, whole)
+    return f" ({percent.normalize():f}%)" if percent is not None else ""
+
+
+def change_notices_of(
+    contract: Contract, options: Sequence[ContractOption], changes: Sequence[ContractChange]
+) -> list[ChangeNotice]:
+    """Whether each of the contract's `changes` owes a contract change notice
+    (`procurement.change_notice_required`): each measured by its own size, its
+    change to the whole-life value against the value just before it and its
+    change to the term against the maximum term on award (`figures.change_measures`).
+    A change with figures the register cannot measure (the contract's value is not
+    known) owes one: nothing shows it within the exemptions. Due the day before it
+    takes effect. No query: `options` and `changes` are the contract's rows."""
+    ordered = sorted(changes, key=lambda c: (c.effective_on, c.pk or 0))
+    counted_rows = [c for c in ordered if c.annual_value_change or c.term_change_months]
+    measures = change_measures(
+        contract_facts(contract, options, changes=ordered), notice_months=settings.OPTION_NOTICE_MONTHS
+    )
+    result = []
+    for change in ordered:
+        rule = {
+            "legislation": contract.legislation,
+            "route": contract.route,
+            "restructuring": change.ground == RESTRUCTURING_GROUND,
+        }
+        if change not in counted_rows:
+            owed = procurement.change_notice_required(
+                **rule, value_change=_NOTHING, value=_NOTHING, term_change_months=0, maximum_term_months=0
+            )
+            reason = (
+                "a novation or assignment on a corporate restructuring owes one whatever its size"
+                if owed
+                else "it changes neither the value nor the term"
+            )
+        elif measures is None:
+            owed = procurement.change_notice_required(
+                **rule, value_change=Decimal(1), value=_NOTHING, term_change_months=0, maximum_term_months=0
+            )
+            reason = "the register does not know the contract's value, so nothing shows the change is within 10%"
+        else:
+            measure = measures[counted_rows.index(change)]
+            owed = procurement.change_notice_required(
+                **rule,
+                value_change=measure.value_change,
+                value=measure.value_before,
+                term_change_months=change.term_change_months,
+                maximum_term_months=measure.original_term_months,
+            )
+            maximum = Fraction(measure.original_term_months)
+            reason = (
+                f"{'+' if measure.value_change >= 0 else ''}{format_money(measure.value_change)} on the value of "
+                f"{format_money(measure.value_before)}{_share(abs(measure.value_change), measure.value_before)}; "
+                f"{change.term_change_months:+d} months on the maximum term of {describe_months(int(maximum))}"
+                f"{_share(Decimal(abs(change.term_change_months)), Decimal(maximum.numerator) / maximum.denominator)}"
+            )
+        result.append(ChangeNotice(change, owed, procurement.change_notice_due(change.effective_on), reason))
+    return result
+
+
 def _check_change(contract: Contract, change: ContractChange, options: list[ContractOption]) -> list[str]:
     """Validate a change not yet saved against the contract; the reasons it goes beyond
     its ground's limits (empty when within them)."""
@@ -1801,6 +1911,20 @@ def contract_change_record(
     return _change_save(contract, change, options)
 
 
+def _refuse_if_announced(changes) -> None:
+    """A change whose contract change notice is recorded as published stays on record:
+    the notice told the public it would be made. Another change undoes it."""
+    announced = (
+        NoticePublication.objects.filter(change__in=changes).select_related("contract", "change").order_by("pk").first()
+    )
+    if announced is not None:
+        raise ValidationError(
+            f"The contract change notice of {announced.contract.reference} for the change from "
+            f"{format_day(announced.change.effective_on)} is recorded as published "
+            f"({announced.identifier}): record another change to undo it."
+        )
+
+
 @transaction.atomic
 def contract_change_withdraw(*, change: ContractChange, today: date) -> None:
     """Withdraw a change recorded in error, before it takes effect: the figures for
@@ -1812,6 +1936,7 @@ def contract_change_withdraw(*, change: ContractChange, today: date) -> None:
         )
     if change.uplift_id is not None:
         raise ValidationError("A fee uplift's change is withdrawn by reversing the uplift.")
+    _refuse_if_announced(ContractChange.objects.filter(pk=change.pk))
     contract = change.contract
     Contract.objects.select_for_update().filter(pk=contract.pk).first()
     change.delete()
@@ -2043,6 +2168,7 @@ def fee_uplift_reverse(*, uplift: FeeUplift, today: date, reason: str) -> FeeUpl
         )
     if not reason.strip():
         raise ValidationError({"reversal_reason": "Say why the uplift is reversed."})
+    _refuse_if_announced(ContractChange.objects.filter(uplift=uplift))
     contracts = list(Contract.objects.filter(changes__uplift=uplift).prefetch_related("options").order_by("pk"))
     ContractChange.objects.filter(uplift=uplift).delete()
     for contract in contracts:

@@ -33,6 +33,7 @@ from contracts.forms import (
 from contracts.history import full_history_requested
 from contracts.models import (
     Contract,
+    ContractChange,
     Kpi,
     KpiAssessment,
     MonitoringRecord,
@@ -597,6 +598,7 @@ def notice_publish(request):
     form = NoticePublicationForm(request.POST or None, initial={**request.GET.dict(), "published_on": today})
     source = request.POST if request.method == "POST" else request.GET
     contract = _notice_contract(request, source.get("contract"))
+    change = _notice_change(contract, source.get("change"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -604,6 +606,7 @@ def notice_publish(request):
                 kind=data["kind"],
                 contract=contract,
                 period_end=data["period_end"],
+                change=change,
                 published_on=data["published_on"],
                 identifier=data["identifier"],
                 url=data["url"],
@@ -631,8 +634,22 @@ def notice_publish(request):
             "contract": contract,
             "kind_label": dict(NoticePublication.Kind.choices).get(kind, ""),
             "period_end": period_end,
+            "change": change,
         },
     )
+
+
+def _notice_change(contract: Contract | None, value) -> ContractChange | None:
+    """The change a change notice announces, one of `contract`'s: 404 when it is not."""
+    if not value:
+        return None
+    pk = query.plain_id(value)
+    if pk is None or contract is None:
+        raise Http404("No change found.")
+    change = ContractChange.objects.filter(pk=pk, contract=contract).first()  # the contract is checked already
+    if change is None:
+        raise Http404("No change found.")
+    return change
 
 
 def _notice_contract(request, value) -> Contract | None:

@@ -207,7 +207,13 @@ def _notice_events(*, start: date, end: date, today: date) -> list[Event]:
         events.append(
             Event(
                 # A performance notice falls due again and again: each its own event.
-                uid=_uid("notice-due", row.kind, row.contract_id or row.period_end, *([row.due] if row.basis else [])),
+                # A change notice is one for each change.
+                uid=_uid(
+                    "notice-due",
+                    row.kind,
+                    row.contract_id or row.period_end,
+                    *([row.change_id] if row.change_id else [row.due] if row.basis else []),
+                ),
                 day=row.due,
                 summary=f"{row.label} due: {row.reference or 'the council'}",
                 description=f"The {row.label} of {whose} is due to be published by {format_day(row.due)}"

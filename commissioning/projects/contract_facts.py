@@ -24,8 +24,8 @@ from contracts.procurement import (
     threshold_on,
     under_procurement_act,
 )
-from contracts.regime import LEGISLATION_LABELS, NONE
-from contracts.selectors import NoticeRow, contract_notice_publications
+from contracts.regime import LEGISLATION_LABELS, NONE, PCR_2015, PSR
+from contracts.selectors import NoticeRow, change_notice_rows, contract_notice_publications
 
 
 def kpi_duty_reason(*, value: Decimal, light_touch: bool, framework: bool, legislation: str | None) -> str:
@@ -78,11 +78,36 @@ class ContractProcurementFacts:
     published: dict
     # The performance notices recorded by the day, then the next one due: none without the KPI duty.
     performance_notices: list[NoticeRow]
+    # A change notice for each change that owes one (or whose notice is recorded), and
+    # why the contract's changes owe none when they cannot.
+    change_notices: list[NoticeRow]
+    change_notices_none: str
+    changes_exempt: int  # changes of a contract that can owe one, within the exemptions
+
+
+def change_notices_none_reason(*, legislation: str | None, route: str) -> str:
+    """Why none of a contract's changes owes a contract change notice (UK10); "" when they can."""
+    if not under_procurement_act(legislation):
+        if legislation == PCR_2015:
+            return (
+                "changed under regulation 72 of the Public Contracts Regulations 2015, which asks for no change notice."
+            )
+        if legislation == PSR:
+            return "changed under regulation 13 of the Provider Selection Regime, which asks for no change notice."
+        return "not procured under the Procurement Act 2023."
+    if route == Contract.Route.LIGHT_TOUCH:
+        return "a light touch contract is exempt (Procurement Act 2023, s 75(6))."
+    if route == Contract.Route.BELOW_THRESHOLD:
+        return (
+            "a contract below the threshold is not a public contract; the Act asks a change notice of public contracts."
+        )
+    return ""
 
 
 def contract_procurement_facts(*, contract: Contract, figures: Figures, today: date) -> ContractProcurementFacts:
     """Two queries: the stored thresholds, and for a contract under the Act its
-    notices recorded as published. `figures` are the contract's on `today`."""
+    notices recorded as published. `figures` are the contract's on `today`;
+    `contract` comes with its options and changes (`contract_queryset_for_detail`)."""
     thresholds = ProcurementThreshold.as_rules()
     light_touch = contract.route == Contract.Route.LIGHT_TOUCH
     framework = contract.contract_type == Contract.ContractType.FRAMEWORK
@@ -93,6 +118,18 @@ def contract_procurement_facts(*, contract: Contract, figures: Figures, today: d
     notices = act_notices(legislation=legislation, route=contract.route, signed=contract.start_date, ended=end)
     kpi_duty = kpi_duty_applies(value=value, light_touch=light_touch, framework=framework, legislation=legislation)
     published = contract_notice_publications(contract=contract, today=today) if notices is not None else None
+    none_reason = change_notices_none_reason(legislation=legislation, route=contract.route)
+    change_notices = []
+    changes = list(contract.changes.all())
+    if published is not None:
+        # The contract page's contract comes with its options and changes (`contract_queryset_for_detail`).
+        change_notices = change_notice_rows(
+            today,
+            contract=contract,
+            options=sorted(contract.options.all(), key=lambda option: option.order),
+            changes=changes,
+            recorded=published.by_change,
+        )
     return ContractProcurementFacts(
         whole_life_value=value,
         threshold=threshold_on(thresholds, contract.start_date),
@@ -115,4 +152,7 @@ def contract_procurement_facts(*, contract: Contract, figures: Figures, today: d
         )
         if published is not None
         else [],
+        change_notices=change_notices,
+        change_notices_none=none_reason,
+        changes_exempt=0 if none_reason else len(changes) - len(change_notices),
     )
