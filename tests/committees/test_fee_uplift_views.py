@@ -298,9 +298,9 @@ def test_the_list_is_empty_at_first_and_pages_its_uplifts(client_for, officer, w
 
 def test_the_contract_page_knows_each_uplift_page(world):
     uplift = _applied(world)
-    from committees.apps import uplift_pages
+    from committees.apps import change_pages
 
     contract = Contract.objects.get(pk=world["plain"].pk)
-    assert uplift_pages(contract=contract, figures=None, today=TODAY) == {
+    assert change_pages(contract=contract, figures=None, today=TODAY)["uplift"] == {
         uplift.pk: f"/committees/uplifts/{uplift.pk}/"
     }
