@@ -11,9 +11,12 @@ from committees.models import (
     Action,
     AgendaItem,
     Committee,
+    CommitteeMembership,
     ContractLink,
+    Declaration,
     Delegation,
     Meeting,
+    Member,
     OfficerDecision,
     Report,
     ReportFile,
@@ -27,7 +30,7 @@ from committees.models import (
 
 @admin.register(Committee)
 class CommitteeAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "council", "kind"]
+    list_display = ["name", "council", "kind", "quorum"]
     list_filter = ["kind", "council"]
     search_fields = ["name"]
 
@@ -117,3 +120,27 @@ class ContractLinkAdmin(KeepsSearchCurrentAdmin, SimpleHistoryAdmin):
     list_display = ["contract", "effect", "resolution_part", "officer_decision"]
     list_filter = ["effect"]
     raw_id_fields = ["contract", "resolution_part", "officer_decision", "option"]
+
+
+# --- attendance and declarations of interest (issue 13, slice "attend") -------------------------
+
+
+class CommitteeMembershipInline(admin.TabularInline):
+    model = CommitteeMembership
+    extra = 0
+    autocomplete_fields = ["committee"]
+
+
+@admin.register(Member)
+class MemberAdmin(KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "party", "council"]
+    list_filter = ["council"]
+    search_fields = ["name", "party"]
+    inlines = [CommitteeMembershipInline]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "item", "kind", "provider", "left_room"]
+    list_filter = ["kind", "left_room"]
+    raw_id_fields = ["item", "member", "provider"]

@@ -70,6 +70,14 @@ class CommitteesConfig(AppConfig):
             "monitoring_considered", lambda *, contract, figures, today: monitoring_considered(contract=contract)
         )
 
+        # Interests members declared against the provider, on the provider page (issue 13, "attend").
+        from commissioning.core.panels import register_provider_section
+        from committees.attendance_selectors import declarations_of_provider
+
+        register_provider_section(
+            "declarations", lambda *, provider, today: declarations_of_provider(provider=provider)
+        )
+
         from committees.search_index import register_kinds
 
         register_kinds()

@@ -7,7 +7,7 @@ officer decision taken under a delegation. Either can act on contracts through
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -28,6 +28,9 @@ class Committee(models.Model):
     council = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="committees")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    quorum = models.PositiveSmallIntegerField(
+        default=3, help_text="How many voting members must be present for it to do business (its constitution)."
+    )
 
     history = HistoricalRecords()
 
@@ -409,3 +412,159 @@ class ContractLink(models.Model):
     @property
     def decision(self):
         return self.resolution_part or self.officer_decision
+
+
+# --- attendance and declarations of interest (issue 13, slice "attend") -------------------------
+
+
+class Member(models.Model):
+    """A councillor (or co-opted member) of a council, who sits on its committees."""
+
+    council = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(max_length=200, help_text='As the minutes name them, such as "Councillor Jane Smith".')
+    party = models.CharField(max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["council__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "name"],
+                name="member_name_unique_per_council",
+                violation_error_message="This council already has a member with this name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.party})" if self.party else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("committees:member_detail", args=[self.pk])
+
+
+class CommitteeMembership(DatesInRange, models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-chair"
+        MEMBER = "member", "Member"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    from_date = models.DateField()
+    to_date = models.DateField(null=True, blank=True, help_text="Blank while they still sit on the committee.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "from_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=F("from_date")),
+                name="membership_ends_after_it_starts",
+                violation_error_message="A membership cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}: {self.get_role_display()} of {self.committee}"
+
+    def clean(self):
+        if self.member_id and self.committee_id and self.member.council_id != self.committee.council_id:
+            raise ValidationError({"committee": "A member sits only on their own council's committees."})
+
+
+class Attendance(models.Model):
+    """A member at a meeting: present (perhaps as a substitute for another member), or
+    sent apologies. A member of the committee with no row for a held meeting was absent."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Apologies"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    substitute_for = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substituted_by",
+        help_text="For a substitute: the member of the committee they sat in place of.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="attendance_once_per_member",
+                violation_error_message="This member is already recorded at this meeting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(substitute_for__isnull=True) | Q(status="present"),
+                name="substitute_is_present",
+                violation_error_message="Only a member who is present can be a substitute.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(substitute_for=F("member")),
+                name="substitute_for_another",
+                violation_error_message="A member cannot substitute for themselves.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}: {self.get_status_display()}"
+
+
+class OfficerPresent(models.Model):
+    """An officer at a meeting, named as the minutes name them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="officers_present")
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.name, self.role) if part)
+
+
+class Declaration(models.Model):
+    """A member's declaration of interest on an agenda item (the Localism Act 2011 and
+    the council's code of conduct; the kinds are those of the LGA model code)."""
+
+    class Kind(models.TextChoices):
+        DISCLOSABLE_PECUNIARY = "dpi", "Disclosable pecuniary interest"
+        OTHER_REGISTRABLE = "other_registrable", "Other registrable interest"
+        NON_REGISTRABLE = "non_registrable", "Non-registrable interest"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="declarations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField()
+    provider = models.ForeignKey(
+        "contracts.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        help_text="The provider the interest concerns, if any.",
+    )
+    left_room = models.BooleanField("left the room", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "member__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}: {self.get_kind_display()} (item {self.item.number})"

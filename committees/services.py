@@ -11,29 +11,34 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from commissioning.core import uploads, versioning
 from commissioning.core.formatting import format_day
 from commissioning.core.search import index_refresh
-from committees import decisions, search_index
+from committees import attendance, decisions, search_index
 from committees.decisions import Power
 from committees.models import (
     Action,
     AgendaItem,
+    Attendance,
     Committee,
+    CommitteeMembership,
     ContractLink,
+    Declaration,
     Delegation,
     Meeting,
+    Member,
     OfficerDecision,
+    OfficerPresent,
     Report,
     ReportFile,
     ResolutionPart,
     meetings_after,
 )
 from contracts import services as contract_services
-from contracts.models import Contract, ContractOption, MonitoringRecord, Organisation
+from contracts.models import Contract, ContractOption, MonitoringRecord, Organisation, Provider
 from contracts.terms import OptionStatus
 
 
@@ -672,3 +677,146 @@ def contract_change_withdraw(*, change, today: date) -> None:
     if change.effective_on > today and change.uplift_id is None:
         ContractLink.objects.filter(change=change).delete()
     contract_services.contract_change_withdraw(change=change, today=today)
+
+
+# --- attendance and declarations of interest (issue 13, slice "attend") -------------------------
+
+
+@dataclass(frozen=True)
+class SubstituteInput:
+    member: Member
+    substitute_for: Member
+
+
+@dataclass(frozen=True)
+class OfficerInput:
+    name: str
+    role: str
+
+
+@transaction.atomic
+def member_create(*, council: Organisation, name: str, party: str = "") -> Member:
+    return _saved(
+        Member(council=council, name=" ".join(name.split()), party=" ".join(party.split())),
+        refusal=ValidationError({"name": "This council already has a member with this name."}),
+    )
+
+
+@transaction.atomic
+def membership_add(
+    *, member: Member, committee: Committee, role: str, from_date: date, to_date: date | None = None
+) -> CommitteeMembership:
+    overlapping = CommitteeMembership.objects.filter(member=member, committee=committee).filter(
+        Q(to_date__isnull=True) | Q(to_date__gte=from_date)
+    )
+    if to_date is not None:
+        overlapping = overlapping.filter(from_date__lte=to_date)
+    if overlapping.exists():
+        raise ValidationError({"from_date": f"{member.name} already sits on {committee.name} in these dates."})
+    return _saved(
+        CommitteeMembership(member=member, committee=committee, role=role, from_date=from_date, to_date=to_date)
+    )
+
+
+def attendance_rows(meeting: Meeting) -> list[tuple]:
+    """The meeting's attendance as plain values, for `attendance.fingerprint`."""
+    members = Attendance.objects.filter(meeting=meeting).values_list("member_id", "status", "substitute_for_id")
+    officers = OfficerPresent.objects.filter(meeting=meeting).values_list("name", "role")
+    return [("member", *row) for row in members] + [("officer", *row) for row in officers]
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    meeting: Meeting,
+    read_as: str | None,
+    present: Sequence[Member],
+    apologies: Sequence[Member],
+    substitutes: Sequence[SubstituteInput] = (),
+    officers: Sequence[OfficerInput] = (),
+) -> None:
+    """Replace the meeting's attendance: members present in their own seats, members who
+    sent apologies, substitutes present in place of a member who sent apologies, and
+    the officers present. `read_as` is the fingerprint the form was read at (None skips
+    the check); a form read before another save is refused."""
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if read_as is not None and read_as != attendance.fingerprint(attendance_rows(meeting)):
+        raise ValidationError(
+            "Someone else saved the attendance while you were editing it. Your changes are below; "
+            "check them and save again.",
+            code="stale",
+        )
+    council_id = meeting.committee.council_id
+    seen: dict[int, str] = {}
+    errors = []
+    for member in [*present, *apologies, *(sub.member for sub in substitutes)]:
+        if member.council_id != council_id:
+            errors.append(f"{member.name} is not a member of {meeting.committee.council}.")
+        elif member.pk in seen:
+            errors.append(f"{member.name} is recorded twice.")
+        seen[member.pk] = member.name
+    apologised = {member.pk for member in apologies}
+    replaced = set()
+    for sub in substitutes:
+        if sub.substitute_for.pk not in apologised:
+            errors.append(
+                f"{sub.member.name} can substitute only for a member who sent apologies; "
+                f"record apologies from {sub.substitute_for.name} first."
+            )
+        elif sub.substitute_for.pk in replaced:
+            errors.append(f"{sub.substitute_for.name} has two substitutes.")
+        replaced.add(sub.substitute_for.pk)
+    if errors:
+        raise ValidationError(errors)
+
+    Attendance.objects.filter(meeting=meeting).delete()
+    OfficerPresent.objects.filter(meeting=meeting).delete()
+    rows = [Attendance(meeting=meeting, member=member, status=Attendance.Status.PRESENT) for member in present]
+    rows += [Attendance(meeting=meeting, member=member, status=Attendance.Status.APOLOGIES) for member in apologies]
+    rows += [
+        Attendance(
+            meeting=meeting, member=sub.member, status=Attendance.Status.PRESENT, substitute_for=sub.substitute_for
+        )
+        for sub in substitutes
+    ]
+    for row in rows:
+        row.full_clean(exclude=["meeting", "member", "substitute_for"])
+        row.save()
+    for position, officer in enumerate(officers):
+        _saved(
+            OfficerPresent(
+                meeting=meeting,
+                name=" ".join(officer.name.split()),
+                role=" ".join(officer.role.split()),
+                position=position,
+            )
+        )
+
+
+@transaction.atomic
+def declaration_add(
+    *,
+    item: AgendaItem,
+    member: Member,
+    kind: str,
+    description: str,
+    provider: Provider | None = None,
+    left_room: bool = False,
+) -> Declaration:
+    if member.council_id != item.meeting.committee.council_id:
+        raise ValidationError({"member": f"{member.name} is not a member of {item.meeting.committee.council}."})
+    return _saved(
+        Declaration(
+            item=item,
+            member=member,
+            kind=kind,
+            description=description.strip(),
+            provider=provider,
+            left_room=left_room,
+        )
+    )
+
+
+@transaction.atomic
+def declaration_remove(*, declaration: Declaration) -> None:
+    declaration.delete()

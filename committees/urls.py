@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from committees import change_views, option_views, uplift_views, views
+from committees import attend_views, change_views, option_views, uplift_views, views
 
 app_name = "committees"
 
@@ -58,4 +58,11 @@ urlpatterns = [
     path("officer-decisions/", views.officer_decision_list, name="officer_decision_list"),
     path("officer-decisions/new/", views.officer_decision_create, name="officer_decision_create"),
     path("officer-decisions/<int:pk>/", views.officer_decision_detail, name="officer_decision_detail"),
+    # Members, their committee memberships, a meeting's attendance and declarations of interest.
+    path("members/", attend_views.member_list, name="member_list"),
+    path("members/<int:pk>/", attend_views.member_detail, name="member_detail"),
+    path("members/<int:pk>/memberships/", attend_views.membership_add, name="membership_add"),
+    path("meetings/<int:pk>/attendance/", attend_views.meeting_attendance_page, name="meeting_attendance"),
+    path("meetings/<int:pk>/declarations/", attend_views.declaration_add, name="declaration_add"),
+    path("declarations/<int:pk>/remove/", attend_views.declaration_remove, name="declaration_remove"),
 ]

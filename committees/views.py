@@ -17,6 +17,7 @@ from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, kept_page, page_of, query_without
 from committees import calendar_grid, services
+from committees.attendance_selectors import minutes_extras
 from committees.decisions import Power
 from committees.forms import (
     ActionForm,
@@ -345,7 +346,11 @@ def minutes_approve(request, pk: int):
 
 def meeting_minutes(request, pk: int):
     meeting = get_for_user(request.user, meeting_queryset_for_detail(), pk=pk)
-    return render(request, "committees/meeting_minutes.html", {"meeting": meeting, "entries": minutes_entries(meeting)})
+    # Attendance, declarations, and whether it prints as minutes or as the agenda (issue 13, "attend").
+    extras = minutes_extras(meeting, today=dates.as_of(request))
+    return render(
+        request, "committees/meeting_minutes.html", {"meeting": meeting, "entries": minutes_entries(meeting), **extras}
+    )
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from commissioning.core import dates, query, register_cache
 from commissioning.core.formatting import format_day
 from commissioning.core.once import not_saved, saves_once
-from commissioning.core.panels import contract_sections
+from commissioning.core.panels import contract_sections, provider_sections
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
@@ -356,6 +356,7 @@ def provider_detail(request, pk: int):
             "today": today,
             "can_change": can(request.user, Provider, "change"),
             "history": provider_history(provider=provider, show_all=full_history_requested(request)),
+            **provider_sections(provider=provider, today=today),
         },
     )
 

@@ -25,3 +25,17 @@ def contract_sections(*, contract, figures, today: date) -> dict[str, Any]:
     return {
         name: provider(contract=contract, figures=figures, today=today) for name, provider in _contract_sections.items()
     }
+
+
+# The provider page, likewise: name -> provider(provider=..., today=...).
+_provider_sections: dict[str, Callable[..., Any]] = {}
+
+
+def register_provider_section(name: str, provider: Callable[..., Any]) -> None:
+    """Show `provider(provider=..., today=...)` on the provider page as `name`."""
+    _provider_sections[name] = provider
+
+
+def provider_sections(*, provider, today: date) -> dict[str, Any]:
+    """Every registered section for the provider page on `today`, by name."""
+    return {name: section(provider=provider, today=today) for name, section in _provider_sections.items()}
