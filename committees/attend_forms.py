@@ -57,7 +57,10 @@ class AttendanceForm(forms.Form):
     a line. Choices are built from lists the page read once, so the form's queries do
     not grow with the members."""
 
-    read_as = forms.CharField(widget=forms.HiddenInput, required=False)
+    # What the form was read at (attendance_selectors.meeting_attendance's fingerprint).
+    read_as = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": "Open the attendance page again and record it there."}
+    )
     officers = forms.CharField(
         label="Officers present",
         required=False,
@@ -140,7 +143,7 @@ class AttendanceForm(forms.Form):
             for membership in self.record.memberships
         }
         return {
-            "read_as": self.cleaned_data.get("read_as") or None,
+            "read_as": self.cleaned_data["read_as"],
             "present": [member for member, status in statuses.items() if status == Attendance.Status.PRESENT],
             "apologies": [member for member, status in statuses.items() if status == Attendance.Status.APOLOGIES],
             "substitutes": self.cleaned_data["substitutes"],

@@ -240,6 +240,25 @@ MATRIX = {
     # Officers record the decisions they take under a delegation; clerks record any.
     "committees:officer_decision_create": create_page(officer=True, clerk=True, manager=False),
     "committees:officer_decision_detail": READ_RECORD,
+    # Members and attendance: read by every role, recorded by clerks (the list's POST adds a member).
+    "committees:member_list": row(
+        nobody=(FORBIDDEN, FORBIDDEN),
+        officer=(OK, FORBIDDEN),
+        clerk=(OK, OK),
+        manager=(OK, FORBIDDEN),
+        superuser=(OK, OK),
+    ),
+    "committees:member_detail": READ_RECORD,
+    "committees:membership_add": post_only(**COMMITTEE_RECORD, post=OK),
+    "committees:meeting_attendance": row(
+        nobody=(NOT_FOUND, NOT_FOUND),
+        officer=(OK, FORBIDDEN),
+        clerk=(OK, OK),
+        manager=(OK, FORBIDDEN),
+        superuser=(OK, OK),
+    ),
+    "committees:declaration_add": post_only(**COMMITTEE_RECORD, post=OK),
+    "committees:declaration_remove": post_only(**COMMITTEE_RECORD, post=FOUND),
     # --- commissioning projects, the pipeline and waivers -------------------------------------
     "commissioning:pipeline": READ_LIST,
     "commissioning:project_list": READ_LIST,
@@ -343,6 +362,11 @@ ARGUMENTS = {
     "committees:report_file_create": lambda w: {"pk": w["report"].pk},
     "committees:report_file_download": lambda w: {"pk": w["report_file"].pk},
     "committees:officer_decision_detail": lambda w: {"pk": w["decision"].pk},
+    "committees:member_detail": lambda w: {"pk": w["member"].pk},
+    "committees:membership_add": lambda w: {"pk": w["member"].pk},
+    "committees:meeting_attendance": lambda w: {"pk": w["meeting"].pk},
+    "committees:declaration_add": lambda w: {"pk": w["meeting"].pk},
+    "committees:declaration_remove": lambda w: {"pk": w["declaration"].pk},
     "commissioning:project_detail": lambda w: {"pk": w["project"].pk},
     "commissioning:project_update": lambda w: {"pk": w["project"].pk},
     "commissioning:gateway_pass": lambda w: {"pk": w["project"].pk},
@@ -461,7 +485,18 @@ def _world(users):
         description="Night visits added.",
         scope_change="Night visits.",
     )
+    member = committee_services.member_create(council=committee.council, name="Councillor A Member")
+    committee_services.membership_add(member=member, committee=committee, role="chair", from_date=date(2026, 5, 1))
+    declaration = committee_services.declaration_add(
+        item=item,
+        member=member,
+        kind="other_registrable",
+        description="Trustee of a charity the provider supports.",
+        provider=contract.providers.get(),
+    )
     return {
+        "member": member,
+        "declaration": declaration,
         "contract": contract,
         "change": change,
         "kpi": kpi,
