@@ -1,0 +1,408 @@
+"""Members, attendance, quorum, declarations of interest and the printed minutes
+(committees/attendance.py, attendance_selectors.py, attend_views.py and the
+services under "attendance" in committees/services.py)."""
+
+from datetime import date
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from committees import services
+from committees.attendance import AttendanceRecord, Quorum, attendance_record, prints_as_minutes
+from committees.attendance_selectors import meeting_attendance, member_attendance
+from committees.models import Attendance, CommitteeMembership, Declaration, Meeting, Member, OfficerPresent
+from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
+from tests.conftest import TODAY, OrganisationFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+Role = CommitteeMembership.Role
+
+
+# --- the pure rules -----------------------------------------------------------------------------
+
+
+def test_quorum_is_met_at_the_number_needed():
+    assert Quorum(present=3, needed=3).is_met
+    assert not Quorum(present=2, needed=3).is_met
+
+
+def test_attendance_record_counts_only_meetings_expected():
+    record = attendance_record(expected={1, 2, 3, 4}, present={1, 2, 9}, apologies={3}, substituting={9})
+    assert record == AttendanceRecord(expected=4, attended=2, apologies=1, as_substitute=1)
+    assert record.absent == 1
+    assert record.percentage == Decimal("50.0")
+
+
+def test_a_record_with_nothing_expected_has_no_percentage():
+    assert attendance_record(expected=set(), present=set(), apologies=set(), substituting=set()).percentage is None
+
+
+def test_two_of_three_is_66_7_percent():
+    assert AttendanceRecord(expected=3, attended=2, apologies=0, as_substitute=0).percentage == Decimal("66.7")
+
+
+@pytest.mark.parametrize(
+    ("status", "day", "expected"),
+    [
+        ("held", date(2026, 11, 22), True),
+        ("held", date(2026, 11, 23), False),  # recorded as held, but dated after today
+        ("scheduled", date(2026, 11, 1), False),
+        ("cancelled", date(2026, 11, 1), True),
+    ],
+)
+def test_only_a_meeting_that_took_place_prints_as_minutes(status, day, expected):
+    assert prints_as_minutes(status=status, day=day, today=TODAY) is expected
+
+
+# --- the world ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world():
+    committee = CommitteeFactory(name="Adult Care and Health PDS Committee")
+    council = committee.council
+    members = {
+        name: services.member_create(council=council, name=name, party=party)
+        for name, party in [
+            ("Councillor Ann Chair", "Conservative"),
+            ("Councillor Ben Vice", "Labour"),
+            ("Councillor Cai Member", ""),
+            ("Councillor Dee Member", "Liberal Democrat"),
+            ("Councillor Eve Substitute", "Labour"),
+        ]
+    }
+    roles = [Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.MEMBER]
+    for member, role in zip(list(members.values())[:4], roles, strict=False):
+        services.membership_add(member=member, committee=committee, role=role, from_date=date(2022, 5, 1))
+    meeting = MeetingFactory(committee=committee, starts_at=at(date(2022, 11, 15)))
+    item = AgendaItemFactory(meeting=meeting, number="9", title="Contract Monitoring Report: MHFSS")
+    ResolutionPartFactory(item=item, number="1", kind="note", text="The report be noted.")
+    return {"committee": committee, "members": members, "meeting": meeting, "item": item}
+
+
+def _m(world, short: str) -> Member:
+    return next(member for name, member in world["members"].items() if short in name)
+
+
+def _record(world, *, read_as=None, **values):
+    services.attendance_record(meeting=world["meeting"], read_as=read_as, **values)
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+def test_member_create_saves_the_member(world):
+    council = world["committee"].council
+    member = services.member_create(council=council, name="  Councillor  Fay   New ", party="Green")
+    stored = Member.objects.get(pk=member.pk)
+    assert (stored.name, stored.party, stored.council) == ("Councillor Fay New", "Green", council)
+
+
+def test_member_names_are_unique_per_council(world):
+    with pytest.raises(ValidationError):
+        services.member_create(council=world["committee"].council, name="Councillor Ann Chair")
+    assert Member.objects.filter(name="Councillor Ann Chair").count() == 1
+
+
+def test_membership_add_refuses_an_overlap_and_another_councils_committee(world):
+    ann = _m(world, "Ann")
+    with pytest.raises(ValidationError):
+        services.membership_add(member=ann, committee=world["committee"], role=Role.MEMBER, from_date=date(2023, 1, 1))
+    other = CommitteeFactory(council=OrganisationFactory(name="Nottingham City Council"))
+    with pytest.raises(ValidationError):
+        services.membership_add(member=ann, committee=other, role=Role.MEMBER, from_date=date(2023, 1, 1))
+    assert CommitteeMembership.objects.filter(member=ann).count() == 1
+
+
+def test_attendance_record_replaces_the_meetings_attendance(world):
+    ann, ben, cai, dee, eve = (_m(world, name) for name in ("Ann", "Ben", "Cai", "Dee", "Eve"))
+    _record(
+        world,
+        present=[ann, ben],
+        apologies=[cai, dee],
+        substitutes=[services.SubstituteInput(member=eve, substitute_for=cai)],
+        officers=[services.OfficerInput(name="", role="Director of Adult Social Care")],
+    )
+    rows = {row.member.name: (row.status, row.substitute_for_id) for row in Attendance.objects.all()}
+    assert rows == {
+        ann.name: ("present", None),
+        ben.name: ("present", None),
+        cai.name: ("apologies", None),
+        dee.name: ("apologies", None),
+        eve.name: ("present", cai.pk),
+    }
+    assert list(OfficerPresent.objects.values_list("name", "role")) == [("", "Director of Adult Social Care")]
+
+    _record(world, present=[ann], apologies=[])
+    assert list(Attendance.objects.values_list("member__name", "status")) == [(ann.name, "present")]
+    assert not OfficerPresent.objects.exists()
+
+
+def test_a_substitute_sits_only_for_a_member_who_sent_apologies(world):
+    ann, eve = _m(world, "Ann"), _m(world, "Eve")
+    with pytest.raises(ValidationError, match="only for a member who sent apologies"):
+        _record(
+            world, present=[ann], apologies=[], substitutes=[services.SubstituteInput(member=eve, substitute_for=ann)]
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_a_member_recorded_twice_is_refused(world):
+    ann = _m(world, "Ann")
+    with pytest.raises(ValidationError, match="recorded twice"):
+        _record(world, present=[ann], apologies=[ann])
+    assert not Attendance.objects.exists()
+
+
+def test_a_form_read_before_another_save_is_refused(world):
+    ann, ben = _m(world, "Ann"), _m(world, "Ben")
+    read_as = meeting_attendance(world["meeting"]).fingerprint
+    _record(world, read_as=read_as, present=[ann], apologies=[])
+    with pytest.raises(ValidationError, match="Someone else saved the attendance"):
+        _record(world, read_as=read_as, present=[ben], apologies=[])
+    assert list(Attendance.objects.values_list("member__name", flat=True)) == [ann.name]
+
+
+def test_declaration_add_saves_the_declaration(world):
+    provider = ProviderFactory(name="Hestia Housing and Support")
+    declaration = services.declaration_add(
+        item=world["item"],
+        member=_m(world, "Dee"),
+        kind=Declaration.Kind.OTHER_REGISTRABLE,
+        description="Trustee of a charity that refers clients to Hestia.",
+        provider=provider,
+        left_room=True,
+    )
+    stored = Declaration.objects.get(pk=declaration.pk)
+    assert (stored.member.name, stored.kind, stored.provider, stored.left_room) == (
+        "Councillor Dee Member",
+        "other_registrable",
+        provider,
+        True,
+    )
+
+
+def test_a_declaration_by_another_councils_member_is_refused(world):
+    stranger = services.member_create(council=OrganisationFactory(name="Bradford Council"), name="Councillor X")
+    with pytest.raises(ValidationError):
+        services.declaration_add(item=world["item"], member=stranger, kind="dpi", description="Shares.")
+    assert not Declaration.objects.exists()
+
+
+# --- quorum and the member's record -------------------------------------------------------------
+
+
+def test_quorum_counts_members_and_substitutes_present(world):
+    ann, cai, eve = _m(world, "Ann"), _m(world, "Cai"), _m(world, "Eve")
+    _record(
+        world, present=[ann], apologies=[cai], substitutes=[services.SubstituteInput(member=eve, substitute_for=cai)]
+    )
+    record = meeting_attendance(world["meeting"])
+    assert record.quorum == Quorum(present=2, needed=3)
+    assert not record.quorum.is_met
+    assert [membership.member.name for membership in record.absent] == ["Councillor Ben Vice", "Councillor Dee Member"]
+
+
+def test_member_attendance_over_a_period(world):
+    committee, ann, ben, eve = world["committee"], _m(world, "Ann"), _m(world, "Ben"), _m(world, "Eve")
+    second = MeetingFactory(committee=committee, starts_at=at(date(2023, 1, 17)))
+    third = MeetingFactory(committee=committee, starts_at=at(date(2023, 3, 21)))
+    # A scheduled meeting is not counted, nor one before the period.
+    MeetingFactory(committee=committee, starts_at=at(date(2023, 6, 20)), status=Meeting.Status.SCHEDULED)
+    MeetingFactory(committee=committee, starts_at=at(date(2021, 6, 20)))
+    _record(
+        world, present=[ann], apologies=[ben], substitutes=[services.SubstituteInput(member=eve, substitute_for=ben)]
+    )
+    services.attendance_record(meeting=second, read_as=None, present=[ben], apologies=[ann])
+    services.attendance_record(meeting=third, read_as=None, present=[], apologies=[])
+
+    summary = member_attendance(member=ann, start=date(2022, 1, 1), end=date(2023, 12, 31), today=TODAY)
+    assert summary.record == AttendanceRecord(expected=3, attended=1, apologies=1, as_substitute=0)
+    assert summary.record.percentage == Decimal("33.3")
+    assert [row.outcome for row in summary.meetings] == ["absent", "apologies", "present"]
+
+    substitute = member_attendance(member=eve, start=date(2022, 1, 1), end=date(2023, 12, 31), today=TODAY)
+    assert substitute.record == AttendanceRecord(expected=0, attended=0, apologies=0, as_substitute=1)
+    assert substitute.meetings[0].substitute_for == "Councillor Ben Vice"
+
+
+def test_the_member_page_shows_the_record(client_for, clerk, world):
+    ann, ben = _m(world, "Ann"), _m(world, "Ben")
+    _record(world, present=[ann], apologies=[ben])
+    response = client_for(clerk).get(reverse("committees:member_detail", args=[ben.pk]), {"from": "2022-01-01"})
+    page = response.content.decode()
+    assert "attended <strong>0</strong> of 1 meeting expected" in page
+    assert "<strong>0.0%</strong>" in page
+    assert "Vice-chair" in page
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+
+def test_the_clerk_records_attendance_on_the_page(client_for, clerk, world):
+    ann, ben, cai, eve = _m(world, "Ann"), _m(world, "Ben"), _m(world, "Cai"), _m(world, "Eve")
+    client = client_for(clerk)
+    url = reverse("committees:meeting_attendance", args=[world["meeting"].pk])
+    form = client.get(url).context["form"]
+    response = client.post(
+        url,
+        {
+            "read_as": form.initial["read_as"],
+            f"status_{ann.pk}": "present",
+            f"status_{ben.pk}": "present",
+            f"status_{cai.pk}": "apologies",
+            "substitute_1": eve.pk,
+            "substitute_1_for": cai.pk,
+            "officers": "Jo Bloggs, Head of Commissioning\nDirector of Public Health",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert set(Attendance.objects.values_list("member__name", "status")) == {
+        (ann.name, "present"),
+        (ben.name, "present"),
+        (cai.name, "apologies"),
+        (eve.name, "present"),
+    }
+    assert list(OfficerPresent.objects.values_list("name", "role")) == [
+        ("Jo Bloggs", "Head of Commissioning"),
+        ("", "Director of Public Health"),
+    ]
+    page = client.get(url).content.decode()
+    assert "Quorate" in page
+    assert "<strong>3</strong> voting members present" in page
+    assert "Councillor Eve Substitute (Labour) (for Councillor Cai Member)" in page
+
+
+def test_a_stale_attendance_form_is_refused_and_keeps_what_was_typed(client_for, clerk, world):
+    ann, ben = _m(world, "Ann"), _m(world, "Ben")
+    client = client_for(clerk)
+    url = reverse("committees:meeting_attendance", args=[world["meeting"].pk])
+    read_as = client.get(url).context["form"].initial["read_as"]
+    client.post(url, {"read_as": read_as, f"status_{ann.pk}": "present"})
+    response = client.post(url, {"read_as": read_as, f"status_{ben.pk}": "present"})
+    assert response.status_code == HTTPStatus.OK
+    assert "Someone else saved the attendance" in response.content.decode()
+    assert response.context["form"][f"status_{ben.pk}"].value() == "present"
+    assert list(Attendance.objects.values_list("member__name", flat=True)) == [ann.name]
+
+
+def test_the_clerk_adds_and_removes_a_declaration(client_for, clerk, world):
+    provider = ProviderFactory(name="Hestia Housing and Support")
+    client = client_for(clerk)
+    dee = _m(world, "Dee")
+    response = client.post(
+        reverse("committees:declaration_add", args=[world["meeting"].pk]),
+        {
+            "item": world["item"].pk,
+            "member": dee.pk,
+            "kind": "non_registrable",
+            "description": "A relative works for the provider.",
+            "provider": "Hestia Housing and Support",
+            "left_room": "on",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    declaration = Declaration.objects.get()
+    assert (declaration.member, declaration.provider, declaration.left_room) == (dee, provider, True)
+    client.post(reverse("committees:declaration_remove", args=[declaration.pk]))
+    assert not Declaration.objects.exists()
+
+
+def test_a_declaration_against_a_provider_shows_on_its_page(client_for, officer, world):
+    provider = ProviderFactory(name="Hestia Housing and Support")
+    services.declaration_add(
+        item=world["item"],
+        member=_m(world, "Dee"),
+        kind="dpi",
+        description="Holds shares in the provider.",
+        provider=provider,
+    )
+    page = client_for(officer).get(reverse("contracts:provider_detail", args=[provider.pk])).content.decode()
+    assert "Interests declared" in page
+    assert "Councillor Dee Member" in page
+    assert "Disclosable pecuniary interest: Holds shares in the provider." in page
+    other = ProviderFactory(name="Another Provider Ltd")
+    page = client_for(officer).get(reverse("contracts:provider_detail", args=[other.pk])).content.decode()
+    assert "Interests declared" not in page
+
+
+def test_the_minutes_print_attendance_declarations_and_the_signature(client_for, manager, world):
+    ann, ben, cai, eve = _m(world, "Ann"), _m(world, "Ben"), _m(world, "Cai"), _m(world, "Eve")
+    _record(
+        world,
+        present=[ann, ben],
+        apologies=[cai],
+        substitutes=[services.SubstituteInput(member=eve, substitute_for=cai)],
+        officers=[services.OfficerInput(name="Jo Bloggs", role="Head of Commissioning")],
+    )
+    services.declaration_add(
+        item=world["item"], member=ben, kind="non_registrable", description="Knows a client.", left_room=True
+    )
+    response = client_for(manager).get(reverse("committees:meeting_minutes", args=[world["meeting"].pk]))
+    page = " ".join(response.content.decode().split())
+    assert "Minutes of the meeting held on Tuesday 15 November 2022" in page
+    assert "<dt>Present</dt> <dd>Councillor Ann Chair (Conservative), Councillor Ben Vice (Labour)</dd>" in page
+    assert "Councillor Eve Substitute (Labour) (for Councillor Cai Member)" in page
+    assert "<dt>Officers present</dt> <dd>Jo Bloggs, Head of Commissioning</dd>" in page
+    assert "<dt>Apologies</dt> <dd>Councillor Cai Member (Councillor Eve Substitute substituting)</dd>" in page
+    assert (
+        "Item 9: Councillor Ben Vice declared a non-registrable interest: Knows a client. "
+        "They left the room for the item." in page
+    )
+    assert "RESOLVED" in page
+    assert "Signed" in page and "Chair" in page and "Date" in page
+
+
+def test_a_meeting_not_yet_held_prints_as_its_agenda(client_for, manager, world):
+    upcoming = MeetingFactory(
+        committee=world["committee"], starts_at=at(date(2026, 12, 9)), status=Meeting.Status.SCHEDULED
+    )
+    item = AgendaItemFactory(meeting=upcoming, number="4", title="Support at home", minutes="Draft minutes text")
+    ResolutionPartFactory(item=item, number="1", kind="note", text="Drafted resolution.")
+    response = client_for(manager).get(reverse("committees:meeting_minutes", args=[upcoming.pk]))
+    page = response.content.decode()
+    assert "<title>Agenda:" in page
+    assert "For the meeting to be held on Wednesday 9 December 2026" in page
+    assert "SUPPORT AT HOME" in page
+    for absent in ("Minutes of the meeting", "RESOLVED", "Drafted resolution", "Draft minutes text", "Signed"):
+        assert absent not in page
+
+
+def test_a_held_meeting_dated_after_the_day_asked_prints_as_its_agenda(client_for, manager, world):
+    url = reverse("committees:meeting_minutes", args=[world["meeting"].pk])
+    page = client_for(manager).get(url, {"as_of": "2022-11-14"}).content.decode()
+    assert "Minutes of the meeting" not in page
+    assert "Agenda" in page
+
+
+def test_the_attendance_page_does_not_grow_with_members(client_for, clerk, world, django_assert_max_num_queries):
+    client = client_for(clerk)
+    url = reverse("committees:meeting_attendance", args=[world["meeting"].pk])
+
+    def queries_for_page() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == HTTPStatus.OK
+        return len(captured)
+
+    few = queries_for_page()
+    council = world["committee"].council
+    for number in range(30):
+        member = services.member_create(council=council, name=f"Councillor {number}")
+        services.membership_add(
+            member=member, committee=world["committee"], role=Role.MEMBER, from_date=date(2022, 1, 1)
+        )
+        services.declaration_add(item=world["item"], member=member, kind="dpi", description="Shares.")
+    services.attendance_record(
+        meeting=world["meeting"],
+        read_as=None,
+        present=list(Member.objects.filter(name__startswith="Councillor 1")),
+        apologies=[],
+    )
+    assert queries_for_page() == few
