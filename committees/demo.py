@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from committees import services
+from committees import demo_attendance, services
 from committees.clock import WorkingDays, agenda_publication_deadline
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
@@ -923,3 +923,4 @@ def load_committees_demo(*, today: date) -> None:
     _nottingham_ilss(demo)
     _bradford_home_support(demo)
     _bromley_upcoming_executive(demo)
+    demo_attendance.load_attendance_demo(today=today)
