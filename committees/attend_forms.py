@@ -81,7 +81,7 @@ class AttendanceForm(forms.Form):
                 choices=STATUS_CHOICES,
                 required=False,
                 initial=record.status_of.get(member.pk, ABSENT),
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
         seats = _member_choices(membership.member for membership in record.memberships)
         everyone = _member_choices(council_members)

@@ -568,3 +568,9 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name}: {self.get_kind_display()} (item {self.item.number})"
+
+    @property
+    def description_sentence(self) -> str:
+        """The description as the minutes print it: ending with a full stop."""
+        text = self.description.strip()
+        return text if text.endswith((".", "!", "?")) else f"{text}."

@@ -1,0 +1,124 @@
+"""The clerk records a meeting's attendance, with an apology, a substitute and a
+declaration of interest, prints the minutes and sees them there."""
+
+import re
+from datetime import date
+
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from commissioning.core.roles import CLERKS
+from committees import services
+from committees.models import Attendance, Committee, Declaration
+from tests.committees.factories import at
+from tests.conftest import OrganisationFactory, ProviderFactory
+
+PASSWORD = "a-long-test-password"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def test_clerk_records_attendance_and_a_declaration_and_prints_the_minutes(
+    page, login, screenshot, pick, django_user_model
+):
+    clerk = django_user_model.objects.create_user("tom", password=PASSWORD)
+    clerk.groups.add(Group.objects.get(name=CLERKS))
+    bromley = OrganisationFactory(name="London Borough of Bromley")
+    pds = services.committee_create(
+        council=bromley, name="Adult Care and Health PDS Committee", kind=Committee.Kind.PDS
+    )
+    ProviderFactory(name="Hestia Housing and Support")
+    members = [
+        ("Councillor Ann Chair", "chair"),
+        ("Councillor Ben Vice", "vice_chair"),
+        ("Councillor Cai Member", "member"),
+        ("Councillor Dee Member", "member"),
+        ("Councillor Eve Substitute", None),
+    ]
+    for name, role in members:
+        member = services.member_create(council=bromley, name=name)
+        if role:
+            services.membership_add(member=member, committee=pds, role=role, from_date=date(2022, 5, 6))
+    meeting = services.meeting_create(
+        committee=pds, starts_at=at(date(2022, 11, 15)), venue="Bromley Civic Centre", status="held"
+    )
+    services.agenda_item_add(
+        meeting=meeting, number="9", title="Contract Monitoring Report: Mental Health Flexible Support Service"
+    )
+
+    login("tom", PASSWORD)
+    page.goto(meeting.get_absolute_url())
+    page.get_by_role("link", name="Attendance").click()
+    expect(page.get_by_role("heading", name="Attendance", exact=True)).to_be_visible()
+
+    for name in ("Councillor Ann Chair", "Councillor Ben Vice", "Councillor Dee Member"):
+        page.get_by_role("radiogroup", name=name).get_by_label("Present").check()
+    page.get_by_role("radiogroup", name="Councillor Cai Member").get_by_label("Apologies").check()
+    page.locator("#id_substitute_1").select_option(label="Councillor Eve Substitute")
+    page.locator("#id_substitute_1_for").select_option(label="Councillor Cai Member")
+    page.get_by_label("Officers present").fill(
+        "Integrated Strategic Commissioning Officer\nDirector of Adult Social Care"
+    )
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Attendance saved.")).to_be_visible()
+    quorum = page.locator("#quorum")
+    expect(quorum).to_contain_text("Quorate")
+    expect(quorum).to_contain_text("4 voting members present (substitutes included) against a quorum of 3")
+    expect(quorum).to_contain_text("Councillor Cai Member (Councillor Eve Substitute substituting)")
+
+    page.get_by_text("Add a declaration").click()
+    form = page.locator("form[action$='/declarations/']")
+    form.get_by_label("Agenda item").select_option(
+        label="9. Contract Monitoring Report: Mental Health Flexible Support Service"
+    )
+    form.get_by_label("Member").select_option(label="Councillor Dee Member")
+    form.get_by_label("Kind of interest").select_option(label="Non-registrable interest")
+    form.get_by_label("Description").fill("A relative is supported by the provider")
+    pick(form, "Provider", "Hestia", "Hestia Housing and Support")
+    form.get_by_label("Left the room for the item").check()
+    form.get_by_role("button", name="Add declaration").click()
+    expect(page.get_by_text("Declaration by Councillor Dee Member on item 9 added.")).to_be_visible()
+    expect(page.locator("#declarations + .card")).to_contain_text("Hestia Housing and Support")
+
+    assert Attendance.objects.filter(meeting=meeting).count() == 5
+    declaration = Declaration.objects.get()
+    assert (declaration.member.name, declaration.provider.name, declaration.left_room) == (
+        "Councillor Dee Member",
+        "Hestia Housing and Support",
+        True,
+    )
+    screenshot(page, "attendance-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "attendance-390")
+    page.set_viewport_size(DESKTOP)
+
+    page.get_by_role("link", name="Printable minutes").first.click()
+    expect(page).to_have_title(re.compile("^Minutes: "))
+    minutes = page.locator("article.minutes")
+    expect(minutes).to_contain_text("Minutes of the meeting held on Tuesday 15 November 2022")
+    expect(minutes.locator("#attendance")).to_contain_text(
+        "Councillor Ann Chair, Councillor Ben Vice, Councillor Dee Member"
+    )
+    expect(minutes.locator("#attendance")).to_contain_text("Councillor Eve Substitute (for Councillor Cai Member)")
+    expect(minutes.locator("#attendance")).to_contain_text("Director of Adult Social Care")
+    expect(minutes.locator("#declarations")).to_contain_text(
+        "Item 9: Councillor Dee Member declared a non-registrable interest concerning Hestia Housing and Support: "
+        "A relative is supported by the provider. They left the room for the item."
+    )
+    expect(minutes.locator("#signature")).to_contain_text("Signed")
+    expect(minutes.locator("#signature")).to_contain_text("Chair")
+    screenshot(page, "minutes-attendance-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "minutes-attendance-390")
+    page.set_viewport_size(DESKTOP)
+
+    # The member who sent apologies: their record over the year to the meeting.
+    page.goto("/committees/members/")
+    page.get_by_role("link", name="Councillor Cai Member").click()
+    page.locator("#period-from").fill("2022-01-01")
+    page.locator("#period-to").fill("2022-12-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#attendance-summary")).to_contain_text("attended 0 of 1 meeting expected (0.0%); apologies 1")
+    screenshot(page, "member-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "member-390")
