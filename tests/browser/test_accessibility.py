@@ -16,7 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from commissioning.projects.models import CommissioningProject, Waiver
-from committees.models import Committee, Meeting, OfficerDecision, Report
+from committees.models import Committee, Meeting, Member, OfficerDecision, Report
 from contracts import services as contract_services
 from contracts.models import Contract, Kpi, Organisation, Provider
 
@@ -178,6 +178,8 @@ def test_an_officers_pages_have_no_violations(page, axe, screenshot, demo):
 def test_a_clerks_pages_have_no_violations(page, axe, screenshot, demo):
     meeting = Meeting.objects.filter(items__parts__actions__isnull=False).order_by("pk").first()
     committee = Committee.objects.order_by("pk").first()
+    attended = Meeting.objects.filter(attendances__isnull=False).distinct().get()
+    upcoming = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).order_by("starts_at").last()
     _sign_in(page, "clerk")
     problems = _visit_all(
         page,
@@ -200,6 +202,13 @@ def test_a_clerks_pages_have_no_violations(page, axe, screenshot, demo):
             ("officer-decision-list", "/committees/officer-decisions/"),
             ("officer-decision", OfficerDecision.objects.order_by("pk").first().get_absolute_url()),
             ("actions", "/committees/actions/"),
+            # Attendance and declarations (issue 13): the demo's PDS meeting of 15 Nov 2022.
+            ("attendance", reverse("committees:meeting_attendance", args=[attended.pk])),
+            ("minutes-with-attendance", reverse("committees:meeting_minutes", args=[attended.pk])),
+            ("agenda-print", reverse("committees:meeting_minutes", args=[upcoming.pk])),
+            ("member-list", "/committees/members/"),
+            ("member", Member.objects.order_by("name").first().get_absolute_url()),
+            ("provider-with-declaration", Provider.objects.get(name="Hestia Housing and Support").get_absolute_url()),
         ],
     )
     _submit_empty(page, "/committees/reports/new/", "Add report")
