@@ -97,6 +97,15 @@ class CommitteeForm(forms.Form):
         max_length=200, help_text="As the council names it, such as Adult Care and Health PDS Committee."
     )
     kind = forms.ChoiceField(choices=Committee.Kind.choices)
+    quorum = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text="Voting members who must be present for it to do business; blank for 3.",
+    )
+
+    def clean_quorum(self):
+        return self.cleaned_data["quorum"] or Committee._meta.get_field("quorum").default
 
 
 class MeetingForm(VersionedFormMixin, forms.Form):

@@ -56,9 +56,9 @@ def _saved(instance, *, refusal: ValidationError | None = None):
 
 
 @transaction.atomic
-def committee_create(*, council: Organisation, name: str, kind: str) -> Committee:
+def committee_create(*, council: Organisation, name: str, kind: str, quorum: int = 3) -> Committee:
     return _saved(
-        Committee(council=council, name=" ".join(name.split()), kind=kind),
+        Committee(council=council, name=" ".join(name.split()), kind=kind, quorum=quorum),
         refusal=ValidationError({"name": "This council already has a committee with this name."}),
     )
 

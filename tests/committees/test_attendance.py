@@ -13,7 +13,7 @@ from django.urls import reverse
 from committees import services
 from committees.attendance import AttendanceRecord, Quorum, attendance_record, prints_as_minutes
 from committees.attendance_selectors import meeting_attendance, member_attendance
-from committees.models import Attendance, CommitteeMembership, Declaration, Meeting, Member, OfficerPresent
+from committees.models import Attendance, Committee, CommitteeMembership, Declaration, Meeting, Member, OfficerPresent
 from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
 from tests.conftest import TODAY, OrganisationFactory, ProviderFactory
 
@@ -406,3 +406,14 @@ def test_the_attendance_page_does_not_grow_with_members(client_for, clerk, world
         apologies=[],
     )
     assert queries_for_page() == few
+
+
+def test_the_clerk_sets_a_committees_quorum_or_leaves_the_default(client_for, clerk):
+    council = OrganisationFactory(name="London Borough of Bromley")
+    client = client_for(clerk)
+    url = reverse("committees:committee_create")
+    client.post(url, {"council": council.pk, "name": "Executive", "kind": "executive", "quorum": "5"})
+    client.post(url, {"council": council.pk, "name": "Scrutiny", "kind": "overview_scrutiny", "quorum": ""})
+    assert dict(Committee.objects.values_list("name", "quorum")) == {"Executive": 5, "Scrutiny": 3}
+    page = client.get(Committee.objects.get(name="Executive").get_absolute_url()).content.decode()
+    assert "quorum 5" in page
