@@ -178,6 +178,8 @@ class ReportForm(VersionedFormMixin, ExemptFields):
         "before the committee. Those of a contract just added can be chosen once the report is saved.",
     )
 
+    # The exempt fields (declared first, by ExemptFields) after the report's own.
+    field_order = ["council", "reference", "title", "kind", "gateway_number", "author", "author_role", "report_date"]
     FIELDS = (
         "reference",
         "title",
@@ -228,6 +230,8 @@ class ReportFileForm(ExemptFields):
         help_text=f"{uploads.ACCEPTED}, up to {format_bytes(settings.UPLOAD_MAX_BYTES)}.",
     )
 
+    field_order = ["title", "file"]
+
 
 # --- the meeting page: items, parts, actions -------------------------------------------------------
 
@@ -240,6 +244,8 @@ class AgendaItemForm(VersionedFormMixin, ExemptFields):
     # Replaced in __init__ by a picker over the council's reports.
     report = forms.CharField(required=False)
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    field_order = ["number", "title", "report", "minutes"]
 
     def __init__(self, *args, meeting: Meeting, item: AgendaItem | None = None, **kwargs):
         if item is not None:

@@ -310,3 +310,12 @@ def test_the_forms_offer_the_next_item_and_part_numbers(client_for, clerk, meeti
     assert panel.part_form.initial["number"] == "iii"
     html = _html(response)
     assert 'value="5b"' in html and 'value="iii"' in html
+
+
+def test_only_clerks_read_exempt_information(officer, clerk, manager, nobody):
+    assert [user.has_perm("committees.read_exempt_report") for user in (officer, clerk, manager, nobody)] == [
+        False,
+        True,
+        False,
+        False,
+    ]
