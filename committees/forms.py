@@ -10,7 +10,8 @@ from django.core.validators import RegexValidator
 from commissioning.core import dates, uploads
 from commissioning.core.formatting import format_bytes, format_day
 from commissioning.core.versioning import VersionedFormMixin
-from committees import services
+from committees import numbering, services
+from committees.exempt_forms import EXEMPT_FIELDS, ExemptFields
 from committees.models import (
     AgendaItem,
     Committee,
@@ -73,6 +74,25 @@ class ContractLinkFields(forms.Form):
             cleaned["option"] = ContractOption.objects.filter(contract=contract, order=order).first()
             if cleaned["option"] is None:
                 self.add_error("option_order", f"{contract.reference} has no option {order}.")
+
+    def check_contract_links(self, cleaned: dict) -> None:
+        """As `check_contract_link`, for a `contract` field that takes several:
+        one effect for them all and, for an option, the option of that number of
+        each; the options found are `cleaned["options"]`, by contract id."""
+        contracts = list(cleaned.get("contract") or [])
+        effect, order = cleaned.get("effect"), cleaned.get("option_order")
+        if contracts and not effect:
+            self.add_error("effect", "Say what the decision does to the contract.")
+        if (effect or order) and not contracts and "contract" not in self.errors:
+            self.add_error("contract", "Choose the contract the decision acts on.")
+        cleaned["options"] = {}
+        if contracts and order is not None:
+            options = ContractOption.objects.filter(contract__in=contracts, order=order)
+            cleaned["options"] = {option.contract_id: option for option in options}
+            if missing := [contract.reference for contract in contracts if contract.pk not in cleaned["options"]]:
+                self.add_error(
+                    "option_order", f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'} no option {order}."
+                )
 
 
 # What clerks write ("79", "5a", "(ii)", "7.1"), in plain ASCII: "²" or "٣" pass
@@ -141,7 +161,7 @@ class MinutesApprovalForm(forms.Form):
 # --- reports -----------------------------------------------------------------------------------
 
 
-class ReportForm(VersionedFormMixin, forms.Form):
+class ReportForm(VersionedFormMixin, ExemptFields):
     council = forms.ModelChoiceField(queryset=Organisation.objects.filter(kind=Organisation.Kind.COUNCIL))
     reference = forms.CharField(max_length=60, help_text='Such as ACH22-035, CS17121 or Document "D".')
     title = forms.CharField(max_length=300)
@@ -152,10 +172,6 @@ class ReportForm(VersionedFormMixin, forms.Form):
     author = forms.CharField(max_length=200, required=False)
     author_role = forms.CharField(label="Author's role", max_length=200, required=False)
     report_date = dates.DateField(label="Date of the report", required=False, widget=DATE_WIDGET)
-    is_exempt = forms.BooleanField(label="Exempt information", required=False)
-    exempt_paragraph = forms.CharField(
-        max_length=20, required=False, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
-    )
     contracts = ContractPickerField(
         multiple=True,
         required=False,
@@ -171,6 +187,8 @@ class ReportForm(VersionedFormMixin, forms.Form):
         "before the committee. Those of a contract just added can be chosen once the report is saved.",
     )
 
+    # The exempt fields (declared first, by ExemptFields) after the report's own.
+    field_order = ["council", "reference", "title", "kind", "gateway_number", "author", "author_role", "report_date"]
     FIELDS = (
         "reference",
         "title",
@@ -179,8 +197,7 @@ class ReportForm(VersionedFormMixin, forms.Form):
         "author",
         "author_role",
         "report_date",
-        "is_exempt",
-        "exempt_paragraph",
+        *EXEMPT_FIELDS,
     )
 
     def __init__(self, *args, report: Report | None = None, **kwargs):
@@ -214,7 +231,7 @@ def _monitoring_label(record: MonitoringRecord) -> str:
     return f"{record.contract.reference}: {record.get_kind_display()} of {format_day(record.held_on)}, {record.title}"
 
 
-class ReportFileForm(forms.Form):
+class ReportFileForm(ExemptFields):
     title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the file's name.")
     file = forms.FileField(
         validators=[uploads.validate_document],
@@ -222,11 +239,13 @@ class ReportFileForm(forms.Form):
         help_text=f"{uploads.ACCEPTED}, up to {format_bytes(settings.UPLOAD_MAX_BYTES)}.",
     )
 
+    field_order = ["title", "file"]
+
 
 # --- the meeting page: items, parts, actions -------------------------------------------------------
 
 
-class AgendaItemForm(VersionedFormMixin, forms.Form):
+class AgendaItemForm(VersionedFormMixin, ExemptFields):
     number = forms.CharField(
         max_length=12, validators=[plain_number], help_text='As the agenda numbers it, such as "79" or "5a".'
     )
@@ -235,11 +254,13 @@ class AgendaItemForm(VersionedFormMixin, forms.Form):
     report = forms.CharField(required=False)
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
+    field_order = ["number", "title", "report", "minutes"]
+
     def __init__(self, *args, meeting: Meeting, item: AgendaItem | None = None, **kwargs):
         if item is not None:
             kwargs.setdefault(
                 "initial",
-                {"number": item.number, "title": item.title, "report": item.report, "minutes": item.minutes},
+                {name: getattr(item, name) for name in ("number", "title", "report", "minutes", *EXEMPT_FIELDS)},
             )
             kwargs.setdefault("version", item.version)
         super().__init__(*args, **kwargs)
@@ -288,15 +309,23 @@ class ResolutionPartForm(ContractLinkFields):
     action_text = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     action_owner = forms.CharField(label="Action owner", max_length=200, required=False)
     action_due_on = dates.DateField(label="Action due", required=False, widget=DATE_WIDGET)
-    # One contract link, optional.
-    contract = ContractPickerField(required=False, label="Acts on contract")
+    # Links to contracts, optional: one for each contract, each with the same effect.
+    contract = ContractPickerField(
+        multiple=True,
+        required=False,
+        label="Acts on contracts",
+        help_text="Type their references, separated by commas, or search by title: one link is recorded for each.",
+    )
 
     DELEGATION_FIELDS = ("to_whom", "in_consultation_with", "scope", "condition", "expires_on")
     ACTION_FIELDS = ("action_text", "action_owner", "action_due_on")
     # Service field names that have another name here.
     RENAMES = {"due_on": "action_due_on", "owner": "action_owner", "option": "option_order", "delegation": "to_whom"}
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, choices, item: AgendaItem | None = None, **kwargs):
+        if item is not None:
+            # The number after the item's last part: "iii" after "ii" (committees.numbering).
+            kwargs.setdefault("initial", {"number": numbering.next_number([part.number for part in item.parts.all()])})
         super().__init__(*args, **kwargs)
         _offer(self.fields["recommended_to"], choices.committees)
         self.fields["takes_up"] = RecommendationPickerField(
@@ -322,7 +351,7 @@ class ResolutionPartForm(ContractLinkFields):
             for name in self.ACTION_FIELDS:
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, "An action needs its text, its owner and a due date.")
-        self.check_contract_link(cleaned)
+        self.check_contract_links(cleaned)
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -341,9 +370,10 @@ class ResolutionPartForm(ContractLinkFields):
             actions.append(
                 services.ActionInput(text=data["action_text"], owner=data["action_owner"], due_on=data["action_due_on"])
             )
-        links = []
-        if data.get("contract"):
-            links.append(services.LinkInput(contract=data["contract"], effect=data["effect"], option=data["option"]))
+        links = [
+            services.LinkInput(contract=contract, effect=data["effect"], option=data["options"].get(contract.pk))
+            for contract in data.get("contract") or []
+        ]
         return {
             "number": data["number"],
             "kind": data["kind"],

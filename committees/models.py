@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.core.dates import DatesInRange
 from commissioning.core.uploads import validate_document
+from committees.exempt import PARAGRAPH_CHOICES, exemption_errors
 from contracts.models import Contract, ContractChange, ContractOption, MonitoringRecord, Organisation
 
 
@@ -126,7 +127,15 @@ class Report(DatesInRange, models.Model):
     report_date = models.DateField(null=True, blank=True)
     is_exempt = models.BooleanField("exempt information", default=False)
     exempt_paragraph = models.CharField(
-        max_length=20, blank=True, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
+        max_length=20,
+        blank=True,
+        choices=PARAGRAPH_CHOICES,
+        help_text="Paragraph of Schedule 12A to the Local Government Act 1972.",
+    )
+    exempt_reason = models.TextField(
+        "public interest test",
+        blank=True,
+        help_text="Why the public interest in keeping it exempt outweighs the public interest in disclosing it.",
     )
     contracts = models.ManyToManyField(Contract, blank=True, related_name="reports")
     # The monitoring visits and contract monitoring reports it put before the committee:
@@ -142,6 +151,8 @@ class Report(DatesInRange, models.Model):
 
     class Meta:
         ordering = ["council__name", "reference"]
+        # Exempt text (an exempt item's minutes, an exempt report's files): the clerks' (committees.exempt).
+        permissions = [("read_exempt_report", "Can read exempt information")]
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "reference"],
@@ -162,8 +173,10 @@ class Report(DatesInRange, models.Model):
         return reverse("committees:report_detail", args=[self.pk])
 
     def clean(self):
-        if self.is_exempt and not self.exempt_paragraph:
-            raise ValidationError({"exempt_paragraph": "Give the paragraph of Schedule 12A that makes it exempt."})
+        if errors := exemption_errors(
+            is_exempt=self.is_exempt, paragraph=self.exempt_paragraph, reason=self.exempt_reason
+        ):
+            raise ValidationError(errors)
 
 
 class ReportFile(models.Model):
@@ -171,12 +184,29 @@ class ReportFile(models.Model):
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to="reports/%Y/", validators=[validate_document])
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # An appendix may be exempt when the report is not (committees.exempt).
+    is_exempt = models.BooleanField("exempt information", default=False)
+    exempt_paragraph = models.CharField(max_length=20, blank=True, choices=PARAGRAPH_CHOICES)
+    exempt_reason = models.TextField("public interest test", blank=True)
 
     class Meta:
         ordering = ["report", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        if errors := exemption_errors(
+            is_exempt=self.is_exempt, paragraph=self.exempt_paragraph, reason=self.exempt_reason
+        ):
+            raise ValidationError(errors)
+
+    @property
+    def exempt_by(self) -> "ReportFile | Report | None":
+        """What makes the file exempt: itself, else its report when that is exempt."""
+        if self.is_exempt:
+            return self
+        return self.report if self.report.is_exempt else None
 
 
 class AgendaItem(models.Model):
@@ -185,6 +215,10 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     report = models.ForeignKey(Report, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
     minutes = models.TextField(blank=True)
+    # Its minutes are exempt information (committees.exempt): shown to clerks only, never printed.
+    is_exempt = models.BooleanField("exempt information", default=False)
+    exempt_paragraph = models.CharField(max_length=20, blank=True, choices=PARAGRAPH_CHOICES)
+    exempt_reason = models.TextField("public interest test", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(
         default=1,
@@ -209,6 +243,12 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+    def clean(self):
+        if errors := exemption_errors(
+            is_exempt=self.is_exempt, paragraph=self.exempt_paragraph, reason=self.exempt_reason
+        ):
+            raise ValidationError(errors)
 
 
 class ResolutionPart(models.Model):

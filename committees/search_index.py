@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from commissioning.core.formatting import format_day
 from commissioning.core.search import Entry, Kind, chunked, index_refresh, register
+from committees import exempt
 from committees.models import AgendaItem, Meeting, OfficerDecision, Report, ResolutionPart
 
 REPORT = "report"
@@ -55,7 +56,9 @@ def minutes_entries(ids: Sequence[int] | None) -> Iterator[Entry]:
             url=item.get_absolute_url(),
             label=f"Item {item.number}",
             title=item.title,
-            text=item.minutes,
+            # Exempt minutes are never indexed: the search page is the same for everyone
+            # who may see the kind (it is kept), and exempt text is the clerks' alone.
+            text=exempt.notice(item.exempt_paragraph) if item.is_exempt else item.minutes,
             detail=detail,
             date=item.meeting.date,
             order=f"{item.position:05d}",

@@ -529,15 +529,31 @@ def committee_history(*, committee: Committee, show_all: bool = False) -> Histor
     return record_history(sources=[Source(Committee.history.filter(id=committee.pk))], show_all=show_all)
 
 
-def meeting_history(*, meeting: Meeting, show_all: bool = False) -> History:
+def meeting_history(*, meeting: Meeting, show_all: bool = False, can_read_exempt: bool = False) -> History:
     """Changes to the meeting and everything minuted at it: items, resolution parts,
-    their delegations, actions and links to contracts, removed ones included."""
+    their delegations, actions and links to contracts, removed ones included. The
+    minutes of an item exempt now are withheld from every version of it, unless
+    `can_read_exempt`."""
     items = AgendaItem.history.filter(meeting_id=meeting.pk).values("id")
     parts = ResolutionPart.history.filter(item_id__in=items).values("id")
+    item_rows = AgendaItem.history.filter(meeting_id=meeting.pk)
+    if can_read_exempt:
+        item_sources = [Source(item_rows, label="Item {number}")]
+    else:
+        exempt = AgendaItem.objects.filter(meeting_id=meeting.pk, is_exempt=True).values("pk")
+        item_sources = [
+            Source(item_rows.exclude(id__in=exempt), label="Item {number}"),
+            Source(
+                item_rows.filter(id__in=exempt),
+                label="Item {number}",
+                withheld=("minutes",),
+                withheld_as="exempt information, not shown",
+            ),
+        ]
     return record_history(
         sources=[
             Source(Meeting.history.filter(id=meeting.pk)),
-            Source(AgendaItem.history.filter(meeting_id=meeting.pk), label="Item {number}"),
+            *item_sources,
             Source(ResolutionPart.history.filter(item_id__in=items), label="Resolution part {number} of {item}"),
             Source(Delegation.history.filter(resolution_part_id__in=parts), label="Delegation to {to_whom}"),
             Source(Action.history.filter(resolution_part_id__in=parts), label="Action for {owner} due {due_on}"),

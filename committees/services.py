@@ -153,6 +153,7 @@ def report_create(
     report_date: date | None = None,
     is_exempt: bool = False,
     exempt_paragraph: str = "",
+    exempt_reason: str = "",
     contracts: Sequence[Contract] = (),
     monitoring_records: Sequence[MonitoringRecord] | None = None,
 ) -> Report:
@@ -168,6 +169,7 @@ def report_create(
         report_date=report_date,
         is_exempt=is_exempt,
         exempt_paragraph=exempt_paragraph,
+        exempt_reason=exempt_reason,
         contracts=contracts,
         monitoring_records=monitoring_records,
     )
@@ -197,8 +199,7 @@ def _report_save(
         report.gateway_number = None
     elif report.gateway_number is None:
         raise ValidationError({"gateway_number": "A gateway report needs its gateway number."})
-    if not report.is_exempt:
-        report.exempt_paragraph = ""
+    _clear_exemption(report)
     if Report.objects.filter(council=report.council, reference=report.reference).exclude(pk=report.pk).exists():
         # Said next to the field; the database's unique constraint is the backstop.
         raise ValidationError({"reference": DUPLICATE_REPORT})
@@ -220,11 +221,28 @@ def _report_save(
     return report
 
 
-def report_file_add(*, report: Report, title: str, file) -> ReportFile:
-    """Store `file` with the report. The stored file is deleted again if this
-    save, or the transaction it runs in, rolls back."""
+def _clear_exemption(record: Report | ReportFile | AgendaItem) -> None:
+    """Nothing exempt: no paragraph, no public interest test."""
+    record.exempt_reason = record.exempt_reason.strip()
+    if not record.is_exempt:
+        record.exempt_paragraph = record.exempt_reason = ""
+
+
+def report_file_add(
+    *, report: Report, title: str, file, is_exempt: bool = False, exempt_paragraph: str = "", exempt_reason: str = ""
+) -> ReportFile:
+    """Store `file` with the report, marked exempt or not. The stored file is
+    deleted again if this save, or the transaction it runs in, rolls back."""
     with uploads.atomic_with_files():
-        report_file = ReportFile(report=report, title=title.strip() or PurePath(file.name).name, file=file)
+        report_file = ReportFile(
+            report=report,
+            title=title.strip() or PurePath(file.name).name,
+            file=file,
+            is_exempt=is_exempt,
+            exempt_paragraph=exempt_paragraph,
+            exempt_reason=exempt_reason,
+        )
+        _clear_exemption(report_file)
         report_file.full_clean()
         uploads.store(report_file.file)
         report_file.save()
@@ -236,13 +254,30 @@ def report_file_add(*, report: Report, title: str, file) -> ReportFile:
 
 @transaction.atomic
 def agenda_item_add(
-    *, meeting: Meeting, number: str, title: str, report: Report | None = None, minutes: str = ""
+    *,
+    meeting: Meeting,
+    number: str,
+    title: str,
+    report: Report | None = None,
+    minutes: str = "",
+    is_exempt: bool = False,
+    exempt_paragraph: str = "",
+    exempt_reason: str = "",
 ) -> AgendaItem:
     _check_report_council(meeting, report)
     last = meeting.items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem(
-        meeting=meeting, number=number.strip(), title=title.strip(), report=report, minutes=minutes, position=last + 1
+        meeting=meeting,
+        number=number.strip(),
+        title=title.strip(),
+        report=report,
+        minutes=minutes,
+        is_exempt=is_exempt,
+        exempt_paragraph=exempt_paragraph,
+        exempt_reason=exempt_reason,
+        position=last + 1,
     )
+    _clear_exemption(item)
     _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
     index_refresh(search_index.MINUTES, [item.pk])
     # A report is ranked by the last meeting that considered it.
@@ -252,13 +287,24 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_update(
-    *, item: AgendaItem, number: str, title: str, report: Report | None, minutes: str, version: int | None = None
+    *,
+    item: AgendaItem,
+    number: str,
+    title: str,
+    report: Report | None,
+    minutes: str,
+    is_exempt: bool = False,
+    exempt_paragraph: str = "",
+    exempt_reason: str = "",
+    version: int | None = None,
 ) -> AgendaItem:
     """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
     item = versioning.lock_for_update(AgendaItem, pk=item.pk, version=version)
     _check_report_council(item.meeting, report)
     reports = {item.report_id, report.pk if report else None} - {None}
     item.number, item.title, item.report, item.minutes = number.strip(), title.strip(), report, minutes
+    item.is_exempt, item.exempt_paragraph, item.exempt_reason = is_exempt, exempt_paragraph, exempt_reason
+    _clear_exemption(item)
     item.version += 1
     _saved(item, refusal=ValidationError({"number": DUPLICATE_ITEM}))
     index_refresh(search_index.MINUTES, [item.pk])

@@ -16,7 +16,7 @@ from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, kept_page, page_of, query_without
-from committees import calendar_grid, services
+from committees import calendar_grid, numbering, services
 from committees.attendance_selectors import minutes_extras
 from committees.decisions import Power
 from committees.forms import (
@@ -187,11 +187,6 @@ class Failure:
     message: str
 
 
-def _suggested_number(item_numbers) -> str:
-    numbers = [number for text in item_numbers if (number := query.plain_id(text)) is not None]
-    return str(max(numbers) + 1) if numbers else ""
-
-
 def _meeting_page(request, pk: int, *, failure: Failure | None = None):
     """The meeting, its agenda and, for a clerk, its forms. The forms of an item or
     a part open one at a time: `?open=add-part-12` shows the form that adds a part
@@ -208,11 +203,20 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
     meeting = get_for_user(request.user, Meeting.objects.select_related("committee__council"), pk=pk)
     today = dates.as_of(request)
     can_change = can(request.user, Meeting, "change")
+    # Exempt minutes are written into the agenda only for those who may read them,
+    # so the agenda is kept apart for them (below).
+    can_read_exempt = can(request.user, Report, "read_exempt")
     wanted = request.GET.get("open", "") if can_change else ""
     keep_query = query_without(request, "open")
     # What opens a form: "?open=" with the rest of the query kept, such as the day asked for.
     open_href = f"?{keep_query}&open=" if keep_query else "?open="
-    shared = {"today": today, "can_change": can_change, "keep_query": keep_query, "open_href": open_href}
+    shared = {
+        "today": today,
+        "can_change": can_change,
+        "can_read_exempt": can_read_exempt,
+        "keep_query": keep_query,
+        "open_href": open_href,
+    }
 
     def agenda() -> tuple[str, list[ItemPanel]]:
         panels, detail = _meeting_panels(meeting_pk=pk, can_change=can_change, wanted=wanted, failure=failure)
@@ -226,7 +230,7 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
             "meeting-agenda",
             lambda: agenda()[0],
             today=today,
-            question=[pk, can_change, register_cache.question_of(request.GET, leave_out=["history"])],
+            question=[pk, can_change, can_read_exempt, register_cache.question_of(request.GET, leave_out=["history"])],
         )
     else:
         written, panels = agenda()
@@ -239,7 +243,9 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         "failure": failure,
         # Asked for (`?history=recent`, or `all`): a busy meeting's history is a dozen
         # queries over six kinds of record, more than the rest of the page takes.
-        "history": meeting_history(meeting=meeting, show_all=full_history_requested(request))
+        "history": meeting_history(
+            meeting=meeting, show_all=full_history_requested(request), can_read_exempt=can_read_exempt
+        )
         if request.GET.get("history") in {"recent", "all"}
         else None,
         "failure_on_page": failure is not None
@@ -249,9 +255,10 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         context["meeting_form"] = failed_form(failure, "meeting") or (
             MeetingForm.for_meeting(meeting) if wanted == "edit-meeting" else None
         )
-        numbers = AgendaItem.objects.filter(meeting=meeting).values_list("number", flat=True)
+        # The number after the last item's: "80" after "79", "5b" after "5a" (committees.numbering).
+        numbers = AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk").values_list("number", flat=True)
         context["item_form"] = failed_form(failure, "item") or AgendaItemForm(
-            meeting=meeting, initial={"number": _suggested_number(numbers)}
+            meeting=meeting, initial={"number": numbering.next_number(list(numbers))}
         )
     return render(request, "committees/meeting_detail.html", context)
 
@@ -280,7 +287,7 @@ def _meeting_panels(*, meeting_pk: int, can_change: bool, wanted: str, failure: 
                 else None
             )
             part_form = failed_form(failure, "part", item.pk) or (
-                ResolutionPartForm(choices=meeting_form_choices(meeting=meeting), prefix=f"part-{item.pk}")
+                ResolutionPartForm(choices=meeting_form_choices(meeting=meeting), item=item, prefix=f"part-{item.pk}")
                 if asked("add-part", item.pk)
                 else None
             )
@@ -477,6 +484,7 @@ def report_list(request):
 def _report_page(request, pk: int, *, file_form: ReportFileForm | None = None):
     report = get_for_user(request.user, report_queryset_for_detail(), pk=pk)
     can_change = can(request.user, Report, "change")
+    can_read_exempt = can(request.user, Report, "read_exempt")
     if can_change and file_form is None:
         file_form = ReportFileForm()
     return render(
@@ -487,6 +495,7 @@ def _report_page(request, pk: int, *, file_form: ReportFileForm | None = None):
             "items": list(report.items.all()),
             "today": dates.as_of(request),
             "can_change": can_change,
+            "can_read_exempt": can_read_exempt,
             "file_form": file_form if can_change else None,
             "history": report_history(report=report, show_all=full_history_requested(request)),
         },
@@ -545,8 +554,11 @@ def report_file_create(request, pk: int):
 
 
 def report_file_download(request, pk: int):
-    """A report's file, to a user who may see the report; never from MEDIA_URL."""
+    """A report's file, to a user who may see the report (an exempt one, to a clerk); never from MEDIA_URL."""
     report_file = get_for_user(request.user, ReportFile.objects.select_related("report"), pk=pk)
+    if report_file.exempt_by is not None:
+        # The report's page lists the file with its exemption to everyone; its text is the clerks'.
+        require(request.user, Report, "read_exempt")
     return uploads.download(report_file.file)
 
 

@@ -72,6 +72,9 @@ class Source:
 
     rows: models.QuerySet
     label: str = ""
+    # Fields whose values are not shown, only that they changed (exempt information, say).
+    withheld: tuple[str, ...] = ()
+    withheld_as: str = "not shown"
 
 
 def record_history(*, sources: list[Source], show_all: bool = False, page_size: int = HISTORY_PAGE) -> History:
@@ -123,7 +126,9 @@ def record_history(*, sources: list[Source], show_all: bool = False, page_size: 
                 who=_who(row.history_user),
                 record=_label(source.label, row, original),
                 action=_ACTIONS[row.history_type],
-                fields=_field_changes(original, deltas, linked),
+                fields=_field_changes(
+                    original, deltas, linked, withheld=source.withheld, withheld_as=source.withheld_as
+                ),
                 reason=row.history_change_reason or "",
             )
         )
@@ -214,19 +219,24 @@ def _linked_records(shown: list) -> dict:
     }
 
 
-def _field_changes(original: type[models.Model], deltas: list, linked: dict) -> tuple[FieldChange, ...]:
+def _field_changes(
+    original: type[models.Model],
+    deltas: list,
+    linked: dict,
+    *,
+    withheld: tuple[str, ...] = (),
+    withheld_as: str = "",
+) -> tuple[FieldChange, ...]:
     changes = []
     for change in deltas:
         field = original._meta.get_field(change.field)
+        if change.field in withheld:
+            old = new = withheld_as
+        else:
+            old = _worded(field, change.old, record=_record(field, change.old, linked))
+            new = _worded(field, change.new, record=_record(field, change.new, linked))
         changes.append(
-            (
-                _field_position(original, change.field),
-                FieldChange(
-                    field=_field_name(original, change.field),
-                    old=_worded(field, change.old, record=_record(field, change.old, linked)),
-                    new=_worded(field, change.new, record=_record(field, change.new, linked)),
-                ),
-            )
+            (_field_position(original, change.field), FieldChange(_field_name(original, change.field), old, new))
         )
     return tuple(change for _position, change in sorted(changes, key=lambda pair: pair[0]))
 

@@ -160,6 +160,7 @@ def _report() -> Report:
         report_date=date(2022, 11, 1),
         is_exempt=True,
         exempt_paragraph="3",
+        exempt_reason="The prices tendered would prejudice the council's negotiating position.",
         contracts=[ContractFactory(reference="LBB-SAH-2024", title="Support at home")],
     )
     # Monitoring of its contract, one considered and one to choose.
@@ -190,7 +191,16 @@ def _meeting() -> Meeting:
 def _item() -> AgendaItem:
     meeting = _meeting()
     ReportFactory(council=meeting.committee.council, reference="ACH22-036")
-    return AgendaItemFactory(meeting=meeting, number="7", title="Support at home", minutes="Noted.")
+    return AgendaItemFactory(
+        meeting=meeting,
+        number="7",
+        title="Support at home",
+        minutes="Noted.",
+        # Exempt, so that each of its exempt fields can be changed alone (unticking it clears the other two).
+        is_exempt=True,
+        exempt_paragraph="3",
+        exempt_reason="The providers' prices are commercially sensitive.",
+    )
 
 
 def _project() -> CommissioningProject:

@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 NOT_EDITABLE_ONCE_SAVED = {("contract", "reference"), ("contract", "options_exercised"), ("report", "council")}
 # What a service clears because of the field changed (a report that is no
 # longer a gateway report has no gateway number...).
-CONSEQUENCES = {("report", "kind"): {"gateway_number"}, ("report", "is_exempt"): {"exempt_paragraph"}}
+CONSEQUENCES = {
+    ("report", "kind"): {"gateway_number"},
+    ("report", "is_exempt"): {"exempt_paragraph", "exempt_reason"},
+    ("agenda item", "is_exempt"): {"exempt_paragraph", "exempt_reason"},
+}
 
 
 def _subclasses(cls):

@@ -143,7 +143,7 @@ def login(page):
 
 @pytest.fixture
 def pick():
-    """`pick(scope, "Acts on contract", "carers", "LBB-CARERS-2025")` types into a
+    """`pick(scope, "Acts on contracts", "carers", "LBB-CARERS-2025")` types into a
     picker (commissioning/core/pickers.py) as a person would and clicks the match
     holding the last text among those the endpoint offers."""
 

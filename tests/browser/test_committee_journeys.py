@@ -140,7 +140,7 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
     part_form.locator("[name$='-action_text']").fill("Report the carers contract KPIs to the PDS Committee")
     part_form.get_by_label("Action owner").fill("Director of Adult Social Care")
     part_form.get_by_label("Action due").fill("2026-11-10")
-    pick(part_form, "Acts on contract", "carers", "LBB-CARERS-2025 Carers support service")
+    pick(part_form, "Acts on contracts", "carers", "LBB-CARERS-2025 Carers support service")
     part_form.get_by_label("Effect").select_option(label="Other")
     part_form.get_by_role("button", name="Add part").click()
 

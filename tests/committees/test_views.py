@@ -875,12 +875,14 @@ def test_the_clerk_edits_a_report(client_for, clerk, chain, contract):
             "gateway_number": "1",
             "is_exempt": "on",
             "exempt_paragraph": "3",
+            "exempt_reason": "The providers' prices are commercially sensitive.",
             "version": report.version,
         },
     )
     assert response.url == report.get_absolute_url()
     report.refresh_from_db()
     assert (report.title, report.exempt_paragraph, list(report.contracts.all())) == ("Gateway 1 report", "3", [])
+    assert report.exempt_reason == "The providers' prices are commercially sensitive."
 
 
 def test_the_clerk_uploads_a_report_file(client_for, clerk, chain, settings, tmp_path):
