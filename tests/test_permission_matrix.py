@@ -240,6 +240,13 @@ MATRIX = {
     # Officers record the decisions they take under a delegation; clerks record any.
     "committees:officer_decision_create": create_page(officer=True, clerk=True, manager=False),
     "committees:officer_decision_detail": READ_RECORD,
+    # The forward plan of key decisions: kept by clerks, read by every role, printed and downloaded.
+    "committees:forward_plan": READ_LIST,
+    "committees:forward_plan_create": create_page(**COMMITTEE_RECORD),
+    "committees:forward_plan_print": READ_LIST,
+    "committees:forward_plan_export": READ_LIST,
+    "committees:forward_plan_detail": READ_RECORD,
+    "committees:forward_plan_update": record_page(**COMMITTEE_RECORD),
     # --- commissioning projects, the pipeline and waivers -------------------------------------
     "commissioning:pipeline": READ_LIST,
     "commissioning:project_list": READ_LIST,
@@ -343,6 +350,9 @@ ARGUMENTS = {
     "committees:report_file_create": lambda w: {"pk": w["report"].pk},
     "committees:report_file_download": lambda w: {"pk": w["report_file"].pk},
     "committees:officer_decision_detail": lambda w: {"pk": w["decision"].pk},
+    "committees:forward_plan_export": lambda w: {"fmt": "xlsx"},
+    "committees:forward_plan_detail": lambda w: {"pk": w["forward_plan_entry"].pk},
+    "committees:forward_plan_update": lambda w: {"pk": w["forward_plan_entry"].pk},
     "commissioning:project_detail": lambda w: {"pk": w["project"].pk},
     "commissioning:project_update": lambda w: {"pk": w["project"].pk},
     "commissioning:gateway_pass": lambda w: {"pk": w["project"].pk},
@@ -461,7 +471,17 @@ def _world(users):
         description="Night visits added.",
         scope_change="Night visits.",
     )
+    forward_plan_entry = committee_services.forward_plan_entry_create(
+        council=committee.council,
+        title="Support at home: extension",
+        decision_maker=committee,
+        expected_on=date(2026, 10, 14),
+        published_on=date(2026, 9, 1),
+        contracts=[contract],
+        decision=part,
+    )
     return {
+        "forward_plan_entry": forward_plan_entry,
         "contract": contract,
         "change": change,
         "kpi": kpi,
