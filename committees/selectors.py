@@ -688,7 +688,8 @@ class KeyDecisionRow:
     decision: ResolutionPart | OfficerDecision
     decided_on: date
     decision_maker: str
-    label: str
+    label: str  # "Item 7 (i)" or "OD-12"
+    text: str
     check: forward_plan.NoticeCheck
 
 
@@ -727,7 +728,8 @@ def _key_rows(parts, officer_decisions) -> list[KeyDecisionRow]:
             decision=part,
             decided_on=part.item.meeting.date,
             decision_maker=part.item.meeting.committee.name,
-            label=f"Item {part.item.number} ({part.number}): {part.text[:80]}",
+            label=f"Item {part.item.number} ({part.number})",
+            text=part.text,
             check=key_decision_check(part.item.meeting.date, part.forward_plan_list, days=days),
         )
         for part in parts
@@ -737,7 +739,8 @@ def _key_rows(parts, officer_decisions) -> list[KeyDecisionRow]:
             decision=decision,
             decided_on=decision.decided_on,
             decision_maker=decision.decision_maker,
-            label=f"{decision.reference}: {decision.text[:80]}",
+            label=decision.reference,
+            text=decision.text,
             check=key_decision_check(decision.decided_on, decision.forward_plan_list, days=days),
         )
         for decision in officer_decisions

@@ -284,13 +284,14 @@ KEY_NOTICE_COLUMNS = [
     Column("Decision maker"),
     Column("Decided on", Kind.DATE),
     Column("Decision"),
+    Column("Text"),
     Column("Why the notice is not valid"),
 ]
 
 
 def _key_notice_rows(*, today: date) -> list[Row]:
     return [
-        [row.decision_maker, row.decided_on, row.label, row.check.reason]
+        [row.decision_maker, row.decided_on, row.label, row.text, row.check.reason]
         for row in board.key_notices_missing(today=today)
     ]
 
