@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from committees import services
 from committees.clock import WorkingDays, agenda_publication_deadline
+from committees.demo_forward_plan import load_forward_plan_demo
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
 from contracts.demo import BRADFORD, BROMLEY, MHFSS_MONITORING_TITLE, NOTTINGHAM, REGISTER_REFERENCES
@@ -923,3 +924,4 @@ def load_committees_demo(*, today: date) -> None:
     _nottingham_ilss(demo)
     _bradford_home_support(demo)
     _bromley_upcoming_executive(demo)
+    load_forward_plan_demo(today=today)

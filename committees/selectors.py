@@ -678,7 +678,9 @@ def part_notice_check(
     (and its item's meeting, loaded); None for a part that is not a key decision."""
     if not part.is_key_decision:
         return None
-    return key_decision_check(part.item.meeting.date, part.forward_plan_list, days=days)
+    # An entry gives notice of the decision on its agenda item: every key part of that item.
+    entries = [entry for sibling in part.item.parts.all() for entry in sibling.forward_plan_list]
+    return key_decision_check(part.item.meeting.date, entries, days=days)
 
 
 @dataclass(frozen=True)
@@ -698,11 +700,6 @@ def _taken_key_parts(*, today: date) -> QuerySet[ResolutionPart]:
         ResolutionPart.objects.filter(is_key_decision=True, item__meeting__starts_at__date__lte=today)
         .exclude(item__meeting__status=Meeting.Status.CANCELLED)
         .select_related("item__meeting__committee")
-        .prefetch_related(
-            Prefetch(
-                "forward_plan_entries", queryset=ForwardPlanEntry.objects.order_by("pk"), to_attr="forward_plan_list"
-            )
-        )
         .order_by("-item__meeting__starts_at", "item__position", "position", "pk")
     )
 
@@ -722,7 +719,17 @@ def _taken_key_officer_decisions(*, today: date) -> QuerySet[OfficerDecision]:
 
 
 def _key_rows(parts, officer_decisions) -> list[KeyDecisionRow]:
+    """One query more than the parts and decisions: the entries of the parts' items
+    (an entry gives notice of the decision on its agenda item, every key part of it)."""
     days = working_days()
+    parts = list(parts)
+    by_item = defaultdict(list)
+    if parts:
+        entries = ForwardPlanEntry.objects.filter(
+            resolution_part__item_id__in={part.item_id for part in parts}
+        ).select_related("resolution_part")
+        for entry in entries.order_by("pk"):
+            by_item[entry.resolution_part.item_id].append(entry)
     rows = [
         KeyDecisionRow(
             decision=part,
@@ -730,7 +737,7 @@ def _key_rows(parts, officer_decisions) -> list[KeyDecisionRow]:
             decision_maker=part.item.meeting.committee.name,
             label=f"Item {part.item.number} ({part.number})",
             text=part.text,
-            check=key_decision_check(part.item.meeting.date, part.forward_plan_list, days=days),
+            check=key_decision_check(part.item.meeting.date, by_item[part.item_id], days=days),
         )
         for part in parts
     ]

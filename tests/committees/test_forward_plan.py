@@ -290,3 +290,15 @@ def test_the_print_view_has_every_entry_and_the_print_css(client_for, manager, k
     assert "forward_plan.css" in html and "Forward plan of key decisions" in html
     assert "Support at home: approval to tender" in html
     assert "paragraph 3 of Schedule 12A" in html
+
+
+def test_an_entry_covers_every_key_part_of_its_item(client_for, manager, key_part):
+    delegation = ResolutionPartFactory(
+        item=key_part.item, number="ii", kind="approve", text="Extensions delegated.", is_key_decision=True
+    )
+    assert set(_missing()) == {key_part, delegation}
+    _entry(key_part, published_on=date(2022, 10, 14))
+    assert _missing() == []
+    url = reverse("committees:meeting_detail", args=[key_part.item.meeting_id]) + "?as_of=2023-01-10"
+    html = client_for(manager).get(url).content.decode()
+    assert html.count('data-notice="valid"') == 2 and "data-key-notice-missing" not in html
