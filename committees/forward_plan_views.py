@@ -17,7 +17,12 @@ from committees.forms import add_errors
 from committees.forward_plan import ROUTE_LABELS
 from committees.forward_plan_forms import ForwardPlanForm
 from committees.models import ForwardPlanEntry
-from committees.selectors import forward_plan_entry_for_edit, forward_plan_list, forward_plan_rows
+from committees.selectors import (
+    forward_plan_entry_for_edit,
+    forward_plan_list,
+    forward_plan_rows,
+    key_decisions_without_notice,
+)
 
 
 def _plan(request):
@@ -162,3 +167,15 @@ def forward_plan_export(request, fmt: str):
     today, queryset, _ = _plan(request)
     content = spreadsheets.document(fmt, EXPORT_COLUMNS, export_rows(forward_plan_rows(queryset)), title="Forward plan")
     return Attachment(content, f"forward-plan-{today:%Y-%m-%d}.{fmt}")
+
+
+def key_decisions_missing_notice(request):
+    """Every key decision taken without a valid notice: the rows behind the dashboard's number."""
+    require(request.user, ForwardPlanEntry)
+    today = dates.as_of(request)
+    page = page_of(request, key_decisions_without_notice(today=today))
+    return render(
+        request,
+        "committees/key_decisions_missing_notice.html",
+        {"page": page, "today": today, "query_without_page": query_without(request, "page")},
+    )

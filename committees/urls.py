@@ -33,6 +33,11 @@ urlpatterns = [
     # The forward plan of key decisions: its entries, printed and downloaded.
     path("forward-plan/", forward_plan_views.forward_plan, name="forward_plan"),
     path("forward-plan/new/", forward_plan_views.forward_plan_create, name="forward_plan_create"),
+    path(
+        "forward-plan/missing-notices/",
+        forward_plan_views.key_decisions_missing_notice,
+        name="key_decisions_missing_notice",
+    ),
     path("forward-plan/print/", forward_plan_views.forward_plan_print, name="forward_plan_print"),
     path("forward-plan/export/<slug:fmt>/", forward_plan_views.forward_plan_export, name="forward_plan_export"),
     path("forward-plan/<int:pk>/", forward_plan_views.forward_plan_detail, name="forward_plan_detail"),

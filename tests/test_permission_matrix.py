@@ -244,6 +244,7 @@ MATRIX = {
     "committees:forward_plan": READ_LIST,
     "committees:forward_plan_create": create_page(**COMMITTEE_RECORD),
     "committees:forward_plan_print": READ_LIST,
+    "committees:key_decisions_missing_notice": READ_LIST,
     "committees:forward_plan_export": READ_LIST,
     "committees:forward_plan_detail": READ_RECORD,
     "committees:forward_plan_update": record_page(**COMMITTEE_RECORD),

@@ -317,7 +317,7 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         key="key_notices",
         count=len(key_notices),
         rows=key_notices[:limit],
-        url=_url("committees:forward_plan", today=today),
+        url=_url("committees:key_decisions_missing_notice", today=today),
     )
     lists["over_approved"] = _listing(
         "Projected above the approved value",
