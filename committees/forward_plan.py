@@ -6,7 +6,9 @@ Pure arithmetic over ``date``; no Django here. Clear days are calendar days
 neither the day of the notice nor the day of the decision is one of them. A
 notice is published on a working day, so when the last day that would leave
 enough clear days is a weekend or a bank holiday, the notice must be out by the
-working day before it: see ``key_decision_publication_deadline``.
+working day before it: see ``key_decision_publication_deadline``. As with the
+agenda (``clock.agenda_was_late``), a notice dated on a weekend or bank holiday
+counts as published on the next working day, so it is late when that is.
 """
 
 import enum

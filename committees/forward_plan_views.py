@@ -19,10 +19,12 @@ from committees.forward_plan_forms import ForwardPlanForm
 from committees.models import ForwardPlanEntry
 from committees.selectors import (
     forward_plan_entry_for_edit,
+    forward_plan_entry_history,
     forward_plan_list,
     forward_plan_rows,
     key_decisions_without_notice,
 )
+from contracts.history import full_history_requested
 
 
 def _plan(request):
@@ -74,6 +76,7 @@ def forward_plan_detail(request, pk: int):
             "row": row,
             "contracts": list(entry.contracts.order_by("reference")),
             "can_change": can(request.user, ForwardPlanEntry, "change"),
+            "history": forward_plan_entry_history(entry=entry, show_all=full_history_requested(request)),
         },
     )
 

@@ -827,3 +827,7 @@ def forward_plan_entry_for_edit(*, pk: int) -> ForwardPlanEntry:
         "resolution_part__item__report",
         "officer_decision",
     ).get(pk=pk)
+
+
+def forward_plan_entry_history(*, entry: ForwardPlanEntry, show_all: bool = False) -> History:
+    return record_history(sources=[Source(ForwardPlanEntry.history.filter(id=entry.pk))], show_all=show_all)

@@ -108,3 +108,9 @@ def test_any_entry_linked_may_carry_the_notice():
     assert result.valid and result.route == Route.FORWARD_PLAN
     unpublished = check(decision, Notice())
     assert not unpublished.valid and "not published" in unpublished.reason
+
+
+def test_a_notice_dated_on_the_weekend_before_the_bank_holiday_is_late():
+    # Sat 2 May 2026 would leave 30 clear days, but nothing is published on a Saturday:
+    # it counts as published on Tue 5 May, after the bank holiday, so too late for Tue 2 Jun.
+    assert not check(date(2026, 6, 2), Notice(published_on=date(2026, 5, 2))).valid
