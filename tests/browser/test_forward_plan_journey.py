@@ -5,6 +5,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from committees.models import ForwardPlanEntry
+from tests.browser.conftest import SCREENSHOTS
 
 DEMO_PASSWORD = "commissioning-demo"
 
@@ -35,12 +36,12 @@ def test_the_forward_plan_shows_the_support_at_home_notice(page, login, screensh
 
     # A clerk adds an entry taken under special urgency.
     page.goto("/committees/forward-plan/new/")
-    page.get_by_label("Council").select_option(label="London Borough of Bromley")
-    page.get_by_label("Decision", exact=True).fill("Care home placements: interim block contract")
-    page.get_by_label("Decision maker (officer)").fill("Director of Adult Services")
-    page.get_by_label("Expected decision date").fill("2026-12-10")
-    page.get_by_label("Special urgency agreed by").fill("Chair of the Adult Care and Health PDS Committee")
-    page.get_by_label("Special urgency agreed on").fill("2026-12-08")
+    page.locator("#id_council").select_option(label="London Borough of Bromley")
+    page.locator("#id_title").fill("Care home placements: interim block contract")
+    page.locator("#id_decision_maker_officer").fill("Director of Adult Services")
+    page.locator("#id_expected_on").fill("2026-12-10")
+    page.locator("#id_special_urgency_agreed_by").fill("Chair of the Adult Care and Health PDS Committee")
+    page.locator("#id_special_urgency_agreed_on").fill("2026-12-08")
     screenshot(page, "forward-plan-form")
     page.get_by_role("button", name="Add entry").click()
     expect(page.locator("[data-notice-reason]")).to_have_text(
@@ -54,3 +55,27 @@ def test_the_forward_plan_shows_the_support_at_home_notice(page, login, screensh
     screenshot(page, "forward-plan-print")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "forward-plan-print-390")
+
+
+def test_a_key_decision_without_notice_is_flagged_on_the_dashboard_and_its_meeting(page, login, screenshot):
+    # The demo has no forward plan for Nottingham's Executive Board of 19 Feb 2019 (seed 003).
+    call_command("load_demo_data", "--today", "2026-11-22", "--seed-only", verbosity=0)
+    login("clerk", DEMO_PASSWORD)
+    page.goto("/?as_of=2026-11-22")
+    card = page.locator("#list-key_notices")
+    expect(card).to_contain_text("Key decisions without a valid notice")
+    count = int(card.locator('[data-count="key_notices"]').inner_text())
+    assert count > 0
+    card.locator('[data-count="key_notices"]').click()
+    expect(page.locator("tbody tr")).to_have_count(count)
+    screenshot(page, "key-decisions-without-notice")
+    page.locator("tbody tr").first.get_by_role("link").click()
+    flag = page.locator("[data-key-notice-missing]").first
+    expect(flag).to_contain_text("Key decision taken without a valid notice")
+    flag.scroll_into_view_if_needed()
+    screenshot(page, "meeting-key-notice-flag")
+    part = flag.locator("xpath=ancestor::div[contains(@class, 'part')][1]")
+    part.screenshot(path=SCREENSHOTS / "meeting-key-notice-part.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "meeting-key-notice-flag-390")
+    part.screenshot(path=SCREENSHOTS / "meeting-key-notice-part-390.png")
