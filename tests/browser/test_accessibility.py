@@ -16,7 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from commissioning.projects.models import CommissioningProject, Waiver
-from committees.models import Committee, Meeting, OfficerDecision, Report
+from committees.models import Committee, ForwardPlanEntry, Meeting, OfficerDecision, Report
 from contracts import services as contract_services
 from contracts.models import Contract, Kpi, Organisation, Provider
 
@@ -200,10 +200,16 @@ def test_a_clerks_pages_have_no_violations(page, axe, screenshot, demo):
             ("officer-decision-list", "/committees/officer-decisions/"),
             ("officer-decision", OfficerDecision.objects.order_by("pk").first().get_absolute_url()),
             ("actions", "/committees/actions/"),
+            ("forward-plan", "/committees/forward-plan/"),
+            ("forward-plan-entry", ForwardPlanEntry.objects.order_by("pk").first().get_absolute_url()),
+            ("forward-plan-print", "/committees/forward-plan/print/"),
+            ("key-decisions-missing-notice", "/committees/forward-plan/missing-notices/"),
         ],
     )
     _submit_empty(page, "/committees/reports/new/", "Add report")
     problems += _check(page, axe, screenshot, "report-form-errors")
+    _submit_empty(page, "/committees/forward-plan/new/", "Add entry")
+    problems += _check(page, axe, screenshot, "forward-plan-form-errors")
     assert not problems, "\n".join(problems)
 
 
