@@ -27,8 +27,9 @@ from committees.selectors import (
 from contracts.history import full_history_requested
 
 
-def _plan(request):
-    today = dates.as_of(request, warn=False)
+def _plan(request, *, warn: bool = True):
+    """The plan as filtered, for the day asked (a download has no page to warn on)."""
+    today = dates.as_of(request, warn=warn)
     queryset, filterset = forward_plan_list(filters=request.GET, today=today)
     return today, queryset, filterset
 
@@ -45,7 +46,6 @@ def forward_plan(request):
             "rows": forward_plan_rows(page.object_list),
             "filterset": filterset,
             "today": today,
-            "query": query_without(request, "page"),
             "query_without_page": query_without(request, "page"),
             "filtered": is_filtered(request),
             "can_add": can(request.user, ForwardPlanEntry, "add"),
@@ -167,7 +167,7 @@ def forward_plan_export(request, fmt: str):
     require(request.user, ForwardPlanEntry)
     if fmt not in spreadsheets.CONTENT_TYPES:
         raise Http404("No such download.")
-    today, queryset, _ = _plan(request)
+    today, queryset, _ = _plan(request, warn=False)
     content = spreadsheets.document(fmt, EXPORT_COLUMNS, export_rows(forward_plan_rows(queryset)), title="Forward plan")
     return Attachment(content, f"forward-plan-{today:%Y-%m-%d}.{fmt}")
 

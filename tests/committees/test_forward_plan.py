@@ -1,6 +1,8 @@
 """The forward plan of key decisions: entries recorded, the notice checked, the
 flags where a key decision was taken without a valid notice, and the pages."""
 
+import csv
+import io
 from datetime import date
 from http import HTTPStatus
 
@@ -302,3 +304,16 @@ def test_an_entry_covers_every_key_part_of_its_item(client_for, manager, key_par
     url = reverse("committees:meeting_detail", args=[key_part.item.meeting_id]) + "?as_of=2023-01-10"
     html = client_for(manager).get(url).content.decode()
     assert html.count('data-notice="valid"') == 2 and "data-key-notice-missing" not in html
+
+
+def test_the_export_holds_each_entry_with_its_notice(client_for, manager, key_part):
+    _entry(key_part, published_on=date(2022, 10, 14))
+    _entry(key_part, title="Late", decision=None, published_on=date(2022, 11, 20))
+    response = client_for(manager).get(reverse("committees:forward_plan_export", args=["csv"]), {"as_of": "2022-11-01"})
+    assert response["Content-Disposition"] == 'attachment; filename="forward-plan-2022-11-01.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_title = {row["Decision"]: row for row in rows}
+    on_time = by_title["Support at home: approval to tender"]
+    assert on_time["Publish by"] == "2022-11-01" and on_time["Valid notice"] == "Yes"
+    assert on_time["Route"] == "forward plan (28 clear days)" and on_time["Contracts"] == "LBB-SAH-2024"
+    assert by_title["Late"]["Valid notice"] == "No"
