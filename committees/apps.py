@@ -77,6 +77,18 @@ class CommitteesConfig(AppConfig):
         register_provider_section(
             "declarations", lambda *, provider, today: declarations_of_provider(provider=provider)
         )
+        # Key decisions on the contract taken without a valid forward plan notice (issue 13, item 1).
+        from committees.selectors import contract_key_decisions_without_notice
+
+        register_contract_section(
+            "key_decisions_without_notice",
+            lambda *, contract, figures, today: register_cache.remember(
+                "contract-key-notices",
+                lambda: contract_key_decisions_without_notice(contract=contract, today=today),
+                today=today,
+                question=[contract.pk],
+            ),
+        )
 
         from committees.search_index import register_kinds
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from committees import demo_attendance, services
 from committees.clock import WorkingDays, agenda_publication_deadline
+from committees.demo_forward_plan import load_forward_plan_demo
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
 from contracts.demo import BRADFORD, BROMLEY, MHFSS_MONITORING_TITLE, NOTTINGHAM, REGISTER_REFERENCES
@@ -924,3 +925,4 @@ def load_committees_demo(*, today: date) -> None:
     _bradford_home_support(demo)
     _bromley_upcoming_executive(demo)
     demo_attendance.load_attendance_demo(today=today)
+    load_forward_plan_demo(today=today)

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from committees.models import Action, Committee, Report
+from committees.models import Action, Committee, ForwardPlanEntry, Report
 from contracts.models import Organisation
 
 
@@ -60,3 +60,40 @@ class ActionFilter(django_filters.FilterSet):
         if value == "overdue":
             return queryset.filter(is_overdue=True)
         return queryset.filter(status=value)
+
+
+# --- forward plan of key decisions (issue 13, item 1) ------------------------------------------------
+
+
+class ForwardPlanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": "Decision or decision maker", "type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=ForwardPlanEntry.Status.choices, empty_label="Any status"
+    )
+    expected_from = django_filters.DateFilter(
+        label="Expected from",
+        field_name="expected_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    expected_to = django_filters.DateFilter(
+        label="Expected to", field_name="expected_on", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = ForwardPlanEntry
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(decision_maker__name__icontains=value)
+            | Q(decision_maker_officer__icontains=value)
+        )

@@ -614,3 +614,116 @@ class Declaration(models.Model):
         """The description as the minutes print it: ending with a full stop."""
         text = self.description.strip()
         return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+# --- forward plan of key decisions (issue 13, item 1) ------------------------------------------------
+# The re-commissioning project a decision concerns is not linked here: projects are a
+# higher layer (commissioning.projects) that committees may not import; the contracts are.
+
+
+class ForwardPlanEntry(DatesInRange, models.Model):
+    """A key decision on the forward plan: notice of it, 28 clear days before it is
+    taken (SI 2012/2089 reg 9), or one of the urgency routes (regs 10 and 11)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        TAKEN = "taken", "Taken"
+        DEFERRED = "deferred", "Deferred"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    council = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="forward_plan_entries")
+    title = models.CharField("decision", max_length=300, help_text="The matter to be decided.")
+    description = models.TextField(blank=True, help_text="What is proposed, as the notice puts it.")
+    decision_maker = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forward_plan_entries",
+        help_text="The committee that takes it, or leave blank for an officer.",
+    )
+    decision_maker_officer = models.CharField(
+        "officer taking it", max_length=200, blank=True, help_text="Such as Chief Officer, Adult Social Care."
+    )
+    expected_on = models.DateField("expected decision date")
+    contracts = models.ManyToManyField(Contract, blank=True, related_name="forward_plan_entries")
+    is_exempt = models.BooleanField("exempt information expected", default=False)
+    exempt_paragraph = models.CharField(
+        max_length=20, blank=True, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
+    )
+    published_on = models.DateField("first published on", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    general_exception_notice_on = models.DateField(
+        "general exception notice on",
+        null=True,
+        blank=True,
+        help_text="Reg 10: the day the notice went to the scrutiny chair and was published.",
+    )
+    special_urgency_agreed_by = models.CharField(
+        "special urgency agreed by",
+        max_length=200,
+        blank=True,
+        help_text="Reg 11: the scrutiny chair, or the chair or vice-chair of the council.",
+    )
+    special_urgency_agreed_on = models.DateField("special urgency agreed on", null=True, blank=True)
+    special_urgency_notice_on = models.DateField(
+        "special urgency notice on", null=True, blank=True, help_text="Reg 11: the notice published after."
+    )
+    # The decision that was taken on it: a resolution part or an officer decision.
+    resolution_part = models.ForeignKey(
+        ResolutionPart, on_delete=models.SET_NULL, null=True, blank=True, related_name="forward_plan_entries"
+    )
+    officer_decision = models.ForeignKey(
+        OfficerDecision, on_delete=models.SET_NULL, null=True, blank=True, related_name="forward_plan_entries"
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
+
+    history = HistoricalRecords(m2m_fields=[contracts])
+
+    class Meta:
+        verbose_name_plural = "forward plan entries"
+        ordering = ["expected_on", "pk"]
+        indexes = [models.Index(fields=["expected_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolution_part__isnull=True) | Q(officer_decision__isnull=True),
+                name="forward_plan_entry_one_decision",
+                violation_error_message="An entry is taken by a resolution part or an officer decision, not both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("committees:forward_plan_detail", args=[self.pk])
+
+    @property
+    def decision(self):
+        """The decision taken on it, if any."""
+        return self.resolution_part or self.officer_decision
+
+    @property
+    def decision_maker_text(self) -> str:
+        return " / ".join(
+            text
+            for text in (self.decision_maker.name if self.decision_maker else "", self.decision_maker_officer)
+            if text
+        )
+
+    def clean(self):
+        errors = {}
+        if self.is_exempt and not self.exempt_paragraph:
+            errors["exempt_paragraph"] = "Give the paragraph of Schedule 12A expected to make it exempt."
+        if self.decision_maker_id is None and not self.decision_maker_officer.strip():
+            errors["decision_maker"] = "Say who takes the decision: a committee or an officer."
+        if self.decision_maker_id and self.decision_maker.council_id != self.council_id:
+            errors["decision_maker"] = "The committee must be the council's own."
+        if bool(self.special_urgency_agreed_by.strip()) != bool(self.special_urgency_agreed_on):
+            errors["special_urgency_agreed_on"] = "Special urgency needs both who agreed it and the day they did."
+        if errors:
+            raise ValidationError(errors)

@@ -30,14 +30,15 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from committees import calendar_grid, clock, decisions
-from committees.filters import ActionFilter, ReportFilter
+from committees import calendar_grid, clock, decisions, forward_plan
+from committees.filters import ActionFilter, ForwardPlanFilter, ReportFilter
 from committees.models import (
     Action,
     AgendaItem,
     Committee,
     ContractLink,
     Delegation,
+    ForwardPlanEntry,
     Meeting,
     OfficerDecision,
     Report,
@@ -343,6 +344,10 @@ def _part_queryset() -> QuerySet[ResolutionPart]:
                 to_attr="officer_decisions_list",
             ),
             Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk"), to_attr="actions_list"),
+            # A key decision's forward plan entries, for its notice (committees.forward_plan).
+            Prefetch(
+                "forward_plan_entries", queryset=ForwardPlanEntry.objects.order_by("pk"), to_attr="forward_plan_list"
+            ),
             Prefetch(
                 "contract_links",
                 queryset=ContractLink.objects.select_related("contract", "option").order_by(
@@ -657,3 +662,188 @@ def uplift_decisions(uplift_ids: Sequence[int]) -> dict[int, Decision]:
 def uplift_changes(uplift: FeeUplift) -> QuerySet[ContractChange]:
     """An uplift's changes, one a contract, by the contract's reference."""
     return uplift.changes.select_related("contract").order_by("contract__reference", "pk")
+
+
+# --- forward plan of key decisions (issue 13, item 1) ------------------------------------------------
+
+
+def forward_plan_notice(entry: ForwardPlanEntry) -> forward_plan.Notice:
+    return forward_plan.Notice(
+        published_on=entry.published_on,
+        general_exception_notice_on=entry.general_exception_notice_on,
+        special_urgency_agreed_by=entry.special_urgency_agreed_by,
+        special_urgency_agreed_on=entry.special_urgency_agreed_on,
+    )
+
+
+def key_decision_check(decided_on: date, entries, *, days: clock.WorkingDays | None = None) -> forward_plan.NoticeCheck:
+    """Whether a key decision taken on `decided_on` had a valid notice among `entries`
+    (its forward plan entries), with the council's setting for the clear days."""
+    return forward_plan.check_key_decision_notice(
+        decided_on,
+        [forward_plan_notice(entry) for entry in entries],
+        clear_days=settings.KEY_DECISION_CLEAR_DAYS,
+        working_days=days or working_days(),
+    )
+
+
+def part_notice_check(
+    part: ResolutionPart, *, days: clock.WorkingDays | None = None
+) -> forward_plan.NoticeCheck | None:
+    """A key decision part's notice, from `_part_queryset`'s `forward_plan_list`
+    (and its item's meeting, loaded); None for a part that is not a key decision."""
+    if not part.is_key_decision:
+        return None
+    # An entry gives notice of the decision on its agenda item: every key part of that item.
+    entries = [entry for sibling in part.item.parts.all() for entry in sibling.forward_plan_list]
+    return key_decision_check(part.item.meeting.date, entries, days=days)
+
+
+@dataclass(frozen=True)
+class KeyDecisionRow:
+    """A key decision taken, with its notice checked."""
+
+    decision: ResolutionPart | OfficerDecision
+    decided_on: date
+    decision_maker: str
+    label: str  # "Item 7 (i)" or "OD-12"
+    text: str
+    check: forward_plan.NoticeCheck
+
+
+def _taken_key_parts(*, today: date) -> QuerySet[ResolutionPart]:
+    return (
+        ResolutionPart.objects.filter(is_key_decision=True, item__meeting__starts_at__date__lte=today)
+        .exclude(item__meeting__status=Meeting.Status.CANCELLED)
+        .select_related("item__meeting__committee")
+        .order_by("-item__meeting__starts_at", "item__position", "position", "pk")
+    )
+
+
+def _taken_key_officer_decisions(*, today: date) -> QuerySet[OfficerDecision]:
+    """An officer decision is a key one when a forward plan entry names it as taken."""
+    return (
+        OfficerDecision.objects.filter(decided_on__lte=today, forward_plan_entries__isnull=False)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "forward_plan_entries", queryset=ForwardPlanEntry.objects.order_by("pk"), to_attr="forward_plan_list"
+            )
+        )
+        .order_by("-decided_on", "-pk")
+    )
+
+
+def _key_rows(parts, officer_decisions) -> list[KeyDecisionRow]:
+    """One query more than the parts and decisions: the entries of the parts' items
+    (an entry gives notice of the decision on its agenda item, every key part of it)."""
+    days = working_days()
+    parts = list(parts)
+    by_item = defaultdict(list)
+    if parts:
+        entries = ForwardPlanEntry.objects.filter(
+            resolution_part__item_id__in={part.item_id for part in parts}
+        ).select_related("resolution_part")
+        for entry in entries.order_by("pk"):
+            by_item[entry.resolution_part.item_id].append(entry)
+    rows = [
+        KeyDecisionRow(
+            decision=part,
+            decided_on=part.item.meeting.date,
+            decision_maker=part.item.meeting.committee.name,
+            label=f"Item {part.item.number} ({part.number})",
+            text=part.text,
+            check=key_decision_check(part.item.meeting.date, by_item[part.item_id], days=days),
+        )
+        for part in parts
+    ]
+    rows += [
+        KeyDecisionRow(
+            decision=decision,
+            decided_on=decision.decided_on,
+            decision_maker=decision.decision_maker,
+            label=decision.reference,
+            text=decision.text,
+            check=key_decision_check(decision.decided_on, decision.forward_plan_list, days=days),
+        )
+        for decision in officer_decisions
+    ]
+    rows.sort(key=lambda row: row.decided_on, reverse=True)
+    return rows
+
+
+def key_decisions_without_notice(*, today: date) -> list[KeyDecisionRow]:
+    """Every key decision taken by `today` without a valid notice, latest first (four queries)."""
+    rows = _key_rows(_taken_key_parts(today=today), _taken_key_officer_decisions(today=today))
+    return [row for row in rows if not row.check.valid]
+
+
+def contract_key_decisions_without_notice(*, contract: Contract, today: date) -> list[KeyDecisionRow]:
+    """The key decisions acting on `contract` (through its decision links) taken
+    without a valid notice (four queries)."""
+    parts = _taken_key_parts(today=today).filter(contract_links__contract=contract).distinct()
+    officer = _taken_key_officer_decisions(today=today).filter(contract_links__contract=contract)
+    return [row for row in _key_rows(parts, officer) if not row.check.valid]
+
+
+def forward_plan_list(*, filters, today: date) -> tuple[QuerySet[ForwardPlanEntry], ForwardPlanFilter]:
+    """The forward plan: upcoming entries first, soonest first; then past ones, latest first."""
+    queryset = ForwardPlanEntry.objects.select_related(
+        "council", "decision_maker", "resolution_part__item__meeting", "officer_decision"
+    ).prefetch_related(Prefetch("contracts", queryset=Contract.objects.order_by("reference")))
+    filterset = ForwardPlanFilter(filters, queryset=queryset)
+    upcoming = Q(expected_on__gte=today)
+    ordered = filterset.qs.order_by(
+        Case(When(upcoming, then=Value(0)), default=Value(1)),
+        Case(When(upcoming, then=F("expected_on"))).asc(nulls_last=True),
+        F("expected_on").desc(),
+        "pk",
+    )
+    return ordered, filterset
+
+
+@dataclass(frozen=True)
+class ForwardPlanRow:
+    entry: ForwardPlanEntry
+    decided_on: date  # the day the decision was taken, or is expected
+    publish_by: date  # the last working day for 28 clear days' notice of it
+    check: forward_plan.NoticeCheck
+
+
+def forward_plan_rows(entries) -> list[ForwardPlanRow]:
+    """Each entry (from `forward_plan_list`) with its notice checked against the day
+    its decision was taken, or is expected to be."""
+    days = working_days()
+    rows = []
+    for entry in entries:
+        if entry.resolution_part:
+            decided_on = entry.resolution_part.item.meeting.date
+        elif entry.officer_decision:
+            decided_on = entry.officer_decision.decided_on
+        else:
+            decided_on = entry.expected_on
+        rows.append(
+            ForwardPlanRow(
+                entry=entry,
+                decided_on=decided_on,
+                publish_by=forward_plan.key_decision_publication_deadline(
+                    decided_on, clear_days=settings.KEY_DECISION_CLEAR_DAYS, working_days=days
+                ),
+                check=key_decision_check(decided_on, [entry], days=days),
+            )
+        )
+    return rows
+
+
+def forward_plan_entry_for_edit(*, pk: int) -> ForwardPlanEntry:
+    return ForwardPlanEntry.objects.select_related(
+        "council",
+        "decision_maker",
+        "resolution_part__item__meeting__committee",
+        "resolution_part__item__report",
+        "officer_decision",
+    ).get(pk=pk)
+
+
+def forward_plan_entry_history(*, entry: ForwardPlanEntry, show_all: bool = False) -> History:
+    return record_history(sources=[Source(ForwardPlanEntry.history.filter(id=entry.pk))], show_all=show_all)

@@ -866,3 +866,47 @@ def declaration_add(
 @transaction.atomic
 def declaration_remove(*, declaration: Declaration) -> None:
     declaration.delete()
+
+
+# --- forward plan of key decisions (issue 13, item 1) ------------------------------------------------
+
+from committees.models import ForwardPlanEntry  # noqa: E402  (kept with its slice)
+
+
+@transaction.atomic
+def forward_plan_entry_create(
+    *, council: Organisation, contracts: Sequence[Contract] = (), **values
+) -> ForwardPlanEntry:
+    """`values` are the entry's fields (see `ForwardPlanEntry`); `decision` a
+    resolution part or an officer decision taken on it, or None."""
+    return _forward_plan_save(ForwardPlanEntry(council=council), contracts=contracts, **values)
+
+
+@transaction.atomic
+def forward_plan_entry_update(
+    *, entry: ForwardPlanEntry, version: int | None = None, contracts: Sequence[Contract], **values
+) -> ForwardPlanEntry:
+    """`version` is the version the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    entry = versioning.lock_for_update(ForwardPlanEntry, pk=entry.pk, version=version)
+    entry.version += 1
+    return _forward_plan_save(entry, contracts=contracts, **values)
+
+
+def _forward_plan_save(
+    entry: ForwardPlanEntry,
+    *,
+    contracts: Sequence[Contract],
+    decision: ResolutionPart | OfficerDecision | None = None,
+    **values,
+) -> ForwardPlanEntry:
+    for name, value in values.items():
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    entry.resolution_part = decision if isinstance(decision, ResolutionPart) else None
+    entry.officer_decision = decision if isinstance(decision, OfficerDecision) else None
+    if not entry.is_exempt:
+        entry.exempt_paragraph = ""
+    if entry.resolution_part and entry.resolution_part.item.meeting.committee.council_id != entry.council_id:
+        raise ValidationError({"decision": "The decision must be one of the council's own."})
+    _saved(entry)
+    entry.contracts.set(contracts)
+    return entry

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from committees import attend_views, change_views, option_views, uplift_views, views
+from committees import attend_views, change_views, forward_plan_views, option_views, uplift_views, views
 
 app_name = "committees"
 
@@ -30,6 +30,18 @@ urlpatterns = [
     path("uplifts/new/", uplift_views.fee_uplift_create, name="fee_uplift_create"),
     path("uplifts/<int:pk>/", uplift_views.fee_uplift_detail, name="fee_uplift_detail"),
     path("uplifts/<int:pk>/reverse/", uplift_views.fee_uplift_reverse, name="fee_uplift_reverse"),
+    # The forward plan of key decisions: its entries, printed and downloaded.
+    path("forward-plan/", forward_plan_views.forward_plan, name="forward_plan"),
+    path("forward-plan/new/", forward_plan_views.forward_plan_create, name="forward_plan_create"),
+    path(
+        "forward-plan/missing-notices/",
+        forward_plan_views.key_decisions_missing_notice,
+        name="key_decisions_missing_notice",
+    ),
+    path("forward-plan/print/", forward_plan_views.forward_plan_print, name="forward_plan_print"),
+    path("forward-plan/export/<slug:fmt>/", forward_plan_views.forward_plan_export, name="forward_plan_export"),
+    path("forward-plan/<int:pk>/", forward_plan_views.forward_plan_detail, name="forward_plan_detail"),
+    path("forward-plan/<int:pk>/edit/", forward_plan_views.forward_plan_update, name="forward_plan_update"),
     path("new/", views.committee_create, name="committee_create"),
     path("<int:pk>/", views.committee_detail, name="committee_detail"),
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),

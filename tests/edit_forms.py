@@ -22,12 +22,21 @@ from commissioning.projects.forms import ProjectForm
 from commissioning.projects.models import CommissioningProject
 from committees import services as committee_services
 from committees.forms import AgendaItemForm, MeetingForm, ReportForm
-from committees.models import AgendaItem, Meeting, Report
+from committees.forward_plan_forms import ForwardPlanForm
+from committees.models import AgendaItem, ForwardPlanEntry, Meeting, Report
 from contracts import services as contract_services
 from contracts.forms import ContractForm, KpiForm, OrganisationForm, ProviderForm
 from contracts.models import Contract, Kpi, Organisation, Provider
 from contracts.services import Share
-from tests.committees.factories import AgendaItemFactory, MeetingFactory, ReportFactory, at
+from tests.committees.factories import (
+    AgendaItemFactory,
+    CommitteeFactory,
+    MeetingFactory,
+    OfficerDecisionFactory,
+    ReportFactory,
+    ResolutionPartFactory,
+    at,
+)
 from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
 
 # --- reading a form from a page -------------------------------------------------------------
@@ -203,6 +212,38 @@ def _item() -> AgendaItem:
     )
 
 
+def _forward_plan_entry() -> ForwardPlanEntry:
+    executive = CommitteeFactory(name="Executive", kind="executive")
+    CommitteeFactory(name="Adult Care and Health PDS Committee")
+    ContractFactory(reference="LBB-DP-2023", title="Direct payments support")
+    part = ResolutionPartFactory(
+        item__meeting__committee=executive,
+        item__meeting__starts_at=at(date(2022, 11, 30)),
+        kind="approve",
+        text="Approved the tender.",
+        is_key_decision=True,
+    )
+    OfficerDecisionFactory(decided_on=date(2022, 12, 20))
+    return committee_services.forward_plan_entry_create(
+        council=executive.council,
+        title="Support at home: approval to tender",
+        description="Tender a 5+2+2 contract from 1 Oct 2024.",
+        decision_maker=executive,
+        decision_maker_officer="Chief Officer, Adult Social Care",
+        expected_on=date(2022, 11, 30),
+        status=ForwardPlanEntry.Status.TAKEN,
+        published_on=date(2022, 10, 14),
+        is_exempt=True,
+        exempt_paragraph="3",
+        general_exception_notice_on=date(2022, 11, 22),
+        special_urgency_agreed_by="Chair of the Adult Care and Health PDS Committee",
+        special_urgency_agreed_on=date(2022, 11, 25),
+        special_urgency_notice_on=date(2022, 11, 28),
+        contracts=[ContractFactory(reference="LBB-SAH-2024", title="Support at home")],
+        decision=part,
+    )
+
+
 def _project() -> CommissioningProject:
     from django.contrib.auth import get_user_model
 
@@ -291,6 +332,17 @@ EDIT_FORMS = [
         action=lambda i: reverse("committees:item_update", args=[i.pk]),
         form_on=lambda context, i: next(p.edit_form for p in context["panels"] if p.item.pk == i.pk),
         prefix=lambda i: f"item-{i.pk}",
+    ),
+    EditForm(
+        name="forward plan",
+        form_class=ForwardPlanForm,
+        model=ForwardPlanEntry,
+        role="clerk",
+        noun="entry",
+        make=_forward_plan_entry,
+        page=lambda e: reverse("committees:forward_plan_update", args=[e.pk]),
+        action=lambda e: "",
+        form_on=lambda context, e: context["form"],
     ),
     EditForm(
         name="project",

@@ -21,7 +21,9 @@ from commissioning.core.spreadsheets import Column, Kind
 from commissioning.overview.dashboard_export import EXPORTS
 from commissioning.projects import services as project_services
 from commissioning.projects.models import CommissioningProject
-from committees.models import Action, Delegation
+from committees import forward_plan_views
+from committees import services as committee_services
+from committees.models import Action, Delegation, ForwardPlanEntry, ResolutionPart
 from committees.services import ActionInput, DelegationInput
 from contracts import publishing
 from contracts import services as contract_services
@@ -67,6 +69,10 @@ CASES = [
     Case("contracts:contract_export_as", "xlsx", {"fmt": "xlsx"}, columns=publishing.REGISTER_COLUMNS),
     Case("contracts:contract_export_as", "csv", {"fmt": "transparency"}, columns=publishing.TRANSPARENCY_SHEET),
     Case("contracts:import_report", "csv", needs_import=True),
+    *[
+        Case("committees:forward_plan_export", fmt, {"fmt": fmt}, columns=forward_plan_views.EXPORT_COLUMNS)
+        for fmt in ("csv", "xlsx")
+    ],
     *[
         Case("dashboard_export", fmt, {"key": key, "fmt": fmt}, columns=export.columns)
         for key, export in EXPORTS.items()
@@ -159,6 +165,18 @@ def _records(user, *, copies: int, texts: list[str]) -> Data:
         )
         Action.objects.filter(resolution_part=part).update(text=f"{text} action", owner=f"{text} owner")
         Delegation.objects.filter(resolution_part=part).update(to_whom=f"{text} officer", scope=f"{text} scope")
+        # A key decision taken with no forward plan notice, and a forward plan entry.
+        key = ResolutionPartFactory(item__meeting=meeting, kind="approve", text="Approved.", is_key_decision=True)
+        ResolutionPart.objects.filter(pk=key.pk).update(text=f"{text} key decision")
+        entry = committee_services.forward_plan_entry_create(
+            council=meeting.committee.council,
+            title="Decision",
+            decision_maker_officer="Chief Officer",
+            expected_on=DAY + timedelta(days=40),
+            published_on=DAY,
+            contracts=[due],
+        )
+        ForwardPlanEntry.objects.filter(pk=entry.pk).update(title=f"{text} decision")
         project = project_services.project_create(
             title="Re-commissioning", service_area=area, required_start_date=DAY + timedelta(days=400)
         )

@@ -17,13 +17,19 @@ from tests.edit_forms import EDIT_FORMS, browser_form, cleaned, other_value, sto
 pytestmark = pytest.mark.django_db
 
 # Fields on the form class that are not editable once the record exists.
-NOT_EDITABLE_ONCE_SAVED = {("contract", "reference"), ("contract", "options_exercised"), ("report", "council")}
+NOT_EDITABLE_ONCE_SAVED = {
+    ("contract", "reference"),
+    ("contract", "options_exercised"),
+    ("report", "council"),
+    ("forward plan", "council"),
+}
 # What a service clears because of the field changed (a report that is no
 # longer a gateway report has no gateway number...).
 CONSEQUENCES = {
     ("report", "kind"): {"gateway_number"},
     ("report", "is_exempt"): {"exempt_paragraph", "exempt_reason"},
     ("agenda item", "is_exempt"): {"exempt_paragraph", "exempt_reason"},
+    ("forward plan", "is_exempt"): {"exempt_paragraph"},
 }
 
 
@@ -56,6 +62,7 @@ def test_every_edit_page_is_listed():
         "provider_update",
         "organisation_update",
         "kpi_update",
+        "forward_plan_update",
     }
 
 

@@ -34,6 +34,7 @@ CHANGES = {
     "provider": ("name", "Name", "Hestia Housing and Support Ltd", None),
     "organisation": ("name", "Name", "NHS South East London ICB", None),
     "kpi": ("target", "Target", "97% of visits on time", "KPI Visits on time"),
+    "forward plan": ("title", "Decision", "Support at home: approval to tender, revised", None),
 }
 
 

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commissioning.projects import services as project_services
+from committees import services
 from committees.models import Delegation, OfficerDecision, Report, ResolutionPart
 from committees.services import DelegationInput
 from contracts.models import Provider
@@ -61,7 +62,16 @@ def _world() -> dict:
             committee=CommitteeFactory(council=meeting.committee.council), starts_at=at(date(2023, 3, 1))
         )
     )
+    forward_plan_entry = services.forward_plan_entry_create(
+        council=meeting.committee.council,
+        title="Support at home",
+        decision_maker=meeting.committee,
+        expected_on=date(2024, 6, 5),
+        contracts=contracts[:2],
+        decision=items[0].parts.get(),
+    )
     world = {
+        "forward_plan_entry": forward_plan_entry,
         "contract": contracts[0],
         "meeting": meeting,
         "item": items[1],
@@ -124,6 +134,8 @@ def _pages(world: dict) -> dict[str, str]:
         "waiver": reverse("commissioning:waiver_create"),
         "report add": reverse("committees:report_create"),
         "report edit": reverse("committees:report_update", args=[world["report"].pk]),
+        "forward plan add": reverse("committees:forward_plan_create"),
+        "forward plan edit": reverse("committees:forward_plan_update", args=[world["forward_plan_entry"].pk]),
         "officer decision": reverse("committees:officer_decision_create"),
         "officer decision under a delegation": reverse("committees:officer_decision_create")
         + f"?delegation={Delegation.objects.order_by('pk').first().pk}",

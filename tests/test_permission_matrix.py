@@ -240,6 +240,14 @@ MATRIX = {
     # Officers record the decisions they take under a delegation; clerks record any.
     "committees:officer_decision_create": create_page(officer=True, clerk=True, manager=False),
     "committees:officer_decision_detail": READ_RECORD,
+    # The forward plan of key decisions: kept by clerks, read by every role, printed and downloaded.
+    "committees:forward_plan": READ_LIST,
+    "committees:forward_plan_create": create_page(**COMMITTEE_RECORD),
+    "committees:forward_plan_print": READ_LIST,
+    "committees:key_decisions_missing_notice": READ_LIST,
+    "committees:forward_plan_export": READ_LIST,
+    "committees:forward_plan_detail": READ_RECORD,
+    "committees:forward_plan_update": record_page(**COMMITTEE_RECORD),
     # Members and attendance: read by every role, recorded by clerks (the list's POST adds a member).
     "committees:member_list": row(
         nobody=(FORBIDDEN, FORBIDDEN),
@@ -362,6 +370,9 @@ ARGUMENTS = {
     "committees:report_file_create": lambda w: {"pk": w["report"].pk},
     "committees:report_file_download": lambda w: {"pk": w["report_file"].pk},
     "committees:officer_decision_detail": lambda w: {"pk": w["decision"].pk},
+    "committees:forward_plan_export": lambda w: {"fmt": "xlsx"},
+    "committees:forward_plan_detail": lambda w: {"pk": w["forward_plan_entry"].pk},
+    "committees:forward_plan_update": lambda w: {"pk": w["forward_plan_entry"].pk},
     "committees:member_detail": lambda w: {"pk": w["member"].pk},
     "committees:membership_add": lambda w: {"pk": w["member"].pk},
     "committees:meeting_attendance": lambda w: {"pk": w["meeting"].pk},
@@ -485,6 +496,15 @@ def _world(users):
         description="Night visits added.",
         scope_change="Night visits.",
     )
+    forward_plan_entry = committee_services.forward_plan_entry_create(
+        council=committee.council,
+        title="Support at home: extension",
+        decision_maker=committee,
+        expected_on=date(2026, 10, 14),
+        published_on=date(2026, 9, 1),
+        contracts=[contract],
+        decision=part,
+    )
     member = committee_services.member_create(council=committee.council, name="Councillor A Member")
     committee_services.membership_add(member=member, committee=committee, role="chair", from_date=date(2026, 5, 1))
     declaration = committee_services.declaration_add(
@@ -495,6 +515,7 @@ def _world(users):
         provider=contract.providers.get(),
     )
     return {
+        "forward_plan_entry": forward_plan_entry,
         "member": member,
         "declaration": declaration,
         "contract": contract,

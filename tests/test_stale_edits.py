@@ -27,6 +27,7 @@ FIELDS = {
     "provider": ("name", "charity_number"),
     "organisation": ("name", "kind"),
     "kpi": ("target", "measure"),
+    "forward plan": ("title", "decision_maker_officer"),
 }
 GROUPS = {"officer": OFFICERS, "clerk": CLERKS}
 

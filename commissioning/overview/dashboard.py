@@ -18,7 +18,7 @@ from django.urls import reverse
 from commissioning.projects.gateways import DUE_SOON_DAYS
 from commissioning.projects.selectors import ProjectSummary, gateway_summaries
 from committees.models import Action, Delegation
-from committees.selectors import action_list, delegation_list
+from committees.selectors import KeyDecisionRow, action_list, delegation_list, key_decisions_without_notice
 from contracts.models import Contract, ContractOption, ContractYearValue, SpendRecord
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.querysets import with_figures, year_values_on
@@ -219,6 +219,11 @@ def overdue_notices(*, today: date) -> list[NoticeRow]:
     return [row for row in notices_due(today=today) if row.status == "overdue"]
 
 
+def key_notices_missing(*, today: date) -> list[KeyDecisionRow]:
+    """Key decisions taken without a valid forward plan notice (committees.forward_plan)."""
+    return key_decisions_without_notice(today=today)
+
+
 def unused_delegations(*, today: date) -> QuerySet[Delegation]:
     return delegation_list(used=False, today=today)
 
@@ -305,6 +310,14 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         unused_delegations(today=today),
         _url("committees:delegation_list", today=today),
         limit=limit,
+    )
+    key_notices = key_notices_missing(today=today)
+    lists["key_notices"] = Listing(
+        title="Key decisions without a valid notice",
+        key="key_notices",
+        count=len(key_notices),
+        rows=key_notices[:limit],
+        url=_url("committees:key_decisions_missing_notice", today=today),
     )
     lists["over_approved"] = _listing(
         "Projected above the approved value",

@@ -280,6 +280,22 @@ def _notice_rows(*, today: date) -> list[Row]:
     ]
 
 
+KEY_NOTICE_COLUMNS = [
+    Column("Decision maker"),
+    Column("Decided on", Kind.DATE),
+    Column("Decision"),
+    Column("Text"),
+    Column("Why the notice is not valid"),
+]
+
+
+def _key_notice_rows(*, today: date) -> list[Row]:
+    return [
+        [row.decision_maker, row.decided_on, row.label, row.text, row.check.reason]
+        for row in board.key_notices_missing(today=today)
+    ]
+
+
 @dataclass(frozen=True)
 class Export:
     title: str
@@ -298,4 +314,5 @@ EXPORTS = {
     "actions": Export("Overdue actions", ACTION_COLUMNS, _action_rows),
     "delegations": Export("Delegations not yet used", DELEGATION_COLUMNS, _delegation_rows),
     "notices": Export("Procurement Act notices overdue", NOTICE_COLUMNS, _notice_rows),
+    "key_notices": Export("Key decisions without a valid notice", KEY_NOTICE_COLUMNS, _key_notice_rows),
 }

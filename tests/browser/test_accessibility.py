@@ -16,7 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from commissioning.projects.models import CommissioningProject, Waiver
-from committees.models import Committee, Meeting, Member, OfficerDecision, Report
+from committees.models import Committee, ForwardPlanEntry, Meeting, Member, OfficerDecision, Report
 from contracts import services as contract_services
 from contracts.models import Contract, Kpi, Organisation, Provider
 
@@ -209,10 +209,16 @@ def test_a_clerks_pages_have_no_violations(page, axe, screenshot, demo):
             ("member-list", "/committees/members/"),
             ("member", Member.objects.order_by("name").first().get_absolute_url()),
             ("provider-with-declaration", Provider.objects.get(name="Hestia Housing and Support").get_absolute_url()),
+            ("forward-plan", "/committees/forward-plan/"),
+            ("forward-plan-entry", ForwardPlanEntry.objects.order_by("pk").first().get_absolute_url()),
+            ("forward-plan-print", "/committees/forward-plan/print/"),
+            ("key-decisions-missing-notice", "/committees/forward-plan/missing-notices/"),
         ],
     )
     _submit_empty(page, "/committees/reports/new/", "Add report")
     problems += _check(page, axe, screenshot, "report-form-errors")
+    _submit_empty(page, "/committees/forward-plan/new/", "Add entry")
+    problems += _check(page, axe, screenshot, "forward-plan-form-errors")
     assert not problems, "\n".join(problems)
 
 

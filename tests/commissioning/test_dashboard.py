@@ -17,6 +17,7 @@ from commissioning.overview.dashboard import dashboard, remaining_value
 from commissioning.overview.dashboard_export import EXPORTS
 from commissioning.projects.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
 from committees.models import Action, Delegation
+from committees.selectors import KeyDecisionRow
 from contracts import services
 from contracts.models import Contract
 from contracts.selectors import NoticeRow
@@ -266,7 +267,7 @@ def test_each_number_is_the_rows_behind_its_link(as_demo, day):
     for band in board.expiries.by_current_end + board.expiries.by_final_end:
         assert _list_count(client, band.url) == band.count, band.url
         checked += 1
-    assert checked == 8 + 8
+    assert checked == 9 + 8
 
 
 def _page_keys(client, url: str) -> list[str]:
@@ -275,7 +276,13 @@ def _page_keys(client, url: str) -> list[str]:
     return [str(getattr(row, _FIRST_FIELD[type(row)])) for row in rows]
 
 
-_FIRST_FIELD = {Contract: "reference", Action: "text", Delegation: "to_whom", NoticeRow: "label"}
+_FIRST_FIELD = {
+    Contract: "reference",
+    Action: "text",
+    Delegation: "to_whom",
+    NoticeRow: "label",
+    KeyDecisionRow: "decision_maker",
+}
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
