@@ -166,7 +166,7 @@ def open_call_ins(*, contract: Contract, today: date) -> list[str]:
         if found is not None:
             warnings.append(
                 f"The call-in period of {_part_label(part)} ends on {format_day(found.call_in_ends)}: "
-                "an option decided under it before then is flagged on the contract."
+                "an option cannot be decided under it before then unless it is urgent."
             )
     return warnings
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from committees import change_views, option_views, uplift_views, views
+from committees import callin_views, change_views, option_views, uplift_views, views
 
 app_name = "committees"
 
@@ -58,4 +58,9 @@ urlpatterns = [
     path("officer-decisions/", views.officer_decision_list, name="officer_decision_list"),
     path("officer-decisions/new/", views.officer_decision_create, name="officer_decision_create"),
     path("officer-decisions/<int:pk>/", views.officer_decision_detail, name="officer_decision_detail"),
+    # Call-in of a decision, and the printable officer decision record (issue 13, slice "callin").
+    path("parts/<int:pk>/call-in/", callin_views.call_in_create, name="call_in_create"),
+    path("call-ins/<int:pk>/", callin_views.call_in_detail, name="call_in_detail"),
+    path("call-ins/<int:pk>/outcome/", callin_views.call_in_resolve, name="call_in_resolve"),
+    path("officer-decisions/<int:pk>/print/", callin_views.officer_decision_print, name="officer_decision_print"),
 ]

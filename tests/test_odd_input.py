@@ -654,6 +654,8 @@ def test_an_odd_option_number_on_a_decision_is_a_form_error(client_for, clerk, w
             "decision_maker": "Chief Officer",
             "decided_on": "2026-11-01",
             "text": "Odd",
+            "reasons": "Odd",
+            "alternatives_rejected": "None considered.",
             "contract": world["contract"].reference,
             "effect": "exercise_option",
             "option_order": order,
