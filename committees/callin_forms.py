@@ -45,6 +45,8 @@ class CallInForm(forms.Form):
 
 
 class CallInOutcomeForm(VersionedFormMixin, forms.Form):
+    requested_by = forms.CharField(label="Called in by", max_length=300)
+    reasons = forms.CharField(label="Reasons given", widget=forms.Textarea(attrs={"rows": 3}))
     scrutiny_meeting = ScrutinyMeetingField(queryset=Meeting.objects.none(), required=False, label="Considered at")
     outcome = forms.ChoiceField(
         choices=[("", "Not yet decided"), *CallIn.Outcome.choices], required=False, label="Outcome"
@@ -58,6 +60,8 @@ class CallInOutcomeForm(VersionedFormMixin, forms.Form):
     @classmethod
     def for_call_in(cls, call_in: CallIn, data=None) -> "CallInOutcomeForm":
         initial = {
+            "requested_by": call_in.requested_by,
+            "reasons": call_in.reasons,
             "scrutiny_meeting": call_in.scrutiny_meeting_id,
             "outcome": call_in.outcome,
             "outcome_on": call_in.outcome_on,

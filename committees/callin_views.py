@@ -16,8 +16,14 @@ from committees import services
 from committees.callin_forms import CallInForm, CallInOutcomeForm
 from committees.forms import add_errors
 from committees.models import CallIn, ResolutionPart
-from committees.selectors import call_in_queryset_for_detail, officer_decision_queryset_for_detail, part_call_in
+from committees.selectors import (
+    call_in_history,
+    call_in_queryset_for_detail,
+    officer_decision_queryset_for_detail,
+    part_call_in,
+)
 from committees.selectors import working_days as select_working_days
+from contracts.history import full_history_requested
 
 _PART_PATH = ("item__meeting__committee__council",)
 
@@ -63,6 +69,7 @@ def call_in_detail(request, pk: int, form: CallInOutcomeForm | None = None):
             "period": part_call_in(part, days=select_working_days()),
             "form": form if can_change else None,
             "links": list(part.contract_links.select_related("contract", "option")),
+            "history": call_in_history(call_in=call_in, show_all=full_history_requested(request)),
         },
     )
 

@@ -684,3 +684,7 @@ def contract_call_ins(*, contract: Contract, today: date) -> list[CallIn]:
         .order_by("-requested_on", "-pk")
     )
     return sorted(found, key=lambda call_in: (not call_in.is_pending,))
+
+
+def call_in_history(*, call_in: CallIn, show_all: bool = False) -> History:
+    return record_history(sources=[Source(CallIn.history.filter(id=call_in.pk))], show_all=show_all)

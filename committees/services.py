@@ -769,11 +769,18 @@ def call_in_resolve(
     outcome: str,
     outcome_on: date | None,
     today: date,
+    requested_by: str | None = None,
+    reasons: str | None = None,
     version: int | None = None,
 ) -> CallIn:
     """Record the scrutiny meeting that considers the call-in and, once it has, the
-    outcome with its date. `version` is the version the form was read at."""
+    outcome with its date; `requested_by` and `reasons` (None keeps them) correct the
+    request. `version` is the version the form was read at."""
     call_in = versioning.lock_for_update(CallIn, pk=call_in.pk, version=version)
+    if requested_by is not None:
+        call_in.requested_by = " ".join(requested_by.split())
+    if reasons is not None:
+        call_in.reasons = reasons.strip()
     _check_scrutiny_meeting(call_in, scrutiny_meeting)
     if bool(outcome) != (outcome_on is not None):
         key = "outcome_on" if outcome else "outcome"

@@ -386,7 +386,12 @@ def test_the_services_refuse_dates_out_of_range(world):
     assert raised.value.message_dict == {"due_on": [OUT_OF_RANGE]}
     with pytest.raises(ValidationError) as raised:
         committee_services.officer_decision_record(
-            decision_maker="Chief Officer", decided_on=date(1, 1, 1), text="Odd", today=TODAY
+            decision_maker="Chief Officer",
+            decided_on=date(1, 1, 1),
+            text="Odd",
+            today=TODAY,
+            reasons="Odd",
+            alternatives_rejected="None considered.",
         )
     assert raised.value.message_dict == {"decided_on": [OUT_OF_RANGE]}
     option = contract.options.get(order=1)
