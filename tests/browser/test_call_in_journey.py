@@ -103,3 +103,50 @@ def test_a_call_in_blocks_the_option_until_resolved(page, login, screenshot, dja
     page.goto(call_in.get_absolute_url())
     _narrow(page)
     screenshot(page, "call-in-detail-390")
+
+
+def test_an_officer_decision_record_prints_with_every_field(page, login, screenshot, django_user_model):
+    from tests.committees.factories import OfficerDecisionFactory
+
+    manager = django_user_model.objects.create_user("mo", password=PASSWORD)
+    manager.groups.add(Group.objects.get(name="Managers"))
+    executive = CommitteeFactory(name="Executive", kind=Committee.Kind.EXECUTIVE)
+    meeting = MeetingFactory(
+        committee=executive, starts_at=at(date(2022, 11, 30)), decisions_published_on=date(2022, 12, 2)
+    )
+    part = ResolutionPartFactory(
+        item=AgendaItemFactory(meeting=meeting, number="12"),
+        number="ii",
+        kind=ResolutionPart.Kind.DELEGATE,
+        text="Delegated authority to approve the extension periods.",
+        delegation=services.DelegationInput(
+            to_whom="Chief Officer", in_consultation_with="Portfolio Holder", scope="approve the extension periods"
+        ),
+    )
+    decision = OfficerDecisionFactory(
+        delegation=part.delegation,
+        decided_on=date(2023, 1, 5),
+        published_on=date(2023, 1, 9),
+        conflicts_of_interest="The Portfolio Holder declared that a relative works for the provider.",
+        dispensations="None sought: the Portfolio Holder took no part.",
+    )
+    login("mo", PASSWORD)
+    page.goto(decision.get_absolute_url())
+    record = page.locator("#decision-record").inner_text()
+    assert "The provider met its performance indicators." in record
+    page.get_by_role("link", name="Printable record").click()
+    text = page.locator("#officer-decision-record").inner_text()
+    for expected in (
+        "RECORD OF AN OFFICER DECISION",
+        "5 January 2023",
+        "Delegation to Chief Officer in consultation with Portfolio Holder, made by Executive on 30 November 2022",
+        "Re-tendering now: rejected, as the service is performing well.",
+        "a relative works for the provider",
+        "None sought",
+    ):
+        assert expected in text
+    screenshot(page, "officer-decision-print-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    _narrow(page)
+    screenshot(page, "officer-decision-print-390")
