@@ -382,8 +382,8 @@ def test_a_stale_outcome_form_is_refused(client_for, clerk, part, scrutiny_meeti
                 "outcome": Outcome.REFERRED_BACK,
                 "outcome_on": "2022-12-13",
                 "requested_by": "Cllr A Smith, Cllr B Jones",
-            "reasons": "No in-house option was appraised.",
-            "version": form["version"].initial,
+                "reasons": "No in-house option was appraised.",
+                "version": form["version"].initial,
                 "read_values": form["read_values"].initial,
             },
         )
