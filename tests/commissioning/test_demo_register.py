@@ -286,6 +286,7 @@ def test_seed_only_leaves_out_the_fictional_register():
     assert Contract.objects.count() == 6
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("day", [date(2026, 1, 8), date(2026, 1, 29)])
 def test_the_demo_loads_while_the_last_cabinet_s_call_in_period_runs(day):
     # Cabinet met on 6 and 27 Jan 2026: on these days its decisions cannot yet be acted
