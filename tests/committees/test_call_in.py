@@ -400,7 +400,8 @@ def test_the_officer_s_exercise_is_refused_on_the_page_with_the_reason(client_fo
             {"authority": f"part:{part.pk}", "decided_by": "Chief Officer", "decided_on": "2026-11-21"},
         )
     )
-    assert "was called in on 7 Dec 2022 by Cllr A Smith, Cllr B Jones" in page
+    # The error in the summary and at the field, and the warning beside the form.
+    assert page.count("was called in on 7 Dec 2022 by Cllr A Smith, Cllr B Jones") == 3
     assert contract.options.get(order=1).status == "available"
 
 
