@@ -40,6 +40,34 @@ def change_pages(*, contract, figures, today) -> dict:
     }
 
 
+def call_ins(*, contract, figures, today) -> list[dict]:
+    """For the contract page: the call-ins of decisions acting on it, pending first,
+    each with what it means for acting on the contract (one query)."""
+    from commissioning.core.formatting import format_day
+    from committees.call_in import part_label, pending_message
+    from committees.selectors import contract_call_ins
+
+    rows = []
+    for call_in in contract_call_ins(contract=contract, today=today):
+        resolved = bool(call_in.outcome) and call_in.outcome_on <= today
+        if not resolved:
+            message = pending_message(call_in)
+        else:
+            message = (
+                f"{part_label(call_in.resolution_part)} was called in on {format_day(call_in.requested_on)} by "
+                f"{call_in.requested_by}: {call_in.get_outcome_display().lower()} ({format_day(call_in.outcome_on)})."
+            )
+        rows.append(
+            {
+                "pending": not resolved,
+                "blocks": not resolved or call_in.outcome != call_in.Outcome.NO_FURTHER_ACTION,
+                "message": message,
+                "url": call_in.get_absolute_url(),
+            }
+        )
+    return rows
+
+
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = "Committees and decisions"
@@ -63,6 +91,8 @@ class CommitteesConfig(AppConfig):
             ),
         )
         register_contract_section("option_pages", option_pages)
+        # A called-in decision acting on the contract: it cannot be acted on until resolved.
+        register_contract_section("call_ins", call_ins)
         # Each change to the contract with the decision that authorised it, recorded and withdrawn here.
         register_contract_section("change_pages", change_pages)
         # Each monitoring visit or report on the contract page names the committee reports that considered it.

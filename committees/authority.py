@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from commissioning.core import query
 from commissioning.core.formatting import format_day
+from committees import call_in as call_in_rules
 from committees import clock, decisions
 from committees.decisions import Power
 from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
@@ -151,8 +152,8 @@ def option_early_action(*, option: ContractOption) -> str:
 
 
 def open_call_ins(*, contract: Contract, today: date) -> list[str]:
-    """For the option decision form: the decisions that could authorise it whose
-    call-in period has not yet ended on `today`."""
+    """For the option decision form: the decisions that could authorise it that are
+    called in (pending or referred), or whose call-in period has not yet ended on `today`."""
     parts, officer_decisions = authority_candidates(contract=contract)
     days = working_days()
     seen, warnings = set(), []
@@ -160,13 +161,16 @@ def open_call_ins(*, contract: Contract, today: date) -> list[str]:
         if part is None or part.pk in seen:
             continue
         seen.add(part.pk)
+        if called_in := call_in_rules.call_in_refusal(part):
+            warnings.append(called_in)
+            continue
         found = decisions.acted_before_call_in_ended(
             acted_on=today, call_in=part_call_in(part, days=days), decision_maker=part.item.meeting.committee.name
         )
         if found is not None:
             warnings.append(
                 f"The call-in period of {_part_label(part)} ends on {format_day(found.call_in_ends)}: "
-                "an option decided under it before then is flagged on the contract."
+                "an option cannot be decided under it before then unless it is urgent."
             )
     return warnings
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from committees import demo_attendance, services
 from committees.clock import WorkingDays, agenda_publication_deadline
+from committees.demo_call_in import load_call_in_demo
 from committees.demo_forward_plan import load_forward_plan_demo
 from committees.models import AgendaItem, Committee, ContractLink, Meeting, Report, ResolutionPart
 from contracts import services as contract_services
@@ -578,7 +579,9 @@ class _Demo:
             **values,
         )
 
-    def option_authorised(self, part: ResolutionPart, reference: str, order: int, text: str) -> None:
+    def option_authorised(
+        self, part: ResolutionPart, reference: str, order: int, text: str, *, reasons: str, alternatives: str
+    ) -> None:
         """An officer decision under `part`'s delegation that exercised option `order`
         of `reference`, dated and signed as the register records the option. Skipped
         when the register has not exercised it, or already links a decision to it."""
@@ -599,6 +602,10 @@ class _Demo:
                 signed as the contract register records the option.""",
             ),
             today=self.today,
+            reasons=reasons,
+            alternatives_rejected=alternatives,
+            conflicts_of_interest="",
+            dispensations="",
             delegation=part.delegation,
             published_on=self._by_today(
                 self.working_days.add(option.decided_on, DECISIONS_PUBLISHED_AFTER_WORKING_DAYS)
@@ -670,6 +677,14 @@ def _bromley_waiver(demo: _Demo) -> None:
             """Extend the waiver exempting the Mental Health Flexible Support service (Heritage Care)
             from tender for a further six months, to 30 September 2019, so that the service continues
             until the new contract begins on 1 October 2019."""
+        ),
+        reasons=_line(
+            """The new Mental Health Flexible Support contract begins on 1 October 2019; extending the
+            waiver keeps the service running for its clients until then."""
+        ),
+        alternatives=_line(
+            """Letting the service end on 31 March 2019: rejected, as clients would be left without
+            support. A short tender for six months: rejected, as it could not be run in time."""
         ),
     )
 
@@ -865,6 +880,14 @@ def _nottingham_ilss(demo: _Demo) -> None:
                 Living Support Services contract(s), on the basis of performance and budget
                 availability."""
             ),
+            reasons=_line(
+                """The providers performed well against the contract's measures, and the budget for
+                the extension is available."""
+            ),
+            alternatives=_line(
+                """Re-tendering the services: rejected, as the providers are performing well and a
+                tender would unsettle the people they support."""
+            ),
         )
 
 
@@ -924,5 +947,6 @@ def load_committees_demo(*, today: date) -> None:
     _nottingham_ilss(demo)
     _bradford_home_support(demo)
     _bromley_upcoming_executive(demo)
+    load_call_in_demo(demo)
     demo_attendance.load_attendance_demo(today=today)
     load_forward_plan_demo(today=today)

@@ -402,6 +402,32 @@ class OfficerDecisionForm(ContractLinkFields):
     decided_on = dates.DateField(label="Decision date", widget=DATE_WIDGET)
     published_on = dates.DateField(label="Published on", required=False, widget=DATE_WIDGET)
     text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 4}))
+    # The record the Openness of Local Government Bodies Regulations 2014 (reg 7) ask for.
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reasons for the decision."},
+    )
+    alternatives_rejected = forms.CharField(
+        label="Alternatives considered and rejected",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Each option considered and why it was rejected; write “None considered” if there were none.",
+        error_messages={
+            "required": "Say which alternatives were considered and rejected, and why (or “None considered”)."
+        },
+    )
+    conflicts_of_interest = forms.CharField(
+        label="Conflicts of interest declared",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="By any member consulted on the decision. Leave blank when none was declared.",
+    )
+    dispensations = forms.CharField(
+        label="Dispensations granted",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Any dispensation granted for a declared conflict. Leave blank when none.",
+    )
     contract = ContractPickerField(required=False, label="Acts on contract")
 
     RENAMES = {"option": "option_order"}
@@ -431,6 +457,10 @@ class OfficerDecisionForm(ContractLinkFields):
             "text": data["text"],
             "delegation": data["delegation"],
             "published_on": data["published_on"],
+            "reasons": data["reasons"],
+            "alternatives_rejected": data["alternatives_rejected"],
+            "conflicts_of_interest": data["conflicts_of_interest"],
+            "dispensations": data["dispensations"],
             "links": links,
             "replace_authority": data["replace_authority"],
         }

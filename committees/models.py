@@ -335,6 +335,14 @@ class OfficerDecision(DatesInRange, models.Model):
         Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="officer_decisions"
     )
     published_on = models.DateField(null=True, blank=True)
+    # The record the Openness of Local Government Bodies Regulations 2014 (reg 7) ask for.
+    # Blank on records made before these fields; required of new ones (committees.services).
+    reasons = models.TextField(blank=True)
+    alternatives_rejected = models.TextField("alternatives considered and rejected", blank=True)
+    conflicts_of_interest = models.TextField(
+        "conflicts of interest declared", blank=True, help_text="By any member consulted; blank when none."
+    )
+    dispensations = models.TextField("dispensations granted", blank=True, help_text="Blank when none.")
 
     history = HistoricalRecords()
 
@@ -452,6 +460,69 @@ class ContractLink(models.Model):
     @property
     def decision(self):
         return self.resolution_part or self.officer_decision
+
+
+# --- Call-in and officer decision records (issue 13, slice "callin") ------------------------------
+
+
+class CallIn(DatesInRange, models.Model):
+    """Councillors' request that a scrutiny committee review a decision before it
+    is implemented: made within the call-in period, considered at a meeting of an
+    overview and scrutiny committee, and resolved by its outcome."""
+
+    class Outcome(models.TextChoices):
+        NO_FURTHER_ACTION = "no_further_action", "No further action: the decision may be implemented"
+        REFERRED_BACK = "referred_back", "Referred back to the decision maker"
+        REFERRED_TO_COUNCIL = "referred_to_council", "Referred to full council"
+
+    resolution_part = models.ForeignKey(ResolutionPart, on_delete=models.PROTECT, related_name="call_ins")
+    requested_by = models.CharField(
+        "called in by", max_length=300, help_text="The councillors who signed the request, such as Cllr A and Cllr B."
+    )
+    requested_on = models.DateField("called in on")
+    reasons = models.TextField(help_text="The reasons the councillors gave.")
+    scrutiny_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_ins_considered",
+        help_text="The meeting of the scrutiny committee that considers it.",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution_part"],
+                name="one_call_in_per_part",
+                violation_error_message="This decision has already been called in.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(outcome_on__isnull=True)) | (~Q(outcome="") & Q(outcome_on__isnull=False)),
+                name="call_in_outcome_has_its_date",
+                violation_error_message="An outcome needs its date, and a date its outcome.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Call-in of {self.resolution_part}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("committees:call_in_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.outcome
 
 
 # --- attendance and declarations of interest (issue 13, slice "attend") -------------------------

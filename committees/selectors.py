@@ -35,6 +35,7 @@ from committees.filters import ActionFilter, ForwardPlanFilter, ReportFilter
 from committees.models import (
     Action,
     AgendaItem,
+    CallIn,
     Committee,
     ContractLink,
     Delegation,
@@ -83,6 +84,7 @@ class PartClock:
     part: ResolutionPart
     call_in: clock.CallIn | None  # None until the decisions are published
     call_in_status: str | None  # "exempt", "open" or "ended"
+    request: CallIn | None = None  # the councillors' call-in of it, if any
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,10 @@ def part_call_in(part: ResolutionPart, *, days: clock.WorkingDays) -> clock.Call
     return _call_in(meeting.decisions_published_on, urgent=part.is_urgent, days=days)
 
 
+def _requested_by(call_in: CallIn | None, today: date) -> CallIn | None:
+    return call_in if call_in is not None and call_in.requested_on <= today else None
+
+
 def meeting_clock(meeting: Meeting, *, today: date) -> MeetingClock:
     """Every statutory date of a meeting. `meeting` must come from
     `meeting_queryset_for_detail()` (its parts are read from the prefetch)."""
@@ -170,6 +176,7 @@ def meeting_clock(meeting: Meeting, *, today: date) -> MeetingClock:
     parts = [part for item in meeting.items.all() for part in item.parts.all()]
     subject = meeting.committee.kind in decisions.CALL_IN_COMMITTEES
     part_clocks = []
+    requests = call_ins_of_parts([part.pk for part in parts]) if subject else {}
     if subject:
         published = meeting.decisions_published_on
         for part in parts:
@@ -180,7 +187,12 @@ def meeting_clock(meeting: Meeting, *, today: date) -> MeetingClock:
                 continue
             period = _call_in(published, urgent=part.is_urgent, days=days)
             part_clocks.append(
-                PartClock(part=part, call_in=period, call_in_status=str(clock.call_in_status(period, today=today)))
+                PartClock(
+                    part=part,
+                    call_in=period,
+                    call_in_status=str(clock.call_in_status(period, today=today)),
+                    request=_requested_by(requests.get(part.pk), today),
+                )
             )
     key_decisions = [part for part in parts if part.is_key_decision]
     notice_by = (
@@ -847,3 +859,38 @@ def forward_plan_entry_for_edit(*, pk: int) -> ForwardPlanEntry:
 
 def forward_plan_entry_history(*, entry: ForwardPlanEntry, show_all: bool = False) -> History:
     return record_history(sources=[Source(ForwardPlanEntry.history.filter(id=entry.pk))], show_all=show_all)
+
+
+# --- Call-in (issue 13, slice "callin") ----------------------------------------------------------
+
+_CALL_IN_PART = "resolution_part__item__meeting__committee__council"
+
+
+def call_in_queryset_for_detail() -> QuerySet[CallIn]:
+    return CallIn.objects.select_related(_CALL_IN_PART, "scrutiny_meeting__committee")
+
+
+def call_ins_of_parts(part_ids: Sequence[int]) -> dict[int, CallIn]:
+    """The call-in of each part that has one, by part id (one query)."""
+    found = CallIn.objects.filter(resolution_part_id__in=list(part_ids)).select_related("scrutiny_meeting__committee")
+    return {call_in.resolution_part_id: call_in for call_in in found}
+
+
+def contract_call_ins(*, contract: Contract, today: date) -> list[CallIn]:
+    """The call-ins, made by `today`, of decisions acting on `contract`: parts linked
+    to it, and parts whose delegation an officer decision linked to it was taken
+    under. Pending ones first (one query)."""
+    linked = Q(resolution_part__contract_links__contract=contract) | Q(
+        resolution_part__delegation__officer_decisions__contract_links__contract=contract
+    )
+    found = (
+        CallIn.objects.filter(linked, requested_on__lte=today)
+        .select_related(_CALL_IN_PART, "scrutiny_meeting__committee")
+        .distinct()
+        .order_by("-requested_on", "-pk")
+    )
+    return sorted(found, key=lambda call_in: (not call_in.is_pending,))
+
+
+def call_in_history(*, call_in: CallIn, show_all: bool = False) -> History:
+    return record_history(sources=[Source(CallIn.history.filter(id=call_in.pk))], show_all=show_all)

@@ -18,16 +18,19 @@ from commissioning.core import uploads, versioning
 from commissioning.core.formatting import format_day
 from commissioning.core.search import index_refresh
 from committees import attendance, decisions, search_index
+from committees import call_in as call_in_rules
 from committees.decisions import Power
 from committees.models import (
     Action,
     AgendaItem,
     Attendance,
+    CallIn,
     Committee,
     CommitteeMembership,
     ContractLink,
     Declaration,
     Delegation,
+    ForwardPlanEntry,
     Meeting,
     Member,
     OfficerDecision,
@@ -554,19 +557,42 @@ def officer_decision_record(
     today: date,
     delegation: Delegation | None = None,
     published_on: date | None = None,
+    reasons: str = "",
+    alternatives_rejected: str = "",
+    conflicts_of_interest: str = "",
+    dispensations: str = "",
     links: Sequence[LinkInput] = (),
     replace_authority: bool = False,
 ) -> OfficerDecision:
     """Record an officer decision; under a delegation, this is what marks the
-    delegation used."""
+    delegation used. The record the Openness of Local Government Bodies
+    Regulations 2014 (reg 7) ask for needs its reasons and the alternatives
+    rejected; conflicts of interest and dispensations are blank when none."""
     if decided_on > today:
         raise ValidationError({"decided_on": "A decision cannot be dated in the future."})
+    missing = {}
+    if not reasons.strip():
+        missing["reasons"] = "Give the reasons for the decision."
+    if not alternatives_rejected.strip():
+        missing["alternatives_rejected"] = (
+            "Say which alternatives were considered and rejected, and why (or “None considered”)."
+        )
+    if missing:
+        raise ValidationError(missing)
+    if published_on is not None and published_on < decided_on:
+        raise ValidationError({"published_on": "A decision cannot be published before it is taken."})
+    if delegation is not None and (refusal := call_in_rules.call_in_refusal(delegation.resolution_part)):
+        raise ValidationError({"delegation": refusal})
     decision = _officer_decision_save(
         decision_maker=decision_maker,
         decided_on=decided_on,
         text=text,
         delegation=delegation,
         published_on=published_on,
+        reasons=reasons.strip(),
+        alternatives_rejected=alternatives_rejected.strip(),
+        conflicts_of_interest=conflicts_of_interest.strip(),
+        dispensations=dispensations.strip(),
     )
     for link in links:
         _link_add(
@@ -581,7 +607,13 @@ def officer_decision_record(
 
 
 def _officer_decision_save(
-    *, decision_maker: str, decided_on: date, text: str, delegation: Delegation | None, published_on: date | None
+    *,
+    decision_maker: str,
+    decided_on: date,
+    text: str,
+    delegation: Delegation | None,
+    published_on: date | None,
+    **record: str,
 ) -> OfficerDecision:
     if delegation is not None:
         delegated_on = delegation.resolution_part.item.meeting.date
@@ -598,6 +630,7 @@ def _officer_decision_save(
             text=text.strip(),
             delegation=delegation,
             published_on=published_on,
+            **record,
         )
     )
 
@@ -627,6 +660,9 @@ def option_decide(
                 "authority": f"That decision was taken on {format_day(decision_date(authority))}, after {format_day(decided_on)}."
             }
         )
+    # A decision called in, or still in its call-in period, cannot be implemented yet.
+    if refusal := call_in_rules.implementation_refusal(authority, today=today):
+        raise ValidationError({"authority": refusal})
     effect = ContractLink.Effect.EXERCISE_OPTION if exercise else ContractLink.Effect.DECLINE_OPTION
     delegation = (
         Delegation.objects.filter(resolution_part=authority).first() if isinstance(authority, ResolutionPart) else None
@@ -665,6 +701,8 @@ def _check_change_authority(decision: ResolutionPart | OfficerDecision | None, *
         raise ValidationError({"authority": decisions.cannot_authorise_message(decision.kind, Power.CHANGE_CONTRACT)})
     if decision_date(decision) > today:
         raise ValidationError({"authority": "That decision is dated after today."})
+    if refusal := call_in_rules.implementation_refusal(decision, today=today):
+        raise ValidationError({"authority": refusal})
 
 
 def _change_link(decision: ResolutionPart | OfficerDecision, change) -> ContractLink:
@@ -723,6 +761,94 @@ def contract_change_withdraw(*, change, today: date) -> None:
     if change.effective_on > today and change.uplift_id is None:
         ContractLink.objects.filter(change=change).delete()
     contract_services.contract_change_withdraw(change=change, today=today)
+
+
+# --- Call-in (issue 13, slice "callin") ----------------------------------------------------------
+
+
+def _check_scrutiny_meeting(call_in: CallIn, meeting: Meeting | None) -> None:
+    if meeting is None:
+        return
+    part_meeting = call_in.resolution_part.item.meeting
+    if meeting.committee.kind not in call_in_rules.SCRUTINY_COMMITTEES:
+        raise ValidationError({"scrutiny_meeting": f"{meeting.committee} is not an overview and scrutiny committee."})
+    if meeting.committee.council_id != part_meeting.committee.council_id:
+        raise ValidationError({"scrutiny_meeting": "That meeting belongs to another council."})
+    if meeting.date < call_in.requested_on:
+        raise ValidationError(
+            {
+                "scrutiny_meeting": f"That meeting was on {format_day(meeting.date)}, before the call-in "
+                f"of {format_day(call_in.requested_on)}."
+            }
+        )
+
+
+@transaction.atomic
+def call_in_request(
+    *,
+    part: ResolutionPart,
+    requested_by: str,
+    requested_on: date,
+    reasons: str,
+    today: date,
+    scrutiny_meeting: Meeting | None = None,
+) -> CallIn:
+    """Record councillors' call-in of `part`: refused outside its call-in period."""
+    if requested_on > today:
+        raise ValidationError({"requested_on": "A call-in cannot be dated in the future."})
+    call_in_rules.check_call_in_window(part, requested_on=requested_on)
+    if CallIn.objects.filter(resolution_part=part).exists():
+        raise ValidationError(DUPLICATE_CALL_IN)
+    call_in = CallIn(
+        resolution_part=part,
+        requested_by=" ".join(requested_by.split()),
+        requested_on=requested_on,
+        reasons=reasons.strip(),
+        scrutiny_meeting=scrutiny_meeting,
+    )
+    _check_scrutiny_meeting(call_in, scrutiny_meeting)
+    return _saved(call_in, refusal=ValidationError(DUPLICATE_CALL_IN))
+
+
+DUPLICATE_CALL_IN = "This decision has already been called in."
+
+
+@transaction.atomic
+def call_in_resolve(
+    *,
+    call_in: CallIn,
+    scrutiny_meeting: Meeting | None,
+    outcome: str,
+    outcome_on: date | None,
+    today: date,
+    requested_by: str | None = None,
+    reasons: str | None = None,
+    version: int | None = None,
+) -> CallIn:
+    """Record the scrutiny meeting that considers the call-in and, once it has, the
+    outcome with its date; `requested_by` and `reasons` (None keeps them) correct the
+    request. `version` is the version the form was read at."""
+    call_in = versioning.lock_for_update(CallIn, pk=call_in.pk, version=version)
+    if requested_by is not None:
+        call_in.requested_by = " ".join(requested_by.split())
+    if reasons is not None:
+        call_in.reasons = reasons.strip()
+    _check_scrutiny_meeting(call_in, scrutiny_meeting)
+    if bool(outcome) != (outcome_on is not None):
+        key = "outcome_on" if outcome else "outcome"
+        raise ValidationError({key: "Give the outcome together with the day it was decided."})
+    if outcome:
+        if scrutiny_meeting is None:
+            raise ValidationError({"scrutiny_meeting": "Say which scrutiny meeting considered the call-in."})
+        if outcome_on > today:
+            raise ValidationError({"outcome_on": "An outcome cannot be dated in the future."})
+        if outcome_on < scrutiny_meeting.date:
+            raise ValidationError(
+                {"outcome_on": f"The scrutiny meeting was on {format_day(scrutiny_meeting.date)}, after this day."}
+            )
+    call_in.scrutiny_meeting, call_in.outcome, call_in.outcome_on = scrutiny_meeting, outcome, outcome_on
+    call_in.version += 1
+    return _saved(call_in)
 
 
 # --- attendance and declarations of interest (issue 13, slice "attend") -------------------------
@@ -869,8 +995,6 @@ def declaration_remove(*, declaration: Declaration) -> None:
 
 
 # --- forward plan of key decisions (issue 13, item 1) ------------------------------------------------
-
-from committees.models import ForwardPlanEntry  # noqa: E402  (kept with its slice)
 
 
 @transaction.atomic

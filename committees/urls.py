@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from committees import attend_views, change_views, forward_plan_views, option_views, uplift_views, views
+from committees import attend_views, callin_views, change_views, forward_plan_views, option_views, uplift_views, views
 
 app_name = "committees"
 
@@ -58,6 +58,11 @@ urlpatterns = [
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("delegations/", views.delegation_list, name="delegation_list"),
     path("reports/", views.report_list, name="report_list"),
+    # Call-in of a decision, and the printable officer decision record (issue 13, slice "callin").
+    path("parts/<int:pk>/call-in/", callin_views.call_in_create, name="call_in_create"),
+    path("call-ins/<int:pk>/", callin_views.call_in_detail, name="call_in_detail"),
+    path("call-ins/<int:pk>/outcome/", callin_views.call_in_resolve, name="call_in_resolve"),
+    path("officer-decisions/<int:pk>/print/", callin_views.officer_decision_print, name="officer_decision_print"),
     path("reports/new/", views.report_create, name="report_create"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views.report_update, name="report_update"),

@@ -21,9 +21,10 @@ from commissioning.projects import services as project_services
 from commissioning.projects.forms import ProjectForm
 from commissioning.projects.models import CommissioningProject
 from committees import services as committee_services
+from committees.callin_forms import CallInOutcomeForm
 from committees.forms import AgendaItemForm, MeetingForm, ReportForm
 from committees.forward_plan_forms import ForwardPlanForm
-from committees.models import AgendaItem, ForwardPlanEntry, Meeting, Report
+from committees.models import AgendaItem, CallIn, Committee, ForwardPlanEntry, Meeting, Report
 from contracts import services as contract_services
 from contracts.forms import ContractForm, KpiForm, OrganisationForm, ProviderForm
 from contracts.models import Contract, Kpi, Organisation, Provider
@@ -37,7 +38,7 @@ from tests.committees.factories import (
     ResolutionPartFactory,
     at,
 )
-from tests.conftest import ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
+from tests.conftest import TODAY, ContractFactory, OrganisationFactory, ProviderFactory, ServiceAreaFactory
 
 # --- reading a form from a page -------------------------------------------------------------
 
@@ -197,6 +198,31 @@ def _meeting() -> Meeting:
     )
 
 
+def _call_in() -> CallIn:
+    """The Executive's decision of 30 Nov 2022 (published 2 Dec), called in on 7 Dec and
+    resolved; two meetings of the PDS Committee could have considered it."""
+    executive = CommitteeFactory(name="Executive", kind=Committee.Kind.EXECUTIVE)
+    meeting = MeetingFactory(
+        committee=executive, starts_at=at(date(2022, 11, 30)), decisions_published_on=date(2022, 12, 2)
+    )
+    part = ResolutionPartFactory(
+        item=AgendaItemFactory(meeting=meeting, number="12"), number="i", kind="approve", text="Approved the tender."
+    )
+    pds = CommitteeFactory(name="Adult Care and Health PDS Committee", kind=Committee.Kind.PDS)
+    first = MeetingFactory(committee=pds, starts_at=at(date(2022, 12, 12)))
+    MeetingFactory(committee=pds, starts_at=at(date(2022, 12, 13)))
+    call_in = committee_services.call_in_request(
+        part=part, requested_by="Cllr A Smith", requested_on=date(2022, 12, 7), reasons="No options.", today=TODAY
+    )
+    return committee_services.call_in_resolve(
+        call_in=call_in,
+        scrutiny_meeting=first,
+        outcome=CallIn.Outcome.NO_FURTHER_ACTION,
+        outcome_on=date(2023, 1, 5),
+        today=TODAY,
+    )
+
+
 def _item() -> AgendaItem:
     meeting = _meeting()
     ReportFactory(council=meeting.committee.council, reference="ACH22-036")
@@ -320,6 +346,17 @@ EDIT_FORMS = [
         page=lambda m: reverse("committees:meeting_detail", args=[m.pk]) + "?open=edit-meeting",
         action=lambda m: reverse("committees:meeting_update", args=[m.pk]),
         form_on=lambda context, m: context["meeting_form"],
+    ),
+    EditForm(
+        name="call-in",
+        form_class=CallInOutcomeForm,
+        model=CallIn,
+        role="clerk",
+        noun="call-in",
+        make=_call_in,
+        page=lambda c: reverse("committees:call_in_detail", args=[c.pk]),
+        action=lambda c: reverse("committees:call_in_resolve", args=[c.pk]),
+        form_on=lambda context, c: context["form"],
     ),
     EditForm(
         name="agenda item",

@@ -29,6 +29,7 @@ CHANGES = {
     "contract": ("title", "Title", "Support at home and in the community", None),
     "report": ("title", "Title", "Gateway 1: support at home, revised", None),
     "meeting": ("venue", "Venue", "Council Chamber", None),
+    "call-in": ("requested_by", "Called in by", "Cllr A Smith and Cllr C Brown", None),
     "agenda item": ("title", "Title", "Support at home recommissioning", "Item 7"),
     "project": ("title", "Title", "Re-commissioning support at home and in the community", None),
     "provider": ("name", "Name", "Hestia Housing and Support Ltd", None),

@@ -386,7 +386,12 @@ def test_the_services_refuse_dates_out_of_range(world):
     assert raised.value.message_dict == {"due_on": [OUT_OF_RANGE]}
     with pytest.raises(ValidationError) as raised:
         committee_services.officer_decision_record(
-            decision_maker="Chief Officer", decided_on=date(1, 1, 1), text="Odd", today=TODAY
+            decision_maker="Chief Officer",
+            decided_on=date(1, 1, 1),
+            text="Odd",
+            today=TODAY,
+            reasons="Odd",
+            alternatives_rejected="None considered.",
         )
     assert raised.value.message_dict == {"decided_on": [OUT_OF_RANGE]}
     option = contract.options.get(order=1)
@@ -654,6 +659,8 @@ def test_an_odd_option_number_on_a_decision_is_a_form_error(client_for, clerk, w
             "decision_maker": "Chief Officer",
             "decided_on": "2026-11-01",
             "text": "Odd",
+            "reasons": "Odd",
+            "alternatives_rejected": "None considered.",
             "contract": world["contract"].reference,
             "effect": "exercise_option",
             "option_order": order,

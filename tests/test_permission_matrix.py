@@ -240,6 +240,11 @@ MATRIX = {
     # Officers record the decisions they take under a delegation; clerks record any.
     "committees:officer_decision_create": create_page(officer=True, clerk=True, manager=False),
     "committees:officer_decision_detail": READ_RECORD,
+    "committees:officer_decision_print": READ_RECORD,
+    # Call-in: clerks record the councillors' request and the scrutiny outcome; every role reads it.
+    "committees:call_in_create": record_page(**COMMITTEE_RECORD),
+    "committees:call_in_detail": READ_RECORD,
+    "committees:call_in_resolve": record_page(**COMMITTEE_RECORD, get=FOUND),
     # The forward plan of key decisions: kept by clerks, read by every role, printed and downloaded.
     "committees:forward_plan": READ_LIST,
     "committees:forward_plan_create": create_page(**COMMITTEE_RECORD),
@@ -343,6 +348,10 @@ ARGUMENTS = {
     "contracts:provider_detail": lambda w: {"pk": w["provider"].pk},
     "contracts:provider_update": lambda w: {"pk": w["provider"].pk},
     "contracts:organisation_update": lambda w: {"pk": w["organisation"].pk},
+    "committees:officer_decision_print": lambda w: {"pk": w["decision"].pk},
+    "committees:call_in_create": lambda w: {"pk": w["part"].pk},
+    "committees:call_in_detail": lambda w: {"pk": w["call_in"].pk},
+    "committees:call_in_resolve": lambda w: {"pk": w["call_in"].pk},
     "contracts:organisation_detail": lambda w: {"pk": w["organisation"].pk},
     "contracts:import_detail": lambda w: {"pk": w["import"].pk},
     "contracts:import_remap": lambda w: {"pk": w["import"].pk},
@@ -474,6 +483,23 @@ def _world(users):
         effective_on=date(2027, 4, 1),
         contract_ids=[contract.pk],
     )
+    # A decision published and called in within its period (Executive, 1 Oct 2026; call-in ends 9 Oct 2026).
+    published = MeetingFactory(
+        committee=committee, starts_at=at(date(2026, 10, 1)), decisions_published_on=date(2026, 10, 2)
+    )
+    called_in = ResolutionPartFactory(
+        item=AgendaItemFactory(meeting=published, number="3", title="Day opportunities"),
+        number="i",
+        kind=ResolutionPart.Kind.APPROVE,
+        text="Approved the day opportunities tender.",
+    )
+    call_in = committee_services.call_in_request(
+        part=called_in,
+        requested_by="Cllr A Smith, Cllr B Jones",
+        requested_on=date(2026, 10, 5),
+        reasons="No in-house option was appraised.",
+        today=TODAY,
+    )
     record = register_imports.import_upload(
         user=users["officer"], file_name="register.csv", data=REGISTER_FILE, as_at=None, value_basis="whole"
     )
@@ -533,6 +559,7 @@ def _world(users):
         "part": part,
         "action": part.actions.get(),
         "decision": decision,
+        "call_in": call_in,
         "uplift": uplift,
         "import": record,
         "feed": calendar_feed_for(users["officer"]),

@@ -362,6 +362,8 @@ def test_an_officer_decision_is_recorded_under_a_delegation_typed_as_its_part(cl
             "decision_maker": "Director of Adult Services",
             "decided_on": "2022-12-01",
             "text": "Award to Caring Hands Ltd.",
+            "reasons": "The best tender.",
+            "alternatives_rejected": "None considered.",
         },
     )
     assert response.status_code == HTTPStatus.FOUND

@@ -144,7 +144,13 @@ def _officer_decision():
     return Page(
         reverse("committees:officer_decision_create"),
         "",
-        {"decision_maker": "Chief Officer", "decided_on": "2026-11-21", "text": "Approved the first extension."},
+        {
+            "decision_maker": "Chief Officer",
+            "decided_on": "2026-11-21",
+            "text": "Approved the first extension.",
+            "reasons": "KPIs met.",
+            "alternatives_rejected": "None considered.",
+        },
         OfficerDecision.objects.count,
     )
 

@@ -22,6 +22,7 @@ FIELDS = {
     "contract": ("title", "notes"),
     "report": ("title", "author"),
     "meeting": ("venue", "status"),
+    "call-in": ("requested_by", "reasons"),
     "agenda item": ("title", "minutes"),
     "project": ("title", "notes"),
     "provider": ("name", "charity_number"),

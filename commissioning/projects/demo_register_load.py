@@ -213,9 +213,18 @@ class _Writer:
             )
         return parts
 
+    def _implementable(self, days) -> list[date]:
+        """The meeting days among `days` whose decisions can be acted on by today: their
+        call-in period (from publication, two working days after the meeting) has ended,
+        as committees.call_in asks before an option, change or uplift is recorded under
+        them. All of `days` when none is, so a choice can still be made."""
+        wait = DECISIONS_PUBLISHED_AFTER_WORKING_DAYS + settings.CALL_IN_WORKING_DAYS
+        ended = [day for day in days if self.working_days.add(day, wait) < self.today]
+        return ended or list(days)
+
     def exercise_options(self, delegations: dict[date, ResolutionPart]) -> None:
-        delegation_days = sorted(delegations)
-        cabinet_past = [day for day in self.plan.cabinet_days if day <= self.today]
+        delegation_days = self._implementable(sorted(delegations))
+        cabinet_past = self._implementable([day for day in self.plan.cabinet_days if day <= self.today])
         for planned in self.plan.contracts:
             if not planned.exercised:
                 continue
@@ -311,7 +320,8 @@ class _Writer:
         """This financial year's care fee uplift for the National Living Wage, approved
         by the Cabinet before 1 April and in effect since (grants and contracts with
         their own indexation left out); and a supported living rate uplift the Cabinet
-        approved at its last meeting, from the first of next month, so still reversible."""
+        approved at its last meeting whose call-in has ended, from the first of next month, so
+        still reversible."""
         cabinet_past = [day for day in self.plan.cabinet_days if day <= self.today]
         april = date(financial_year_of(self.today), 4, 1)
         before_april = [day for day in cabinet_past if day <= april - timedelta(days=21)]
@@ -343,7 +353,7 @@ class _Writer:
             title = f"Supported living rate uplift from {effective:%B %Y} (demo)"
             committee_services.fee_uplift_decide(
                 authority=self._cabinet_approval(
-                    cabinet_past[-1],
+                    self._implementable(cabinet_past)[-1],
                     title,
                     f"Approve an uplift of 3% to the supported living hourly rate from {effective.day} "
                     f"{effective:%B %Y}, after the provider market review.",

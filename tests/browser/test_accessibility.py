@@ -16,7 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from commissioning.projects.models import CommissioningProject, Waiver
-from committees.models import Committee, ForwardPlanEntry, Meeting, Member, OfficerDecision, Report
+from committees.models import CallIn, Committee, ForwardPlanEntry, Meeting, Member, OfficerDecision, Report
 from contracts import services as contract_services
 from contracts.models import Contract, Kpi, Organisation, Provider
 
@@ -201,6 +201,13 @@ def test_a_clerks_pages_have_no_violations(page, axe, screenshot, demo):
             ("delegations", "/committees/delegations/"),
             ("officer-decision-list", "/committees/officer-decisions/"),
             ("officer-decision", OfficerDecision.objects.order_by("pk").first().get_absolute_url()),
+            (
+                "officer-decision-print",
+                reverse("committees:officer_decision_print", args=[OfficerDecision.objects.order_by("pk").first().pk]),
+            ),
+            # The demo's call-in of the support@home tender (committees.demo_call_in), with its outcome form.
+            ("call-in", CallIn.objects.get().get_absolute_url()),
+            ("call-in-form", reverse("committees:call_in_create", args=[meeting.items.first().parts.first().pk])),
             ("actions", "/committees/actions/"),
             # Attendance and declarations (issue 13): the demo's PDS meeting of 15 Nov 2022.
             ("attendance", reverse("committees:meeting_attendance", args=[attended.pk])),

@@ -354,6 +354,10 @@ def test_officer_exercises_an_option_with_its_authority(page, login, screenshot)
         "Approve the first extension of the support@home contract, 1 Oct 2029 to 30 Sep 2031: "
         "the contract performance indicators were achieved."
     )
+    page.get_by_label("Reasons for the decision").fill("The contract performance indicators were achieved.")
+    page.get_by_label("Alternatives considered and rejected").fill(
+        "Re-tendering: rejected, as the service performs well and a new tender would disrupt support."
+    )
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".alert-success")).to_contain_text("Officer decision of 2 Nov 2026 recorded.")
     decision = OfficerDecision.objects.get(decided_on=date(2026, 11, 2))

@@ -284,3 +284,11 @@ def test_seed_only_leaves_out_the_fictional_register():
 
     assert not Contract.objects.filter(reference__startswith=PREFIX).exists()
     assert Contract.objects.count() == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", [date(2026, 1, 8), date(2026, 1, 29)])
+def test_the_demo_loads_while_the_last_cabinet_s_call_in_period_runs(day):
+    # Cabinet met on 6 and 27 Jan 2026: on these days its decisions cannot yet be acted
+    # on (committees.call_in), so the demo's uplift and options cite an earlier meeting.
+    load(day)

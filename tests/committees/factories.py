@@ -99,6 +99,13 @@ class ResolutionPartFactory(_ServiceFactory):
         return services.resolution_part_add(**kwargs)
 
 
+# What a new officer decision record needs besides the decision (Openness Regulations 2014 reg 7).
+OD_RECORD = {
+    "reasons": "The provider met its performance indicators.",
+    "alternatives_rejected": "Re-tendering now: rejected, as the service is performing well.",
+}
+
+
 class OfficerDecisionFactory(_ServiceFactory):
     class Meta:
         model = OfficerDecision
@@ -106,6 +113,8 @@ class OfficerDecisionFactory(_ServiceFactory):
     decision_maker = "Chief Officer, Adult Social Care"
     decided_on = date(2023, 1, 10)
     text = "Approved the first contract extension period."
+    reasons = "The provider met its performance indicators."
+    alternatives_rejected = "Re-tendering now: rejected, as the service is performing well."
     today = TODAY
 
     @classmethod

@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from committees import selectors, services
 from committees.authority import contract_decisions, option_early_action
 from committees.models import Committee, ContractLink, OfficerDecision, ResolutionPart
-from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
+from tests.committees.factories import (
+    OD_RECORD,
+    AgendaItemFactory,
+    CommitteeFactory,
+    MeetingFactory,
+    ResolutionPartFactory,
+    at,
+)
 from tests.conftest import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +123,7 @@ def test_without_a_note_the_officer_decision_says_what_it_did(contract, delegate
 
 def test_citing_an_existing_officer_decision_links_it_and_records_no_other(contract, delegate):
     decision = services.officer_decision_record(
+        **OD_RECORD,
         decision_maker="Chief Officer",
         decided_on=date(2022, 12, 15),
         text="Extension approved.",
@@ -253,6 +261,7 @@ def test_an_officer_decision_on_an_authorised_option_needs_confirmation_too(cont
         "delegation": delegate.delegation,
         "today": THEN,
         "links": [services.LinkInput(contract=contract, effect=Effect.EXERCISE_OPTION, option=option)],
+        **OD_RECORD,
     }
     with pytest.raises(ValidationError, match="authorised by Executive, 30 Nov 2022, item 7 \\(i\\)"):
         services.officer_decision_record(**arguments)

@@ -13,7 +13,14 @@ from committees import services
 from committees.models import Committee, ContractLink, OfficerDecision, ResolutionPart
 from committees.pickers import delegation_text
 from contracts import services as contract_services
-from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
+from tests.committees.factories import (
+    OD_RECORD,
+    AgendaItemFactory,
+    CommitteeFactory,
+    MeetingFactory,
+    ResolutionPartFactory,
+    at,
+)
 from tests.conftest import TODAY, ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,27 +86,25 @@ def test_the_option_form_offers_the_delegation_not_the_deferral_and_warns_of_ope
     assert f'value="part:{deferral.pk}"' not in source
     assert (
         "The call-in period of Executive, 18 Nov 2026, item 7 (ii) ends on 27 Nov 2026: "
-        "an option decided under it before then is flagged on the contract."
+        "an option cannot be decided under it before then unless it is urgent."
     ) in _text(page)
 
 
-def test_an_officer_exercises_an_option_under_the_delegation(client_for, officer, contract, delegate):
+def test_an_officer_cannot_exercise_an_option_while_the_delegation_s_call_in_period_runs(
+    client_for, officer, contract, delegate
+):
     client = client_for(officer)
     response = client.post(
         _exercise_url(contract),
         {"authority": f"part:{delegate.pk}", "decided_by": "Chief Officer", "decided_on": "2026-11-21"},
     )
-    assert response.status_code == HTTPStatus.FOUND
-    decision = OfficerDecision.objects.get()
-    assert (decision.delegation, decision.decided_on) == (delegate.delegation, date(2026, 11, 21))
-    link = ContractLink.objects.get(option__contract=contract, option__order=1)
-    assert link.officer_decision == decision
-    page = _text(client.get(response.url))
-    flag = "Exercised on 21 Nov 2026, before the call-in period of the Executive's decision ended on 27 Nov 2026."
-    assert page.count(flag) == 2  # the message after saving, and the flag on the option's row
-    assert "Authorised by officer decision of 21 Nov 2026" in page
-    used = _text(client.get(reverse("committees:delegation_list"), {"show": "used"}))
-    assert "Chief Officer, 21 Nov 2026" in used
+    assert (
+        "The call-in period of Executive, 18 Nov 2026, item 7 (ii) runs until 27 Nov 2026: "
+        "it cannot be implemented until 30 Nov 2026 unless it is urgent."
+    ) in _text(response)
+    assert not OfficerDecision.objects.exists()
+    assert contract.options.get(order=1).status == "available"
+    assert not ContractLink.objects.filter(option__isnull=False).exists()
 
 
 @pytest.mark.parametrize("value", ["deferral", "part:abc", "officer:99999", "part:", "nonsense"])
@@ -127,6 +132,7 @@ def test_replacing_an_option_s_recorded_authority_needs_the_tick(client_for, off
         number="iv",
         kind=Kind.APPROVE,
         text="Approved the extension again.",
+        is_urgent=True,  # exempt from call-in, so it can be acted on within the period
         links=[services.LinkInput(contract=contract, effect=Effect.OTHER)],
     )
     client = client_for(officer)
@@ -149,6 +155,8 @@ def test_replacing_an_option_s_recorded_authority_needs_the_tick(client_for, off
 
 
 def test_the_clerk_must_confirm_a_resolution_on_a_decided_option(client_for, clerk, officer, contract, delegate):
+    # Urgent, so exempt from call-in: the officer can act on it within the period.
+    ResolutionPart.objects.filter(pk=delegate.pk).update(is_urgent=True)
     client_for(officer).post(
         _exercise_url(contract),
         {"authority": f"part:{delegate.pk}", "decided_by": "Chief Officer", "decided_on": "2026-11-21"},
@@ -187,7 +195,12 @@ def test_an_officer_records_a_decision_only_under_a_delegation(client_for, offic
     client = client_for(officer)
     url = reverse("committees:officer_decision_create")
     assert "Leave it blank when the decision was not taken under one." not in client.get(url).content.decode()
-    data = {"decision_maker": "Chief Officer", "decided_on": "2026-11-21", "text": "Approved the first extension."}
+    data = {
+        "decision_maker": "Chief Officer",
+        "decided_on": "2026-11-21",
+        "text": "Approved the first extension.",
+        **OD_RECORD,
+    }
     assert "Choose the delegation the decision was taken under." in _text(client.post(url, data))
     assert not OfficerDecision.objects.exists()
 
@@ -201,7 +214,7 @@ def test_a_clerk_may_still_record_one_without_a_delegation(client_for, clerk):
     client = client_for(clerk)
     url = reverse("committees:officer_decision_create")
     assert "Leave it blank when the decision was not taken under one." in client.get(url).content.decode()
-    data = {"decision_maker": "Director", "decided_on": "2026-11-21", "text": "Approved a variation."}
+    data = {"decision_maker": "Director", "decided_on": "2026-11-21", "text": "Approved a variation.", **OD_RECORD}
     assert client.post(url, data).status_code == HTTPStatus.FOUND
     assert OfficerDecision.objects.get().delegation is None
 

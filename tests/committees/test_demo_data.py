@@ -10,6 +10,7 @@ from committees.demo import load_committees_demo
 from committees.models import (
     Action,
     AgendaItem,
+    CallIn,
     Committee,
     ContractLink,
     Meeting,
@@ -88,6 +89,8 @@ def test_it_records_the_meetings_of_the_seed_cases():
         (BROMLEY, "Executive", date(2022, 6, 29), "held"),
         (BROMLEY, "Adult Care and Health Policy Development and Scrutiny Committee", date(2022, 11, 15), "held"),
         (BROMLEY, "Executive", date(2022, 11, 30), "held"),
+        # Considers the demo's call-in of the Executive's support@home decision (committees.demo_call_in).
+        (BROMLEY, "Adult Care and Health Policy Development and Scrutiny Committee", date(2022, 12, 13), "held"),
         (BROMLEY, "Executive", date(2026, 12, 16), "scheduled"),
     ]
     assert sorted(Report.objects.values_list("reference", "kind", "gateway_number")) == [
@@ -292,3 +295,28 @@ def test_it_leaves_records_a_clerk_already_entered():
 
     assert Report.objects.get(reference="ACH22-035").title == "Retitled by a clerk"
     assert AgendaItem.objects.get(report=report, meeting__committee__name="Executive").minutes == "Edited."
+
+
+def test_the_support_at_home_tender_was_called_in_and_not_upheld():
+    load()
+    call_in = CallIn.objects.select_related(
+        "resolution_part__item__meeting__committee", "scrutiny_meeting__committee"
+    ).get()
+    part = call_in.resolution_part
+    assert (part.item.meeting.committee.name, part.item.meeting.date, part.item.number, part.number) == (
+        "Executive",
+        date(2022, 11, 30),
+        "12",
+        "i",
+    )
+    assert call_in.requested_on == date(2022, 12, 7)  # within the period: published 2 Dec, ends 9 Dec 2022
+    assert (call_in.scrutiny_meeting.committee.kind, call_in.scrutiny_meeting.date) == ("pds", date(2022, 12, 13))
+    assert (call_in.outcome, call_in.outcome_on) == (CallIn.Outcome.NO_FURTHER_ACTION, date(2022, 12, 13))
+    assert "illustrative" in call_in.reasons
+
+
+def test_the_demo_officer_decisions_carry_reasons_and_alternatives():
+    load()
+    decisions = list(OfficerDecision.objects.all())
+    assert decisions
+    assert all(decision.reasons and decision.alternatives_rejected for decision in decisions)

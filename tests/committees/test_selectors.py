@@ -20,6 +20,7 @@ from committees.selectors import (
     working_days,
 )
 from tests.committees.factories import (
+    OD_RECORD,
     AgendaItemFactory,
     CommitteeFactory,
     MeetingFactory,
@@ -288,6 +289,7 @@ def test_a_delegation_shows_from_its_meeting_and_is_used_from_its_officer_decisi
         delegation=services.DelegationInput(to_whom="Chief Officer", scope="Extensions"),
     )
     services.officer_decision_record(
+        **OD_RECORD,
         decision_maker="Chief Officer",
         decided_on=date(2023, 1, 10),
         text="Extension approved.",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from committees import services
 from committees.authority import authority_choices, authority_from_choice, contract_decisions
 from committees.models import Action, AgendaItem, Committee, ContractLink, Delegation, Report, ResolutionPart
+from tests.committees.factories import OD_RECORD
 from tests.conftest import TODAY, ContractFactory, OrganisationFactory, on
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,7 @@ def test_the_support_at_home_chain_can_be_followed_from_either_end(pds, executiv
 def test_an_officer_decision_under_the_delegation_authorises_an_option(pds, executive, support_at_home):
     *_, delegate = _gateway_1_chain(pds, executive, support_at_home)
     decision = services.officer_decision_record(
+        **OD_RECORD,
         decision_maker="Chief Officer, Adult Social Care",
         decided_on=date(2026, 11, 2),
         text="Extension approved: KPIs achieved.",
@@ -150,6 +152,7 @@ def test_an_option_exercised_without_authority_has_no_link(support_at_home):
 def test_an_authority_dated_after_the_decision_is_refused_and_nothing_changes(pds, executive, support_at_home):
     *_, delegate = _gateway_1_chain(pds, executive, support_at_home)
     decision = services.officer_decision_record(
+        **OD_RECORD,
         decision_maker="Chief Officer",
         decided_on=date(2026, 11, 20),
         text="Approve",
@@ -238,6 +241,7 @@ def test_an_officer_decision_must_fall_within_its_delegation(pds, executive, sup
     *_, delegate = _gateway_1_chain(pds, executive, support_at_home)
     with pytest.raises(ValidationError, match="The delegation was only made on 30 Nov 2022"):
         services.officer_decision_record(
+            **OD_RECORD,
             decision_maker="Chief Officer",
             decided_on=date(2022, 11, 1),
             text="Too early",
@@ -246,6 +250,7 @@ def test_an_officer_decision_must_fall_within_its_delegation(pds, executive, sup
         )
     with pytest.raises(ValidationError, match="cannot be dated in the future"):
         services.officer_decision_record(
+            **OD_RECORD,
             decision_maker="Chief Officer",
             decided_on=date(2026, 11, 23),
             text="Too late",

@@ -977,6 +977,8 @@ def test_the_clerk_records_an_officer_decision_under_a_delegation(client_for, cl
         "decision_maker": "Chief Officer",
         "decided_on": "2026-11-30",
         "text": "Exercised the first option.",
+        "reasons": "The KPIs were met.",
+        "alternatives_rejected": "None considered.",
         "contract": contract.reference,
         "effect": "exercise_option",
         "option_order": "1",

@@ -1,0 +1,467 @@
+"""Call-in: a request made within the call-in period, considered by a scrutiny
+meeting, and a decision that cannot be acted on until the call-in is resolved;
+and the officer decision record of the Openness Regulations 2014."""
+
+import html
+import re
+from datetime import date
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from commissioning.core.versioning import StaleEdit
+from committees import services
+from committees.models import CallIn, Committee, ContractLink, OfficerDecision, ResolutionPart
+from tests.committees.factories import (
+    OD_RECORD,
+    AgendaItemFactory,
+    CommitteeFactory,
+    MeetingFactory,
+    OfficerDecisionFactory,
+    ResolutionPartFactory,
+    at,
+)
+from tests.conftest import TODAY, ContractFactory
+
+pytestmark = pytest.mark.django_db
+Kind = ResolutionPart.Kind
+Effect = ContractLink.Effect
+Outcome = CallIn.Outcome
+
+
+def _text(response) -> str:
+    assert response.status_code == HTTPStatus.OK, response.status_code
+    text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split()))
+    return re.sub(r" ([,.:;)])", r"\1", text)
+
+
+@pytest.fixture
+def contract():
+    # 5+2+2 from 1 Oct 2024: option 1 is open on TODAY (22 Nov 2026).
+    return ContractFactory(reference="LBB-SAH-2024", title="Support at home", start_date=date(2024, 10, 1))
+
+
+@pytest.fixture
+def executive():
+    return CommitteeFactory(name="Executive", kind=Committee.Kind.EXECUTIVE)
+
+
+@pytest.fixture
+def scrutiny():
+    # Bromley's call-ins go to its PDS committees.
+    return CommitteeFactory(name="Adult Care and Health PDS Committee", kind=Committee.Kind.PDS)
+
+
+@pytest.fixture
+def part(executive, contract):
+    """Executive, Wed 30 Nov 2022; decisions published Fri 2 Dec 2022: call-in ends Fri 9 Dec 2022."""
+    meeting = MeetingFactory(
+        committee=executive, starts_at=at(date(2022, 11, 30)), decisions_published_on=date(2022, 12, 2)
+    )
+    return ResolutionPartFactory(
+        item=AgendaItemFactory(meeting=meeting, number="12"),
+        number="ii",
+        kind=Kind.DELEGATE,
+        text="Delegated authority to approve the extension periods.",
+        delegation=services.DelegationInput(to_whom="Chief Officer", scope="Approve the extension periods"),
+        links=[services.LinkInput(contract=contract, effect=Effect.OTHER)],
+    )
+
+
+@pytest.fixture
+def scrutiny_meeting(scrutiny):
+    return MeetingFactory(committee=scrutiny, starts_at=at(date(2022, 12, 13)))
+
+
+def _request(part, **values):
+    arguments = {
+        "part": part,
+        "requested_by": "Cllr A Smith, Cllr B Jones",
+        "requested_on": date(2022, 12, 7),
+        "reasons": "The options appraisal did not consider an in-house service.",
+        "today": TODAY,
+        **values,
+    }
+    return services.call_in_request(**arguments)
+
+
+def _exercise(contract, authority):
+    return services.option_decide(
+        option=contract.options.get(order=1),
+        exercise=True,
+        decided_by="Chief Officer",
+        decided_on=TODAY,
+        authority=authority,
+        today=TODAY,
+    )
+
+
+# --- the call-in window ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("requested_on", [date(2022, 12, 2), date(2022, 12, 9)])
+def test_a_call_in_is_recorded_within_the_period(part, scrutiny_meeting, requested_on):
+    call_in = _request(part, requested_on=requested_on, scrutiny_meeting=scrutiny_meeting)
+    saved = CallIn.objects.get()
+    assert saved == call_in
+    assert (saved.resolution_part, saved.requested_on, saved.requested_by) == (
+        part,
+        requested_on,
+        "Cllr A Smith, Cllr B Jones",
+    )
+    assert (saved.scrutiny_meeting, saved.outcome, saved.outcome_on) == (scrutiny_meeting, "", None)
+
+
+@pytest.mark.parametrize(
+    ("requested_on", "message"),
+    [
+        (date(2022, 12, 12), "Too late: the call-in period ended on 9 Dec 2022"),
+        (date(2022, 12, 1), "Too early: the decision was published on 2 Dec 2022"),
+        (date(2026, 11, 23), "cannot be dated in the future"),
+    ],
+)
+def test_a_call_in_outside_the_period_is_refused(part, requested_on, message):
+    with pytest.raises(ValidationError) as error:
+        _request(part, requested_on=requested_on)
+    assert message in error.value.message_dict["requested_on"][0]
+    assert not CallIn.objects.exists()
+
+
+def test_an_urgent_decision_a_recommendation_and_an_unpublished_one_cannot_be_called_in(part, executive, scrutiny):
+    urgent = ResolutionPartFactory(item=part.item, number="u", kind=Kind.APPROVE, text="Urgent.", is_urgent=True)
+    with pytest.raises(ValidationError, match="exempt from call-in"):
+        _request(urgent)
+    pds_item = AgendaItemFactory(meeting=MeetingFactory(committee=scrutiny, starts_at=at(date(2022, 11, 15))))
+    recommendation = ResolutionPartFactory(
+        item=pds_item, number="i", kind=Kind.RECOMMEND, text="Recommend.", recommended_to=executive
+    )
+    with pytest.raises(ValidationError, match="Only a decision of the executive"):
+        _request(recommendation)
+    unpublished = ResolutionPartFactory(
+        item=AgendaItemFactory(meeting=MeetingFactory(committee=executive, starts_at=at(date(2022, 12, 5)))),
+        number="i",
+        kind=Kind.APPROVE,
+        text="Approved.",
+    )
+    with pytest.raises(ValidationError, match="not yet published"):
+        _request(unpublished)
+    assert not CallIn.objects.exists()
+
+
+def test_a_decision_is_called_in_once(part):
+    _request(part)
+    with pytest.raises(ValidationError, match="already been called in"):
+        _request(part, requested_on=date(2022, 12, 8))
+    assert CallIn.objects.count() == 1
+
+
+def test_the_scrutiny_meeting_must_be_of_a_scrutiny_committee_and_not_before_the_call_in(part, executive, scrutiny):
+    not_scrutiny = MeetingFactory(committee=executive, starts_at=at(date(2022, 12, 14)))
+    with pytest.raises(ValidationError, match="not an overview and scrutiny committee"):
+        _request(part, scrutiny_meeting=not_scrutiny)
+    before = MeetingFactory(committee=scrutiny, starts_at=at(date(2022, 12, 6)))
+    with pytest.raises(ValidationError, match="before the call-in of 7 Dec 2022"):
+        _request(part, scrutiny_meeting=before)
+    assert not CallIn.objects.exists()
+
+
+# --- the outcome ----------------------------------------------------------------------------------------
+
+
+def test_the_outcome_is_recorded_with_its_date(part, scrutiny_meeting):
+    call_in = _request(part)
+    services.call_in_resolve(
+        call_in=call_in,
+        scrutiny_meeting=scrutiny_meeting,
+        outcome=Outcome.NO_FURTHER_ACTION,
+        outcome_on=date(2022, 12, 13),
+        today=TODAY,
+        version=call_in.version,
+    )
+    saved = CallIn.objects.get()
+    assert (saved.scrutiny_meeting, saved.outcome, saved.outcome_on, saved.version) == (
+        scrutiny_meeting,
+        Outcome.NO_FURTHER_ACTION,
+        date(2022, 12, 13),
+        2,
+    )
+
+
+def test_an_outcome_needs_its_meeting_and_date_and_a_stale_form_is_refused(part, scrutiny_meeting):
+    call_in = _request(part)
+    with pytest.raises(ValidationError, match="Say which scrutiny meeting"):
+        services.call_in_resolve(
+            call_in=call_in,
+            scrutiny_meeting=None,
+            outcome=Outcome.REFERRED_BACK,
+            outcome_on=date(2022, 12, 13),
+            today=TODAY,
+        )
+    with pytest.raises(ValidationError, match="together with the day"):
+        services.call_in_resolve(
+            call_in=call_in,
+            scrutiny_meeting=scrutiny_meeting,
+            outcome=Outcome.REFERRED_BACK,
+            outcome_on=None,
+            today=TODAY,
+        )
+    with pytest.raises(ValidationError, match="The scrutiny meeting was on 13 Dec 2022"):
+        services.call_in_resolve(
+            call_in=call_in,
+            scrutiny_meeting=scrutiny_meeting,
+            outcome=Outcome.REFERRED_BACK,
+            outcome_on=date(2022, 12, 12),
+            today=TODAY,
+        )
+    with pytest.raises(StaleEdit):
+        services.call_in_resolve(
+            call_in=call_in, scrutiny_meeting=scrutiny_meeting, outcome="", outcome_on=None, today=TODAY, version=0
+        )
+    assert CallIn.objects.get().outcome == ""
+
+
+# --- acting on a called-in decision ---------------------------------------------------------------------
+
+
+def test_an_option_cannot_be_exercised_while_the_call_in_is_pending_and_can_after_no_further_action(
+    part, contract, scrutiny_meeting
+):
+    call_in = _request(part, scrutiny_meeting=scrutiny_meeting)
+    with pytest.raises(ValidationError) as error:
+        _exercise(contract, part)
+    assert error.value.message_dict["authority"] == [
+        "Executive, 30 Nov 2022, item 12 (ii) was called in on 7 Dec 2022 by Cllr A Smith, Cllr B Jones; "
+        "the scrutiny committee considers it on 13 Dec 2022. It cannot be acted on until the call-in is resolved."
+    ]
+    assert contract.options.get(order=1).status == "available"
+    assert not OfficerDecision.objects.exists()
+    assert not ContractLink.objects.filter(option__isnull=False).exists()
+
+    services.call_in_resolve(
+        call_in=call_in,
+        scrutiny_meeting=scrutiny_meeting,
+        outcome=Outcome.NO_FURTHER_ACTION,
+        outcome_on=date(2022, 12, 13),
+        today=TODAY,
+    )
+    _exercise(contract, part)
+    option = contract.options.get(order=1)
+    assert option.status == "exercised"
+    link = ContractLink.objects.get(option=option)
+    assert link.officer_decision.delegation == part.delegation
+
+
+def test_an_officer_decision_under_a_called_in_delegation_is_refused(part, contract):
+    _request(part)
+    with pytest.raises(ValidationError, match="was called in on 7 Dec 2022"):
+        OfficerDecisionFactory(delegation=part.delegation, decided_on=date(2023, 1, 5))
+    assert not OfficerDecision.objects.exists()
+
+
+def test_a_decision_referred_back_cannot_be_acted_on(part, contract, scrutiny_meeting):
+    call_in = _request(part)
+    services.call_in_resolve(
+        call_in=call_in,
+        scrutiny_meeting=scrutiny_meeting,
+        outcome=Outcome.REFERRED_BACK,
+        outcome_on=date(2022, 12, 13),
+        today=TODAY,
+    )
+    with pytest.raises(ValidationError, match="referred back to the decision maker on 13 Dec 2022"):
+        _exercise(contract, part)
+    assert contract.options.get(order=1).status == "available"
+
+
+def test_a_change_cannot_be_authorised_by_a_called_in_decision(part, contract):
+    _request(part)
+    with pytest.raises(ValidationError, match="was called in on 7 Dec 2022"):
+        services.contract_change_authorise(
+            contract=contract,
+            authority=part,
+            today=TODAY,
+            effective_on=date(2026, 12, 1),
+            ground="minor_value",
+            description="Price review.",
+        )
+    assert not ContractLink.objects.filter(change__isnull=False).exists()
+
+
+def test_within_the_call_in_period_an_option_cannot_be_exercised_unless_urgent(executive, contract):
+    # Executive, Wed 18 Nov 2026; published Fri 20 Nov 2026: call-in ends Fri 27 Nov 2026, after TODAY.
+    meeting = MeetingFactory(
+        committee=executive, starts_at=at(date(2026, 11, 18)), decisions_published_on=date(2026, 11, 20)
+    )
+    item = AgendaItemFactory(meeting=meeting, number="7")
+    approve = ResolutionPartFactory(
+        item=item,
+        number="i",
+        kind=Kind.APPROVE,
+        text="Approved the extension.",
+        links=[services.LinkInput(contract=contract, effect=Effect.OTHER)],
+    )
+    with pytest.raises(ValidationError) as error:
+        _exercise(contract, approve)
+    assert error.value.message_dict["authority"] == [
+        "The call-in period of Executive, 18 Nov 2026, item 7 (i) runs until 27 Nov 2026: "
+        "it cannot be implemented until 30 Nov 2026 unless it is urgent."
+    ]
+    assert contract.options.get(order=1).status == "available"
+    urgent = ResolutionPartFactory(item=item, number="ii", kind=Kind.APPROVE, text="Urgent.", is_urgent=True)
+    _exercise(contract, urgent)
+    assert contract.options.get(order=1).status == "exercised"
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+def test_the_clerk_records_a_call_in_and_its_outcome_and_the_pages_show_it(
+    client_for, clerk, part, contract, scrutiny_meeting
+):
+    client = client_for(clerk)
+    url = reverse("committees:call_in_create", args=[part.pk])
+    data = {
+        "requested_by": "Cllr A Smith, Cllr B Jones",
+        "requested_on": "2022-12-12",
+        "reasons": "No in-house option was appraised.",
+        "scrutiny_meeting": scrutiny_meeting.pk,
+    }
+    page = _text(client.post(url, data))
+    assert "Too late: the call-in period ended on 9 Dec 2022, so the decision can no longer be called in." in page
+    assert not CallIn.objects.exists()
+
+    response = client.post(url, {**data, "requested_on": "2022-12-07"})
+    call_in = CallIn.objects.get()
+    assert response.url == call_in.get_absolute_url()
+    assert (call_in.requested_on, call_in.scrutiny_meeting) == (date(2022, 12, 7), scrutiny_meeting)
+
+    meeting_page = _text(client.get(part.item.meeting.get_absolute_url()))
+    assert (
+        "Called in on 7 Dec 2022 by Cllr A Smith, Cllr B Jones; the scrutiny committee considers it on 13 Dec 2022."
+        in meeting_page
+    )
+    contract_page = _text(client.get(contract.get_absolute_url()))
+    assert "Called in. Executive, 30 Nov 2022, item 12 (ii) was called in on 7 Dec 2022" in contract_page
+
+    detail = client.get(call_in.get_absolute_url())
+    form = detail.context["form"]
+    response = client.post(
+        reverse("committees:call_in_resolve", args=[call_in.pk]),
+        {
+            "scrutiny_meeting": scrutiny_meeting.pk,
+            "outcome": Outcome.NO_FURTHER_ACTION,
+            "outcome_on": "2022-12-13",
+            "requested_by": "Cllr A Smith, Cllr B Jones",
+            "reasons": "No in-house option was appraised.",
+            "version": form["version"].initial,
+            "read_values": form["read_values"].initial,
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    call_in.refresh_from_db()
+    assert (call_in.outcome, call_in.outcome_on) == (Outcome.NO_FURTHER_ACTION, date(2022, 12, 13))
+    meeting_page = _text(client.get(part.item.meeting.get_absolute_url()))
+    assert "Call-in: No further action: the decision may be implemented" in meeting_page
+    contract_page = _text(client.get(contract.get_absolute_url()))
+    assert "no further action: the decision may be implemented (13 Dec 2022)" in contract_page
+
+
+def test_a_stale_outcome_form_is_refused(client_for, clerk, part, scrutiny_meeting):
+    call_in = _request(part)
+    client = client_for(clerk)
+    form = client.get(call_in.get_absolute_url()).context["form"]
+    services.call_in_resolve(
+        call_in=call_in, scrutiny_meeting=scrutiny_meeting, outcome="", outcome_on=None, today=TODAY
+    )
+    page = _text(
+        client.post(
+            reverse("committees:call_in_resolve", args=[call_in.pk]),
+            {
+                "scrutiny_meeting": scrutiny_meeting.pk,
+                "outcome": Outcome.REFERRED_BACK,
+                "outcome_on": "2022-12-13",
+                "requested_by": "Cllr A Smith, Cllr B Jones",
+                "reasons": "No in-house option was appraised.",
+                "version": form["version"].initial,
+                "read_values": form["read_values"].initial,
+            },
+        )
+    )
+    assert "Someone else saved this call-in while you were editing it" in page
+    assert CallIn.objects.get().outcome == ""
+
+
+def test_the_officer_s_exercise_is_refused_on_the_page_with_the_reason(client_for, officer, part, contract):
+    _request(part)
+    page = _text(
+        client_for(officer).post(
+            reverse("committees:option_exercise", args=[contract.pk, 1]),
+            {"authority": f"part:{part.pk}", "decided_by": "Chief Officer", "decided_on": "2026-11-21"},
+        )
+    )
+    # The error in the summary and at the field, and the warning beside the form.
+    assert page.count("was called in on 7 Dec 2022 by Cllr A Smith, Cllr B Jones") == 3
+    assert contract.options.get(order=1).status == "available"
+
+
+# --- the officer decision record (Openness of Local Government Bodies Regulations 2014, reg 7) ------------------
+
+
+def test_a_new_officer_decision_needs_its_reasons_and_alternatives(client_for, clerk):
+    client = client_for(clerk)
+    url = reverse("committees:officer_decision_create")
+    data = {"decision_maker": "Director", "decided_on": "2026-11-21", "text": "Approved a variation."}
+    page = _text(client.post(url, data))
+    assert "Give the reasons for the decision." in page
+    assert "Say which alternatives were considered and rejected, and why (or “None considered”)." in page
+    assert not OfficerDecision.objects.exists()
+    full = {
+        **data,
+        "reasons": "The provider's costs rose with the National Living Wage.",
+        "alternatives_rejected": "Re-tendering: rejected as slower and dearer.",
+        "conflicts_of_interest": "Cllr C Brown declared a personal interest.",
+        "dispensations": "None sought.",
+    }
+    assert client.post(url, full).status_code == HTTPStatus.FOUND
+    saved = OfficerDecision.objects.get()
+    assert (saved.reasons, saved.alternatives_rejected, saved.conflicts_of_interest, saved.dispensations) == (
+        full["reasons"],
+        full["alternatives_rejected"],
+        full["conflicts_of_interest"],
+        full["dispensations"],
+    )
+
+
+def test_the_officer_decision_prints_with_every_field_and_the_delegation(client_for, manager, part):
+    decision = OfficerDecisionFactory(
+        delegation=part.delegation,
+        decided_on=date(2023, 1, 5),
+        published_on=date(2023, 1, 9),
+        conflicts_of_interest="None declared by the Portfolio Holder.",
+    )
+    client = client_for(manager)
+    page = _text(client.get(reverse("committees:officer_decision_print", args=[decision.pk])))
+    for expected in (
+        "RECORD OF AN OFFICER DECISION",
+        "Chief Officer, Adult Social Care",
+        "5 January 2023",
+        "9 January 2023",
+        "Approved the first contract extension period.",
+        "Delegation to Chief Officer, made by Executive on 30 November 2022, item 12 (ii): Approve the extension periods.",
+        OD_RECORD["reasons"],
+        OD_RECORD["alternatives_rejected"],
+        "None declared by the Portfolio Holder.",
+        "Dispensations granted None",
+    ):
+        assert expected in page
+    detail = _text(client.get(decision.get_absolute_url()))
+    assert OD_RECORD["reasons"] in detail
+    assert "Printable record" in detail
+
+
+def test_an_old_officer_decision_without_the_record_still_shows(client_for, manager):
+    decision = OfficerDecisionFactory()
+    OfficerDecision.objects.filter(pk=decision.pk).update(reasons="", alternatives_rejected="")
+    page = _text(client_for(manager).get(reverse("committees:officer_decision_print", args=[decision.pk])))
+    assert "Reasons for the decision Not recorded" in page
