@@ -117,6 +117,8 @@ QUERIES = [
             ],
             "reports": ["ACH22-035", 'Document "D"'],
             "items": [
+                # The PDS committee's consideration of the call-in of the Executive's decision.
+                ("2022-12-13", "4"),
                 (EXECUTIVE_2022, "12"),
                 (PDS_2022, "8"),
                 ("2018-03-08", "5"),
@@ -167,11 +169,11 @@ def test_counts_are_every_match_and_hits_only_the_first(demo):
     results = find("support home", limit=2)
 
     minutes = results.group("minutes")
-    assert minutes.count == 5
-    assert [hit.entry.label for hit in minutes.hits] == ["Item 12", "Item 8"]
+    assert minutes.count == 6
+    assert [hit.entry.label for hit in minutes.hits] == ["Item 4", "Item 12"]
     assert minutes.more
     assert results.count == sum(group.count for group in results.groups)
-    assert not find("support home", limit=5).group("minutes").more
+    assert not find("support home", limit=6).group("minutes").more
 
 
 def test_a_word_found_only_in_the_minutes_is_shown_in_a_snippet(demo):
@@ -261,7 +263,7 @@ def test_an_empty_query_finds_nothing_without_asking_the_database(demo, django_a
 
 
 def test_the_query_count_does_not_grow_with_the_results(demo, django_assert_num_queries):
-    for query, matches in [("support home", 15), ("the", 25), ("a", 34), ("support", 33)]:
+    for query, matches in [("support home", 16), ("the", 26), ("a", 35), ("support", 34)]:
         # The ranked first entries of each kind with the counts, then those entries.
         with django_assert_num_queries(2):
             results = find(query, limit=3)
@@ -642,15 +644,15 @@ def test_show_all_pages_through_one_kind(demo, client_for, manager, settings, mo
     monkeypatch.setattr(search_views, "FIRST", 2)
     client = client_for(manager)
     page = client.get(reverse("search"), {"q": "support home"}).content.decode()
-    assert 'href="/search/?q=support%20home&amp;kind=minutes">Show all 5 agenda items and minutes</a>' in page
+    assert 'href="/search/?q=support%20home&amp;kind=minutes">Show all 6 agenda items and minutes</a>' in page
 
     first = client.get(reverse("search"), {"q": "support home", "kind": "minutes"})
     third = client.get(reverse("search"), {"q": "support home", "kind": "minutes", "page": "3"})
 
     assert first.context["results"] is None
-    assert [hit.entry.label for hit in first.context["page"].hits] == ["Item 12", "Item 8"]
-    assert [hit.entry.label for hit in third.context["page"].hits] == ["Item 7"]
-    assert "Showing 1–2 of 5" in first.content.decode()
+    assert [hit.entry.label for hit in first.context["page"].hits] == ["Item 4", "Item 12"]
+    assert [hit.entry.label for hit in third.context["page"].hits] == ["Item 10", "Item 7"]
+    assert "Showing 1–2 of 6" in first.content.decode()
     assert "kind=minutes&amp;page=2" in first.content.decode()
 
 

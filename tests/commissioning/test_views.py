@@ -448,6 +448,8 @@ def test_decisions_on_a_report_about_the_contracts_are_candidates(client_for, of
         decision_maker="Chief Officer",
         decided_on=date(2023, 1, 5),
         text="Approved.",
+        reasons="The provider's performance is good.",
+        alternatives_rejected="None considered.",
         today=TODAY,
         links=[committee_services.LinkInput(contract=project.incumbent_contracts.first(), effect="other")],
     )
