@@ -64,6 +64,7 @@ def fingerprint(rows) -> str:
 
 
 def prints_as_minutes(*, status: str, day: date, today: date) -> bool:
-    """Only a meeting that has taken place has minutes: one still scheduled, or dated
-    after `today`, prints as its agenda instead (no resolutions, no signature)."""
-    return status != "scheduled" and day <= today
+    """Only a meeting that has taken place has minutes: one still scheduled or
+    cancelled, or dated after `today`, prints as its agenda instead (no
+    resolutions, no signature)."""
+    return status == "held" and day <= today

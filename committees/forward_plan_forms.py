@@ -5,6 +5,7 @@ from django import forms
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
+from committees.exempt import PARAGRAPH_CHOICES
 from committees.models import Committee, ForwardPlanEntry
 from committees.pickers import DecisionPickerField
 from contracts.forms import DATE_WIDGET
@@ -41,8 +42,10 @@ class ForwardPlanForm(VersionedFormMixin, forms.Form):
         help_text="The contracts it concerns: type their references, separated by commas, or search by title.",
     )
     is_exempt = forms.BooleanField(label="Exempt information expected", required=False)
-    exempt_paragraph = forms.CharField(
-        max_length=20, required=False, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
+    exempt_paragraph = forms.ChoiceField(
+        choices=[("", "—"), *PARAGRAPH_CHOICES],
+        required=False,
+        help_text="Paragraph of Schedule 12A to the Local Government Act 1972.",
     )
     general_exception_notice_on = dates.DateField(
         label="General exception notice on",

@@ -720,7 +720,10 @@ class ForwardPlanEntry(DatesInRange, models.Model):
     contracts = models.ManyToManyField(Contract, blank=True, related_name="forward_plan_entries")
     is_exempt = models.BooleanField("exempt information expected", default=False)
     exempt_paragraph = models.CharField(
-        max_length=20, blank=True, help_text="Paragraph of Schedule 12A to the Local Government Act 1972."
+        max_length=20,
+        blank=True,
+        choices=PARAGRAPH_CHOICES,
+        help_text="Paragraph of Schedule 12A to the Local Government Act 1972.",
     )
     published_on = models.DateField("first published on", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)

@@ -423,7 +423,8 @@ def minutes_entries(meeting: Meeting) -> list[MinutesEntry]:
     entries = []
     for item in meeting.items.all():
         line = f"Report {item.report.reference}" if item.report else ""
-        if line and item.minutes.lstrip().startswith(line):
+        # An exempt item's minutes are not printed, so its report line always is.
+        if line and not item.is_exempt and item.minutes.lstrip().startswith(line):
             line = ""
         entries.append(MinutesEntry(item=item, report_line=line, lead_in=resolved_lead_in(item)))
     return entries
@@ -557,7 +558,8 @@ def meeting_history(*, meeting: Meeting, show_all: bool = False, can_read_exempt
     if can_read_exempt:
         item_sources = [Source(item_rows, label="Item {number}")]
     else:
-        exempt = AgendaItem.objects.filter(meeting_id=meeting.pk, is_exempt=True).values("pk")
+        # Exempt in any version, so an item deleted since keeps its minutes withheld too.
+        exempt = AgendaItem.history.filter(meeting_id=meeting.pk, is_exempt=True).values("id")
         item_sources = [
             Source(item_rows.exclude(id__in=exempt), label="Item {number}"),
             Source(
@@ -703,8 +705,13 @@ def part_notice_check(
     part: ResolutionPart, *, days: clock.WorkingDays | None = None
 ) -> forward_plan.NoticeCheck | None:
     """A key decision part's notice, from `_part_queryset`'s `forward_plan_list`
-    (and its item's meeting, loaded); None for a part that is not a key decision."""
-    if not part.is_key_decision:
+    (and its item's meeting, loaded); None for a part that is not a key decision
+    taken: not a part that takes effect at the executive, or at a meeting not held
+    (notice can still be given in time before it)."""
+    meeting = part.item.meeting
+    if not part.is_key_decision or meeting.status != Meeting.Status.HELD:
+        return None
+    if not decisions.is_subject_to_call_in(committee_kind=meeting.committee.kind, part_kind=part.kind):
         return None
     # An entry gives notice of the decision on its agenda item: every key part of that item.
     entries = [entry for sibling in part.item.parts.all() for entry in sibling.forward_plan_list]
@@ -725,7 +732,14 @@ class KeyDecisionRow:
 
 def _taken_key_parts(*, today: date) -> QuerySet[ResolutionPart]:
     return (
-        ResolutionPart.objects.filter(is_key_decision=True, item__meeting__starts_at__date__lte=today)
+        # Key decisions are the executive's: parts that take effect there, not a
+        # recommendation or a scrutiny committee's view of one.
+        ResolutionPart.objects.filter(
+            is_key_decision=True,
+            item__meeting__starts_at__date__lte=today,
+            item__meeting__committee__kind__in=decisions.CALL_IN_COMMITTEES,
+            kind__in=decisions.TAKES_EFFECT,
+        )
         .exclude(item__meeting__status=Meeting.Status.CANCELLED)
         .select_related("item__meeting__committee")
         .order_by("-item__meeting__starts_at", "item__position", "position", "pk")

@@ -51,7 +51,7 @@ def test_two_of_three_is_66_7_percent():
         ("held", date(2026, 11, 22), True),
         ("held", date(2026, 11, 23), False),  # recorded as held, but dated after today
         ("scheduled", date(2026, 11, 1), False),
-        ("cancelled", date(2026, 11, 1), True),
+        ("cancelled", date(2026, 11, 1), False),  # it did not take place
     ],
 )
 def test_only_a_meeting_that_took_place_prints_as_minutes(status, day, expected):
