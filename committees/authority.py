@@ -15,7 +15,7 @@ from commissioning.core.formatting import format_day
 from committees import call_in as call_in_rules
 from committees import clock, decisions
 from committees.decisions import Power
-from committees.models import ContractLink, Delegation, OfficerDecision, ResolutionPart
+from committees.models import CallIn, ContractLink, Delegation, OfficerDecision, ResolutionPart
 from committees.selectors import part_call_in, working_days
 from contracts.models import Contract, ContractOption
 from contracts.terms import OptionStatus
@@ -156,12 +156,21 @@ def open_call_ins(*, contract: Contract, today: date) -> list[str]:
     called in (pending or referred), or whose call-in period has not yet ended on `today`."""
     parts, officer_decisions = authority_candidates(contract=contract)
     days = working_days()
+    candidates = [part for part in [*parts, *(authorising_part(d) for d in officer_decisions)] if part is not None]
+    # The call-ins of every candidate in one query, however many decisions act on the contract.
+    call_ins = {
+        call_in.resolution_part_id: call_in
+        for call_in in CallIn.objects.filter(resolution_part__in=candidates).select_related("scrutiny_meeting")
+    }
     seen, warnings = set(), []
-    for part in [*parts, *(authorising_part(decision) for decision in officer_decisions)]:
-        if part is None or part.pk in seen:
+    for part in candidates:
+        if part.pk in seen:
             continue
         seen.add(part.pk)
-        if called_in := call_in_rules.call_in_refusal(part):
+        call_in = call_ins.get(part.pk)
+        if call_in is not None:
+            call_in.resolution_part = part  # already loaded, with its item and meeting
+        if called_in := call_in_rules.refusal_of(call_in):
             warnings.append(called_in)
             continue
         found = decisions.acted_before_call_in_ended(

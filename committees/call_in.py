@@ -68,7 +68,11 @@ def call_in_refusal(decision: ResolutionPart | OfficerDecision | None) -> str | 
     part = authorising_part(decision)
     if part is None:
         return None
-    call_in = CallIn.objects.filter(resolution_part=part).select_related("scrutiny_meeting").first()
+    return refusal_of(CallIn.objects.filter(resolution_part=part).select_related("scrutiny_meeting").first())
+
+
+def refusal_of(call_in: CallIn | None) -> str | None:
+    """`call_in_refusal` for a call-in already read (None: the part was not called in)."""
     if call_in is None:
         return None
     if call_in.is_pending:
