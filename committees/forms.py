@@ -464,3 +464,9 @@ class OfficerDecisionForm(ContractLinkFields):
             "links": links,
             "replace_authority": data["replace_authority"],
         }
+
+
+class OfficerDecisionPublishForm(forms.Form):
+    """The day an officer decision record was published."""
+
+    published_on = dates.DateField(label="Published on", widget=forms.DateInput(attrs={"type": "date"}))

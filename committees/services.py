@@ -1034,3 +1034,25 @@ def _forward_plan_save(
     _saved(entry)
     entry.contracts.set(contracts)
     return entry
+
+
+# --- publishing an officer decision record --------------------------------------------------------
+
+
+@transaction.atomic
+def officer_decision_publish(*, decision: OfficerDecision, published_on: date, today: date) -> OfficerDecision:
+    """Record the day an officer decision record was published (the Openness of Local
+    Government Bodies Regulations 2014, reg 7). Refused, with the reason, for a day
+    after today or before the decision, or a record already published."""
+    decision = OfficerDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.published_on is not None:
+        raise ValidationError(f"This record was published on {format_day(decision.published_on)}.")
+    if published_on > today:
+        raise ValidationError({"published_on": "A record cannot be published after today."})
+    if published_on < decision.decided_on:
+        raise ValidationError(
+            {"published_on": f"A record is published once the decision is taken, on {format_day(decision.decided_on)}."}
+        )
+    decision.published_on = published_on
+    decision.save(update_fields=["published_on"])
+    return decision

@@ -75,6 +75,7 @@ urlpatterns = [
     path("officer-decisions/", views.officer_decision_list, name="officer_decision_list"),
     path("officer-decisions/new/", views.officer_decision_create, name="officer_decision_create"),
     path("officer-decisions/<int:pk>/", views.officer_decision_detail, name="officer_decision_detail"),
+    path("officer-decisions/<int:pk>/publish/", views.officer_decision_publish, name="officer_decision_publish"),
     # Members, their committee memberships, a meeting's attendance and declarations of interest.
     path("members/", attend_views.member_list, name="member_list"),
     path("members/<int:pk>/", attend_views.member_detail, name="member_detail"),

@@ -26,6 +26,7 @@ from committees.forms import (
     MeetingForm,
     MinutesApprovalForm,
     OfficerDecisionForm,
+    OfficerDecisionPublishForm,
     ReportFileForm,
     ReportForm,
     ResolutionPartForm,
@@ -626,8 +627,29 @@ def officer_decision_detail(request, pk: int):
         {
             "decision": decision,
             "history": officer_decision_history(decision=decision, show_all=full_history_requested(request)),
+            "publish_form": OfficerDecisionPublishForm(initial={"published_on": dates.real_today()})
+            if decision.published_on is None and can(request.user, OfficerDecision, "change")
+            else None,
         },
     )
+
+
+@require_POST
+def officer_decision_publish(request, pk: int):
+    """Clerks record the day an officer decision record was published."""
+    decision = get_for_user(request.user, OfficerDecision.objects.all(), action="change", pk=pk)
+    form = OfficerDecisionPublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the day the record was published: " + " ".join(form.errors["published_on"]))
+        return redirect(decision.get_absolute_url())
+    published_on = form.cleaned_data["published_on"]
+    try:
+        services.officer_decision_publish(decision=decision, published_on=published_on, today=dates.real_today())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Recorded as published on {format_day(published_on)}.")
+    return redirect(decision.get_absolute_url())
 
 
 @saves_once

@@ -241,6 +241,8 @@ MATRIX = {
     "committees:officer_decision_create": create_page(officer=True, clerk=True, manager=False),
     "committees:officer_decision_detail": READ_RECORD,
     "committees:officer_decision_print": READ_RECORD,
+    # Clerks record the day an officer decision record was published; an empty form goes back to the record.
+    "committees:officer_decision_publish": post_only(**COMMITTEE_RECORD, post=FOUND),
     # Call-in: clerks record the councillors' request and the scrutiny outcome; every role reads it.
     "committees:call_in_create": record_page(**COMMITTEE_RECORD),
     "committees:call_in_detail": READ_RECORD,
@@ -349,6 +351,7 @@ ARGUMENTS = {
     "contracts:provider_update": lambda w: {"pk": w["provider"].pk},
     "contracts:organisation_update": lambda w: {"pk": w["organisation"].pk},
     "committees:officer_decision_print": lambda w: {"pk": w["decision"].pk},
+    "committees:officer_decision_publish": lambda w: {"pk": w["decision"].pk},
     "committees:call_in_create": lambda w: {"pk": w["part"].pk},
     "committees:call_in_detail": lambda w: {"pk": w["call_in"].pk},
     "committees:call_in_resolve": lambda w: {"pk": w["call_in"].pk},

@@ -465,3 +465,28 @@ def test_an_old_officer_decision_without_the_record_still_shows(client_for, mana
     OfficerDecision.objects.filter(pk=decision.pk).update(reasons="", alternatives_rejected="")
     page = _text(client_for(manager).get(reverse("committees:officer_decision_print", args=[decision.pk])))
     assert "Reasons for the decision Not recorded" in page
+
+
+# --- publishing an officer decision record ---------------------------------------------------------
+
+
+def test_a_clerk_records_the_day_an_officer_decision_record_was_published(client_for, clerk):
+    decision = OfficerDecisionFactory(decided_on=date(2026, 11, 2), published_on=None)
+    url = reverse("committees:officer_decision_publish", args=[decision.pk])
+    client = client_for(clerk)
+
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert 'id="publish-record"' in page
+    refused = client.post(url, {"published_on": "2026-11-01"}, follow=True).content.decode()
+    assert "A record is published once the decision is taken, on 2 Nov 2026." in refused
+    assert OfficerDecision.objects.get(pk=decision.pk).published_on is None
+    bad = client.post(url, {"published_on": "not a day"}, follow=True)
+    assert bad.status_code == 200 and OfficerDecision.objects.get(pk=decision.pk).published_on is None
+
+    done = client.post(url, {"published_on": "2026-11-04"}, follow=True).content.decode()
+    assert "Recorded as published on 4 Nov 2026." in done
+    assert OfficerDecision.objects.get(pk=decision.pk).published_on == date(2026, 11, 4)
+    assert 'id="publish-record"' not in done
+    again = client.post(url, {"published_on": "2026-11-05"}, follow=True).content.decode()
+    assert "This record was published on 4 Nov 2026." in again
+    assert OfficerDecision.objects.get(pk=decision.pk).published_on == date(2026, 11, 4)
