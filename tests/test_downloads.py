@@ -23,7 +23,7 @@ from commissioning.projects import services as project_services
 from commissioning.projects.models import CommissioningProject
 from committees import forward_plan_views
 from committees import services as committee_services
-from committees.models import Action, Delegation, ForwardPlanEntry, ResolutionPart
+from committees.models import Action, Committee, Delegation, ForwardPlanEntry, ResolutionPart
 from committees.services import ActionInput, DelegationInput
 from contracts import publishing
 from contracts import services as contract_services
@@ -147,6 +147,12 @@ def _records(user, *, copies: int, texts: list[str]) -> Data:
     with a gateway overdue and an import report row, each carrying the text."""
     area = ServiceAreaFactory()
     meeting = MeetingFactory(starts_at=at(date(2026, 3, 4)))
+    # Key decisions are the executive's: the one taken without notice is at the Executive.
+    executive = MeetingFactory(
+        committee__council=meeting.committee.council,
+        committee__kind=Committee.Kind.EXECUTIVE,
+        starts_at=at(date(2026, 3, 5)),
+    )
     for copy in range(copies):
         text = texts[copy % len(texts)]
         # 2+1 from 16 Jul 2025: ends 15 Jul 2027, option decided by 15 Jan 2027.
@@ -166,7 +172,7 @@ def _records(user, *, copies: int, texts: list[str]) -> Data:
         Action.objects.filter(resolution_part=part).update(text=f"{text} action", owner=f"{text} owner")
         Delegation.objects.filter(resolution_part=part).update(to_whom=f"{text} officer", scope=f"{text} scope")
         # A key decision taken with no forward plan notice, and a forward plan entry.
-        key = ResolutionPartFactory(item__meeting=meeting, kind="approve", text="Approved.", is_key_decision=True)
+        key = ResolutionPartFactory(item__meeting=executive, kind="approve", text="Approved.", is_key_decision=True)
         ResolutionPart.objects.filter(pk=key.pk).update(text=f"{text} key decision")
         entry = committee_services.forward_plan_entry_create(
             council=meeting.committee.council,
