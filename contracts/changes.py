@@ -15,7 +15,7 @@ figures. No Django here.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from contracts import regime
@@ -246,15 +246,12 @@ class Measure:
     original_term_months: int | Fraction  # the maximum term as entered into (``Schedule.included_months``)
 
 
-def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
+def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` to one place, rounded half-up as every
+    figure is; None when ``whole`` is nothing."""
     if not whole:
         return None
-    return (Decimal(part) * _HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
-
-
-def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` to one place; None when ``whole`` is nothing."""
-    return _percent(part, whole)
+    return (Decimal(part) * _HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _money(amount: Decimal) -> str:
@@ -282,7 +279,7 @@ def beyond_limits(ground: Ground, measure: Measure, *, threshold: Decimal | None
             # PSR reg 13(2)(b): below £500,000, or less than 25% of the original lifetime value.
             within = size < ground.cumulative_value_amount or size < share_limit
         if not within:
-            share = _percent(size, measure.original_value)
+            share = percent_of(size, measure.original_value)
             either = (
                 f" and not under {_money(ground.cumulative_value_amount)}"
                 if ground.cumulative_value_amount is not None

@@ -1952,7 +1952,7 @@ class UpliftLine:
     annual_value: Decimal | None = None  # on the day the uplift takes effect, before it
     annual_change: Decimal = Decimal("0.00")
     whole_life_change: Decimal = Decimal("0.00")
-    by_year: dict = None  # financial year -> what it adds that year
+    by_year: dict | None = None  # financial year -> what it adds that year; None when left out
     by_funder: tuple = ()  # (organisation name, {financial year: amount}) by the funding shares
 
 
