@@ -2,11 +2,13 @@
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from commissioning.core.roles import MANAGERS
 from commissioning.projects.models import CommissioningProject
@@ -69,7 +71,7 @@ def test_manager_follows_an_expiry_band_to_its_list_and_downloads_it(page, login
     call_command("load_demo_data", "--today", "2026-11-22", "--seed-only", stdout=io.StringIO())
     login("manager", "commissioning-demo")
 
-    assert page.title().startswith("Dashboard")
+    expect(page).to_have_title(re.compile("^Dashboard"))
     page.get_by_label("Show as on").fill("2024-01-15")
     page.get_by_role("button", name="Show").click()
     # MHFSS (£319k) and SEL ICB (£1,432k) end 30 Sep 2024 with no option left: within 12 months, not 6.
