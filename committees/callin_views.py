@@ -11,6 +11,7 @@ from commissioning.core.formatting import format_day
 from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.versioning import StaleEdit
+from commissioning.core.web import is_filtered, page_of, query_without
 from committees import call_in as call_in_rules
 from committees import services
 from committees.callin_forms import CallInForm, CallInOutcomeForm
@@ -18,6 +19,7 @@ from committees.forms import add_errors
 from committees.models import CallIn, ResolutionPart
 from committees.selectors import (
     call_in_history,
+    call_in_list,
     call_in_queryset_for_detail,
     officer_decision_queryset_for_detail,
     part_call_in,
@@ -26,6 +28,26 @@ from committees.selectors import working_days as select_working_days
 from contracts.history import full_history_requested
 
 _PART_PATH = ("item__meeting__committee__council",)
+
+
+def call_ins(request):
+    """Every call-in made by the day asked, pending ones first."""
+    require(request.user, CallIn)
+    today = dates.as_of(request)
+    queryset, filterset = call_in_list(filters=request.GET, today=today)
+    page = page_of(request, queryset)
+    return render(
+        request,
+        "committees/call_in_list.html",
+        {
+            "page": page,
+            "rows": [(call_in, call_in_rules.part_label(call_in.resolution_part)) for call_in in page.object_list],
+            "filterset": filterset,
+            "today": today,
+            "query_without_page": query_without(request, "page"),
+            "filtered": is_filtered(request),
+        },
+    )
 
 
 @saves_once

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from committees.models import Action, Committee, ForwardPlanEntry, Report
+from committees.models import Action, CallIn, Committee, ForwardPlanEntry, Report
 from contracts.models import Organisation
 
 
@@ -97,3 +97,51 @@ class ForwardPlanFilter(django_filters.FilterSet):
             | Q(decision_maker__name__icontains=value)
             | Q(decision_maker_officer__icontains=value)
         )
+
+
+# --- call-ins (issue 13, item 5) ------------------------------------------------------------------
+
+
+class CallInFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": "Councillors, reasons or committee", "type": "search"}),
+    )
+    state = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[("pending", "Pending"), ("resolved", "Resolved")],
+        empty_label="Any status",
+        method="filter_state",
+    )
+    outcome = django_filters.ChoiceFilter(
+        label="Outcome", choices=CallIn.Outcome.choices, empty_label="Any outcome", method="filter_outcome"
+    )
+    committee = django_filters.ModelChoiceFilter(
+        label="Decision maker",
+        field_name="resolution_part__item__meeting__committee",
+        queryset=Committee.objects.select_related("council"),
+        empty_label="Any committee",
+    )
+
+    class Meta:
+        model = CallIn
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(requested_by__icontains=value)
+            | Q(reasons__icontains=value)
+            | Q(resolution_part__item__meeting__committee__name__icontains=value)
+        )
+
+    def filter_state(self, queryset, name, value):
+        # Pending on the day asked: the selector annotates is_pending_then for it.
+        return queryset.filter(is_pending_then=(value == "pending"))
+
+    def filter_outcome(self, queryset, name, value):
+        # An outcome decided after the day asked was not yet known on it.
+        return queryset.filter(outcome=value, is_pending_then=False)

@@ -5,6 +5,8 @@ officer decision taken under a delegation. Either can act on contracts through
 `ContractLink`, so "which decision authorised this extension?" has an answer.
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -523,6 +525,15 @@ class CallIn(DatesInRange, models.Model):
     @property
     def is_pending(self) -> bool:
         return not self.outcome
+
+    def is_pending_on(self, day: date) -> bool:
+        """Pending on `day`: no outcome yet, or one decided after it."""
+        return not self.outcome or self.outcome_on > day
+
+    @staticmethod
+    def pending_on_q(day: date) -> Q:
+        """`is_pending_on(day)` as a query."""
+        return Q(outcome="") | Q(outcome_on__gt=day)
 
 
 # --- attendance and declarations of interest (issue 13, slice "attend") -------------------------

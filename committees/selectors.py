@@ -31,7 +31,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from committees import calendar_grid, clock, decisions, forward_plan
-from committees.filters import ActionFilter, ForwardPlanFilter, ReportFilter
+from committees.filters import ActionFilter, CallInFilter, ForwardPlanFilter, ReportFilter
 from committees.models import (
     Action,
     AgendaItem,
@@ -884,6 +884,29 @@ def call_in_queryset_for_detail() -> QuerySet[CallIn]:
     return CallIn.objects.select_related(_CALL_IN_PART, "scrutiny_meeting__committee")
 
 
+def call_in_list(*, filters, today: date) -> tuple[QuerySet[CallIn], CallInFilter]:
+    """The call-ins made by `today`: those pending on that day first (an outcome
+    decided after it was not yet known), each group latest request first. Each
+    carries the contracts its decision acts on."""
+    pending_then = CallIn.pending_on_q(today)
+    queryset = (
+        CallIn.objects.filter(requested_on__lte=today)
+        .select_related(_CALL_IN_PART, "scrutiny_meeting__committee")
+        .prefetch_related(
+            Prefetch(
+                "resolution_part__contract_links",
+                queryset=ContractLink.objects.select_related("contract").order_by("contract__reference", "pk"),
+            )
+        )
+        .annotate(is_pending_then=ExpressionWrapper(pending_then, output_field=BooleanField()))
+    )
+    filterset = CallInFilter(filters, queryset=queryset)
+    ordered = filterset.qs.order_by(
+        Case(When(pending_then, then=Value(0)), default=Value(1)), "-requested_on", "-pk"
+    )
+    return ordered, filterset
+
+
 def call_ins_of_parts(part_ids: Sequence[int]) -> dict[int, CallIn]:
     """The call-in of each part that has one, by part id (one query)."""
     found = CallIn.objects.filter(resolution_part_id__in=list(part_ids)).select_related("scrutiny_meeting__committee")
@@ -903,7 +926,7 @@ def contract_call_ins(*, contract: Contract, today: date) -> list[CallIn]:
         .distinct()
         .order_by("-requested_on", "-pk")
     )
-    return sorted(found, key=lambda call_in: (not call_in.is_pending,))
+    return sorted(found, key=lambda call_in: (not call_in.is_pending_on(today),))
 
 
 def call_in_history(*, call_in: CallIn, show_all: bool = False) -> History:

@@ -60,6 +60,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     # Call-in of a decision, and the printable officer decision record (issue 13, slice "callin").
     path("parts/<int:pk>/call-in/", callin_views.call_in_create, name="call_in_create"),
+    path("call-ins/", callin_views.call_ins, name="call_in_list"),
     path("call-ins/<int:pk>/", callin_views.call_in_detail, name="call_in_detail"),
     path("call-ins/<int:pk>/outcome/", callin_views.call_in_resolve, name="call_in_resolve"),
     path("officer-decisions/<int:pk>/print/", callin_views.officer_decision_print, name="officer_decision_print"),

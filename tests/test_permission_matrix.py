@@ -244,6 +244,7 @@ MATRIX = {
     # Clerks record the day an officer decision record was published; an empty form goes back to the record.
     "committees:officer_decision_publish": post_only(**COMMITTEE_RECORD, post=FOUND),
     # Call-in: clerks record the councillors' request and the scrutiny outcome; every role reads it.
+    "committees:call_in_list": READ_LIST,
     "committees:call_in_create": record_page(**COMMITTEE_RECORD),
     "committees:call_in_detail": READ_RECORD,
     "committees:call_in_resolve": record_page(**COMMITTEE_RECORD, get=FOUND),

@@ -490,3 +490,132 @@ def test_a_clerk_records_the_day_an_officer_decision_record_was_published(client
     again = client.post(url, {"published_on": "2026-11-05"}, follow=True).content.decode()
     assert "This record was published on 4 Nov 2026." in again
     assert OfficerDecision.objects.get(pk=decision.pk).published_on == date(2026, 11, 4)
+
+
+# --- the list of call-ins ----------------------------------------------------------------------------
+
+
+def _second_call_in(executive, contract, *, requested_on):
+    """Another executive decision, on 25 Jan 2023 (published 27 Jan), called in."""
+    meeting = MeetingFactory(
+        committee=executive, starts_at=at(date(2023, 1, 25)), decisions_published_on=date(2023, 1, 27)
+    )
+    part = ResolutionPartFactory(
+        item=AgendaItemFactory(meeting=meeting, number="7"),
+        number="i",
+        kind=Kind.APPROVE,
+        text="Agreed the fee uplift.",
+        links=[services.LinkInput(contract=contract, effect=Effect.OTHER)],
+    )
+    return _request(part, requested_on=requested_on, requested_by="Cllr C Brown")
+
+
+def _list(client, **query):
+    response = client.get(reverse("committees:call_in_list"), query)
+    assert response.status_code == HTTPStatus.OK
+    return response
+
+
+def test_the_list_shows_pending_call_ins_first_as_on_the_day_asked(
+    client_for, manager, part, executive, contract, scrutiny
+):
+    pending = _request(part)  # 7 Dec 2022, never resolved
+    resolved = _second_call_in(executive, contract, requested_on=date(2023, 1, 30))
+    services.call_in_resolve(
+        call_in=resolved,
+        scrutiny_meeting=MeetingFactory(committee=scrutiny, starts_at=at(date(2023, 2, 6))),
+        outcome=Outcome.NO_FURTHER_ACTION,
+        outcome_on=date(2023, 2, 6),
+        today=TODAY,
+        version=resolved.version,
+    )
+    client = client_for(manager)
+
+    # The pending one comes first although it was made earlier.
+    response = _list(client, as_of="2023-02-10")
+    assert [(row[0], row[0].is_pending_then) for row in response.context["rows"]] == [
+        (pending, True),
+        (resolved, False),
+    ]
+    text = _text(response)
+    assert "Executive, 25 Jan 2023, item 7 (i)" in text and "Cllr C Brown" in text
+    assert "No further action 6 Feb 2023" in text and "LBB-SAH-2024" in text
+    assert "Adult Care and Health PDS Committee, 6 Feb 2023" in text and "Not yet set" in text
+
+    # On 1 Feb 2023 both were pending: the latest request first.
+    response = _list(client, as_of="2023-02-01")
+    assert [(row[0], row[0].is_pending_then) for row in response.context["rows"]] == [
+        (resolved, True),
+        (pending, True),
+    ]
+    # On 10 Dec 2022 only the first had been made.
+    assert [row[0] for row in _list(client, as_of="2022-12-10").context["rows"]] == [pending]
+    # Before any call-in: the empty state says so.
+    assert "No decision has been called in by 1 Dec 2022." in _text(_list(client, as_of="2022-12-01"))
+
+
+def test_the_list_filters_by_status_outcome_committee_and_words(
+    client_for, clerk, part, executive, contract, scrutiny_meeting
+):
+    resolved = _request(part)
+    services.call_in_resolve(
+        call_in=resolved,
+        scrutiny_meeting=scrutiny_meeting,
+        outcome=Outcome.REFERRED_BACK,
+        outcome_on=date(2022, 12, 13),
+        today=TODAY,
+        version=resolved.version,
+    )
+    pending = _second_call_in(executive, contract, requested_on=date(2023, 1, 30))
+    client = client_for(clerk)
+
+    def shown(**query):
+        return [row[0] for row in _list(client, **query).context["rows"]]
+
+    assert shown(state="pending") == [pending]
+    assert shown(state="resolved") == [resolved]
+    assert shown(outcome="referred_back") == [resolved]
+    assert shown(outcome="no_further_action") == []
+    # An outcome decided after the day asked was not known on it.
+    assert shown(outcome="referred_back", as_of="2022-12-12") == []
+    assert shown(state="pending", as_of="2022-12-12") == [resolved]
+    assert shown(q="brown") == [pending]
+    assert shown(q="in-house") == [pending, resolved]
+    other = CommitteeFactory(name="Health and Wellbeing Board", kind=Committee.Kind.EXECUTIVE)
+    assert shown(committee=str(executive.pk)) == [pending, resolved]
+    assert shown(committee=str(other.pk)) == []
+    assert "No call-ins match these filters." in _text(_list(client, q="nothing like this"))
+
+
+def test_the_list_is_paginated_and_reads_in_the_same_queries(client_for, manager, executive, contract, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_SIZE = 5
+    client = client_for(manager)
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            response = _list(client)
+        return len(queries), response
+
+    def call_ins(count, start):
+        for n in range(start, start + count):
+            meeting = MeetingFactory(
+                committee=executive, starts_at=at(date(2023, 1, 4 + n)), decisions_published_on=date(2023, 1, 4 + n)
+            )
+            called = ResolutionPartFactory(
+                item=AgendaItemFactory(meeting=meeting, number=str(n)),
+                number="i",
+                kind=Kind.APPROVE,
+                links=[services.LinkInput(contract=ContractFactory(), effect=Effect.OTHER)],
+            )
+            _request(called, requested_on=date(2023, 1, 4 + n))
+
+    call_ins(2, 0)
+    few, _ = read()
+    call_ins(10, 2)
+    many, response = read()
+    assert many == few
+    assert len(response.context["rows"]) == 5 and response.context["page"].paginator.count == 12
+    assert [row[0].requested_on for row in response.context["rows"]][0] == date(2023, 1, 15)

@@ -182,6 +182,7 @@ READ_PAGES = [
     ("action_list", None),
     ("delegation_list", None),
     ("officer_decision_list", None),
+    ("call_in_list", None),
     ("committee_detail", "committee"),
     ("meeting_detail", "meeting"),
     ("meeting_minutes", "meeting"),
