@@ -901,9 +901,7 @@ def call_in_list(*, filters, today: date) -> tuple[QuerySet[CallIn], CallInFilte
         .annotate(is_pending_then=ExpressionWrapper(pending_then, output_field=BooleanField()))
     )
     filterset = CallInFilter(filters, queryset=queryset)
-    ordered = filterset.qs.order_by(
-        Case(When(pending_then, then=Value(0)), default=Value(1)), "-requested_on", "-pk"
-    )
+    ordered = filterset.qs.order_by(Case(When(pending_then, then=Value(0)), default=Value(1)), "-requested_on", "-pk")
     return ordered, filterset
 
 
