@@ -12,6 +12,7 @@ Services ask `implementation_refusal` before acting under a decision; pages ask
 `call_in_state` to say where a part stands.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -28,6 +29,19 @@ SCRUTINY_COMMITTEES = frozenset({Committee.Kind.OVERVIEW_SCRUTINY, Committee.Kin
 def part_label(part: ResolutionPart) -> str:
     meeting = part.item.meeting
     return f"{meeting.committee}, {format_day(meeting.date)}, item {part.item.number} ({part.number})"
+
+
+@dataclass(frozen=True)
+class CallInRow:
+    """A call-in as lists show it: with the decision it called in, named."""
+
+    call_in: CallIn
+    label: str
+
+
+def call_in_rows(call_ins) -> list[CallInRow]:
+    """Each call-in (read with `call_in_list`, its part's meeting and committee joined) named."""
+    return [CallInRow(call_in=call_in, label=part_label(call_in.resolution_part)) for call_in in call_ins]
 
 
 def authorising_part(decision: ResolutionPart | OfficerDecision | None) -> ResolutionPart | None:

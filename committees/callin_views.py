@@ -41,7 +41,7 @@ def call_ins(request):
         "committees/call_in_list.html",
         {
             "page": page,
-            "rows": [(call_in, call_in_rules.part_label(call_in.resolution_part)) for call_in in page.object_list],
+            "rows": call_in_rules.call_in_rows(page.object_list),
             "filterset": filterset,
             "today": today,
             "query_without_page": query_without(request, "page"),

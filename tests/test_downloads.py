@@ -23,7 +23,7 @@ from commissioning.projects import services as project_services
 from commissioning.projects.models import CommissioningProject
 from committees import forward_plan_views
 from committees import services as committee_services
-from committees.models import Action, Committee, Delegation, ForwardPlanEntry, ResolutionPart
+from committees.models import Action, CallIn, Committee, Delegation, ForwardPlanEntry, ResolutionPart
 from committees.services import ActionInput, DelegationInput
 from contracts import publishing
 from contracts import services as contract_services
@@ -152,6 +152,7 @@ def _records(user, *, copies: int, texts: list[str]) -> Data:
         committee__council=meeting.committee.council,
         committee__kind=Committee.Kind.EXECUTIVE,
         starts_at=at(date(2026, 3, 5)),
+        decisions_published_on=date(2026, 3, 6),
     )
     for copy in range(copies):
         text = texts[copy % len(texts)]
@@ -183,6 +184,12 @@ def _records(user, *, copies: int, texts: list[str]) -> Data:
             contracts=[due],
         )
         ForwardPlanEntry.objects.filter(pk=entry.pk).update(title=f"{text} decision")
+        # A decision called in and not yet resolved.
+        called = ResolutionPartFactory(item__meeting=executive, kind="approve", text="Approved the award.")
+        call_in = committee_services.call_in_request(
+            part=called, requested_by="Cllr A", requested_on=date(2026, 3, 9), reasons="Reasons.", today=DAY
+        )
+        CallIn.objects.filter(pk=call_in.pk).update(requested_by=f"{text} councillors", reasons=f"{text} reasons")
         project = project_services.project_create(
             title="Re-commissioning", service_area=area, required_start_date=DAY + timedelta(days=400)
         )

@@ -17,8 +17,15 @@ from django.urls import reverse
 
 from commissioning.projects.gateways import DUE_SOON_DAYS
 from commissioning.projects.selectors import ProjectSummary, gateway_summaries
-from committees.models import Action, Delegation
-from committees.selectors import KeyDecisionRow, action_list, delegation_list, key_decisions_without_notice
+from committees.call_in import call_in_rows
+from committees.models import Action, CallIn, Delegation
+from committees.selectors import (
+    KeyDecisionRow,
+    action_list,
+    call_in_list,
+    delegation_list,
+    key_decisions_without_notice,
+)
 from contracts.models import Contract, ContractOption, ContractYearValue, SpendRecord
 from contracts.money import financial_year_label, financial_year_of, to_money
 from contracts.querysets import with_figures, year_values_on
@@ -224,6 +231,12 @@ def key_notices_missing(*, today: date) -> list[KeyDecisionRow]:
     return key_decisions_without_notice(today=today)
 
 
+def pending_call_ins(*, today: date) -> QuerySet[CallIn]:
+    """Call-ins not resolved on `today`: the decisions they called in may not be acted on."""
+    queryset, _ = call_in_list(filters={"state": "pending"}, today=today)
+    return queryset
+
+
 def unused_delegations(*, today: date) -> QuerySet[Delegation]:
     return delegation_list(used=False, today=today)
 
@@ -318,6 +331,14 @@ def dashboard(*, today: date, limit: int = 8) -> Dashboard:
         count=len(key_notices),
         rows=key_notices[:limit],
         url=_url("committees:key_decisions_missing_notice", today=today),
+    )
+    held = pending_call_ins(today=today)
+    lists["call_ins"] = Listing(
+        title="Decisions held by a call-in",
+        key="call_ins",
+        count=held.count(),
+        rows=call_in_rows(held[:limit]),
+        url=_url("committees:call_in_list", today=today, state="pending"),
     )
     lists["over_approved"] = _listing(
         "Projected above the approved value",

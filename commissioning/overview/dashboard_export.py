@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from commissioning.core.spreadsheets import Cell, Column, Kind
 from commissioning.overview import dashboard as board
 from commissioning.projects.selectors import gateway_summaries
+from committees.call_in import call_in_rows
 from contracts.models import Contract, Provider
 from contracts.money import financial_year_label, variance
 from contracts.selectors import contracts_to_complete, to_complete_rows
@@ -296,6 +297,25 @@ def _key_notice_rows(*, today: date) -> list[Row]:
     ]
 
 
+CALL_IN_COLUMNS = [
+    Column("Decision"),
+    Column("Called in on", Kind.DATE),
+    Column("Called in by"),
+    Column("Reasons"),
+    Column("Considered at"),
+    Column("Considered on", Kind.DATE),
+]
+
+
+def _call_in_rows(*, today: date) -> list[Row]:
+    rows = []
+    for row in call_in_rows(board.pending_call_ins(today=today)):
+        call_in, meeting = row.call_in, row.call_in.scrutiny_meeting
+        considered = (meeting.committee.name, meeting.date) if meeting is not None else ("Not yet set", None)
+        rows.append([row.label, call_in.requested_on, call_in.requested_by, call_in.reasons, *considered])
+    return rows
+
+
 @dataclass(frozen=True)
 class Export:
     title: str
@@ -315,4 +335,5 @@ EXPORTS = {
     "delegations": Export("Delegations not yet used", DELEGATION_COLUMNS, _delegation_rows),
     "notices": Export("Procurement Act notices overdue", NOTICE_COLUMNS, _notice_rows),
     "key_notices": Export("Key decisions without a valid notice", KEY_NOTICE_COLUMNS, _key_notice_rows),
+    "call_ins": Export("Decisions held by a call-in", CALL_IN_COLUMNS, _call_in_rows),
 }

@@ -533,7 +533,7 @@ def test_the_list_shows_pending_call_ins_first_as_on_the_day_asked(
 
     # The pending one comes first although it was made earlier.
     response = _list(client, as_of="2023-02-10")
-    assert [(row[0], row[0].is_pending_then) for row in response.context["rows"]] == [
+    assert [(row.call_in, row.call_in.is_pending_then) for row in response.context["rows"]] == [
         (pending, True),
         (resolved, False),
     ]
@@ -544,12 +544,12 @@ def test_the_list_shows_pending_call_ins_first_as_on_the_day_asked(
 
     # On 1 Feb 2023 both were pending: the latest request first.
     response = _list(client, as_of="2023-02-01")
-    assert [(row[0], row[0].is_pending_then) for row in response.context["rows"]] == [
+    assert [(row.call_in, row.call_in.is_pending_then) for row in response.context["rows"]] == [
         (resolved, True),
         (pending, True),
     ]
     # On 10 Dec 2022 only the first had been made.
-    assert [row[0] for row in _list(client, as_of="2022-12-10").context["rows"]] == [pending]
+    assert [row.call_in for row in _list(client, as_of="2022-12-10").context["rows"]] == [pending]
     # Before any call-in: the empty state says so.
     assert "No decision has been called in by 1 Dec 2022." in _text(_list(client, as_of="2022-12-01"))
 
@@ -570,7 +570,7 @@ def test_the_list_filters_by_status_outcome_committee_and_words(
     client = client_for(clerk)
 
     def shown(**query):
-        return [row[0] for row in _list(client, **query).context["rows"]]
+        return [row.call_in for row in _list(client, **query).context["rows"]]
 
     assert shown(state="pending") == [pending]
     assert shown(state="resolved") == [resolved]
@@ -618,4 +618,32 @@ def test_the_list_is_paginated_and_reads_in_the_same_queries(client_for, manager
     many, response = read()
     assert many == few
     assert len(response.context["rows"]) == 5 and response.context["page"].paginator.count == 12
-    assert [row[0].requested_on for row in response.context["rows"]][0] == date(2023, 1, 15)
+    assert [row.call_in.requested_on for row in response.context["rows"]][0] == date(2023, 1, 15)
+
+
+def test_the_dashboard_counts_the_decisions_held_by_a_call_in(client_for, manager, part, scrutiny_meeting):
+    call_in = _request(part, requested_by="Cllr A Smith")
+    url = reverse("home")
+    client = client_for(manager)
+    response = client.get(url, {"as_of": "2022-12-12"})
+    listing = response.context["board"].lists["call_ins"]
+    assert listing.count == 1 and [row.call_in for row in listing.rows] == [call_in]
+    assert listing.url == reverse("committees:call_in_list") + "?state=pending&as_of=2022-12-12"
+    text = _text(response)
+    assert "Decisions held by a call-in CSV · Excel 1 Executive, 30 Nov 2022, item 12 (ii)" in text
+    assert "Executive, 30 Nov 2022, item 12 (ii)" in text
+    assert "Called in 7 Dec 2022 by Cllr A Smith; scrutiny meeting not yet set" in text
+
+    services.call_in_resolve(
+        call_in=call_in,
+        scrutiny_meeting=scrutiny_meeting,
+        outcome=Outcome.NO_FURTHER_ACTION,
+        outcome_on=date(2022, 12, 13),
+        today=TODAY,
+        version=call_in.version,
+    )
+    # Still held on 12 Dec 2022, as the outcome came the day after; not on 14 Dec.
+    assert client.get(url, {"as_of": "2022-12-12"}).context["board"].lists["call_ins"].count == 1
+    response = client.get(url, {"as_of": "2022-12-14"})
+    assert response.context["board"].lists["call_ins"].count == 0
+    assert "No decision is held by a call-in." in _text(response)
