@@ -320,7 +320,7 @@ def test_a_failed_save_puts_focus_on_a_summary_linking_each_problem(page, demo):
     _sign_in(page, "manager")
     _submit_empty(page, "/waivers/new/", "Record waiver")
 
-    assert page.evaluate("document.activeElement.id") == "form-errors"
+    expect(page.locator("#form-errors")).to_be_focused()
     summary = page.locator("#form-errors")
     expect(summary).to_contain_text("The waiver was not saved.")
     links = summary.locator("a")
@@ -330,7 +330,7 @@ def test_a_failed_save_puts_focus_on_a_summary_linking_each_problem(page, demo):
     assert targets == invalid and targets
 
     links.first.click()
-    assert "#" + page.evaluate("document.activeElement.id") == targets[0]
+    expect(page.locator(targets[0])).to_be_focused()
 
 
 def test_a_failed_inline_form_focuses_the_summary_at_the_top_of_the_page(page, demo):

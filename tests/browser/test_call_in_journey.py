@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from commissioning.core.roles import CLERKS, OFFICERS
 from committees import services
@@ -86,6 +87,8 @@ def test_a_call_in_blocks_the_option_until_resolved(page, login, screenshot, dja
     page.get_by_label("Decided by").fill("Chief Officer")
     page.get_by_label("Decision date").fill("2026-11-22")
     page.get_by_role("button", name="Exercise option 1").click()
+    # The form before it was sent already warns of the call-in in these words: read the page it sent back.
+    expect(page.locator("#form-errors")).to_be_visible()
     refusal = (
         "Executive, 18 Nov 2026, item 7 (ii) was called in on 21 Nov 2026 by Cllr A Smith and Cllr B Jones; "
         "the scrutiny committee considers it on 26 Nov 2026. It cannot be acted on until the call-in is resolved."

@@ -38,6 +38,8 @@ def _load_demo():
 
 def _decision_blocks(page):
     """The contract page's Decisions section, one text per decision, in the order shown."""
+    # all_inner_texts() does not wait: let the page finish loading so no block is missing.
+    page.wait_for_load_state()
     return page.locator("#decisions [id^='decision-link-']").all_inner_texts()
 
 
@@ -94,7 +96,7 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
     page.get_by_role("button", name="Add meeting").click()
 
     expect(page.locator(".alert-success")).to_contain_text("Meeting of 18 Nov 2026 added.")
-    assert page.get_by_text("Wednesday 18 November 2026, 19:00 · Bromley Civic Centre").is_visible()
+    expect(page.get_by_text("Wednesday 18 November 2026, 19:00 · Bromley Civic Centre")).to_be_visible()
     assert "on time" in page.locator("#clock-agenda").inner_text()
     meeting = Meeting.objects.get(committee=executive)
 
@@ -111,7 +113,7 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
     expect(page.locator(".alert-success")).to_contain_text("Item 14 added.")
     item = meeting.items.get()
     card = page.locator(f"#item-{item.pk}")
-    assert card.get_by_role("link", name="Report ACH26-051").is_visible()
+    expect(card.get_by_role("link", name="Report ACH26-051")).to_be_visible()
     assert "Nothing resolved on this item yet." in card.inner_text()
 
     # Part i approves.
@@ -164,22 +166,22 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
     assert (part_i.number, part_i.kind, part_ii.number, part_ii.kind) == ("i", "approve", "ii", "delegate")
     shown_i, shown_ii = page.locator(f"#part-{part_i.pk}"), page.locator(f"#part-{part_ii.pk}")
     assert shown_i.locator(".part-number").inner_text() == "i.)"
-    assert shown_i.locator("[data-kind='approve']").is_visible()
+    expect(shown_i.locator("[data-kind='approve']")).to_be_visible()
     assert "Carers Bromley" in shown_i.inner_text()
     assert shown_ii.locator(".part-number").inner_text() == "ii.)"
-    assert shown_ii.locator("[data-kind='delegate']").is_visible()
+    expect(shown_ii.locator("[data-kind='delegate']")).to_be_visible()
     delegation = shown_ii.locator(".delegation")
     assert "Delegated to Chief Officer in consultation with Portfolio Holder" in delegation.inner_text()
     assert "To decide: approve the contract extension periods" in delegation.inner_text()
     assert f"Condition: {KPI_CONDITION}" in delegation.inner_text()
-    assert delegation.locator("[data-delegation='unused']").is_visible()
+    expect(delegation.locator("[data-delegation='unused']")).to_be_visible()
     action = shown_ii.locator("table.actions tbody tr")
-    assert action.count() == 1
+    expect(action).to_have_count(1)
     assert re.search(
         r"Report the carers contract KPIs.*Director of Adult Social Care.*31 Mar 2027.*Open",
         action.inner_text().replace("\n", " ").replace("\t", " "),
     )
-    assert shown_ii.get_by_role("link", name="LBB-CARERS-2025").is_visible()
+    expect(shown_ii.get_by_role("link", name="LBB-CARERS-2025")).to_be_visible()
     screenshot(page, "committee-meeting-recorded")
 
     # The agenda is kept as written for every clerk; "Mark done" submits the page's own form, with this clerk's token.
@@ -198,7 +200,7 @@ def test_clerk_records_a_meeting_and_prints_the_minutes(page, login, screenshot,
     assert "CARERS SUPPORT SERVICE: CONTRACT AWARD" in section.locator("h2").inner_text()
     assert section.locator(".resolved").inner_text() == "RESOLVED that:"
     parts = section.locator("ol.minutes-parts > li")
-    assert parts.count() == 2
+    expect(parts).to_have_count(2)
     assert parts.nth(0).inner_text().startswith("i.)")
     assert "Approve the award of the carers support contract" in parts.nth(0).inner_text()
     assert parts.nth(1).inner_text().startswith("ii.)")
@@ -246,7 +248,7 @@ def test_the_support_at_home_chain_is_visible_from_contract_report_and_meeting(p
     expect(page).to_have_title(re.compile(r"^Report ACH22-035 "))
     assert page.locator("#report-kind").inner_text() == "Gateway 1"
     history = page.locator("#history .report-history-item")
-    assert history.count() == 2
+    expect(history).to_have_count(2)
     pds_item, executive_item = history.nth(0), history.nth(1)
     assert "Adult Care and Health Policy Development and Scrutiny Committee, 15 Nov 2022" in pds_item.inner_text()
     assert "Taken up by Executive, 30 Nov 2022, item 12 (ii)" in pds_item.inner_text()
@@ -261,11 +263,11 @@ def test_the_support_at_home_chain_is_visible_from_contract_report_and_meeting(p
     part_ii = ResolutionPart.objects.get(delegation__scope=SAH_DELEGATION_SCOPE)
     shown = page.locator(f"#part-{part_ii.pk}")
     assert shown.locator(".part-number").inner_text() == "ii.)"
-    assert shown.locator("[data-kind='delegate']").is_visible()
+    expect(shown.locator("[data-kind='delegate']")).to_be_visible()
     box = shown.locator(".delegation")
     assert "Delegated to Chief Officer in consultation with Portfolio Holder" in box.inner_text()
     assert f"Condition: {KPI_CONDITION}" in box.inner_text()
-    assert box.locator("[data-delegation='unused']").is_visible()
+    expect(box.locator("[data-delegation='unused']")).to_be_visible()
     takes_up = shown.locator(".chain-takes-up").get_by_role("link")
     assert takes_up.inner_text() == (
         "Adult Care and Health Policy Development and Scrutiny Committee, 15 Nov 2022, item 8 (ii)"
@@ -279,7 +281,7 @@ def test_the_support_at_home_chain_is_visible_from_contract_report_and_meeting(p
     )
     recommendation_part = part_ii.takes_up
     shown = page.locator(f"#part-{recommendation_part.pk}")
-    assert shown.locator("[data-kind='recommend']").is_visible()
+    expect(shown.locator("[data-kind='recommend']")).to_be_visible()
     assert "Recommended to Executive" in shown.inner_text()
     assert shown.locator(".chain-taken-up-by").inner_text() == "Taken up by Executive, 30 Nov 2022, item 12 (ii)"
     assert shown.locator(".chain-taken-up-by").get_by_role("link").get_attribute("href").endswith(f"#part-{part_ii.pk}")
@@ -295,7 +297,7 @@ def test_officer_follows_an_extension_to_the_resolution_that_authorised_it(page,
         row = page.locator(f"#options tr[data-option='{order}']")
         authority = row.locator(".authority").inner_text()
         assert re.fullmatch(r"Authorised by officer decision of \d{1,2} \w{3} \d{4}", authority)
-        assert row.locator(".no-authority").count() == 0
+        expect(row.locator(".no-authority")).to_have_count(0)
     screenshot(page, "authority-contract-options")
 
     # "Authorised by" jumps to the decision in the Decisions section; its link opens the officer decision.
@@ -324,8 +326,10 @@ def test_officer_follows_an_extension_to_the_resolution_that_authorised_it(page,
     part_4 = ResolutionPart.objects.get(item__meeting__committee__name="Executive Board", number="4")
     shown = page.locator(f"#part-{part_4.pk}")
     assert shown.locator(".part-number").inner_text() == "4.)"
-    assert shown.get_by_text("agree annual extensions on the basis of performance and budget availability").is_visible()
-    assert len(shown.locator(".delegation").get_by_role("link").all()) == 2  # used by both extensions
+    expect(
+        shown.get_by_text("agree annual extensions on the basis of performance and budget availability")
+    ).to_be_visible()
+    expect(shown.locator(".delegation").get_by_role("link")).to_have_count(2)  # used by both extensions
     screenshot(page, "authority-executive-board")
 
     # An option exercised without a recorded decision is flagged.

@@ -1,6 +1,8 @@
 """The forward plan in a browser: the demo's support@home entry, on time, at
 desktop width and on a 390 px phone; a clerk adds an entry; the print view."""
 
+import re
+
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -31,6 +33,8 @@ def test_the_forward_plan_shows_the_support_at_home_notice(page, login, screensh
 
     # The Executive's meeting: both key parts of the item carry a valid notice.
     page.get_by_role("link", name="Executive, 30 Nov 2022, item 12 (i)").click()
+    # The entry's page has a valid-notice badge and no missing-notice flag too: count on the meeting's.
+    expect(page).to_have_title(re.compile(r"^Executive, 30 Nov 2022 "))
     expect(page.locator('[data-notice="valid"]')).to_have_count(2)
     expect(page.locator("[data-key-notice-missing]")).to_have_count(0)
 
@@ -67,6 +71,8 @@ def test_a_key_decision_without_notice_is_flagged_on_the_dashboard_and_its_meeti
     count = int(card.locator('[data-count="key_notices"]').inner_text())
     assert count > 0
     card.locator('[data-count="key_notices"]').click()
+    # The dashboard has table rows too: count the list's.
+    expect(page).to_have_title(re.compile("^Key decisions without a valid notice "))
     expect(page.locator("tbody tr")).to_have_count(count)
     screenshot(page, "key-decisions-without-notice")
     page.locator("tbody tr").first.get_by_role("link").click()

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from commissioning.core.roles import OFFICERS
 from contracts.models import ColumnMapping, Contract, RegisterImport
@@ -42,10 +43,14 @@ def test_officer_imports_a_published_register(page, login, screenshot, django_us
     # The reference column has the council's own header: match it by hand.
     page.get_by_label("Agreement code").select_option("reference")
     page.get_by_role("button", name="Read the file again").click()
-    assert page.locator("#import-report").get_by_text("ASC-101").is_visible()
-    report = page.locator("#import-report").inner_text()
-    assert "no fixed date" in report  # 31/12/2099 on ASC-102
-    assert "register as at 30 Sep 2024 (its Effective Date)" in page.locator("#import-facts").inner_text()
+    # The first preview showed no reference, so ASC-101 marks the new one: the first preview's
+    # report and facts also say "no fixed date" and "register as at 30 Sep 2024".
+    expect(page.locator("#import-report").get_by_text("ASC-101")).to_be_visible()
+    # 31/12/2099 on ASC-102.
+    expect(page.locator("#import-report")).to_contain_text("no fixed date", use_inner_text=True)
+    expect(page.locator("#import-facts")).to_contain_text(
+        "register as at 30 Sep 2024 (its Effective Date)", use_inner_text=True
+    )
     screenshot(page, "import-preview")
 
     page.set_viewport_size({"width": 390, "height": 844})
@@ -53,7 +58,8 @@ def test_officer_imports_a_published_register(page, login, screenshot, django_us
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Confirm the import").click()
-    assert page.locator("#import-status").inner_text() == "Imported"
+    # The preview had an #import-status too ("Previewed, not confirmed").
+    expect(page.locator("#import-status")).to_have_text("Imported", use_inner_text=True)
     screenshot(page, "import-done")
 
     record = RegisterImport.objects.get()
@@ -89,7 +95,7 @@ def test_a_large_register_is_read_in_the_background(
 
     assert page.locator("#import-status").inner_text() == "Being read"
     assert "Reading rows: 0 of 2" in page.locator("#import-progress").inner_text()
-    assert page.get_by_role("button", name="Confirm the import").count() == 0
+    expect(page.get_by_role("button", name="Confirm the import")).to_have_count(0)
     screenshot(page, "import-being-read")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "import-being-read-phone")
@@ -100,5 +106,5 @@ def test_a_large_register_is_read_in_the_background(
     # The page refreshes itself and shows the preview.
     page.wait_for_selector("#import-report", timeout=15_000)
     assert page.locator("#import-status").inner_text() == "Previewed, not confirmed"
-    assert page.get_by_role("button", name="Confirm the import").is_visible()
+    expect(page.get_by_role("button", name="Confirm the import")).to_be_visible()
     assert RegisterImport.objects.get().counts["rows"] == 2

@@ -5,6 +5,7 @@ and phone widths."""
 from datetime import date
 
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from commissioning.core.roles import OFFICERS
 from contracts.models import Kpi, KpiAssessment
@@ -68,8 +69,8 @@ def test_an_officer_sets_a_kpi_and_records_its_assessments(page, login, screensh
 
     section = page.locator("#performance")
     assert section.locator(".kpi-rating").inner_text() == "Requires improvement"
-    assert section.locator("svg.kpi-chart circle.kpi-point").count() == 3
-    assert section.locator("svg.kpi-chart circle.kpi-point-other").count() == 1
+    expect(section.locator("svg.kpi-chart circle.kpi-point")).to_have_count(3)
+    expect(section.locator("svg.kpi-chart circle.kpi-point-other")).to_have_count(1)
     section.scroll_into_view_if_needed()
     section.screenshot(
         path=screenshot(page, "contract-performance-1280").with_name("contract-performance-section-1280.png")

@@ -24,6 +24,8 @@ D = Decimal
 
 def _fits(page, width: int) -> None:
     """No sideways scrolling at `width`, and no WCAG 2.2 AA problem axe-core finds (when installed)."""
+    # Called just after a page changes: measure and check the whole page, not the part read so far.
+    page.wait_for_load_state()
     scrolled = page.evaluate("document.documentElement.scrollWidth")
     assert scrolled <= width, f"the page scrolls sideways at {width}px: {scrolled}px wide"
     if AXE.exists():

@@ -70,9 +70,10 @@ def test_officer_finds_a_contract_and_exercises_an_option(page, login, screensho
     page.get_by_label("Search", exact=True).fill("support@home")
     page.get_by_label("Status").select_option(label="Live")
     page.get_by_role("button", name="Filter").click()
-    assert page.locator("#summary").inner_text().startswith("1 contract")
+    # The list page comes back re-filtered: #summary and the rows are on the old page too.
+    expect(page.locator("#summary")).to_have_text(re.compile(r"^1 contract"), use_inner_text=True)
     rows = page.locator("table tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     screenshot(page, "register-list-filtered")
 
     page.get_by_role("link", name="LBB-SAH-2024").click()
@@ -83,7 +84,7 @@ def test_officer_finds_a_contract_and_exercises_an_option(page, login, screensho
     screenshot(page, "register-contract")
 
     page.locator("tr[data-option='1']").get_by_role("link", name="Exercise").click()
-    assert page.get_by_role("heading", name="Exercise option 1").is_visible()
+    expect(page.get_by_role("heading", name="Exercise option 1")).to_be_visible()
     page.get_by_label("Decided by").fill("Chief Officer in consultation with the Portfolio Holder")
     page.get_by_label("Decision date").fill("2026-11-02")
     page.get_by_label("Note").fill("Contract performance indicators achieved.")
@@ -93,7 +94,7 @@ def test_officer_finds_a_contract_and_exercises_an_option(page, login, screensho
     assert page.locator("#current-end").inner_text() == "30 Sep 2031"
     assert page.locator("#committed-value").inner_text() == "£18,620,000.00"
     assert "Exercised" in page.locator("tr[data-option='1']").inner_text()
-    assert page.locator("tr[data-option='2']").get_by_role("link", name="Exercise").is_visible()
+    expect(page.locator("tr[data-option='2']").get_by_role("link", name="Exercise")).to_be_visible()
     screenshot(page, "register-option-exercised")
 
     contract = on(Contract.objects.get(reference="LBB-SAH-2024"))
@@ -120,10 +121,10 @@ def test_officer_registers_a_contract_after_correcting_a_mistake(page, login, sc
 
     assert "The contract was not saved." in page.locator("#form-errors").inner_text()
     assert "Cannot read the term" in page.locator("#id_term").locator("xpath=..").inner_text()
-    # The summary takes focus, and its link for the problem leads to the field.
-    assert page.evaluate("document.activeElement.id") == "form-errors"
+    # The summary takes focus (autofocus, or error-summary.js on load), and its link for the problem leads to the field.
+    expect(page.locator("#form-errors")).to_be_focused()
     page.locator("#form-errors").get_by_role("link", name="Cannot read the term").click()
-    assert page.evaluate("document.activeElement.id") == "id_term"
+    expect(page.locator("#id_term")).to_be_focused()
     screenshot(page, "register-form-error")
     assert not Contract.objects.filter(reference="LBB-CARERS-2027").exists()
 
