@@ -557,6 +557,47 @@ class _Writer:
                 action = part.actions.get()
                 committee_services.action_set_status(action=action, status="done", today=due_on)
 
+    # --- call-in ---
+
+    def call_in(self) -> None:
+        """A decision of the last Cabinet whose decisions are published, called in by two
+        members within its call-in period and waiting for the scrutiny committee's next
+        meeting: a consultation nothing else in the demo acts on, so a manager sees a
+        decision held by a call-in on the dashboard and on the contract it concerns."""
+        wait = DECISIONS_PUBLISHED_AFTER_WORKING_DAYS
+        published = [day for day in self.plan.cabinet_days if self.working_days.add(day, wait) <= self.today]
+        if not published:
+            return
+        meeting = self.meeting(self.cabinet, published[-1])
+        running = [
+            planned
+            for planned in self.plan.contracts
+            if planned.service_area == "Day opportunities" and planned.current_end and planned.current_end > self.today
+        ]
+        contracts = [self.contracts[running[0].reference]] if running else []
+        item = self.item(
+            meeting,
+            "Day opportunities: consultation on the future service (demo)",
+            report=None,
+            minutes=f"The Cabinet considered the proposal to consult on the future of day opportunities. {FICTIONAL}",
+        )
+        part = self.part(
+            meeting,
+            item,
+            Kind.APPROVE,
+            "That a consultation on the future of day opportunities be approved.",
+            links=[committee_services.LinkInput(contract=contract, effect=Effect.OTHER) for contract in contracts],
+        )
+        upcoming = [day for day in self.plan.scrutiny_days if day > self.today]
+        committee_services.call_in_request(
+            part=part,
+            requested_by="Cllr D Example and Cllr E Sample (demo names)",
+            requested_on=min(self.working_days.add(meeting.decisions_published_on, 1), self.today),
+            reasons="The proposal did not say how people who use the service and their carers would be heard. (demo)",
+            today=self.today,
+            scrutiny_meeting=self.meeting(self.scrutiny, upcoming[0]) if upcoming else None,
+        )
+
 
 def load_demo_register(*, today: date) -> int:
     """Add the fictional Demoshire register as it stands on `today`; returns how many
@@ -576,4 +617,5 @@ def load_demo_register(*, today: date) -> int:
     writer.projects()
     writer.cabinet_agendas()
     writer.scrutiny_business()
+    writer.call_in()
     return len(plan.contracts)

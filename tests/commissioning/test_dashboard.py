@@ -5,6 +5,7 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 from http import HTTPStatus
+from operator import attrgetter
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,8 @@ from openpyxl import load_workbook
 from commissioning.overview.dashboard import dashboard, remaining_value
 from commissioning.overview.dashboard_export import EXPORTS
 from commissioning.projects.models import CommissioningProject, GatewayDecision, ProjectStep, RequiredStep, Waiver
-from committees.models import Action, Delegation
+from committees.call_in import part_label
+from committees.models import Action, CallIn, Delegation
 from committees.selectors import KeyDecisionRow
 from contracts import services
 from contracts.models import Contract
@@ -267,21 +269,22 @@ def test_each_number_is_the_rows_behind_its_link(as_demo, day):
     for band in board.expiries.by_current_end + board.expiries.by_final_end:
         assert _list_count(client, band.url) == band.count, band.url
         checked += 1
-    assert checked == 9 + 8
+    assert checked == 10 + 8
 
 
 def _page_keys(client, url: str) -> list[str]:
     """The first thing each row of a list page names (every page of it)."""
     rows = client.get(url).context["page"].paginator.object_list
-    return [str(getattr(row, _FIRST_FIELD[type(row)])) for row in rows]
+    return [str(_FIRST_FIELD[type(row)](row)) for row in rows]
 
 
 _FIRST_FIELD = {
-    Contract: "reference",
-    Action: "text",
-    Delegation: "to_whom",
-    NoticeRow: "label",
-    KeyDecisionRow: "decision_maker",
+    Contract: attrgetter("reference"),
+    Action: attrgetter("text"),
+    Delegation: attrgetter("to_whom"),
+    NoticeRow: attrgetter("label"),
+    KeyDecisionRow: attrgetter("decision_maker"),
+    CallIn: lambda call_in: part_label(call_in.resolution_part),
 }
 
 
