@@ -101,7 +101,8 @@ class DelegationAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHi
 
 @admin.register(OfficerDecision)
 class OfficerDecisionAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
-    list_display = ["decided_on", "decision_maker", "published_on"]
+    list_display = ["decided_on", "decision_maker", "published_on", "is_key_decision"]
+    list_filter = ["is_key_decision"]
     search_fields = ["decision_maker", "text"]
     raw_id_fields = ["delegation"]
     date_hierarchy = "decided_on"

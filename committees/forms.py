@@ -428,6 +428,12 @@ class OfficerDecisionForm(ContractLinkFields):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Any dispensation granted for a declared conflict. Leave blank when none.",
     )
+    is_key_decision = forms.BooleanField(
+        label="Key decision",
+        required=False,
+        help_text="A key decision needs 28 clear days' notice on the forward plan, unless taken under "
+        "general exception or special urgency.",
+    )
     contract = ContractPickerField(required=False, label="Acts on contract")
 
     RENAMES = {"option": "option_order"}
@@ -461,6 +467,7 @@ class OfficerDecisionForm(ContractLinkFields):
             "alternatives_rejected": data["alternatives_rejected"],
             "conflicts_of_interest": data["conflicts_of_interest"],
             "dispensations": data["dispensations"],
+            "is_key_decision": data["is_key_decision"],
             "links": links,
             "replace_authority": data["replace_authority"],
         }

@@ -345,6 +345,9 @@ class OfficerDecision(DatesInRange, models.Model):
         "conflicts of interest declared", blank=True, help_text="By any member consulted; blank when none."
     )
     dispensations = models.TextField("dispensations granted", blank=True, help_text="Blank when none.")
+    # An officer's key decision needs the same notice as the executive's (SI 2012/2089 reg 9):
+    # marked here, it is checked against the forward plan whether or not an entry names it.
+    is_key_decision = models.BooleanField("key decision", default=False)
 
     history = HistoricalRecords()
 

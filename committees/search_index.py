@@ -91,6 +91,8 @@ def officer_decision_entries(ids: Sequence[int] | None) -> Iterator[Entry]:
         detail = f"Officer decision of {format_day(decision.decided_on)}"
         if decision.delegation is not None:
             detail += f" under the delegation to {decision.delegation.to_whom}"
+        if decision.is_key_decision:
+            detail += " · key decision"
         yield Entry(
             object_id=decision.pk,
             url=decision.get_absolute_url(),

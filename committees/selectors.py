@@ -747,9 +747,13 @@ def _taken_key_parts(*, today: date) -> QuerySet[ResolutionPart]:
 
 
 def _taken_key_officer_decisions(*, today: date) -> QuerySet[OfficerDecision]:
-    """An officer decision is a key one when a forward plan entry names it as taken."""
+    """An officer decision is a key one when marked so, or when a forward plan entry
+    names it as taken; one marked key that no entry names has no notice, and
+    `key_decision_check` says so as it does for a part with no entry."""
     return (
-        OfficerDecision.objects.filter(decided_on__lte=today, forward_plan_entries__isnull=False)
+        OfficerDecision.objects.filter(
+            Q(is_key_decision=True) | Q(forward_plan_entries__isnull=False), decided_on__lte=today
+        )
         .distinct()
         .prefetch_related(
             Prefetch(

@@ -561,13 +561,15 @@ def officer_decision_record(
     alternatives_rejected: str = "",
     conflicts_of_interest: str = "",
     dispensations: str = "",
+    is_key_decision: bool = False,
     links: Sequence[LinkInput] = (),
     replace_authority: bool = False,
 ) -> OfficerDecision:
     """Record an officer decision; under a delegation, this is what marks the
     delegation used. The record the Openness of Local Government Bodies
     Regulations 2014 (reg 7) ask for needs its reasons and the alternatives
-    rejected; conflicts of interest and dispensations are blank when none."""
+    rejected; conflicts of interest and dispensations are blank when none. A key
+    decision is checked against the forward plan (`selectors.key_decisions_without_notice`)."""
     if decided_on > today:
         raise ValidationError({"decided_on": "A decision cannot be dated in the future."})
     missing = {}
@@ -593,6 +595,7 @@ def officer_decision_record(
         alternatives_rejected=alternatives_rejected.strip(),
         conflicts_of_interest=conflicts_of_interest.strip(),
         dispensations=dispensations.strip(),
+        is_key_decision=is_key_decision,
     )
     for link in links:
         _link_add(
@@ -613,6 +616,7 @@ def _officer_decision_save(
     text: str,
     delegation: Delegation | None,
     published_on: date | None,
+    is_key_decision: bool = False,
     **record: str,
 ) -> OfficerDecision:
     if delegation is not None:
@@ -630,6 +634,7 @@ def _officer_decision_save(
             text=text.strip(),
             delegation=delegation,
             published_on=published_on,
+            is_key_decision=is_key_decision,
             **record,
         )
     )
