@@ -29,7 +29,7 @@ from committees.models import (
 
 
 @admin.register(Committee)
-class CommitteeAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, SimpleHistoryAdmin):
+class CommitteeAdmin(KeepsSearchCurrentAdmin, KeepsLinkedRecordsAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "council", "kind", "quorum"]
     list_filter = ["kind", "council"]
     search_fields = ["name"]

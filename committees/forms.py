@@ -111,7 +111,9 @@ def _part_number(value: str) -> str:
 # --- committees and meetings ----------------------------------------------------------------
 
 
-class CommitteeForm(forms.Form):
+class CommitteeForm(VersionedFormMixin, forms.Form):
+    """Add a committee, or edit one (`for_committee`): its council is kept once it is added."""
+
     council = forms.ModelChoiceField(queryset=Organisation.objects.filter(kind=Organisation.Kind.COUNCIL))
     name = forms.CharField(
         max_length=200, help_text="As the council names it, such as Adult Care and Health PDS Committee."
@@ -123,6 +125,20 @@ class CommitteeForm(forms.Form):
         required=False,
         help_text="Voting members who must be present for it to do business; blank for 3.",
     )
+
+    @classmethod
+    def for_committee(cls, committee: Committee, data=None, **kwargs) -> "CommitteeForm":
+        initial = {
+            "council": committee.council_id,
+            "name": committee.name,
+            "kind": committee.kind,
+            "quorum": committee.quorum,
+        }
+        form = cls(data, initial=initial, version=committee.version, **kwargs)
+        # A committee stays the council's that set it up: its meetings and decisions are that council's.
+        form.fields["council"].disabled = True
+        form.fields["council"].help_text = "A committee stays with the council that set it up."
+        return form
 
     def clean_quorum(self):
         return self.cleaned_data["quorum"] or Committee._meta.get_field("quorum").default

@@ -34,6 +34,11 @@ class Committee(models.Model):
     quorum = models.PositiveSmallIntegerField(
         default=3, help_text="How many voting members must be present for it to do business (its constitution)."
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
 
     history = HistoricalRecords()
 

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from commissioning.core.formatting import format_day
 from commissioning.core.search import Entry, Kind, chunked, index_refresh, register
 from committees import exempt
-from committees.models import AgendaItem, Meeting, OfficerDecision, Report, ResolutionPart
+from committees.models import AgendaItem, Committee, Meeting, OfficerDecision, Report, ResolutionPart
 
 REPORT = "report"
 MINUTES = "minutes"
@@ -122,7 +122,17 @@ def register_kinds() -> None:
 
 def meeting_refresh(meeting: Meeting) -> None:
     """A meeting's date and committee show on its items, their parts and their reports."""
-    items = list(meeting.items.values_list("pk", "report_id"))
-    index_refresh(MINUTES, [pk for pk, _ in items])
-    index_refresh(RESOLUTION, ResolutionPart.objects.filter(item__meeting=meeting).values_list("pk", flat=True))
-    index_refresh(REPORT, [report for _, report in items if report is not None])
+    _items_refresh(AgendaItem.objects.filter(meeting=meeting))
+
+
+def committee_refresh(committee: Committee) -> None:
+    """A committee's name shows on its meetings' items, their parts and their reports."""
+    _items_refresh(AgendaItem.objects.filter(meeting__committee=committee))
+
+
+def _items_refresh(items) -> None:
+    rows = list(items.values_list("pk", "report_id"))
+    ids = [pk for pk, _ in rows]
+    index_refresh(MINUTES, ids)
+    index_refresh(RESOLUTION, ResolutionPart.objects.filter(item_id__in=ids).values_list("pk", flat=True))
+    index_refresh(REPORT, [report for _, report in rows if report is not None])

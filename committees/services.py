@@ -66,6 +66,55 @@ def committee_create(*, council: Organisation, name: str, kind: str, quorum: int
     )
 
 
+@transaction.atomic(durable=True)
+def committee_update(
+    *, committee: Committee, name: str, kind: str, quorum: int, version: int | None = None
+) -> Committee:
+    """Correct a committee's name, kind and quorum; its council stays. `version` is the
+    version the edit form was read at: an older one raises `versioning.StaleEdit`. A
+    change of kind that would change whether decisions already recorded at its
+    meetings are subject to call-in is refused."""
+    committee = versioning.lock_for_update(Committee, pk=committee.pk, version=version)
+    _check_kind_change(committee, kind)
+    name = " ".join(name.split())
+    renamed = name != committee.name
+    committee.version += 1
+    committee.name = name
+    committee.kind = kind
+    committee.quorum = quorum
+    _saved(committee, refusal=ValidationError({"name": "This council already has a committee with this name."}))
+    if renamed:
+        search_index.committee_refresh(committee)
+    return committee
+
+
+def _check_kind_change(committee: Committee, kind: str) -> None:
+    """Whether a decision can be called in follows from the kind of committee that
+    took it (`committees.decisions`): a new kind may not rewrite that for decisions
+    already recorded, nor leave call-ins considered by a committee that cannot consider them."""
+    if kind == committee.kind:
+        return
+    labels = dict(Committee.Kind.choices)
+    change = f"The kind cannot change from “{labels[committee.kind]}” to “{labels.get(kind, kind)}”"
+    recorded = (
+        ResolutionPart.objects.filter(item__meeting__committee=committee).order_by().values_list("kind", flat=True)
+    )
+    for part_kind in recorded.distinct():
+        was = decisions.is_subject_to_call_in(committee_kind=committee.kind, part_kind=part_kind)
+        if was != decisions.is_subject_to_call_in(committee_kind=kind, part_kind=part_kind):
+            now = "are subject to call-in, and would not be" if was else "are not subject to call-in, and would be"
+            raise ValidationError(
+                {"kind": f"{change}: decisions recorded at its meetings {now}. Add a new committee for the new kind."}
+            )
+    if (
+        kind not in call_in_rules.SCRUTINY_COMMITTEES
+        and CallIn.objects.filter(scrutiny_meeting__committee=committee).exists()
+    ):
+        raise ValidationError(
+            {"kind": f"{change}: call-ins are considered at its meetings, which only a scrutiny committee does."}
+        )
+
+
 @transaction.atomic
 def meeting_create(
     *,

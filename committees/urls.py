@@ -44,6 +44,7 @@ urlpatterns = [
     path("forward-plan/<int:pk>/edit/", forward_plan_views.forward_plan_update, name="forward_plan_update"),
     path("new/", views.committee_create, name="committee_create"),
     path("<int:pk>/", views.committee_detail, name="committee_detail"),
+    path("<int:pk>/edit/", views.committee_update, name="committee_update"),
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/calendar/", views.meeting_calendar, name="meeting_calendar"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

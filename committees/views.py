@@ -113,6 +113,29 @@ def committee_create(request):
     return render(request, "committees/committee_form.html", {"form": form})
 
 
+def committee_update(request, pk: int):
+    committee = get_for_user(request.user, Committee.objects.select_related("council"), action="change", pk=pk)
+    form = CommitteeForm.for_committee(committee, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.fields_data()
+        try:
+            committee = services.committee_update(
+                committee=committee,
+                version=form.read_version,
+                name=data["name"],
+                kind=data["kind"],
+                quorum=data["quorum"],
+            )
+        except StaleEdit:
+            form.refuse_as_stale(CommitteeForm.for_committee(Committee.objects.get(pk=committee.pk)), noun="committee")
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{committee.name} saved.")
+            return redirect(committee)
+    return render(request, "committees/committee_form.html", {"form": form, "committee": committee})
+
+
 def committee_detail(request, pk: int):
     committee = get_for_user(request.user, Committee.objects.select_related("council"), pk=pk)
     today = dates.as_of(request)
@@ -129,6 +152,7 @@ def committee_detail(request, pk: int):
             "query_without_page": query_without(request, "page"),
             "past": meeting_rows(page.object_list, today=today),
             "can_add_meeting": can(request.user, Meeting, "add"),
+            "can_change": can(request.user, Committee, "change"),
             "history": committee_history(committee=committee, show_all=full_history_requested(request)),
         },
     )

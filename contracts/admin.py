@@ -149,8 +149,8 @@ class KpiAssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MonitoringRecord)
-class MonitoringRecordAdmin(SimpleHistoryAdmin):
-    """Recorded on the contract's page; corrected or removed here, with its history kept."""
+class MonitoringRecordAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Recorded and corrected on the contract's pages; removed here, with its history kept."""
 
     list_display = ["contract", "kind", "held_on", "title", "carried_out_by"]
     list_filter = ["kind"]

@@ -395,8 +395,8 @@ class KpiAssessmentForm(forms.ModelForm):
         pass
 
 
-class MonitoringRecordForm(forms.ModelForm):
-    """Record a monitoring visit or a contract monitoring report."""
+class MonitoringRecordForm(VersionedFormMixin, forms.ModelForm):
+    """Record a monitoring visit or a contract monitoring report, or correct one (`instance=`)."""
 
     class Meta:
         model = MonitoringRecord

@@ -776,6 +776,11 @@ class MonitoringRecord(DatesInRange, models.Model):
     carried_out_by = models.CharField(
         "by whom", max_length=200, help_text="Who visited or wrote the report, e.g. Contract Compliance Officer."
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of its edit form; a form read at an older one is refused.",
+    )
 
     history = HistoricalRecords()
 

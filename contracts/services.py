@@ -2196,17 +2196,67 @@ def monitoring_record_create(
 ) -> MonitoringRecord:
     """Record a monitoring visit to the contract's service, or a contract monitoring
     report on it. Refused for a day after `today`: a visit is recorded once made."""
-    if held_on > today:
-        raise ValidationError({"held_on": f"Enter a day on or before today ({format_day(today)})."})
-    record = MonitoringRecord(
-        contract=contract,
+    return _monitoring_record_save(
+        MonitoringRecord(contract=contract),
         kind=kind,
         held_on=held_on,
-        title=" ".join(title.split()),
-        carried_out_by=" ".join(carried_out_by.split()),
-        summary=summary.strip(),
-        findings=findings.strip(),
+        title=title,
+        carried_out_by=carried_out_by,
+        summary=summary,
+        findings=findings,
+        today=today,
     )
+
+
+@transaction.atomic(durable=True)
+def monitoring_record_update(
+    *,
+    record: MonitoringRecord,
+    version: int | None,
+    kind: str,
+    held_on: date,
+    title: str,
+    carried_out_by: str,
+    summary: str,
+    findings: str,
+    today: date,
+) -> MonitoringRecord:
+    """Correct a monitoring record; it stays the same contract's. `version` is the version
+    the edit form was read at: an older one raises `versioning.StaleEdit`."""
+    record = versioning.lock_for_update(MonitoringRecord, pk=record.pk, version=version)
+    record.version += 1
+    return _monitoring_record_save(
+        record,
+        kind=kind,
+        held_on=held_on,
+        title=title,
+        carried_out_by=carried_out_by,
+        summary=summary,
+        findings=findings,
+        today=today,
+    )
+
+
+def _monitoring_record_save(
+    record: MonitoringRecord,
+    *,
+    kind: str,
+    held_on: date,
+    title: str,
+    carried_out_by: str,
+    summary: str,
+    findings: str,
+    today: date,
+) -> MonitoringRecord:
+    """Refused for a day after `today`: a visit is recorded once made."""
+    if held_on > today:
+        raise ValidationError({"held_on": f"Enter a day on or before today ({format_day(today)})."})
+    record.kind = kind
+    record.held_on = held_on
+    record.title = " ".join(title.split())
+    record.carried_out_by = " ".join(carried_out_by.split())
+    record.summary = summary.strip()
+    record.findings = findings.strip()
     record.full_clean()
     record.save()
     return record

@@ -17,6 +17,7 @@ urlpatterns = [
     path("kpis/<int:pk>/edit/", views.kpi_update, name="kpi_update"),
     path("kpis/<int:pk>/assessments/new/", views.kpi_assessment_create, name="kpi_assessment_create"),
     path("<int:pk>/monitoring/new/", views.monitoring_create, name="monitoring_create"),
+    path("monitoring/<int:pk>/edit/", views.monitoring_update, name="monitoring_update"),
     path("choices/", views.contract_choices, name="contract_choices"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/published/", views.notice_publish, name="notice_publish"),

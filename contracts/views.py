@@ -188,6 +188,7 @@ def contract_detail(request, pk: int):
             "timeline": timeline(schedule.periods, schedule.option_statuses, today=today) if schedule else None,
             "can_change": can_change,
             "can_add_monitoring": can(request.user, MonitoringRecord, "add"),
+            "can_change_monitoring": can(request.user, MonitoringRecord, "change"),
             "spend_form": (
                 SpendForm(contract=contract, final_end=schedule.final_end, today=today)
                 if can_change and schedule
@@ -543,6 +544,26 @@ def monitoring_create(request, pk: int):
             messages.success(request, f"{record.get_kind_display()} of {format_day(record.held_on)} recorded.")
             return redirect(record)
     return render(request, "contracts/monitoring_form.html", {"form": form, "contract": contract})
+
+
+def monitoring_update(request, pk: int):
+    record = get_for_user(request.user, MonitoringRecord.objects.select_related("contract"), action="change", pk=pk)
+    contract = record.contract
+    form = MonitoringRecordForm(request.POST or None, contract=contract, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.monitoring_record_update(
+                record=record, version=form.read_version, today=dates.real_today(), **form.fields_data()
+            )
+        except StaleEdit:
+            current = MonitoringRecord.objects.get(pk=record.pk)
+            form.refuse_as_stale(MonitoringRecordForm(contract=contract, instance=current), noun="monitoring record")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{record.get_kind_display()} of {format_day(record.held_on)} saved.")
+            return redirect(record)
+    return render(request, "contracts/monitoring_form.html", {"form": form, "contract": contract, "record": record})
 
 
 # --- what the pickers offer (commissioning.core.pickers) ----------------------------------------

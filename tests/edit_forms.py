@@ -22,12 +22,12 @@ from commissioning.projects.forms import ProjectForm
 from commissioning.projects.models import CommissioningProject
 from committees import services as committee_services
 from committees.callin_forms import CallInOutcomeForm
-from committees.forms import AgendaItemForm, MeetingForm, ReportForm
+from committees.forms import AgendaItemForm, CommitteeForm, MeetingForm, ReportForm
 from committees.forward_plan_forms import ForwardPlanForm
 from committees.models import AgendaItem, CallIn, Committee, ForwardPlanEntry, Meeting, Report
 from contracts import services as contract_services
-from contracts.forms import ContractForm, KpiForm, OrganisationForm, ProviderForm
-from contracts.models import Contract, Kpi, Organisation, Provider
+from contracts.forms import ContractForm, KpiForm, MonitoringRecordForm, OrganisationForm, ProviderForm
+from contracts.models import Contract, Kpi, MonitoringRecord, Organisation, Provider
 from contracts.services import Share
 from tests.committees.factories import (
     AgendaItemFactory,
@@ -313,6 +313,28 @@ def _kpi() -> Kpi:
     )
 
 
+def _committee() -> Committee:
+    """A scrutiny committee whose meetings record only what no kind of committee
+    makes subject to call-in, so that its kind can change."""
+    committee = CommitteeFactory(name="Adult Care and Health PDS Committee", kind=Committee.Kind.PDS, quorum=4)
+    ResolutionPartFactory(item__meeting__committee=committee, kind="note", text="Noted the monitoring report.")
+    return committee
+
+
+def _monitoring_record() -> MonitoringRecord:
+    contract = ContractFactory(reference="LBB-MHFSS-2019", title="Mental health flexible support")
+    return contract_services.monitoring_record_create(
+        contract=contract,
+        kind="report",
+        held_on=date(2022, 10, 14),
+        title="Annual contract monitoring report 2021/22",
+        carried_out_by="Contract Compliance Officer",
+        summary="Referrals, outcomes and staffing over the year.",
+        findings="Outcomes met; two staff vacancies to fill by March.",
+        today=TODAY,
+    )
+
+
 EDIT_FORMS = [
     EditForm(
         name="contract",
@@ -424,6 +446,28 @@ EDIT_FORMS = [
         page=lambda k: reverse("contracts:kpi_update", args=[k.pk]),
         action=lambda k: "",
         form_on=lambda context, k: context["form"],
+    ),
+    EditForm(
+        name="committee",
+        form_class=CommitteeForm,
+        model=Committee,
+        role="clerk",
+        noun="committee",
+        make=_committee,
+        page=lambda c: reverse("committees:committee_update", args=[c.pk]),
+        action=lambda c: "",
+        form_on=lambda context, c: context["form"],
+    ),
+    EditForm(
+        name="monitoring",
+        form_class=MonitoringRecordForm,
+        model=MonitoringRecord,
+        role="officer",
+        noun="monitoring record",
+        make=_monitoring_record,
+        page=lambda m: reverse("contracts:monitoring_update", args=[m.pk]),
+        action=lambda m: "",
+        form_on=lambda context, m: context["form"],
     ),
 ]
 

@@ -22,6 +22,7 @@ NOT_EDITABLE_ONCE_SAVED = {
     ("contract", "options_exercised"),
     ("report", "council"),
     ("forward plan", "council"),
+    ("committee", "council"),
 }
 # What a service clears because of the field changed (a report that is no
 # longer a gateway report has no gateway number...).
@@ -63,6 +64,8 @@ def test_every_edit_page_is_listed():
         "organisation_update",
         "kpi_update",
         "forward_plan_update",
+        "committee_update",
+        "monitoring_update",
     }
 
 

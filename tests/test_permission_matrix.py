@@ -171,6 +171,7 @@ MATRIX = {
     "contracts:kpi_update": record_page(**REGISTER),
     "contracts:kpi_assessment_create": record_page(**REGISTER),
     "contracts:monitoring_create": record_page(**REGISTER),
+    "contracts:monitoring_update": record_page(**REGISTER),
     "contracts:provider_list": READ_LIST,
     "contracts:contract_choices": READ_CHOICES,
     "contracts:provider_choices": READ_CHOICES,
@@ -216,6 +217,7 @@ MATRIX = {
     "committees:change_withdraw": post_only(**REGISTER, post=FOUND),
     "committees:committee_create": create_page(**COMMITTEE_RECORD),
     "committees:committee_detail": READ_RECORD,
+    "committees:committee_update": record_page(**COMMITTEE_RECORD),
     "committees:meeting_create": record_page(**COMMITTEE_RECORD),
     "committees:meeting_calendar": READ_LIST,
     "committees:meeting_detail": READ_RECORD,
@@ -348,6 +350,7 @@ ARGUMENTS = {
     "contracts:kpi_update": lambda w: {"pk": w["kpi"].pk},
     "contracts:kpi_assessment_create": lambda w: {"pk": w["kpi"].pk},
     "contracts:monitoring_create": lambda w: {"pk": w["contract"].pk},
+    "contracts:monitoring_update": lambda w: {"pk": w["monitoring"].pk},
     "contracts:provider_detail": lambda w: {"pk": w["provider"].pk},
     "contracts:provider_update": lambda w: {"pk": w["provider"].pk},
     "contracts:organisation_update": lambda w: {"pk": w["organisation"].pk},
@@ -368,6 +371,7 @@ ARGUMENTS = {
     "committees:change_create": lambda w: {"pk": w["contract"].pk},
     "committees:change_withdraw": lambda w: {"pk": w["change"].pk},
     "committees:committee_detail": lambda w: {"pk": w["committee"].pk},
+    "committees:committee_update": lambda w: {"pk": w["committee"].pk},
     "committees:meeting_create": lambda w: {"pk": w["committee"].pk},
     "committees:meeting_detail": lambda w: {"pk": w["meeting"].pk},
     "committees:meeting_update": lambda w: {"pk": w["meeting"].pk},
@@ -518,6 +522,14 @@ def _world(users):
         frequency="quarterly",
         evidence_source="Electronic call monitoring",
     )
+    monitoring = contract_services.monitoring_record_create(
+        contract=contract,
+        kind="visit",
+        held_on=date(2026, 9, 15),
+        title="Visit to the Orpington office",
+        carried_out_by="Contract Compliance Officer",
+        today=TODAY,
+    )
     # A change to come, so that it may still be withdrawn.
     change = contract_services.contract_change_record(
         contract=contract,
@@ -551,6 +563,7 @@ def _world(users):
         "contract": contract,
         "change": change,
         "kpi": kpi,
+        "monitoring": monitoring,
         "report_file": report_file,
         "provider": contract.providers.get(),
         "organisation": contract.lead_commissioner,

@@ -29,6 +29,8 @@ FIELDS = {
     "organisation": ("name", "kind"),
     "kpi": ("target", "measure"),
     "forward plan": ("title", "decision_maker_officer"),
+    "committee": ("name", "quorum"),
+    "monitoring": ("title", "findings"),
 }
 GROUPS = {"officer": OFFICERS, "clerk": CLERKS}
 
