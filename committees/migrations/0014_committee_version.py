@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committees', '0012_forward_plan_paragraph'),
+        ('committees', '0013_officer_key_decision'),
     ]
 
     operations = [
