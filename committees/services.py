@@ -632,7 +632,9 @@ def officer_decision_record(
         raise ValidationError(missing)
     if published_on is not None and published_on < decided_on:
         raise ValidationError({"published_on": "A decision cannot be published before it is taken."})
-    if delegation is not None and (refusal := call_in_rules.call_in_refusal(delegation.resolution_part)):
+    if delegation is not None and (
+        refusal := call_in_rules.implementation_refusal(delegation.resolution_part, today=today)
+    ):
         raise ValidationError({"delegation": refusal})
     decision = _officer_decision_save(
         decision_maker=decision_maker,

@@ -36,6 +36,8 @@ CHANGES = {
     "organisation": ("name", "Name", "NHS South East London ICB", None),
     "kpi": ("target", "Target", "97% of visits on time", "KPI Visits on time"),
     "forward plan": ("title", "Decision", "Support at home: approval to tender, revised", None),
+    "committee": ("name", "Name", "Adult Care and Health Committee", None),
+    "monitoring": ("title", "Title", "Quarterly monitoring visit, revised", None),
 }
 
 

@@ -204,6 +204,16 @@ def test_an_officer_records_a_decision_only_under_a_delegation(client_for, offic
     assert "Choose the delegation the decision was taken under." in _text(client.post(url, data))
     assert not OfficerDecision.objects.exists()
 
+    # The delegation's call-in period runs until 27 Nov 2026: it cannot be used yet.
+    refused = _text(client.post(url, {**data, "delegation": delegation_text(delegate.delegation)}))
+    assert (
+        "The call-in period of Executive, 18 Nov 2026, item 7 (ii) runs until 27 Nov 2026: "
+        "it cannot be implemented until 30 Nov 2026 unless it is urgent." in refused
+    )
+    assert not OfficerDecision.objects.exists()
+
+    # Taken as urgent, it is exempt from call-in and can be used at once.
+    ResolutionPart.objects.filter(pk=delegate.pk).update(is_urgent=True)
     response = client.post(url, {**data, "delegation": delegation_text(delegate.delegation)})
     decision = OfficerDecision.objects.get()
     assert response.url == decision.get_absolute_url()
