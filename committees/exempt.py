@@ -5,6 +5,7 @@ marked exempt under one of the schedule's seven paragraphs, with the reason
 the public interest in keeping it exempt outweighs that in disclosing it
 (para 10 of the schedule). Only the committee's clerks read exempt text on the
 site; everyone else, and every public print, sees the notice of it instead.
+Clerks print it apart, marked confidential: a meeting's confidential print.
 Pure: no Django.
 """
 

@@ -222,7 +222,7 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     report = models.ForeignKey(Report, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
     minutes = models.TextField(blank=True)
-    # Its minutes are exempt information (committees.exempt): shown to clerks only, never printed.
+    # Its minutes are exempt information (committees.exempt): shown to clerks only, never in a public print.
     is_exempt = models.BooleanField("exempt information", default=False)
     exempt_paragraph = models.CharField(max_length=20, blank=True, choices=PARAGRAPH_CHOICES)
     exempt_reason = models.TextField("public interest test", blank=True)

@@ -417,17 +417,28 @@ class MinutesEntry:
     lead_in: str
 
 
+def _minutes_entry(item: AgendaItem, *, minutes_printed: bool) -> MinutesEntry:
+    """Minutes copied from a council's site often open with the report line
+    already; it is not printed twice. Where the minutes are not printed, it is."""
+    line = f"Report {item.report.reference}" if item.report else ""
+    if line and minutes_printed and item.minutes.lstrip().startswith(line):
+        line = ""
+    return MinutesEntry(item=item, report_line=line, lead_in=resolved_lead_in(item))
+
+
 def minutes_entries(meeting: Meeting) -> list[MinutesEntry]:
-    """The items of printable minutes. Minutes copied from a council's site
-    often open with the report line already; it is not printed twice."""
-    entries = []
-    for item in meeting.items.all():
-        line = f"Report {item.report.reference}" if item.report else ""
-        # An exempt item's minutes are not printed, so its report line always is.
-        if line and not item.is_exempt and item.minutes.lstrip().startswith(line):
-            line = ""
-        entries.append(MinutesEntry(item=item, report_line=line, lead_in=resolved_lead_in(item)))
-    return entries
+    """The items of the printable minutes (a public print: an exempt item's minutes are not in it)."""
+    return [_minutes_entry(item, minutes_printed=not item.is_exempt) for item in meeting.items.all()]
+
+
+def exempt_minutes_entries(meeting: Meeting) -> list[MinutesEntry]:
+    """The exempt items of a meeting read with `meeting_queryset_for_detail`, for
+    the clerks' confidential print (committees.exempt): their minutes printed in full."""
+    return [_minutes_entry(item, minutes_printed=True) for item in meeting.items.all() if item.is_exempt]
+
+
+def meeting_has_exempt_items(meeting: Meeting) -> bool:
+    return AgendaItem.objects.filter(meeting=meeting, is_exempt=True).exists()
 
 
 # --- reports --------------------------------------------------------------------------------

@@ -50,6 +50,11 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting_update"),
     path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "meetings/<int:pk>/minutes/confidential/",
+        views.meeting_minutes_confidential,
+        name="meeting_minutes_confidential",
+    ),
     path("meetings/<int:pk>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
     path("meetings/<int:pk>/items/", views.item_create, name="item_create"),
     path("meetings/<int:pk>/items/<int:item_pk>/parts/", views.part_create, name="part_create"),

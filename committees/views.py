@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.core import dates, query, register_cache, uploads
@@ -52,8 +53,10 @@ from committees.selectors import (
     committee_meetings,
     delegation_counts,
     delegation_for_decision,
+    exempt_minutes_entries,
     meeting_clock,
     meeting_form_choices,
+    meeting_has_exempt_items,
     meeting_history,
     meeting_queryset_for_detail,
     meeting_rows,
@@ -276,6 +279,9 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         "failure_on_page": failure is not None
         and (failure.kind in {"meeting", "item"} or any(_targets(panel, failure) for panel in panels or [])),
     }
+    if can_read_exempt:
+        # The confidential print is offered only where it has something to print.
+        context["has_exempt_items"] = meeting_has_exempt_items(meeting)
     if can_change:
         context["meeting_form"] = failed_form(failure, "meeting") or (
             MeetingForm.for_meeting(meeting) if wanted == "edit-meeting" else None
@@ -382,6 +388,21 @@ def meeting_minutes(request, pk: int):
     extras = minutes_extras(meeting, today=dates.as_of(request))
     return render(
         request, "committees/meeting_minutes.html", {"meeting": meeting, "entries": minutes_entries(meeting), **extras}
+    )
+
+
+@never_cache
+def meeting_minutes_confidential(request, pk: int):
+    """The exempt items of a meeting with their minutes in full: the clerks'
+    confidential print ("Part 2"), never a public one (committees.exempt)."""
+    meeting = get_for_user(request.user, Meeting.objects.all(), pk=pk)
+    require(request.user, Report, "read_exempt")
+    meeting = meeting_queryset_for_detail().get(pk=meeting.pk)
+    extras = minutes_extras(meeting, today=dates.as_of(request))
+    return render(
+        request,
+        "committees/meeting_minutes_confidential.html",
+        {"meeting": meeting, "entries": exempt_minutes_entries(meeting), **extras},
     )
 
 

@@ -94,6 +94,13 @@ READ_CHOICES = row(
 )
 READ_RECORD = row(nobody=(NOT_FOUND,) * 2, officer=(OK,) * 2, clerk=(OK,) * 2, manager=(OK,) * 2, superuser=(OK,) * 2)
 
+# Exempt information (Schedule 12A; committees.exempt) is read by those with
+# `committees.read_exempt_report`, the clerks: a role that may see the meeting
+# but not its exempt text gets 403, a user who may not see the meeting 404.
+READ_EXEMPT = row(
+    nobody=(NOT_FOUND,) * 2, officer=(FORBIDDEN,) * 2, clerk=(OK,) * 2, manager=(FORBIDDEN,) * 2, superuser=(OK,) * 2
+)
+
 
 def create_page(*, officer, clerk, manager, post=OK):
     """A page that is not one record (a create form): 403 for whoever may not add."""
@@ -223,6 +230,8 @@ MATRIX = {
     "committees:meeting_detail": READ_RECORD,
     "committees:meeting_update": post_only(**COMMITTEE_RECORD, post=OK),
     "committees:meeting_minutes": READ_RECORD,
+    # The confidential print of the meeting's exempt items ("Part 2").
+    "committees:meeting_minutes_confidential": READ_EXEMPT,
     "committees:minutes_approve": post_only(**COMMITTEE_RECORD, post=FOUND),
     "committees:item_create": post_only(**COMMITTEE_RECORD, post=OK),
     "committees:part_create": post_only(**COMMITTEE_RECORD, post=OK),
@@ -376,6 +385,7 @@ ARGUMENTS = {
     "committees:meeting_detail": lambda w: {"pk": w["meeting"].pk},
     "committees:meeting_update": lambda w: {"pk": w["meeting"].pk},
     "committees:meeting_minutes": lambda w: {"pk": w["meeting"].pk},
+    "committees:meeting_minutes_confidential": lambda w: {"pk": w["meeting"].pk},
     "committees:minutes_approve": lambda w: {"pk": w["meeting"].pk},
     "committees:item_create": lambda w: {"pk": w["meeting"].pk},
     "committees:part_create": lambda w: {"pk": w["meeting"].pk, "item_pk": w["item"].pk},
@@ -473,6 +483,16 @@ def _world(users):
     report = ReportFactory(reference="ACH26-001", contracts=[contract])
     meeting = MeetingFactory(committee=committee, starts_at=at(date(2026, 10, 14)))
     item = AgendaItemFactory(meeting=meeting, number="7", title="Support at home", report=report)
+    # An exempt item, so that the meeting page offers its clerks the confidential print.
+    AgendaItemFactory(
+        meeting=meeting,
+        number="8",
+        title="Support at home: tender prices",
+        minutes="The tendered hourly rates were discussed.",
+        is_exempt=True,
+        exempt_paragraph="3",
+        exempt_reason="Disclosure would prejudice the council's negotiations.",
+    )
     part = ResolutionPartFactory(
         item=item,
         number="i",
