@@ -21,6 +21,7 @@ from committees.selectors import (
     call_in_history,
     call_in_list,
     call_in_queryset_for_detail,
+    officer_decision_notice_check,
     officer_decision_queryset_for_detail,
     part_call_in,
 )
@@ -123,4 +124,7 @@ def call_in_resolve(request, pk: int):
 
 def officer_decision_print(request, pk: int):
     decision = get_for_user(request.user, officer_decision_queryset_for_detail(), pk=pk)
-    return render(request, "committees/officer_decision_print.html", {"decision": decision})
+    notice_check = officer_decision_notice_check(decision, today=dates.as_of(request))
+    return render(
+        request, "committees/officer_decision_print.html", {"decision": decision, "notice_check": notice_check}
+    )

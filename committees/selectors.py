@@ -813,6 +813,14 @@ def _key_rows(parts, officer_decisions) -> list[KeyDecisionRow]:
     return rows
 
 
+def officer_decision_notice_check(decision: OfficerDecision, *, today: date) -> forward_plan.NoticeCheck | None:
+    """One officer decision's notice, by the rule the lists of key decisions use
+    (`_taken_key_officer_decisions`, `_key_rows`); None when it is not a key
+    decision taken by `today` (two queries: the decision and its entries)."""
+    rows = _key_rows([], _taken_key_officer_decisions(today=today).filter(pk=decision.pk))
+    return rows[0].check if rows else None
+
+
 def key_decisions_without_notice(*, today: date) -> list[KeyDecisionRow]:
     """Every key decision taken by `today` without a valid notice, latest first (four queries)."""
     rows = _key_rows(_taken_key_parts(today=today), _taken_key_officer_decisions(today=today))

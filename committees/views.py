@@ -62,6 +62,7 @@ from committees.selectors import (
     meeting_rows,
     minutes_entries,
     officer_decision_history,
+    officer_decision_notice_check,
     officer_decision_queryset_for_detail,
     report_history,
     report_queryset_for_detail,
@@ -671,6 +672,7 @@ def officer_decision_detail(request, pk: int):
         "committees/officer_decision_detail.html",
         {
             "decision": decision,
+            "notice_check": officer_decision_notice_check(decision, today=dates.as_of(request)),
             "history": officer_decision_history(decision=decision, show_all=full_history_requested(request)),
             "publish_form": OfficerDecisionPublishForm(initial={"published_on": dates.real_today()})
             if decision.published_on is None and can(request.user, OfficerDecision, "change")

@@ -3,6 +3,7 @@ badge, and checked against the forward plan even when no entry names it."""
 
 import csv
 import io
+import re
 from datetime import date
 from html import unescape
 from http import HTTPStatus
@@ -14,7 +15,11 @@ from django.urls import reverse
 
 from committees import services
 from committees.models import ContractLink, OfficerDecision
-from committees.selectors import contract_key_decisions_without_notice, key_decisions_without_notice
+from committees.selectors import (
+    contract_key_decisions_without_notice,
+    key_decisions_without_notice,
+    officer_decision_notice_check,
+)
 from tests.committees.factories import OfficerDecisionFactory
 from tests.conftest import ContractFactory, OrganisationFactory
 
@@ -157,6 +162,72 @@ def test_the_contract_page_does_not_flag_one_not_marked_key(client_for, manager,
     url = reverse("contracts:contract_detail", args=[contract.pk])
     html = client_for(manager).get(url, {"as_of": "2023-01-10"}).content.decode()
     assert 'id="key-decisions-without-notice"' not in html
+
+
+# --- the decision's own page and print -------------------------------------------------------
+
+
+def _notice_shown(client, decision) -> list[str]:
+    """What the decision's page and its print say of its notice: the badge's mark and the reason."""
+    shown = []
+    for name in ("committees:officer_decision_detail", "committees:officer_decision_print"):
+        response = client.get(reverse(name, args=[decision.pk]), {"as_of": "2023-01-10"})
+        assert response.status_code == HTTPStatus.OK
+        html = unescape(response.content.decode())
+        if 'id="key-decision-notice"' not in html:
+            shown.append("")
+            continue
+        (badge,) = re.findall(r'data-notice="(\w+)"[^>]*>([^<]+)<', html)
+        mark = {("valid", "Notice valid"): "valid", ("missing", "No valid notice"): "not valid"}[badge]
+        shown.append(f"{mark}: {response.context['notice_check'].reason}")
+        assert f"<span data-notice-reason>{response.context['notice_check'].reason}</span>" in html
+    return shown
+
+
+def test_the_page_says_the_notice_is_valid_with_a_valid_entry(client_for, manager, contract):
+    decision = _decision(contract)
+    _entry(decision, contract, published_on=date(2022, 11, 3))
+    assert _notice_shown(client_for(manager), decision) == ["valid: On the forward plan from Thu 3 Nov 2022."] * 2
+
+
+def test_the_page_says_the_notice_is_not_valid_with_no_entry_or_a_late_one(client_for, manager, contract):
+    decision = _decision(contract)
+    client = client_for(manager)
+    assert _notice_shown(client, decision) == [f"not valid: {NO_ENTRY}"] * 2
+    _entry(decision, contract, published_on=date(2022, 11, 4))
+    (detail, printed) = _notice_shown(client, decision)
+    assert detail == printed
+    assert detail.startswith("not valid: Published on Fri 4 Nov 2022, after Thu 3 Nov 2022")
+
+
+def test_the_page_says_nothing_of_notice_for_one_not_key(client_for, manager, contract):
+    decision = _decision(contract, is_key_decision=False)
+    assert _notice_shown(client_for(manager), decision) == ["", ""]
+
+
+def test_the_page_checks_the_notice_by_the_rule_of_the_list(contract):
+    """The same decisions, the same reasons: one rule (`_key_rows`)."""
+    marked = _decision(contract)
+    named = _decision(contract, is_key_decision=False, decision_maker="Head of Contracts")
+    _entry(named, contract, published_on=date(2022, 11, 20))
+    valid = _decision(contract, decision_maker="Director")
+    _entry(valid, contract, published_on=date(2022, 10, 1))
+    listed = {row.decision: row.check for row in key_decisions_without_notice(today=AFTER)}
+    assert set(listed) == {marked, named}
+    for decision in (marked, named):
+        assert officer_decision_notice_check(decision, today=AFTER) == listed[decision]
+    assert officer_decision_notice_check(valid, today=AFTER).valid
+    # Not yet taken: nothing to check, as the list has nothing to flag.
+    assert officer_decision_notice_check(marked, today=date(2022, 12, 1)) is None
+
+
+def test_one_decision_is_checked_in_two_queries(contract, django_assert_num_queries):
+    decision = _decision(contract)
+    for n in range(3):
+        _entry(decision, contract, published_on=date(2022, 11, 10 + n))
+    with django_assert_num_queries(2):
+        check = officer_decision_notice_check(decision, today=AFTER)
+    assert not check.valid and check.reason.startswith("Published on Thu 10 Nov 2022")
 
 
 # --- the form, the badge and the history ------------------------------------------------------
