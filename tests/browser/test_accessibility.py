@@ -11,14 +11,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from commissioning.core.roles import CLERKS
 from commissioning.projects.models import CommissioningProject, Waiver
 from committees.models import CallIn, Committee, ForwardPlanEntry, Meeting, Member, OfficerDecision, Report
 from contracts import services as contract_services
 from contracts.models import Contract, Kpi, Organisation, Provider
+from tests.committees.factories import AgendaItemFactory, MeetingFactory, OfficerDecisionFactory
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -347,3 +350,27 @@ def test_a_failed_inline_form_focuses_the_summary_at_the_top_of_the_page(page, d
     expect(page.locator("#failure")).to_contain_text("The agenda item was not added.")
     page.locator("#failure").get_by_role("link", name="Title: This field is required.").click()
     expect(page.locator("#add-item").get_by_label("Title")).to_be_focused()
+
+
+def test_the_confidential_print_and_a_key_officer_decision_have_no_violations(page, axe, screenshot, django_user_model):
+    clerk = django_user_model.objects.create_user("clerk", password=DEMO_PASSWORD)
+    clerk.groups.add(Group.objects.get(name=CLERKS))
+    meeting = MeetingFactory()
+    AgendaItemFactory(
+        meeting=meeting, number="9", title="Support at home: prices", minutes="The tendered rates were discussed.",
+        is_exempt=True, exempt_paragraph="3", exempt_reason="Disclosure would prejudice the negotiations.",
+    )  # fmt: skip
+    decision = OfficerDecisionFactory(is_key_decision=True)
+    _sign_in(page, "clerk")
+    problems = _visit_all(
+        page,
+        axe,
+        screenshot,
+        [
+            ("meeting-with-exempt-item", meeting.get_absolute_url()),
+            ("confidential-print", reverse("committees:meeting_minutes_confidential", args=[meeting.pk])),
+            ("officer-key-decision", decision.get_absolute_url()),
+            ("officer-key-decision-print", reverse("committees:officer_decision_print", args=[decision.pk])),
+        ],
+    )
+    assert not problems, "\n".join(problems)
