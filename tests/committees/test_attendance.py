@@ -2,16 +2,20 @@
 (committees/attendance.py, attendance_selectors.py, attend_views.py and the
 services under "attendance" in committees/services.py)."""
 
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from committees import services
-from committees.attendance import AttendanceRecord, Quorum, attendance_record, prints_as_minutes
+from committees.attendance import AttendanceRecord, Quorum, attendance_record, has_taken_place, prints_as_minutes
 from committees.attendance_selectors import meeting_attendance, member_attendance
 from committees.models import Attendance, Committee, CommitteeMembership, Declaration, Meeting, Member, OfficerPresent
 from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
@@ -56,6 +60,7 @@ def test_two_of_three_is_66_7_percent():
 )
 def test_only_a_meeting_that_took_place_prints_as_minutes(status, day, expected):
     assert prints_as_minutes(status=status, day=day, today=TODAY) is expected
+    assert has_taken_place(status=status, day=day, today=TODAY) is expected
 
 
 # --- the world ----------------------------------------------------------------------------------
@@ -417,3 +422,176 @@ def test_the_clerk_sets_a_committees_quorum_or_leaves_the_default(client_for, cl
     assert dict(Committee.objects.values_list("name", "quorum")) == {"Executive": 5, "Scrutiny": 3}
     page = client.get(Committee.objects.get(name="Executive").get_absolute_url()).content.decode()
     assert "quorum 5" in page
+
+
+# --- the meeting page's attendance card ---------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    """The text of some HTML, tags removed and spaces collapsed."""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return re.sub(r"\( ", "(", re.sub(r" ([,.:;)])", r"\1", text))
+
+
+def _card(client, meeting) -> str | None:
+    """The text of the meeting page's attendance card, or None when the page has none."""
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    match = re.search(r'<section class="card mb-3" id="attendance-card".*?</section>', html, re.S)
+    return _text(match.group(0)) if match else None
+
+
+def test_the_meeting_page_shows_its_attendance(client_for, officer, world):
+    ann, ben, cai, dee, eve = (_m(world, name) for name in ("Ann", "Ben", "Cai", "Dee", "Eve"))
+    _record(
+        world,
+        present=[ann, ben],
+        apologies=[cai],
+        substitutes=[services.SubstituteInput(member=eve, substitute_for=cai)],
+        officers=[
+            services.OfficerInput(name="Jo Bloggs", role="Head of Commissioning"),
+            services.OfficerInput(name="", role="Director of Public Health"),
+        ],
+    )
+    for member in (ben, dee):
+        services.declaration_add(item=world["item"], member=member, kind="dpi", description="Shares.")
+    card = _card(client_for(officer), world["meeting"])
+    assert "Quorate (3 of quorum 3)" in card
+    assert "Not quorate" not in card
+    assert (
+        "Present (3) Councillor Ann Chair, Councillor Ben Vice, "
+        "Councillor Eve Substitute (substitute for Councillor Cai Member)" in card
+    )
+    assert "Apologies (1) Councillor Cai Member (substitute: Councillor Eve Substitute)" in card
+    assert "Absent (1) Councillor Dee Member" in card
+    assert "Officers present (2) Jo Bloggs, Head of Commissioning; Director of Public Health" in card
+    assert "Declarations of interest 2 declarations" in card
+    html = client_for(officer).get(world["meeting"].get_absolute_url()).content.decode()
+    attendance_url = reverse("committees:meeting_attendance", args=[world["meeting"].pk])
+    assert f'<a href="{attendance_url}#declarations">2 declarations</a>' in html
+    # An officer may not record attendance: no link to do so.
+    assert "Record attendance" not in card
+
+
+def test_a_meeting_short_of_its_quorum_says_so(client_for, officer, world):
+    _record(world, present=[_m(world, "Ann")], apologies=[_m(world, "Ben")])
+    card = _card(client_for(officer), world["meeting"])
+    assert "Not quorate (1 of quorum 3)" in card
+    assert "Absent (2) Councillor Cai Member, Councillor Dee Member" in card
+    assert "Officers present (0) None recorded" in card
+    assert "Declarations of interest 0 declarations" in card
+
+
+def test_a_held_meeting_without_attendance_offers_the_clerk_to_record_it(client_for, clerk, officer, world):
+    services.declaration_add(item=world["item"], member=_m(world, "Dee"), kind="dpi", description="Shares.")
+    card = _card(client_for(clerk), world["meeting"])
+    assert card == "Attendance Attendance has not been recorded. Record attendance 1 declaration of interest"
+    html = client_for(clerk).get(world["meeting"].get_absolute_url()).content.decode()
+    url = reverse("committees:meeting_attendance", args=[world["meeting"].pk])
+    assert f'href="{url}#record">Record attendance</a>' in html
+    assert _card(client_for(officer), world["meeting"]) == (
+        "Attendance Attendance has not been recorded. 1 declaration of interest"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "day"),
+    [
+        (Meeting.Status.SCHEDULED, date(2026, 12, 9)),
+        (Meeting.Status.CANCELLED, date(2026, 10, 7)),
+        (Meeting.Status.HELD, date(2026, 12, 9)),  # recorded as held, but dated after today
+    ],
+)
+def test_a_meeting_that_has_not_taken_place_shows_no_attendance(client_for, clerk, world, status, day):
+    meeting = MeetingFactory(committee=world["committee"], starts_at=at(day), status=status)
+    assert _card(client_for(clerk), meeting) is None
+
+
+def test_the_card_follows_the_day_asked_for(client_for, officer, world):
+    _record(world, present=[_m(world, "Ann")], apologies=[])
+    client = client_for(officer)
+    before = client.get(world["meeting"].get_absolute_url(), {"as_of": "2022-11-14"}).content.decode()
+    assert 'id="attendance-card"' not in before
+    assert "Not quorate (1 of quorum 3)" in _card(client, world["meeting"])
+
+
+def _meeting_page_queries(client, meeting) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(meeting.get_absolute_url()).status_code == HTTPStatus.OK
+    return len(captured)
+
+
+@pytest.mark.parametrize("role", ["clerk", "officer"])
+def test_the_meeting_page_does_not_grow_with_members(request, client_for, role, world):
+    client = client_for(request.getfixturevalue(role))
+    _record(world, present=[_m(world, "Ann")], apologies=[_m(world, "Ben")])
+    few = _meeting_page_queries(client, world["meeting"])
+    council = world["committee"].council
+    many = []
+    for number in range(20):
+        member = services.member_create(council=council, name=f"Councillor {number:02}")
+        services.membership_add(
+            member=member, committee=world["committee"], role=Role.MEMBER, from_date=date(2022, 1, 1)
+        )
+        services.declaration_add(item=world["item"], member=member, kind="dpi", description="Shares.")
+        many.append(member)
+    services.attendance_record(
+        meeting=world["meeting"],
+        read_as=None,
+        present=many[:12],
+        apologies=many[12:15],
+        officers=[services.OfficerInput(name=f"Officer {n}", role="Adviser") for n in range(5)],
+    )
+    assert _meeting_page_queries(client, world["meeting"]) == few
+    assert "Quorate (12 of quorum 3)" in _card(client, world["meeting"])
+
+
+def test_a_scheduled_meeting_reads_no_attendance(client_for, clerk, world):
+    """The card costs four queries only where it shows: none for a meeting still to come."""
+    client = client_for(clerk)
+    upcoming = MeetingFactory(
+        committee=world["committee"], starts_at=at(date(2026, 12, 9)), status=Meeting.Status.SCHEDULED
+    )
+    with CaptureQueriesContext(connection) as captured:
+        client.get(upcoming.get_absolute_url())
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "committees_attendance" not in tables
+    assert "committees_officerpresent" not in tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_card_follows_a_recorded_attendance_and_the_reader(client_for, clerk, officer, world, register_cache):
+    """The card is kept with the agenda: a write renews it, and what a clerk sees
+    (a link to record attendance) is kept apart from what an officer sees."""
+    assert register_cache is True
+    meeting = world["meeting"]
+    assert "Record attendance" in _card(client_for(clerk), meeting)
+    assert "Record attendance" not in _card(client_for(officer), meeting)
+    assert "Record attendance" in _card(client_for(clerk), meeting)
+    _record(world, present=[_m(world, "Ann"), _m(world, "Ben"), _m(world, "Cai")], apologies=[])
+    assert "Quorate (3 of quorum 3)" in _card(client_for(officer), meeting)
+    assert "Quorate (3 of quorum 3)" in _card(client_for(clerk), meeting)
+
+
+# --- the printed minutes state the quorum -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("present", "sentence"),
+    [
+        (("Ann", "Ben", "Cai"), "Quorum: 3. The meeting was quorate."),
+        (("Ann", "Ben"), "Quorum: 3. The meeting was not quorate."),
+    ],
+)
+def test_the_minutes_state_the_quorum(client_for, manager, world, present, sentence):
+    _record(world, present=[_m(world, name) for name in present], apologies=[])
+    response = client_for(manager).get(reverse("committees:meeting_minutes", args=[world["meeting"].pk]))
+    assert sentence in _text(response.content.decode())
+
+
+def test_minutes_without_attendance_state_no_quorum(client_for, manager, world):
+    response = client_for(manager).get(reverse("committees:meeting_minutes", args=[world["meeting"].pk]))
+    page = _text(response.content.decode())
+    assert "No attendance has been recorded for this meeting." in page
+    assert "Quorum:" not in page
