@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from commissioning.core.roles import CLERKS
 from committees import services
-from committees.models import Attendance, Committee, Declaration
+from committees.models import Attendance, Committee, CommitteeMembership, Declaration
 from tests.committees.factories import at
 from tests.conftest import OrganisationFactory, ProviderFactory
 
@@ -144,3 +144,26 @@ def test_clerk_records_attendance_and_a_declaration_and_prints_the_minutes(
     screenshot(page, "member-desktop")
     page.set_viewport_size(PHONE)
     screenshot(page, "member-390")
+    page.set_viewport_size(DESKTOP)
+
+    # The clerk ends Cai's membership: not before the meeting Cai sent apologies to.
+    membership = CommitteeMembership.objects.get(member__name="Councillor Cai Member")
+    row = page.locator(f"#membership-{membership.pk}-end")
+    row.get_by_text("End the membership of Adult Care and Health PDS Committee").click()
+    row.get_by_label("Last day on the committee").fill("2022-10-31")
+    row.get_by_role("button", name="End membership").click()
+    expect(page.locator("#form-errors")).to_contain_text("The end of the membership was not saved.")
+    expect(page.locator("#form-errors")).to_contain_text(
+        "Councillor Cai Member is recorded at the meeting of 15 Nov 2022, after this day."
+    )
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    screenshot(page, "member-end-refused-desktop")
+    row.get_by_label("Last day on the committee").fill("2023-05-17")
+    row.get_by_role("button", name="End membership").click()
+    expect(page.get_by_text("membership of Adult Care and Health PDS Committee ended on 17 May 2023.")).to_be_visible()
+    expect(page.locator(f"#membership-{membership.pk}")).to_contain_text("17 May 2023")
+    expect(row).to_have_count(0)
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    screenshot(page, "member-ended-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "member-ended-390")

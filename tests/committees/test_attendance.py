@@ -595,3 +595,185 @@ def test_minutes_without_attendance_state_no_quorum(client_for, manager, world):
     page = _text(response.content.decode())
     assert "No attendance has been recorded for this meeting." in page
     assert "Quorum:" not in page
+
+
+# --- ending a membership ------------------------------------------------------------------------
+
+
+def _membership(world, short: str) -> CommitteeMembership:
+    return CommitteeMembership.objects.get(member=_m(world, short), committee=world["committee"])
+
+
+def test_membership_end_saves_the_last_day_and_its_history(world):
+    membership = _membership(world, "Dee")
+    services.membership_end(membership=membership, to_date=date(2023, 5, 17))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    assert [row.to_date for row in membership.history.order_by("history_id")] == [None, date(2023, 5, 17)]
+    # No longer a member on a later meeting's day: expected at none after it.
+    later = MeetingFactory(committee=world["committee"], starts_at=at(date(2023, 6, 20)))
+    assert _m(world, "Dee").pk not in {row.member_id for row in meeting_attendance(later).memberships}
+
+
+def test_a_membership_cannot_end_before_it_began(world):
+    membership = _membership(world, "Dee")
+    with pytest.raises(ValidationError) as refused:
+        services.membership_end(membership=membership, to_date=date(2022, 4, 30))
+    assert refused.value.message_dict == {"to_date": ["A membership cannot end before it began, on 1 May 2022."]}
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    # Its first day is also its last: allowed.
+    services.membership_end(membership=membership, to_date=date(2022, 5, 1))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2022, 5, 1)
+
+
+def test_an_ended_membership_is_not_ended_again(world):
+    membership = _membership(world, "Dee")
+    services.membership_end(membership=membership, to_date=date(2023, 5, 17))
+    # The same end sent twice (a double click) changes nothing.
+    services.membership_end(membership=membership, to_date=date(2023, 5, 17))
+    with pytest.raises(ValidationError) as refused:
+        services.membership_end(membership=membership, to_date=date(2024, 1, 1))
+    assert refused.value.message_dict == {"to_date": ["This membership already ended on 17 May 2023."]}
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    assert membership.history.count() == 2
+
+
+def test_a_membership_cannot_end_before_a_meeting_the_member_is_recorded_at(world):
+    _record(world, present=[], apologies=[_m(world, "Dee")])
+    membership = _membership(world, "Dee")
+    with pytest.raises(ValidationError) as refused:
+        services.membership_end(membership=membership, to_date=date(2022, 11, 14))
+    assert refused.value.message_dict == {
+        "to_date": [
+            "Councillor Dee Member is recorded at the meeting of 15 Nov 2022, after this day. End the "
+            "membership on or after that day, or correct that meeting's attendance first."
+        ]
+    }
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    services.membership_end(membership=membership, to_date=date(2022, 11, 15))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2022, 11, 15)
+
+
+def test_attendance_as_a_substitute_does_not_hold_a_membership_open(world):
+    committee, eve = world["committee"], _m(world, "Eve")
+    services.membership_add(member=eve, committee=committee, role=Role.MEMBER, from_date=date(2022, 1, 1))
+    _record(
+        world,
+        present=[],
+        apologies=[_m(world, "Cai")],
+        substitutes=[services.SubstituteInput(member=eve, substitute_for=_m(world, "Cai"))],
+    )
+    membership = CommitteeMembership.objects.get(member=eve)
+    services.membership_end(membership=membership, to_date=date(2022, 6, 30))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2022, 6, 30)
+
+
+def _end(client, membership, day: str):
+    return client.post(
+        reverse("committees:membership_end", args=[membership.pk]), {f"end-{membership.pk}-to_date": day}
+    )
+
+
+def test_the_clerk_ends_a_membership_on_the_member_page(client_for, clerk, world):
+    client = client_for(clerk)
+    membership = _membership(world, "Dee")
+    page_url = reverse("committees:member_detail", args=[membership.member_id])
+    html = client.get(page_url).content.decode()
+    assert f'action="{reverse("committees:membership_end", args=[membership.pk])}"' in html
+    assert f'name="end-{membership.pk}-to_date"' in html
+    response = _end(client, membership, "2023-05-17")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == page_url
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    assert membership.history.latest("history_id").history_user == clerk
+    page = client.get(page_url)
+    text = _text(page.content.decode())
+    assert "Councillor Dee Member's membership of Adult Care and Health PDS Committee ended on 17 May 2023." in text
+    assert "Adult Care and Health PDS Committee Member 1 May 2022 17 May 2023" in text
+    # An ended membership offers no form to end it again.
+    assert f'name="end-{membership.pk}-to_date"' not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2022-04-30", "A membership cannot end before it began, on 1 May 2022."),
+        ("", "Give the last day the member sat on the committee."),
+        ("2023-02-30", "Enter a valid date."),
+        ("1066-10-14", "between"),
+    ],
+)
+def test_an_end_that_cannot_be_saved_is_shown_with_its_reason(client_for, clerk, world, day, message):
+    client = client_for(clerk)
+    membership = _membership(world, "Dee")
+    response = _end(client, membership, day)
+    assert response.status_code == HTTPStatus.OK
+    text = _text(response.content.decode())
+    assert "The end of the membership was not saved." in text
+    assert message in text
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    assert membership.history.count() == 1
+    # The form comes back open, with what was typed.
+    assert response.context["memberships"][0].end_form is not None
+    failed = next(row.end_form for row in response.context["memberships"] if row.membership.pk == membership.pk)
+    assert failed.errors
+
+
+def test_only_a_clerk_ends_a_membership(client_for, officer, clerk, world):
+    membership = _membership(world, "Dee")
+    url = reverse("committees:membership_end", args=[membership.pk])
+    assert client_for(officer).post(url, {f"end-{membership.pk}-to_date": "2023-05-17"}).status_code == (
+        HTTPStatus.FORBIDDEN
+    )
+    page = client_for(officer).get(reverse("committees:member_detail", args=[membership.member_id]))
+    assert "End the membership of" not in page.content.decode()
+    assert client_for(clerk).get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+
+
+def test_the_clerk_adds_a_membership_on_the_member_page(client_for, clerk, world):
+    client = client_for(clerk)
+    eve = _m(world, "Eve")
+    response = client.post(
+        reverse("committees:membership_add", args=[eve.pk]),
+        {"committee": world["committee"].pk, "role": Role.MEMBER, "from_date": "2023-05-18"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    added = CommitteeMembership.objects.get(member=eve)
+    assert (added.committee, added.role, added.from_date, added.to_date) == (
+        world["committee"],
+        Role.MEMBER,
+        date(2023, 5, 18),
+        None,
+    )
+    assert added.history.get().history_user == clerk
+    # Added from before an existing membership of the same committee ends: refused.
+    response = client.post(
+        reverse("committees:membership_add", args=[eve.pk]),
+        {"committee": world["committee"].pk, "role": Role.CHAIR, "from_date": "2024-01-01"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "Councillor Eve Substitute already sits on Adult Care and Health PDS Committee in these dates." in (
+        _text(response.content.decode())
+    )
+    assert CommitteeMembership.objects.filter(member=eve).count() == 1
+
+
+def test_the_member_page_does_not_grow_with_memberships(client_for, clerk, world):
+    client = client_for(clerk)
+    ann = _m(world, "Ann")
+    url = reverse("committees:member_detail", args=[ann.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == HTTPStatus.OK
+        return len(captured)
+
+    few = queries()
+    council = world["committee"].council
+    for number in range(5):
+        committee = CommitteeFactory(council=council, name=f"Committee {number}")
+        services.membership_add(member=ann, committee=committee, role=Role.MEMBER, from_date=date(2022, 1, 1))
+        if number % 2:
+            services.membership_end(membership=ann.memberships.get(committee=committee), to_date=date(2022, 12, 31))
+    assert queries() == few
+    assert client.get(url).content.decode().count("End the membership of") == 4
