@@ -47,6 +47,15 @@ class MembershipForm(forms.Form):
         return cleaned
 
 
+class MembershipEndForm(forms.Form):
+    to_date = dates.DateField(
+        label="Last day on the committee",
+        widget=DATE_WIDGET,
+        help_text="Not before the membership began.",
+        error_messages={"required": "Give the last day the member sat on the committee."},
+    )
+
+
 def _member_choices(members) -> list[tuple[str, str]]:
     return [("", "---------"), *((str(member.pk), member.name) for member in members)]
 

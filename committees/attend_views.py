@@ -1,6 +1,7 @@
 """Pages for members, their committee memberships, a meeting's attendance and the
 declarations of interest on its items (issue 13, slice "attend")."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -10,11 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.core import dates
+from commissioning.core.formatting import format_day
 from commissioning.core.once import saves_once
 from commissioning.core.permissions import can, get_for_user, require
 from commissioning.core.web import page_of
 from committees import services
-from committees.attend_forms import AttendanceForm, DeclarationForm, MemberForm, MembershipForm
+from committees.attend_forms import AttendanceForm, DeclarationForm, MemberForm, MembershipEndForm, MembershipForm
 from committees.attendance_selectors import (
     council_members,
     declarations_of_meeting,
@@ -68,12 +70,36 @@ def _day(raw: str) -> date | None:
     return day if dates.in_range(day) else None
 
 
-def _member_page(request, member: Member, *, form: MembershipForm | None = None):
+@dataclass(frozen=True)
+class MembershipRow:
+    membership: CommitteeMembership
+    # For a clerk, on a membership that still runs: the form that ends it.
+    end_form: MembershipEndForm | None
+
+
+def _member_page(
+    request,
+    member: Member,
+    *,
+    form: MembershipForm | None = None,
+    failed_end: tuple[int, MembershipEndForm] | None = None,
+):
+    """`failed_end`: the membership whose end did not save, and its form with the errors."""
     today = dates.as_of(request)
     start, end = _period(request, today)
     can_change = can(request.user, CommitteeMembership, "add")
+    can_end = can(request.user, CommitteeMembership, "change")
     if form is None and can_change:
         form = MembershipForm(member=member)
+    summary = member_attendance(member=member, start=start, end=end, today=today)
+
+    def end_form(membership: CommitteeMembership) -> MembershipEndForm | None:
+        if not can_end or membership.to_date is not None:
+            return None
+        if failed_end and failed_end[0] == membership.pk:
+            return failed_end[1]
+        return MembershipEndForm(prefix=f"end-{membership.pk}")
+
     return render(
         request,
         "committees/member_detail.html",
@@ -82,7 +108,9 @@ def _member_page(request, member: Member, *, form: MembershipForm | None = None)
             "today": today,
             "start": start,
             "end": end,
-            "summary": member_attendance(member=member, start=start, end=end, today=today),
+            "summary": summary,
+            "memberships": [MembershipRow(membership, end_form(membership)) for membership in summary.memberships],
+            "end_form": failed_end[1] if failed_end else None,
             "form": form if can_change else None,
         },
     )
@@ -108,6 +136,33 @@ def membership_add(request, pk: int):
             messages.success(request, f"{member.name} added to {membership.committee.name}.")
             return redirect(member)
     return _member_page(request, member, form=form)
+
+
+@require_POST
+def membership_end(request, pk: int):
+    """End a membership that still runs: its last day on the committee."""
+    membership = get_for_user(
+        request.user,
+        CommitteeMembership.objects.select_related("member__council", "committee"),
+        action="change",
+        pk=pk,
+    )
+    member = membership.member
+    form = MembershipEndForm(request.POST, prefix=f"end-{membership.pk}")
+    if form.is_valid():
+        try:
+            services.membership_end(membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            to_date = form.cleaned_data["to_date"]
+            verb = "ended" if to_date < dates.as_of(request) else "ends"
+            messages.success(
+                request,
+                f"{member.name}'s membership of {membership.committee.name} {verb} on {format_day(to_date)}.",
+            )
+            return redirect(member)
+    return _member_page(request, member, failed_end=(membership.pk, form))
 
 
 # --- a meeting's attendance and declarations ----------------------------------------------------

@@ -63,8 +63,13 @@ def fingerprint(rows) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def prints_as_minutes(*, status: str, day: date, today: date) -> bool:
-    """Only a meeting that has taken place has minutes: one still scheduled or
-    cancelled, or dated after `today`, prints as its agenda instead (no
-    resolutions, no signature)."""
+def has_taken_place(*, status: str, day: date, today: date) -> bool:
+    """A meeting recorded as held and dated on or before `today`: one still
+    scheduled or cancelled, or dated after `today`, has no attendance to show."""
     return status == "held" and day <= today
+
+
+def prints_as_minutes(*, status: str, day: date, today: date) -> bool:
+    """Only a meeting that has taken place has minutes: any other prints as its
+    agenda instead (no resolutions, no signature)."""
+    return has_taken_place(status=status, day=day, today=today)

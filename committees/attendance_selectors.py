@@ -88,6 +88,27 @@ def declarations_of_meeting(meeting: Meeting) -> list[Declaration]:
     )
 
 
+@dataclass
+class AttendanceCard:
+    """What the meeting page shows of its attendance: the record as the attendance
+    page reads it, and how many declarations of interest were made."""
+
+    record: MeetingAttendance
+    declarations: int
+
+
+def meeting_attendance_card(meeting: Meeting, *, today: date) -> AttendanceCard | None:
+    """For a meeting that has taken place, its attendance and the number of
+    declarations: four queries, however many members. None, without a query, for
+    one that has not (scheduled, cancelled, or dated after `today`)."""
+    if not attendance.has_taken_place(status=meeting.status, day=meeting.date, today=today):
+        return None
+    return AttendanceCard(
+        record=meeting_attendance(meeting),
+        declarations=Declaration.objects.filter(item__meeting=meeting).count(),
+    )
+
+
 def council_members(*, council_id: int) -> QuerySet[Member]:
     return Member.objects.filter(council_id=council_id).order_by("name")
 

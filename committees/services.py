@@ -946,6 +946,49 @@ def membership_add(
     )
 
 
+@transaction.atomic(durable=True)
+def membership_end(*, membership: CommitteeMembership, to_date: date) -> CommitteeMembership:
+    """End a membership that still runs, on `to_date` (its last day on the
+    committee). Not before it began, and not before a meeting of the committee
+    at which the member is recorded in their own seat: that attendance would
+    no longer belong to a member."""
+    membership = (
+        CommitteeMembership.objects.select_for_update().select_related("member", "committee").get(pk=membership.pk)
+    )
+    if membership.to_date == to_date:
+        # Sent twice (a double click): the first ended it.
+        return membership
+    if membership.to_date is not None:
+        raise ValidationError(
+            {"to_date": f"This membership already ended on {format_day(membership.to_date)}."}, code="ended"
+        )
+    if to_date < membership.from_date:
+        raise ValidationError(
+            {"to_date": f"A membership cannot end before it began, on {format_day(membership.from_date)}."}
+        )
+    later = (
+        Attendance.objects.filter(
+            member_id=membership.member_id,
+            substitute_for__isnull=True,
+            meeting__committee_id=membership.committee_id,
+            meeting__starts_at__date__gt=to_date,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            {
+                "to_date": f"{membership.member.name} is recorded at the meeting of "
+                f"{format_day(later.meeting.date)}, after this day. End the membership on or after "
+                "that day, or correct that meeting's attendance first."
+            }
+        )
+    membership.to_date = to_date
+    return _saved(membership)
+
+
 def attendance_rows(meeting: Meeting) -> list[tuple]:
     """The meeting's attendance as plain values, for `attendance.fingerprint`."""
     members = Attendance.objects.filter(meeting=meeting).values_list("member_id", "status", "substitute_for_id")

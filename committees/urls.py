@@ -87,6 +87,7 @@ urlpatterns = [
     path("members/", attend_views.member_list, name="member_list"),
     path("members/<int:pk>/", attend_views.member_detail, name="member_detail"),
     path("members/<int:pk>/memberships/", attend_views.membership_add, name="membership_add"),
+    path("memberships/<int:pk>/end/", attend_views.membership_end, name="membership_end"),
     path("meetings/<int:pk>/attendance/", attend_views.meeting_attendance_page, name="meeting_attendance"),
     path("meetings/<int:pk>/declarations/", attend_views.declaration_add, name="declaration_add"),
     path("declarations/<int:pk>/remove/", attend_views.declaration_remove, name="declaration_remove"),

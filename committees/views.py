@@ -18,7 +18,7 @@ from commissioning.core.pickers import choices_response, query_of
 from commissioning.core.versioning import StaleEdit
 from commissioning.core.web import is_filtered, kept_page, page_of, query_without
 from committees import calendar_grid, numbering, services
-from committees.attendance_selectors import minutes_extras
+from committees.attendance_selectors import meeting_attendance_card, minutes_extras
 from committees.decisions import Power
 from committees.forms import (
     ActionForm,
@@ -36,6 +36,7 @@ from committees.forms import (
 from committees.models import (
     Action,
     AgendaItem,
+    Attendance,
     Committee,
     Delegation,
     Meeting,
@@ -224,8 +225,9 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
     meeting has dozens of items and parts: a form for each on every view cost
     most of the page's time and size.
 
-    With no item's or part's form open, the agenda and the statutory clock are
-    the same for everyone asking the same on the same day, so they are kept as
+    With no item's or part's form open, the agenda, the statutory clock and the
+    attendance card are the same for everyone asking the same on the same day
+    (with the same permissions: each one the part shows by is in its key), so they are kept as
     written until the register changes (`register_cache`); its one personal
     part, the CSRF token of the "Mark done" and "Record approval" buttons, is in
     forms outside it."""
@@ -235,6 +237,8 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
     # Exempt minutes are written into the agenda only for those who may read them,
     # so the agenda is kept apart for them (below).
     can_read_exempt = can(request.user, Report, "read_exempt")
+    # The attendance card offers its "Record attendance" link to those who may record it.
+    can_record_attendance = can(request.user, Attendance, "change")
     wanted = request.GET.get("open", "") if can_change else ""
     keep_query = query_without(request, "open")
     # What opens a form: "?open=" with the rest of the query kept, such as the day asked for.
@@ -243,6 +247,7 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         "today": today,
         "can_change": can_change,
         "can_read_exempt": can_read_exempt,
+        "can_record_attendance": can_record_attendance,
         "keep_query": keep_query,
         "open_href": open_href,
     }
@@ -251,6 +256,7 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
         panels, detail = _meeting_panels(meeting_pk=pk, can_change=can_change, wanted=wanted, failure=failure)
         context = {**shared, "meeting": detail, "committee": detail.committee, "panels": panels}
         context["clock"] = meeting_clock(detail, today=today)
+        context["attendance"] = meeting_attendance_card(detail, today=today)
         return render_to_string("committees/_meeting_agenda.html", context, request=request), panels
 
     panels = None
@@ -259,7 +265,13 @@ def _meeting_page(request, pk: int, *, failure: Failure | None = None):
             "meeting-agenda",
             lambda: agenda()[0],
             today=today,
-            question=[pk, can_change, can_read_exempt, register_cache.question_of(request.GET, leave_out=["history"])],
+            question=[
+                pk,
+                can_change,
+                can_read_exempt,
+                can_record_attendance,
+                register_cache.question_of(request.GET, leave_out=["history"]),
+            ],
         )
     else:
         written, panels = agenda()

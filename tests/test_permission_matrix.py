@@ -277,6 +277,7 @@ MATRIX = {
     ),
     "committees:member_detail": READ_RECORD,
     "committees:membership_add": post_only(**COMMITTEE_RECORD, post=OK),
+    "committees:membership_end": post_only(**COMMITTEE_RECORD, post=OK),
     "committees:meeting_attendance": row(
         nobody=(NOT_FOUND, NOT_FOUND),
         officer=(OK, FORBIDDEN),
@@ -402,6 +403,7 @@ ARGUMENTS = {
     "committees:forward_plan_update": lambda w: {"pk": w["forward_plan_entry"].pk},
     "committees:member_detail": lambda w: {"pk": w["member"].pk},
     "committees:membership_add": lambda w: {"pk": w["member"].pk},
+    "committees:membership_end": lambda w: {"pk": w["member"].memberships.get().pk},
     "committees:meeting_attendance": lambda w: {"pk": w["meeting"].pk},
     "committees:declaration_add": lambda w: {"pk": w["meeting"].pk},
     "committees:declaration_remove": lambda w: {"pk": w["declaration"].pk},

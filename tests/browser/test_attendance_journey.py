@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from commissioning.core.roles import CLERKS
 from committees import services
-from committees.models import Attendance, Committee, Declaration
+from committees.models import Attendance, Committee, CommitteeMembership, Declaration
 from tests.committees.factories import at
 from tests.conftest import OrganisationFactory, ProviderFactory
 
@@ -48,7 +48,9 @@ def test_clerk_records_attendance_and_a_declaration_and_prints_the_minutes(
 
     login("tom", PASSWORD)
     page.goto(meeting.get_absolute_url())
-    page.get_by_role("link", name="Attendance").click()
+    # Nothing recorded yet: the meeting page's attendance card offers the clerk to record it.
+    expect(page.locator("#attendance-card")).to_contain_text("Attendance has not been recorded.")
+    page.locator("#attendance-card").get_by_role("link", name="Record attendance").click()
     expect(page.get_by_role("heading", name="Attendance", exact=True)).to_be_visible()
 
     for name in ("Councillor Ann Chair", "Councillor Ben Vice", "Councillor Dee Member"):
@@ -92,6 +94,25 @@ def test_clerk_records_attendance_and_a_declaration_and_prints_the_minutes(
     screenshot(page, "attendance-390")
     page.set_viewport_size(DESKTOP)
 
+    # The meeting page shows the attendance in brief, beside the statutory clock.
+    page.get_by_role("link", name="Back to the meeting").click()
+    card = page.locator("#attendance-card")
+    expect(card).to_contain_text("Quorate (4 of quorum 3)")
+    expect(card).to_contain_text(
+        "Councillor Ann Chair, Councillor Ben Vice, Councillor Dee Member, "
+        "Councillor Eve Substitute (substitute for Councillor Cai Member)"
+    )
+    expect(card).to_contain_text("Councillor Cai Member (substitute: Councillor Eve Substitute)")
+    expect(card).to_contain_text("Director of Adult Social Care")
+    card.get_by_role("link", name="1 declaration").click()
+    expect(page.get_by_role("heading", name="Attendance", exact=True)).to_be_visible()
+    page.go_back()
+    screenshot(page, "meeting-attendance-card-desktop")
+    page.set_viewport_size(PHONE)
+    expect(card).to_be_visible()
+    screenshot(page, "meeting-attendance-card-390")
+    page.set_viewport_size(DESKTOP)
+
     page.get_by_role("link", name="Printable minutes").first.click()
     expect(page).to_have_title(re.compile("^Minutes: "))
     minutes = page.locator("article.minutes")
@@ -105,6 +126,7 @@ def test_clerk_records_attendance_and_a_declaration_and_prints_the_minutes(
         "Item 9: Councillor Dee Member declared a non-registrable interest concerning Hestia Housing and Support: "
         "A relative is supported by the provider. They left the room for the item."
     )
+    expect(minutes.locator("#quorum")).to_have_text("Quorum: 3. The meeting was quorate.")
     expect(minutes.locator("#signature")).to_contain_text("Signed")
     expect(minutes.locator("#signature")).to_contain_text("Chair")
     screenshot(page, "minutes-attendance-desktop")
@@ -122,3 +144,26 @@ def test_clerk_records_attendance_and_a_declaration_and_prints_the_minutes(
     screenshot(page, "member-desktop")
     page.set_viewport_size(PHONE)
     screenshot(page, "member-390")
+    page.set_viewport_size(DESKTOP)
+
+    # The clerk ends Cai's membership: not before the meeting Cai sent apologies to.
+    membership = CommitteeMembership.objects.get(member__name="Councillor Cai Member")
+    row = page.locator(f"#membership-{membership.pk}-end")
+    row.get_by_text("End the membership of Adult Care and Health PDS Committee").click()
+    row.get_by_label("Last day on the committee").fill("2022-10-31")
+    row.get_by_role("button", name="End membership").click()
+    expect(page.locator("#form-errors")).to_contain_text("The end of the membership was not saved.")
+    expect(page.locator("#form-errors")).to_contain_text(
+        "Councillor Cai Member is recorded at the meeting of 15 Nov 2022, after this day."
+    )
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    screenshot(page, "member-end-refused-desktop")
+    row.get_by_label("Last day on the committee").fill("2023-05-17")
+    row.get_by_role("button", name="End membership").click()
+    expect(page.get_by_text("membership of Adult Care and Health PDS Committee ended on 17 May 2023.")).to_be_visible()
+    expect(page.locator(f"#membership-{membership.pk}")).to_contain_text("17 May 2023")
+    expect(row).to_have_count(0)
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    screenshot(page, "member-ended-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "member-ended-390")

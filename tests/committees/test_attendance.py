@@ -2,16 +2,20 @@
 (committees/attendance.py, attendance_selectors.py, attend_views.py and the
 services under "attendance" in committees/services.py)."""
 
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from committees import services
-from committees.attendance import AttendanceRecord, Quorum, attendance_record, prints_as_minutes
+from committees.attendance import AttendanceRecord, Quorum, attendance_record, has_taken_place, prints_as_minutes
 from committees.attendance_selectors import meeting_attendance, member_attendance
 from committees.models import Attendance, Committee, CommitteeMembership, Declaration, Meeting, Member, OfficerPresent
 from tests.committees.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, ResolutionPartFactory, at
@@ -56,6 +60,7 @@ def test_two_of_three_is_66_7_percent():
 )
 def test_only_a_meeting_that_took_place_prints_as_minutes(status, day, expected):
     assert prints_as_minutes(status=status, day=day, today=TODAY) is expected
+    assert has_taken_place(status=status, day=day, today=TODAY) is expected
 
 
 # --- the world ----------------------------------------------------------------------------------
@@ -417,3 +422,358 @@ def test_the_clerk_sets_a_committees_quorum_or_leaves_the_default(client_for, cl
     assert dict(Committee.objects.values_list("name", "quorum")) == {"Executive": 5, "Scrutiny": 3}
     page = client.get(Committee.objects.get(name="Executive").get_absolute_url()).content.decode()
     assert "quorum 5" in page
+
+
+# --- the meeting page's attendance card ---------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    """The text of some HTML, tags removed and spaces collapsed."""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return re.sub(r"\( ", "(", re.sub(r" ([,.:;)])", r"\1", text))
+
+
+def _card(client, meeting) -> str | None:
+    """The text of the meeting page's attendance card, or None when the page has none."""
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    match = re.search(r'<section class="card mb-3" id="attendance-card".*?</section>', html, re.S)
+    return _text(match.group(0)) if match else None
+
+
+def test_the_meeting_page_shows_its_attendance(client_for, officer, world):
+    ann, ben, cai, dee, eve = (_m(world, name) for name in ("Ann", "Ben", "Cai", "Dee", "Eve"))
+    _record(
+        world,
+        present=[ann, ben],
+        apologies=[cai],
+        substitutes=[services.SubstituteInput(member=eve, substitute_for=cai)],
+        officers=[
+            services.OfficerInput(name="Jo Bloggs", role="Head of Commissioning"),
+            services.OfficerInput(name="", role="Director of Public Health"),
+        ],
+    )
+    for member in (ben, dee):
+        services.declaration_add(item=world["item"], member=member, kind="dpi", description="Shares.")
+    card = _card(client_for(officer), world["meeting"])
+    assert "Quorate (3 of quorum 3)" in card
+    assert "Not quorate" not in card
+    assert (
+        "Present (3) Councillor Ann Chair, Councillor Ben Vice, "
+        "Councillor Eve Substitute (substitute for Councillor Cai Member)" in card
+    )
+    assert "Apologies (1) Councillor Cai Member (substitute: Councillor Eve Substitute)" in card
+    assert "Absent (1) Councillor Dee Member" in card
+    assert "Officers present (2) Jo Bloggs, Head of Commissioning; Director of Public Health" in card
+    assert "Declarations of interest 2 declarations" in card
+    html = client_for(officer).get(world["meeting"].get_absolute_url()).content.decode()
+    attendance_url = reverse("committees:meeting_attendance", args=[world["meeting"].pk])
+    assert f'<a href="{attendance_url}#declarations">2 declarations</a>' in html
+    # An officer may not record attendance: no link to do so.
+    assert "Record attendance" not in card
+
+
+def test_a_meeting_short_of_its_quorum_says_so(client_for, officer, world):
+    _record(world, present=[_m(world, "Ann")], apologies=[_m(world, "Ben")])
+    card = _card(client_for(officer), world["meeting"])
+    assert "Not quorate (1 of quorum 3)" in card
+    assert "Absent (2) Councillor Cai Member, Councillor Dee Member" in card
+    assert "Officers present (0) None recorded" in card
+    assert "Declarations of interest 0 declarations" in card
+
+
+def test_a_held_meeting_without_attendance_offers_the_clerk_to_record_it(client_for, clerk, officer, world):
+    services.declaration_add(item=world["item"], member=_m(world, "Dee"), kind="dpi", description="Shares.")
+    card = _card(client_for(clerk), world["meeting"])
+    assert card == "Attendance Attendance has not been recorded. Record attendance 1 declaration of interest"
+    html = client_for(clerk).get(world["meeting"].get_absolute_url()).content.decode()
+    url = reverse("committees:meeting_attendance", args=[world["meeting"].pk])
+    assert f'href="{url}#record">Record attendance</a>' in html
+    assert _card(client_for(officer), world["meeting"]) == (
+        "Attendance Attendance has not been recorded. 1 declaration of interest"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "day"),
+    [
+        (Meeting.Status.SCHEDULED, date(2026, 12, 9)),
+        (Meeting.Status.CANCELLED, date(2026, 10, 7)),
+        (Meeting.Status.HELD, date(2026, 12, 9)),  # recorded as held, but dated after today
+    ],
+)
+def test_a_meeting_that_has_not_taken_place_shows_no_attendance(client_for, clerk, world, status, day):
+    meeting = MeetingFactory(committee=world["committee"], starts_at=at(day), status=status)
+    assert _card(client_for(clerk), meeting) is None
+
+
+def test_the_card_follows_the_day_asked_for(client_for, officer, world):
+    _record(world, present=[_m(world, "Ann")], apologies=[])
+    client = client_for(officer)
+    before = client.get(world["meeting"].get_absolute_url(), {"as_of": "2022-11-14"}).content.decode()
+    assert 'id="attendance-card"' not in before
+    assert "Not quorate (1 of quorum 3)" in _card(client, world["meeting"])
+
+
+def _meeting_page_queries(client, meeting) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(meeting.get_absolute_url()).status_code == HTTPStatus.OK
+    return len(captured)
+
+
+@pytest.mark.parametrize("role", ["clerk", "officer"])
+def test_the_meeting_page_does_not_grow_with_members(request, client_for, role, world):
+    client = client_for(request.getfixturevalue(role))
+    _record(world, present=[_m(world, "Ann")], apologies=[_m(world, "Ben")])
+    few = _meeting_page_queries(client, world["meeting"])
+    council = world["committee"].council
+    many = []
+    for number in range(20):
+        member = services.member_create(council=council, name=f"Councillor {number:02}")
+        services.membership_add(
+            member=member, committee=world["committee"], role=Role.MEMBER, from_date=date(2022, 1, 1)
+        )
+        services.declaration_add(item=world["item"], member=member, kind="dpi", description="Shares.")
+        many.append(member)
+    services.attendance_record(
+        meeting=world["meeting"],
+        read_as=None,
+        present=many[:12],
+        apologies=many[12:15],
+        officers=[services.OfficerInput(name=f"Officer {n}", role="Adviser") for n in range(5)],
+    )
+    assert _meeting_page_queries(client, world["meeting"]) == few
+    assert "Quorate (12 of quorum 3)" in _card(client, world["meeting"])
+
+
+def test_a_scheduled_meeting_reads_no_attendance(client_for, clerk, world):
+    """The card costs four queries only where it shows: none for a meeting still to come."""
+    client = client_for(clerk)
+    upcoming = MeetingFactory(
+        committee=world["committee"], starts_at=at(date(2026, 12, 9)), status=Meeting.Status.SCHEDULED
+    )
+    with CaptureQueriesContext(connection) as captured:
+        client.get(upcoming.get_absolute_url())
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "committees_attendance" not in tables
+    assert "committees_officerpresent" not in tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_card_follows_a_recorded_attendance_and_the_reader(client_for, clerk, officer, world, register_cache):
+    """The card is kept with the agenda: a write renews it, and what a clerk sees
+    (a link to record attendance) is kept apart from what an officer sees."""
+    assert register_cache is True
+    meeting = world["meeting"]
+    assert "Record attendance" in _card(client_for(clerk), meeting)
+    assert "Record attendance" not in _card(client_for(officer), meeting)
+    assert "Record attendance" in _card(client_for(clerk), meeting)
+    _record(world, present=[_m(world, "Ann"), _m(world, "Ben"), _m(world, "Cai")], apologies=[])
+    assert "Quorate (3 of quorum 3)" in _card(client_for(officer), meeting)
+    assert "Quorate (3 of quorum 3)" in _card(client_for(clerk), meeting)
+
+
+# --- the printed minutes state the quorum -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("present", "sentence"),
+    [
+        (("Ann", "Ben", "Cai"), "Quorum: 3. The meeting was quorate."),
+        (("Ann", "Ben"), "Quorum: 3. The meeting was not quorate."),
+    ],
+)
+def test_the_minutes_state_the_quorum(client_for, manager, world, present, sentence):
+    _record(world, present=[_m(world, name) for name in present], apologies=[])
+    response = client_for(manager).get(reverse("committees:meeting_minutes", args=[world["meeting"].pk]))
+    assert sentence in _text(response.content.decode())
+
+
+def test_minutes_without_attendance_state_no_quorum(client_for, manager, world):
+    response = client_for(manager).get(reverse("committees:meeting_minutes", args=[world["meeting"].pk]))
+    page = _text(response.content.decode())
+    assert "No attendance has been recorded for this meeting." in page
+    assert "Quorum:" not in page
+
+
+# --- ending a membership ------------------------------------------------------------------------
+
+
+def _membership(world, short: str) -> CommitteeMembership:
+    return CommitteeMembership.objects.get(member=_m(world, short), committee=world["committee"])
+
+
+def test_membership_end_saves_the_last_day_and_its_history(world):
+    membership = _membership(world, "Dee")
+    services.membership_end(membership=membership, to_date=date(2023, 5, 17))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    assert [row.to_date for row in membership.history.order_by("history_id")] == [None, date(2023, 5, 17)]
+    # No longer a member on a later meeting's day: expected at none after it.
+    later = MeetingFactory(committee=world["committee"], starts_at=at(date(2023, 6, 20)))
+    assert _m(world, "Dee").pk not in {row.member_id for row in meeting_attendance(later).memberships}
+
+
+def test_a_membership_cannot_end_before_it_began(world):
+    membership = _membership(world, "Dee")
+    with pytest.raises(ValidationError) as refused:
+        services.membership_end(membership=membership, to_date=date(2022, 4, 30))
+    assert refused.value.message_dict == {"to_date": ["A membership cannot end before it began, on 1 May 2022."]}
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    # Its first day is also its last: allowed.
+    services.membership_end(membership=membership, to_date=date(2022, 5, 1))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2022, 5, 1)
+
+
+def test_an_ended_membership_is_not_ended_again(world):
+    membership = _membership(world, "Dee")
+    services.membership_end(membership=membership, to_date=date(2023, 5, 17))
+    # The same end sent twice (a double click) changes nothing.
+    services.membership_end(membership=membership, to_date=date(2023, 5, 17))
+    with pytest.raises(ValidationError) as refused:
+        services.membership_end(membership=membership, to_date=date(2024, 1, 1))
+    assert refused.value.message_dict == {"to_date": ["This membership already ended on 17 May 2023."]}
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    assert membership.history.count() == 2
+
+
+def test_a_membership_cannot_end_before_a_meeting_the_member_is_recorded_at(world):
+    _record(world, present=[], apologies=[_m(world, "Dee")])
+    membership = _membership(world, "Dee")
+    with pytest.raises(ValidationError) as refused:
+        services.membership_end(membership=membership, to_date=date(2022, 11, 14))
+    assert refused.value.message_dict == {
+        "to_date": [
+            "Councillor Dee Member is recorded at the meeting of 15 Nov 2022, after this day. End the "
+            "membership on or after that day, or correct that meeting's attendance first."
+        ]
+    }
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    services.membership_end(membership=membership, to_date=date(2022, 11, 15))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2022, 11, 15)
+
+
+def test_attendance_as_a_substitute_does_not_hold_a_membership_open(world):
+    committee, eve = world["committee"], _m(world, "Eve")
+    services.membership_add(member=eve, committee=committee, role=Role.MEMBER, from_date=date(2022, 1, 1))
+    _record(
+        world,
+        present=[],
+        apologies=[_m(world, "Cai")],
+        substitutes=[services.SubstituteInput(member=eve, substitute_for=_m(world, "Cai"))],
+    )
+    membership = CommitteeMembership.objects.get(member=eve)
+    services.membership_end(membership=membership, to_date=date(2022, 6, 30))
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2022, 6, 30)
+
+
+def _end(client, membership, day: str):
+    return client.post(
+        reverse("committees:membership_end", args=[membership.pk]), {f"end-{membership.pk}-to_date": day}
+    )
+
+
+def test_the_clerk_ends_a_membership_on_the_member_page(client_for, clerk, world):
+    client = client_for(clerk)
+    membership = _membership(world, "Dee")
+    page_url = reverse("committees:member_detail", args=[membership.member_id])
+    html = client.get(page_url).content.decode()
+    assert f'action="{reverse("committees:membership_end", args=[membership.pk])}"' in html
+    assert f'name="end-{membership.pk}-to_date"' in html
+    response = _end(client, membership, "2023-05-17")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == page_url
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date == date(2023, 5, 17)
+    assert membership.history.latest("history_id").history_user == clerk
+    page = client.get(page_url)
+    text = _text(page.content.decode())
+    assert "Councillor Dee Member's membership of Adult Care and Health PDS Committee ended on 17 May 2023." in text
+    assert "Adult Care and Health PDS Committee Member 1 May 2022 17 May 2023" in text
+    # An ended membership offers no form to end it again.
+    assert f'name="end-{membership.pk}-to_date"' not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2022-04-30", "A membership cannot end before it began, on 1 May 2022."),
+        ("", "Give the last day the member sat on the committee."),
+        ("2023-02-30", "Enter a valid date."),
+        ("1066-10-14", "between"),
+    ],
+)
+def test_an_end_that_cannot_be_saved_is_shown_with_its_reason(client_for, clerk, world, day, message):
+    client = client_for(clerk)
+    membership = _membership(world, "Dee")
+    response = _end(client, membership, day)
+    assert response.status_code == HTTPStatus.OK
+    text = _text(response.content.decode())
+    assert "The end of the membership was not saved." in text
+    assert message in text
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+    assert membership.history.count() == 1
+    # The form comes back open, with what was typed.
+    assert response.context["memberships"][0].end_form is not None
+    failed = next(row.end_form for row in response.context["memberships"] if row.membership.pk == membership.pk)
+    assert failed.errors
+
+
+def test_only_a_clerk_ends_a_membership(client_for, officer, clerk, world):
+    membership = _membership(world, "Dee")
+    url = reverse("committees:membership_end", args=[membership.pk])
+    assert client_for(officer).post(url, {f"end-{membership.pk}-to_date": "2023-05-17"}).status_code == (
+        HTTPStatus.FORBIDDEN
+    )
+    page = client_for(officer).get(reverse("committees:member_detail", args=[membership.member_id]))
+    assert "End the membership of" not in page.content.decode()
+    assert client_for(clerk).get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert CommitteeMembership.objects.get(pk=membership.pk).to_date is None
+
+
+def test_the_clerk_adds_a_membership_on_the_member_page(client_for, clerk, world):
+    client = client_for(clerk)
+    eve = _m(world, "Eve")
+    response = client.post(
+        reverse("committees:membership_add", args=[eve.pk]),
+        {"committee": world["committee"].pk, "role": Role.MEMBER, "from_date": "2023-05-18"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    added = CommitteeMembership.objects.get(member=eve)
+    assert (added.committee, added.role, added.from_date, added.to_date) == (
+        world["committee"],
+        Role.MEMBER,
+        date(2023, 5, 18),
+        None,
+    )
+    assert added.history.get().history_user == clerk
+    # Added from before an existing membership of the same committee ends: refused.
+    response = client.post(
+        reverse("committees:membership_add", args=[eve.pk]),
+        {"committee": world["committee"].pk, "role": Role.CHAIR, "from_date": "2024-01-01"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "Councillor Eve Substitute already sits on Adult Care and Health PDS Committee in these dates." in (
+        _text(response.content.decode())
+    )
+    assert CommitteeMembership.objects.filter(member=eve).count() == 1
+
+
+def test_the_member_page_does_not_grow_with_memberships(client_for, clerk, world):
+    client = client_for(clerk)
+    ann = _m(world, "Ann")
+    url = reverse("committees:member_detail", args=[ann.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == HTTPStatus.OK
+        return len(captured)
+
+    few = queries()
+    council = world["committee"].council
+    for number in range(5):
+        committee = CommitteeFactory(council=council, name=f"Committee {number}")
+        services.membership_add(member=ann, committee=committee, role=Role.MEMBER, from_date=date(2022, 1, 1))
+        if number % 2:
+            services.membership_end(membership=ann.memberships.get(committee=committee), to_date=date(2022, 12, 31))
+    assert queries() == few
+    assert client.get(url).content.decode().count("End the membership of") == 4
