@@ -30,6 +30,16 @@ class ContractChangeForm(forms.Form):
         max_value=MONEY_LIMIT,
         help_text="Added to the annual value from the day it takes effect; negative to reduce it.",
     )
+    one_off_value_change = forms.DecimalField(
+        label="One-off amount (£)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=-MONEY_LIMIT,
+        max_value=MONEY_LIMIT,
+        help_text="Paid once, in full, on the day it takes effect (extra hours in a winter pressure, say); "
+        "negative for a credit. Not added to the annual value.",
+    )
     term_change_months = forms.IntegerField(
         label="Change to the term (months)",
         required=False,
@@ -64,12 +74,14 @@ class ContractChangeForm(forms.Form):
             (ground.code, ground.label) for ground in grounds_for(contract.legislation)
         ]
         self.fields["annual_value_change"].widget.attrs["step"] = "0.01"
+        self.fields["one_off_value_change"].widget.attrs["step"] = "0.01"
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {
             "effective_on": data["effective_on"],
             "annual_value_change": data["annual_value_change"] or Decimal("0.00"),
+            "one_off_value_change": data["one_off_value_change"] or Decimal("0.00"),
             "term_change_months": data["term_change_months"] or 0,
             "scope_change": data["scope_change"],
             "new_supplier": data["new_supplier"],

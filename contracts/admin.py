@@ -58,7 +58,7 @@ class SpendInline(ReadOnlyInline):
 
 class ChangeInline(ReadOnlyInline):
     model = ContractChange
-    fields = ["effective_on", "annual_value_change", "term_change_months", "ground", "uplift"]
+    fields = ["effective_on", "annual_value_change", "one_off_value_change", "term_change_months", "ground", "uplift"]
 
 
 @admin.register(Contract)
@@ -82,7 +82,15 @@ class RecordedThroughThePagesAdmin(ReadMostlyAdmin):
 
 @admin.register(ContractChange)
 class ContractChangeAdmin(RecordedThroughThePagesAdmin):
-    list_display = ["contract", "effective_on", "annual_value_change", "term_change_months", "ground", "uplift"]
+    list_display = [
+        "contract",
+        "effective_on",
+        "annual_value_change",
+        "one_off_value_change",
+        "term_change_months",
+        "ground",
+        "uplift",
+    ]
     list_filter = ["ground"]
     search_fields = ["contract__reference", "description"]
 

@@ -5,7 +5,8 @@ A change is a fact dated by the day it takes effect. It counts in the figures
 for that day and every day after, never before: the figures "as of" a day
 before a change are the figures the register showed then. A change to the
 value adds (or takes away) an amount a year from its effective date, not
-indexed by the contract's own annual uplift; a change to the term lengthens (or
+indexed by the contract's own annual uplift, or a one-off amount counted once,
+in full, on its effective date (or both); a change to the term lengthens (or
 shortens) the period the contract is in when the change takes effect, the
 latest of the initial term and the options exercised by then that has begun,
 so any options still open start later. Scope and supplier changes have no
@@ -19,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from contracts import regime
-from contracts.money import financial_year_spread, period_value, to_money
+from contracts.money import financial_year_of, financial_year_spread, period_value, to_money
 from contracts.terms import Decision, Part, Period, months_before, months_between, next_start, periods, schedule
 
 _ONE_DAY = timedelta(days=1)
@@ -32,10 +33,13 @@ class Change:
     effective: date
     annual_value_change: Decimal = ZERO  # pounds a year from the effective date, + or -
     term_change_months: int = 0  # months added to (or, negative, taken from) the term
+    # Pounds once, in full, on the effective date, + or -: in the period and the
+    # financial year of that day only, never in the annual value.
+    one_off_value_change: Decimal = ZERO
 
     @property
     def has_figures(self) -> bool:
-        return bool(self.annual_value_change) or bool(self.term_change_months)
+        return bool(self.annual_value_change) or bool(self.term_change_months) or bool(self.one_off_value_change)
 
 
 def counted(changes: Sequence[Change], today: date) -> tuple[Change, ...]:
@@ -88,11 +92,23 @@ def changed_parts(
     return result
 
 
+def _period_of(all_periods: Sequence[Period], day: date) -> int | None:
+    """The index of the period ``day`` falls in; None when it is in none (before
+    the start, or after the last period's end)."""
+    return next((index for index, period in enumerate(all_periods) if period.start <= day <= period.end), None)
+
+
 def period_value_changes(all_periods: Sequence[Period], changes: Sequence[Change]) -> tuple[Decimal, ...]:
     """What the value changes among ``changes`` add to each period: each its
-    amount a year for the part of the period from its effective date."""
+    amount a year for the part of the period from its effective date, and its
+    one-off amount, in full, to the period its effective date falls in (nothing
+    when it falls in none)."""
     added = [ZERO] * len(all_periods)
     for change in changes:
+        if change.one_off_value_change:
+            index = _period_of(all_periods, change.effective)
+            if index is not None:
+                added[index] += change.one_off_value_change
         if not change.annual_value_change:
             continue
         for index, period in enumerate(all_periods):
@@ -106,9 +122,14 @@ def period_value_changes(all_periods: Sequence[Period], changes: Sequence[Change
 def year_value_changes(included: Sequence[Period], changes: Sequence[Change]) -> dict[int, Decimal]:
     """What the value changes add to each financial year of the included
     periods, spread as ``money.financial_year_spread`` spreads a value, so the
-    years add up to what ``period_value_changes`` adds to those periods."""
+    years add up to what ``period_value_changes`` adds to those periods: a
+    one-off amount falls in the financial year of its effective date, when that
+    day is in one of the included periods."""
     spread: dict[int, Decimal] = {}
     for change in changes:
+        if change.one_off_value_change and _period_of(included, change.effective) is not None:
+            year = financial_year_of(change.effective)
+            spread[year] = spread.get(year, ZERO) + change.one_off_value_change
         if not change.annual_value_change:
             continue
         touched = [period for period in included if period.end >= change.effective]

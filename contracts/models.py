@@ -697,6 +697,13 @@ class ContractChange(DatesInRange, models.Model):
         default=Decimal("0.00"),
         help_text="Added from the day it takes effect; negative to reduce it.",
     )
+    one_off_value_change = models.DecimalField(
+        "one-off change to the value (£)",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Paid (or, negative, credited) once, in full, on the day it takes effect.",
+    )
     term_change_months = models.SmallIntegerField(
         "change to the term (months)",
         default=0,
@@ -739,10 +746,25 @@ class ContractChange(DatesInRange, models.Model):
         return reverse("contracts:contract_detail", args=[self.contract_id]) + "#changes"
 
     @property
+    def fact(self) -> changes.Change:
+        """The change as the figures count it (`contracts.changes.Change`)."""
+        return changes.Change(
+            self.effective_on,
+            annual_value_change=self.annual_value_change,
+            term_change_months=self.term_change_months,
+            one_off_value_change=self.one_off_value_change,
+        )
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether it changes the value or the term (`contracts.changes.Change.has_figures`)."""
+        return self.fact.has_figures
+
+    @property
     def what_changed(self) -> list[str]:
         """ "value", "term", "scope", "supplier": what this change changes."""
         what = []
-        if self.annual_value_change:
+        if self.annual_value_change or self.one_off_value_change:
             what.append("value")
         if self.term_change_months:
             what.append("term")

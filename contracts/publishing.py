@@ -515,6 +515,11 @@ def _change_amendment(contract: Contract, change: ContractChange) -> dict:
     what = [change.description.strip()]
     if change.annual_value_change:
         what.append(f"The annual value changes by {format_money(change.annual_value_change)} a year.")
+    if change.one_off_value_change:
+        what.append(
+            f"A one-off amount of {format_money(change.one_off_value_change)}, "
+            f"once, on {change.effective_on.isoformat()}."
+        )
     if before is not None and after is not None and before.value_known and after.value_known:
         if before.whole_life_value != after.whole_life_value:
             what.append(

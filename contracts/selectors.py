@@ -681,7 +681,7 @@ def contract_changes(*, contract: Contract, today: date) -> ContractChanges:
     figures = contract_figures(facts, today=today, notice_months=notice_months)
     measures = change_measures(facts, notice_months=notice_months) or ()
     # `facts.changes` keep the order of `recorded`, those with figures only; the measures follow them.
-    with_figures_rows = [change for change in recorded if change.annual_value_change or change.term_change_months]
+    with_figures_rows = [change for change in recorded if change.has_figures]
     effect = {change.pk: measure.value_change for change, measure in zip(with_figures_rows, measures, strict=False)}
     rows = [
         ChangeRow(

@@ -105,11 +105,7 @@ def contract_facts(
         approved_value=contract.approved_value,
         funding_percents=tuple(share.percent for share in shares),
         spend={record.financial_year: record.amount for record in spend},
-        changes=tuple(
-            Change(change.effective_on, change.annual_value_change, change.term_change_months)
-            for change in changes
-            if change.annual_value_change or change.term_change_months
-        ),
+        changes=tuple(change.fact for change in changes if change.has_figures),
     )
 
 
@@ -1722,7 +1718,7 @@ def change_measure(contract: Contract, change: ContractChange, *, options=None, 
     measures = change_measures(facts, notice_months=settings.OPTION_NOTICE_MONTHS)
     if measures is None:
         return None
-    counted_rows = [c for c in ordered if c.annual_value_change or c.term_change_months]
+    counted_rows = [c for c in ordered if c.has_figures]
     if change not in counted_rows:
         return None
     return measures[counted_rows.index(change)]
@@ -1758,7 +1754,7 @@ def change_notices_of(
     known) owes one: nothing shows it within the exemptions. Due the day before it
     takes effect. No query: `options` and `changes` are the contract's rows."""
     ordered = sorted(changes, key=lambda c: (c.effective_on, c.pk or 0))
-    counted_rows = [c for c in ordered if c.annual_value_change or c.term_change_months]
+    counted_rows = [c for c in ordered if c.has_figures]
     measures = change_measures(
         contract_facts(contract, options, changes=ordered), notice_months=settings.OPTION_NOTICE_MONTHS
     )
@@ -1815,9 +1811,9 @@ def _check_change(contract: Contract, change: ContractChange, options: list[Cont
         )
     if not change.what_changed:
         errors.setdefault(NON_FIELD_ERRORS, []).append(
-            "Say what changed: the annual value, the term, the scope or the supplier."
+            "Say what changed: the annual value, a one-off amount, the term, the scope or the supplier."
         )
-    has_figures = bool(change.annual_value_change or change.term_change_months)
+    has_figures = change.has_figures
     figures = figures_of(contract, options, today=change.effective_on) if has_figures else None
     if has_figures and figures is None:
         errors.setdefault(NON_FIELD_ERRORS, []).append(
@@ -1833,8 +1829,15 @@ def _check_change(contract: Contract, change: ContractChange, options: list[Cont
                 f"The contract ended on {format_day(figures.schedule.current_end)}: a change can take effect "
                 "on the day after its end at the latest."
             )
+        elif change.one_off_value_change and change.effective_on > figures.schedule.current_end:
+            errors.setdefault("effective_on", []).append(
+                f"The contract ends on {format_day(figures.schedule.current_end)}: a one-off amount is counted on "
+                "the day it takes effect, so that day must be within the term."
+            )
         if change.annual_value_change and figures.annual_value is None:
             errors.setdefault("annual_value_change", []).append("Record the contract's value before changing it.")
+        if change.one_off_value_change and figures.annual_value is None:
+            errors.setdefault("one_off_value_change", []).append("Record the contract's value before changing it.")
         elif change.annual_value_change and figures.annual_value + change.annual_value_change < 0:
             errors.setdefault("annual_value_change", []).append(
                 f"The annual value is {format_money(figures.annual_value)} on {format_day(change.effective_on)}: "
@@ -1886,6 +1889,7 @@ def contract_change_record(
     ground: str,
     description: str,
     annual_value_change: Decimal = Decimal("0.00"),
+    one_off_value_change: Decimal = Decimal("0.00"),
     term_change_months: int = 0,
     scope_change: str = "",
     new_supplier: Provider | None = None,
@@ -1903,6 +1907,7 @@ def contract_change_record(
         ground=ground,
         description=description,
         annual_value_change=annual_value_change or Decimal("0.00"),
+        one_off_value_change=one_off_value_change or Decimal("0.00"),
         term_change_months=term_change_months or 0,
         scope_change=scope_change.strip(),
         new_supplier=new_supplier,

@@ -264,6 +264,7 @@ def test_an_odd_change_to_a_contract_is_a_form_error(client_for, officer, world,
     data = {
         "effective_on": "2027-04-01",
         "annual_value_change": value,
+        "one_off_value_change": value,
         "term_change_months": value,
         "ground": "no such ground",
         "description": "Odd",
@@ -271,6 +272,23 @@ def test_an_odd_change_to_a_contract_is_a_form_error(client_for, officer, world,
     }
     page = _text(client_for(officer).post(url, data))
     assert "The change was not recorded." in page
+    assert not ContractChange.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["1e400", "NaN", "-Infinity", "99999999999999999", "²", "40,000"])
+def test_an_odd_one_off_amount_alone_is_a_form_error(client_for, officer, world, value):
+    contract = world["contract"]
+    url = reverse("committees:change_create", args=[contract.pk])
+    data = {
+        "effective_on": "2027-04-01",
+        "one_off_value_change": value,
+        "ground": provided_for_ground(contract.legislation).code,
+        "description": "Winter pressure.",
+        "authority": world["decision"].reference,
+    }
+    response = client_for(officer).post(url, data)
+    assert "The change was not recorded." in _text(response)
+    assert response.context["form"].errors["one_off_value_change"]
     assert not ContractChange.objects.exists()
 
 

@@ -167,6 +167,7 @@ def _form(decision, **values) -> dict:
     data = {
         "effective_on": "2027-04-01",
         "annual_value_change": "133000.00",
+        "one_off_value_change": "",
         "term_change_months": "",
         "scope_change": "",
         "new_supplier": "",
@@ -199,6 +200,94 @@ def test_recording_a_change_saves_it_with_its_decision(client_for, officer):
     assert (change.new_supplier, change.scope_change, change.ground) == (supplier, "Night visits.", "pa_provided_for")
     link = ContractLink.objects.get(change=change)
     assert (link.contract, link.officer_decision, link.effect) == (contract, decision, "change_contract")
+
+
+def test_recording_a_one_off_change_saves_it_and_the_page_counts_it_once_on_its_day(client_for, officer, manager):
+    contract = _support_at_home()
+    decision = _decision()
+    url = reverse("committees:change_create", args=[contract.pk])
+    form_page = _text(client_for(officer).get(url))
+    assert "Change to the annual value (£ a year)" in form_page and "One-off amount (£)" in form_page
+    response = client_for(officer).post(
+        url,
+        _form(
+            decision,
+            effective_on="2027-01-01",
+            annual_value_change="",
+            one_off_value_change="40000.00",
+            ground="pa_non_substantial",
+            description="Extra hours for the winter pressure.",
+        ),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    change = ContractChange.objects.get()
+    assert (
+        change.contract,
+        change.effective_on,
+        change.annual_value_change,
+        change.one_off_value_change,
+        change.term_change_months,
+        change.ground,
+    ) == (contract, date(2027, 1, 1), D("0.00"), D("40000.00"), 0, "pa_non_substantial")
+    assert ContractLink.objects.get(change=change).officer_decision == decision
+    client = client_for(manager)
+    after = _page(client, contract, date(2027, 1, 1))
+    assert "1 Jan 2027 £40,000.00 once, on 1 Jan 2027 Extra hours for the winter pressure. +£40,000.00" in after
+    assert "Changes in effect on 1 Jan 2027 +£40,000.00 (+0.2% of the original value); the term unchanged" in after
+    assert "Whole-life value (projected) £23,980,000.00" in after
+    assert "Annual value £2,660,000.00" in after and "with the changes in effect" not in after
+    before = _page(client, contract, date(2026, 12, 31))
+    assert "Takes effect on 1 Jan 2027" in before
+    assert "Whole-life value (projected) £23,940,000.00" in before
+
+
+def test_a_one_off_credit_shows_as_a_reduction(client_for, officer):
+    contract = _support_at_home()
+    response = client_for(officer).post(
+        reverse("committees:change_create", args=[contract.pk]),
+        _form(
+            _decision(),
+            effective_on="2027-01-01",
+            annual_value_change="",
+            one_off_value_change="-12500.00",
+            description="A credit for visits missed.",
+        ),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert ContractChange.objects.get().one_off_value_change == D("-12500.00")
+    page = _page(client_for(officer), contract, date(2027, 1, 1))
+    assert "-£12,500.00 once, on 1 Jan 2027 A credit for visits missed. -£12,500.00" in page
+    assert "Whole-life value (projected) £23,927,500.00" in page
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        (
+            {"annual_value_change": "", "one_off_value_change": ""},
+            "Say what changed: the annual value, a one-off amount, the term, the scope or the supplier.",
+        ),
+        (
+            {"annual_value_change": "0", "one_off_value_change": "0.00"},
+            "Say what changed: the annual value, a one-off amount, the term, the scope or the supplier.",
+        ),
+        (
+            {"annual_value_change": "", "one_off_value_change": "40000.00", "effective_on": "2029-10-01"},
+            "The contract ends on 30 Sep 2029: a one-off amount is counted on the day it takes effect, "
+            "so that day must be within the term.",
+        ),
+        ({"one_off_value_change": "40000.001"}, "Ensure that there are no more than 2 decimal places."),
+    ],
+)
+def test_a_value_change_needs_an_amount_a_year_or_a_one_off_amount(client_for, officer, values, message):
+    contract = _support_at_home()
+    response = client_for(officer).post(
+        reverse("committees:change_create", args=[contract.pk]), _form(_decision(), **values)
+    )
+    page = _text(response)
+    assert "The change was not recorded." in page
+    assert message in page
+    assert not ContractChange.objects.exists() and not ContractLink.objects.exists()
 
 
 def test_the_ground_is_one_of_the_contracts_law(client_for, officer):

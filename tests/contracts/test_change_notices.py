@@ -110,6 +110,19 @@ def test_the_notice_is_due_the_day_before_the_change_takes_effect():
         ({"annual_value_change": D("250000.01"), "effective_on": date(2028, 6, 1)}, True),
         ({"annual_value_change": D("-250000.00"), "effective_on": date(2028, 6, 1)}, False),
         ({"annual_value_change": D("-250000.01"), "effective_on": date(2028, 6, 1)}, True),
+        # A one-off amount is measured by its amount: £500,000 once is 10% of the value.
+        ({"one_off_value_change": D("500000.00")}, False),
+        ({"one_off_value_change": D("500000.01")}, True),
+        ({"one_off_value_change": D("-500000.01")}, True),
+        # An amount a year and a one-off amount together: £500,000 + £0.01.
+        (
+            {
+                "annual_value_change": D("250000.00"),
+                "one_off_value_change": D("0.01"),
+                "effective_on": date(2028, 6, 1),
+            },
+            True,
+        ),
         # Scope alone changes neither the value nor the term.
         ({"scope_change": "Night visits added."}, False),
     ],
@@ -366,6 +379,25 @@ def test_every_notice_downloads_as_a_release_of_its_kind_that_validates(client_f
     whole = json.loads(client_for(officer).get(reverse("contracts:contract_export_as", args=["ocds"])).content)
     _validate_package(whole)
     assert [a["id"] for a in whole["releases"][0]["contracts"][0]["amendments"]] == [f"ACT-CHG-change-{change.pk}"]
+
+
+def test_a_one_off_change_notice_release_describes_the_amount_and_carries_the_value(client_for, officer):
+    contract = _contract()
+    change = _change(contract, one_off_value_change=D("600000.00"), effective_on=date(2027, 1, 1))
+    _publish(contract, change, TODAY)
+    package = json.loads(
+        client_for(officer).get(reverse("contracts:contract_export_as", args=["ocds_notices"])).content
+    )
+    _validate_package(package)
+    (release,) = package["releases"]
+    agreement = release["contracts"][0]
+    # £5m over its life and £600,000 once: the term is as it was.
+    assert agreement["value"] == {"amount": 5600000.00, "currency": "GBP"}
+    assert agreement["period"]["endDate"].startswith("2030-05-31")
+    description = agreement["amendments"][-1]["description"]
+    assert "A one-off amount of £600,000.00, once, on 2027-01-01." in description
+    assert "Whole-life value from £5,000,000.00 to £5,600,000.00." in description
+    assert "annual value" not in description
 
 
 def test_a_term_change_notice_release_carries_the_new_period(client_for, officer):

@@ -16,6 +16,7 @@ from contracts import changes, services
 from contracts.changes import GROUNDS, Change, Measure, beyond_limits, grounds_for
 from contracts.figures import ContractFacts, change_measures, contract_figures, figure_spans
 from contracts.models import Contract, ContractChange, ContractFigures, FeeUplift
+from contracts.money import financial_year_of
 from contracts.terms import Decision, OptionStatus
 from tests.conftest import ContractFactory, on
 
@@ -89,6 +90,99 @@ def test_a_value_change_on_the_day_after_the_end_does_nothing_to_the_value():
     assert _figures(later, date(2030, 1, 1)).whole_life_value == D("13300000.00")
 
 
+WINTER_PRESSURE = Change(date(2027, 1, 1), one_off_value_change=D("40000.00"))
+
+
+def test_a_one_off_change_counts_once_in_full_on_its_day_in_its_financial_year_only():
+    unchanged = {day: _figures(SUPPORT_AT_HOME, day) for day in (date(2026, 12, 31), date(2027, 1, 1))}
+    changed = replace(SUPPORT_AT_HOME, changes=(WINTER_PRESSURE,))
+    # As of the day before, nothing changes.
+    assert _figures(changed, date(2026, 12, 31)) == unchanged[date(2026, 12, 31)]
+    after = _figures(changed, date(2027, 1, 1))
+    before = unchanged[date(2027, 1, 1)]
+    assert after.whole_life_value == D("23980000.00") == before.whole_life_value + D("40000.00")
+    # In the initial term, committed on the day: the committed value takes it too.
+    assert after.committed_value == D("13340000.00")
+    assert after.period_values == (D("13340000.00"), D("5320000.00"), D("5320000.00"))
+    # Not an amount a year: the annual value and its funding stay as they were.
+    assert after.annual_value == D("2660000.00")
+    # 2026/27 only; every other year as before.
+    assert after.year_values[2026] == D("2700000.00")
+    assert {year: value for year, value in after.year_values.items() if year != 2026} == {
+        year: value for year, value in before.year_values.items() if year != 2026
+    }
+    assert sum(after.year_values.values()) == after.whole_life_value
+    assert after.changes == (WINTER_PRESSURE,)
+
+
+def test_a_one_off_credit_takes_away_in_the_option_exercised_it_falls_in():
+    facts = replace(
+        SUPPORT_AT_HOME,
+        decisions=(Decision(OptionStatus.EXERCISED, date(2029, 2, 1)), Decision()),
+        changes=(Change(date(2030, 5, 15), one_off_value_change=D("-12500.00")),),
+    )
+    before = _figures(facts, date(2030, 5, 14))
+    assert (before.whole_life_value, before.committed_value) == (D("23940000.00"), D("18620000.00"))
+    after = _figures(facts, date(2030, 5, 15))
+    assert after.whole_life_value == D("23927500.00")
+    assert after.committed_value == D("18607500.00")  # option 1, exercised, runs 1 Oct 2029 to 30 Sep 2031
+    assert after.period_values[1] == D("5307500.00")
+    assert after.year_values[2030] == D("2647500.00")
+    assert after.year_values[2029] == D("2660000.00") and after.year_values[2031] == D("2660000.00")
+    assert after.annual_value == D("2660000.00")
+    assert sum(after.year_values.values()) == after.whole_life_value
+
+
+def test_a_one_off_change_on_the_last_day_counts_and_on_the_day_after_counts_for_nothing():
+    ended = replace(SUPPORT_AT_HOME, decisions=(Decision(OptionStatus.DECLINED, date(2029, 1, 1)), Decision()))
+    last_day = replace(ended, changes=(Change(date(2029, 9, 30), one_off_value_change=D("40000.00")),))
+    assert _figures(last_day, date(2030, 1, 1)).whole_life_value == D("13340000.00")
+    assert _figures(last_day, date(2030, 1, 1)).year_values[2029] == D("1370000.00")
+    day_after = replace(ended, changes=(Change(date(2029, 10, 1), one_off_value_change=D("40000.00")),))
+    assert _figures(day_after, date(2030, 1, 1)).whole_life_value == D("13300000.00")
+
+
+def test_a_change_may_carry_an_amount_a_year_and_a_one_off_amount_and_is_measured_by_both():
+    changed = replace(
+        SUPPORT_AT_HOME,
+        changes=(
+            Change(date(2027, 4, 1), D("133000.00"), one_off_value_change=D("40000.00")),
+            Change(date(2028, 1, 1), one_off_value_change=D("-12500.00")),
+        ),
+    )
+    after = _figures(changed, date(2028, 1, 1))
+    assert after.annual_value == D("2793000.00")
+    assert after.whole_life_value == D("23940000.00") + D("864500.00") + D("40000.00") - D("12500.00")
+    assert after.year_values[2027] == D("2793000.00") + D("40000.00") - D("12500.00")
+    first, second = change_measures(changed, notice_months=NOTICE)
+    # Its size for its ground's limit is what it does to the whole-life value: both amounts.
+    assert (first.value_change, first.value_before, first.cumulative_value_change) == (
+        D("904500.00"),
+        D("23940000.00"),
+        D("904500.00"),
+    )
+    # A one-off change's size is its amount; the changes so far take it in.
+    assert (second.value_change, second.value_before, second.cumulative_value_change) == (
+        D("-12500.00"),
+        D("24844500.00"),
+        D("892000.00"),
+    )
+
+
+def test_a_one_off_change_is_measured_against_its_grounds_limits_by_its_amount():
+    big = replace(SUPPORT_AT_HOME, changes=(Change(date(2027, 1, 1), one_off_value_change=D("11970000.01")),))
+    (measure,) = change_measures(big, notice_months=NOTICE)
+    assert beyond_limits(changes.GROUND_BY_CODE["pa_urgency"], measure, threshold=None) == [
+        "Urgency (Procurement Act 2023, Sch 8) allows each change at most 50% of the value before it "
+        "(£11,970,000.00); this change is £11,970,000.01."
+    ]
+    (within,) = change_measures(
+        replace(SUPPORT_AT_HOME, changes=(Change(date(2027, 1, 1), one_off_value_change=D("11970000.00")),)),
+        notice_months=NOTICE,
+    )
+    assert beyond_limits(changes.GROUND_BY_CODE["pa_urgency"], within, threshold=None) == []
+
+
 def test_the_spans_kept_for_sql_break_on_the_day_a_change_takes_effect():
     changed = replace(SUPPORT_AT_HOME, changes=(Change(date(2027, 4, 1), D("133000.00")),))
     spans = figure_spans(changed, notice_months=NOTICE)
@@ -122,16 +216,18 @@ def test_each_change_is_measured_against_the_contract_as_entered_into():
     effective=st.dates(min_value=date(2024, 10, 1), max_value=date(2033, 9, 30)),
     amount=st.decimals(min_value=-2000000, max_value=2000000, places=2),
     months=st.integers(min_value=-12, max_value=24),
+    one_off=st.decimals(min_value=-2000000, max_value=2000000, places=2),
     day=st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 1, 1)),
     exercised=st.booleans(),
 )
-def test_figures_for_any_day_before_a_change_are_unchanged_by_it(effective, amount, months, day, exercised):
+def test_figures_for_any_day_before_a_change_are_unchanged_by_it(effective, amount, months, one_off, day, exercised):
     """The property of issue 12: a change counts from its effective date, never before."""
     facts = replace(
         SUPPORT_AT_HOME,
         decisions=(Decision(OptionStatus.EXERCISED, date(2029, 2, 1)) if exercised else Decision(), Decision()),
     )
-    changed = replace(facts, changes=(Change(effective, amount, months),))
+    change = Change(effective, amount, months, one_off)
+    changed = replace(facts, changes=(change,))
     try:
         on_effective = _figures(changed, max(day, effective))
     except ValueError:
@@ -139,9 +235,24 @@ def test_figures_for_any_day_before_a_change_are_unchanged_by_it(effective, amou
     if day < effective:
         assert _figures(changed, day) == _figures(facts, day)
     else:
-        assert on_effective.changes == (Change(effective, amount, months),)
+        assert on_effective.changes == (change,)
         # Whatever it does, the years still add up to the whole-life value.
         assert sum(on_effective.year_values.values()) == on_effective.whole_life_value
+        # The one-off amount adds to the whole-life value once, in its own financial year, when its day is in
+        # the term; never to the annual value.
+        without = _figures(replace(facts, changes=(Change(effective, amount, months),)), max(day, effective))
+        in_term = any(
+            on_effective.schedule.periods[i].start <= effective <= on_effective.schedule.periods[i].end
+            for i in on_effective.schedule.included_periods
+        )
+        added = one_off if in_term else D("0.00")
+        assert on_effective.whole_life_value - without.whole_life_value == added
+        assert on_effective.annual_value == without.annual_value
+        year = financial_year_of(effective)
+        assert on_effective.year_values.get(year, D("0.00")) - without.year_values.get(year, D("0.00")) == added
+        assert {y: v for y, v in on_effective.year_values.items() if y != year} == {
+            y: v for y, v in without.year_values.items() if y != year
+        }
 
 
 def test_every_law_has_its_grounds_and_one_provided_for_in_the_contract():
@@ -251,6 +362,43 @@ def test_a_change_is_saved_and_the_stored_figures_follow_it_from_its_day():
 
 
 @pytest.mark.django_db
+def test_a_one_off_change_is_saved_and_the_stored_figures_take_it_on_its_day_only():
+    contract = _contract()
+    change = services.contract_change_record(
+        contract=contract,
+        effective_on=date(2027, 1, 1),
+        ground="pa_non_substantial",
+        description="Extra hours for the winter pressure.",
+        one_off_value_change=D("40000.00"),
+    )
+    saved = ContractChange.objects.get()
+    assert saved == change
+    assert (saved.effective_on, saved.annual_value_change, saved.one_off_value_change, saved.term_change_months) == (
+        date(2027, 1, 1),
+        D("0.00"),
+        D("40000.00"),
+        0,
+    )
+    assert saved.what_changed == ["value"]
+    assert saved.fact == WINTER_PRESSURE
+    before, after = on(contract, date(2026, 12, 31)), on(contract, date(2027, 1, 1))
+    assert (before.whole_life_value, before.committed_value) == (D("23940000.00"), D("13300000.00"))
+    assert (after.whole_life_value, after.committed_value) == (D("23980000.00"), D("13340000.00"))
+    assert after.current_annual_value == D("2660000.00")
+    stored = ContractFigures.objects.get(contract=contract, valid_from=date(2027, 1, 1))
+    assert stored.whole_life_value == D("23980000.00")
+    # The last day of the term is the latest a one-off amount can take effect.
+    services.contract_change_record(
+        contract=contract,
+        effective_on=date(2029, 9, 30),
+        ground="pa_non_substantial",
+        description="A credit for visits missed.",
+        one_off_value_change=D("-12500.00"),
+    )
+    assert on(contract, date(2029, 9, 30)).whole_life_value == D("23967500.00")
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "values, field, message",
     [
@@ -262,6 +410,18 @@ def test_a_change_is_saved_and_the_stored_figures_follow_it_from_its_day():
             {"annual_value_change": D("0"), "term_change_months": -60, "effective_on": date(2029, 6, 1)},
             "term_change_months",
             "before the change takes effect",
+        ),
+        # Every option open lapses on 1 Oct 2029: the contract ends on 30 Sep 2029.
+        (
+            {"annual_value_change": D("0"), "one_off_value_change": D("40000.00"), "effective_on": date(2029, 10, 1)},
+            "effective_on",
+            "The contract ends on 30 Sep 2029: a one-off amount is counted on the day it takes effect, "
+            "so that day must be within the term.",
+        ),
+        (
+            {"annual_value_change": D("0"), "one_off_value_change": D("0"), "effective_on": date(2029, 10, 1)},
+            "__all__",
+            "Say what changed: the annual value, a one-off amount, the term, the scope or the supplier.",
         ),
     ],
 )
