@@ -53,8 +53,15 @@ def contract_list(*, filters, today: date) -> tuple[QuerySet[Contract], Contract
     return queryset, filterset
 
 
-def contract_export_rows(*, filters, today: date) -> QuerySet[Contract]:
+def contract_export_rows(*, filters, today: date, kpis: bool = False) -> QuerySet[Contract]:
+    """The filtered list with what the downloads read; with `kpis`, also each contract's
+    KPIs and their assessments (what its performance notices publish, for "ocds_notices")."""
     queryset, _ = contract_list(filters=filters, today=today)
+    if kpis:
+        queryset = queryset.prefetch_related(
+            Prefetch("kpis", queryset=Kpi.objects.order_by("name", "pk")),
+            Prefetch("kpis__assessments", queryset=KpiAssessment.objects.order_by("period_end", "pk")),
+        )
     return queryset.prefetch_related(
         Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),

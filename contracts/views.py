@@ -146,7 +146,7 @@ def contract_export(request, fmt: str = "csv"):
     today = dates.as_of(request, warn=False)
     if fmt == "transparency":
         return _transparency_download(request, today=today)
-    contracts = contract_export_rows(filters=request.GET, today=today)
+    contracts = contract_export_rows(filters=request.GET, today=today, kpis=fmt == "ocds_notices")
     content = publishing.register_document(fmt, contracts, today=today, uri=request.build_absolute_uri(), bom=True)
     name, extension = _DOWNLOADS[fmt]
     return Attachment(content, f"{name}-{today:%Y-%m-%d}.{extension}")

@@ -7,6 +7,7 @@ year, so it has the KPI duty: its first notice was due on 1 Jun 2026, published 
 10 Jun 2026, and the next is due 12 months later, on 10 Jun 2027.
 """
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from http import HTTPStatus
@@ -23,6 +24,7 @@ from contracts.models import Contract, Kpi, KpiAssessment
 from contracts.performance import KpiRating, NoticeContents, notice_contents, notice_for
 from contracts.selectors import notices_due
 from tests.conftest import ContractFactory
+from tests.contracts.test_exports import _validate_package
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +216,39 @@ def test_an_assessment_not_yet_made_on_the_day_is_not_counted(assessed):
 
 def test_without_asking_the_list_reads_no_kpis(assessed):
     assert all(row.contents is None for row in notices_due(today=date(2026, 11, 22)))
+
+
+def test_the_published_notice_s_ocds_document_says_what_it_publishes(client_for, manager, assessed):
+    contract, _, _ = assessed
+    _publish(contract, date(2026, 11, 22), "2026/S 000-000456")  # the next, early: due 10 Jun 2027
+    response = client_for(manager).get(reverse("contracts:contract_export_as", args=["ocds_notices"]))
+    package = json.loads(response.content)
+    _validate_package(package)  # OCDS 1.1.5 has no field for a rating: they are in the document's words
+    described = [
+        release["contracts"][0]["implementation"]["documents"][0]["description"] for release in package["releases"]
+    ]
+    assert described == [
+        "The KPIs' assessment, due by 2026-06-01. 3 assessments: 2 Good, 1 Requires improvement.",
+        "The KPIs' assessment, due by 2027-06-10. 1 assessment: 1 Good.",
+    ]
+
+
+def test_the_notices_download_reads_the_same_queries_for_one_contract_as_for_ten(client_for, manager):
+    client = client_for(manager)
+    url = reverse("contracts:contract_export_as", args=["ocds_notices"])
+
+    def contract_with_kpis(n):
+        contract = _owing(reference=f"ACT-{n}")
+        _assess(_kpi(contract, "Visits on time"), date(2026, 1, 1), date(2026, 3, 31), "good", date(2026, 4, 1))
+        _publish(contract, date(2026, 6, 10), f"2026/S 000-{n:06d}")
+
+    contract_with_kpis(0)
+    _queries(client, url)  # warm up
+    one = _queries(client, url)
+    for n in range(1, 10):
+        contract_with_kpis(n)
+    assert _queries(client, url) == one
+    assert client.get(url).content.decode().count("1 assessment: 1 Good.") == 10
 
 
 # --- queries -----------------------------------------------------------------------------------
