@@ -671,12 +671,13 @@ def performance_links(*, kpis: list[KpiRow], notices: list[NoticeRow]) -> tuple[
     ]
     notices = _with_contents(notices, ratings, [row.kpi.name for row in kpis])
     by_due = {row.due: row for row in notices}
-    last = by_due[max(by_due)]
+    due_days = list(by_due)
+    last = by_due[max(due_days)]
     linked = []
     for row in kpis:
         lines = []
         for assessment in row.assessments:
-            day = performance.notice_for(assessment.period_end, list(by_due))
+            day = performance.notice_for(assessment.period_end, due_days)
             notice = by_due[day] if day is not None else None
             lines.append(PublishedIn(assessment, notice, None if notice else last))
         linked.append(replace(row, published_in=tuple(lines)))
