@@ -156,3 +156,70 @@ def rating_chart(assessments: Sequence[Assessed], *, describe) -> Chart:
         axis_y=axis_y,
         plot_left=_LEFT - 8,
     )
+
+
+# --- which performance notice publishes an assessment --------------------------------------------
+
+
+def notice_for(period_end: date, due_days: Sequence[date]) -> date | None:
+    """The performance notice (UK9) that publishes the assessment of a period ending on
+    `period_end`, named by the day it falls due: the first of the contract's notices
+    (`due_days`, in any order) due on or after the period's last day. None when the
+    period ends after the last of them: it is for a notice not yet known, the one
+    after the last. The one rule for the contract page, the notices list and the
+    published notice alike."""
+    return min((day for day in due_days if day >= period_end), default=None)
+
+
+class Rated(Protocol):
+    kpi: str  # the KPI's name, unique on its contract
+    period_end: date
+    rating: str
+
+
+@dataclass(frozen=True)
+class NoticeContents:
+    """What one performance notice publishes: the ratings of the assessments it
+    covers (by `notice_for`), and the contract's KPIs none of them assesses."""
+
+    ratings: tuple[str, ...]
+    unassessed: tuple[str, ...]  # KPI names
+
+    @property
+    def summary(self) -> str:
+        """ "3 assessments: 2 Good, 1 Requires improvement", the ratings in the scale's order."""
+        if not self.ratings:
+            return "No assessments"
+        counts = [(sum(1 for r in self.ratings if r == rating), label) for rating, label in RATING_LABELS.items()]
+        each = ", ".join(f"{count} {label}" for count, label in counts if count)
+        plural = "" if len(self.ratings) == 1 else "s"
+        return f"{len(self.ratings)} assessment{plural}: {each}"
+
+
+@dataclass(frozen=True)
+class KpiRating:
+    """An assessment as `notice_contents` reads it."""
+
+    kpi: str
+    period_end: date
+    rating: str
+
+
+def notice_contents(
+    due_days: Sequence[date], assessments: Sequence[Rated], kpis: Sequence[str]
+) -> dict[date, NoticeContents]:
+    """Each notice's contents, by its due day: the assessments `notice_for` gives it,
+    and which of the `kpis` (names) has none of them. An assessment after the last
+    notice is in none of these."""
+    covered: dict[date, list[Rated]] = {day: [] for day in due_days}
+    for assessment in sorted(assessments, key=lambda a: (a.period_end, a.kpi)):
+        day = notice_for(assessment.period_end, due_days)
+        if day is not None:
+            covered[day].append(assessment)
+    return {
+        day: NoticeContents(
+            ratings=tuple(a.rating for a in found),
+            unassessed=tuple(name for name in kpis if name not in {a.kpi for a in found}),
+        )
+        for day, found in covered.items()
+    }

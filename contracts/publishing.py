@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from commissioning.core.spreadsheets import Cell, Column, Kind, csv_document, csv_text, workbook
-from contracts import regime
+from contracts import performance, regime
 from contracts.csv_format import EXPORT_COLUMNS
 from contracts.figures import Figures
 from contracts.models import Contract, ContractChange, Provider
@@ -554,6 +554,25 @@ NOTICE_TAGS = {
 }
 
 
+def _performance_contents(contract: Contract, *, today: date) -> dict[date, performance.NoticeContents]:
+    """What each of the contract's performance notices published by `today` publishes:
+    its KPIs' assessments made by then, by `performance.notice_for`, as the pages show them.
+    OCDS 1.1.5 has no field for a rating, so the notice's document says them in words."""
+    due_days = [
+        notice.period_end
+        for notice in contract.notice_publications.all()
+        if notice.kind == "performance" and notice.published_on <= today
+    ]
+    kpis = list(contract.kpis.all())
+    ratings = [
+        performance.KpiRating(kpi.name, assessment.period_end, assessment.rating)
+        for kpi in kpis
+        for assessment in kpi.assessments.all()
+        if assessment.assessed_on <= today
+    ]
+    return performance.notice_contents(due_days, ratings, [kpi.name for kpi in kpis])
+
+
 def notice_releases(contract: Contract, *, today: date) -> list[dict]:
     """The contract's Procurement Act notices recorded as published by `today`, each
     an OCDS release dated the day it was published: the contract (tag "contract")
@@ -567,9 +586,12 @@ def notice_releases(contract: Contract, *, today: date) -> list[dict]:
     contract ended (tag "contractTermination", status "terminated", its period to
     the day it ended) for its termination notice. The council's payments
     compliance notice is about no one contracting process, so it has none.
-    `contract` must come with its `notice_publications` (and what `ocds_release`
-    reads)."""
+    The performance notice's document says what the notice publishes ("3
+    assessments: 2 Good, 1 Requires improvement"). `contract` must come with its
+    `notice_publications`, its KPIs and their assessments (`contract_export_rows(kpis=True)`),
+    and what `ocds_release` reads."""
     releases = []
+    contents = None  # what the performance notices publish, read for the first of them
     for notice in contract.notice_publications.all():
         if notice.kind not in NOTICE_TAGS or notice.published_on > today:
             continue
@@ -591,7 +613,11 @@ def notice_releases(contract: Contract, *, today: date) -> list[dict]:
         document["datePublished"] = _moment(notice.published_on)
         if notice.kind == "performance":
             document["documentType"] = "physicalProgressReport"
-            document["description"] = f"The KPIs' assessment, due by {notice.period_end.isoformat()}."
+            if contents is None:
+                contents = _performance_contents(contract, today=today)
+            document["description"] = (
+                f"The KPIs' assessment, due by {notice.period_end.isoformat()}. {contents[notice.period_end].summary}."
+            )
             agreement["implementation"] = {"documents": [document]}
         else:
             document["documentType"] = "contractNotice"

@@ -4,7 +4,7 @@ Each selector returns what a page needs with its related rows already loaded,
 so a page's query count does not grow with its rows.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -53,8 +53,15 @@ def contract_list(*, filters, today: date) -> tuple[QuerySet[Contract], Contract
     return queryset, filterset
 
 
-def contract_export_rows(*, filters, today: date) -> QuerySet[Contract]:
+def contract_export_rows(*, filters, today: date, kpis: bool = False) -> QuerySet[Contract]:
+    """The filtered list with what the downloads read; with `kpis`, also each contract's
+    KPIs and their assessments (what its performance notices publish, for "ocds_notices")."""
     queryset, _ = contract_list(filters=filters, today=today)
+    if kpis:
+        queryset = queryset.prefetch_related(
+            Prefetch("kpis", queryset=Kpi.objects.order_by("name", "pk")),
+            Prefetch("kpis__assessments", queryset=KpiAssessment.objects.order_by("period_end", "pk")),
+        )
     return queryset.prefetch_related(
         Prefetch("funding_shares", queryset=FundingShare.objects.select_related("organisation")),
         Prefetch("options", queryset=ContractOption.objects.order_by("order")),
@@ -332,6 +339,14 @@ class NoticeRow:
     publication: NoticePublication | None
     basis: str = ""
     change_id: int | None = None  # a change notice's change
+    # A performance notice's: the KPI assessments it publishes (`performance.notice_for`),
+    # where the page asked for them.
+    contents: performance.NoticeContents | None = None
+
+    @property
+    def unassessed(self) -> tuple[str, ...]:
+        """The KPIs with no assessment for a notice still to publish: those the page warns of."""
+        return self.contents.unassessed if self.contents is not None and self.publication is None else ()
 
 
 def _notice(kind: str, due: date, today: date, publication, **where) -> NoticeRow:
@@ -429,7 +444,33 @@ def _changed_contracts() -> QuerySet[Contract]:
     )
 
 
-def notices_due(*, today: date) -> list[NoticeRow]:
+def _with_contents(rows: list[NoticeRow], assessments: list[performance.KpiRating], kpis: list[str]) -> list[NoticeRow]:
+    """A contract's performance notices, each with what it publishes. No query."""
+    contents = performance.notice_contents([row.due for row in rows], assessments, kpis)
+    return [replace(row, contents=contents[row.due]) for row in rows]
+
+
+def _kpi_ratings(*, today: date) -> tuple[dict[int, list[performance.KpiRating]], dict[int, list[str]]]:
+    """The KPIs of the contracts under the Act, by contract, and their assessments made
+    by `today`. One query."""
+    ratings: dict[int, list[performance.KpiRating]] = {}
+    names: dict[int, list[str]] = {}
+    rows = (
+        Kpi.objects.filter(contract__legislation=Contract.Legislation.PA_2023)
+        .order_by("contract", "name", "pk")
+        .values_list(
+            "contract_id", "name", "assessments__period_end", "assessments__rating", "assessments__assessed_on"
+        )
+    )
+    for contract_id, name, period_end, rating, assessed_on in rows:
+        if name not in names.setdefault(contract_id, []):
+            names[contract_id].append(name)
+        if period_end is not None and assessed_on <= today:
+            ratings.setdefault(contract_id, []).append(performance.KpiRating(name, period_end, rating))
+    return ratings, names
+
+
+def notices_due(*, today: date, publishes: bool = False) -> list[NoticeRow]:
     """Every Procurement Act notice owed as on `today`: each contract under the Act
     its contract details notice (counted from its start date, standing in for
     the day of signing), with the KPI duty its performance notices (each recorded
@@ -438,7 +479,9 @@ def notices_due(*, today: date) -> list[NoticeRow]:
     on the day), and a change notice for each change that owes one (the day
     before it takes effect, `services.change_notices_of`); and the council its
     payments compliance notice for each half-year ended. Overdue first, then those
-    due, soonest first, then those published, latest first. Five queries."""
+    due, soonest first, then those published, latest first. Five queries; with
+    `publishes`, each performance notice with the KPI assessments it publishes
+    (`performance.notice_for`), in one more where a contract owes any."""
     Kind = NoticePublication.Kind
     published = {}
     performance: dict[int, list[NoticePublication]] = {}
@@ -459,6 +502,7 @@ def notices_due(*, today: date) -> list[NoticeRow]:
         )
     )
     changed = {contract.pk: contract for contract in _changed_contracts()}
+    owed: dict[int, list[NoticeRow]] = {}  # performance notices, by contract
     for pk, reference, title, route, contract_type, start, end, value in contracts:
         if pk in changed:
             contract = changed[pk]
@@ -483,7 +527,7 @@ def notices_due(*, today: date) -> list[NoticeRow]:
         kpi_duty = procurement.contract_kpi_duty(
             value=value, route=route, contract_type=contract_type, legislation=Contract.Legislation.PA_2023
         )
-        rows += _performance_notices(
+        owed[pk] = _performance_notices(
             today, start=start, end=end, kpi_duty=kpi_duty, recorded=performance.get(pk, []), **which
         )
         if notices.termination_due is not None:
@@ -496,6 +540,12 @@ def notices_due(*, today: date) -> list[NoticeRow]:
                     **which,
                 )
             )
+    if publishes and any(owed.values()):
+        ratings, names = _kpi_ratings(today=today)
+        for pk, performance_rows in owed.items():
+            owed[pk] = _with_contents(performance_rows, ratings.get(pk, []), names.get(pk, []))
+    for performance_rows in owed.values():
+        rows += performance_rows
     for period in payments_compliance_periods(until=today):
         rows.append(
             _notice(
@@ -551,6 +601,15 @@ def contract_notice_publications(*, contract: Contract, today: date) -> Contract
 
 
 @dataclass(frozen=True)
+class PublishedIn:
+    """An assessment and the performance notice that publishes it (`performance.notice_for`)."""
+
+    assessment: KpiAssessment
+    notice: NoticeRow | None  # None: its period ends after the last notice known
+    after: NoticeRow | None  # then, that last notice
+
+
+@dataclass(frozen=True)
 class KpiRow:
     kpi: Kpi
     # Known on the day: made on or before it, oldest period first.
@@ -559,6 +618,8 @@ class KpiRow:
     # Made after the day: not yet facts on it.
     later: int
     chart: performance.Chart | None
+    # Each assessment with its performance notice, for a contract that owes them (`performance_links`).
+    published_in: tuple[PublishedIn, ...] = ()
 
     @property
     def satisfactory(self) -> bool | None:
@@ -593,6 +654,34 @@ def contract_kpis(*, contract: Contract, today: date) -> list[KpiRow]:
             )
         )
     return rows
+
+
+def performance_links(*, kpis: list[KpiRow], notices: list[NoticeRow]) -> tuple[list[KpiRow], list[NoticeRow]]:
+    """The contract page's KPIs with each assessment's performance notice, and its
+    performance notices with what each publishes, by the one rule
+    (`performance.notice_for`). No query: `kpis` from `contract_kpis`, `notices`
+    the contract's performance notices on the same day (`ContractNotices.performance_rows`).
+    A contract that owes none comes back as it was."""
+    if not notices:
+        return kpis, notices
+    ratings = [
+        performance.KpiRating(row.kpi.name, assessment.period_end, assessment.rating)
+        for row in kpis
+        for assessment in row.assessments
+    ]
+    notices = _with_contents(notices, ratings, [row.kpi.name for row in kpis])
+    by_due = {row.due: row for row in notices}
+    due_days = list(by_due)
+    last = by_due[max(due_days)]
+    linked = []
+    for row in kpis:
+        lines = []
+        for assessment in row.assessments:
+            day = performance.notice_for(assessment.period_end, due_days)
+            notice = by_due[day] if day is not None else None
+            lines.append(PublishedIn(assessment, notice, None if notice else last))
+        linked.append(replace(row, published_in=tuple(lines)))
+    return linked, notices
 
 
 # --- monitoring visits and contract monitoring reports ------------------------------------------

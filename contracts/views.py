@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib import messages
@@ -55,6 +56,7 @@ from contracts.selectors import (
     contracts_of_provider,
     contracts_to_complete,
     organisation_history,
+    performance_links,
     provider_history,
     register_totals,
     to_complete_rows,
@@ -144,7 +146,7 @@ def contract_export(request, fmt: str = "csv"):
     today = dates.as_of(request, warn=False)
     if fmt == "transparency":
         return _transparency_download(request, today=today)
-    contracts = contract_export_rows(filters=request.GET, today=today)
+    contracts = contract_export_rows(filters=request.GET, today=today, kpis=fmt == "ocds_notices")
     content = publishing.register_document(fmt, contracts, today=today, uri=request.build_absolute_uri(), bom=True)
     name, extension = _DOWNLOADS[fmt]
     return Attachment(content, f"{name}-{today:%Y-%m-%d}.{extension}")
@@ -177,6 +179,15 @@ def contract_detail(request, pk: int):
     schedule = detail.schedule
     # The sections above work from complete figures; an incomplete contract shows what it lacks instead.
     sections = contract_sections(contract=contract, figures=detail.figures, today=today) if detail.is_complete else {}
+    # The KPIs with their ratings known on the day: kept until the register changes.
+    kpis = register_cache.remember(
+        "contract-kpis", lambda: contract_kpis(contract=contract, today=today), today=today, question=[contract.pk]
+    )
+    # Each assessment with the performance notice that publishes it, and each notice with what it
+    # publishes: the notices are the procurement section's (a layer above), so they are joined here.
+    if (facts := sections.get("procurement_facts")) is not None:
+        kpis, notices = performance_links(kpis=kpis, notices=facts.performance_notices)
+        sections["procurement_facts"] = replace(facts, performance_notices=notices)
     return render(
         request,
         "contracts/contract_detail.html",
@@ -201,13 +212,7 @@ def contract_detail(request, pk: int):
                 today=today,
                 question=[contract.pk, show_all],
             ),
-            # The KPIs with their ratings known on the day: kept until the register changes.
-            "kpis": register_cache.remember(
-                "contract-kpis",
-                lambda: contract_kpis(contract=contract, today=today),
-                today=today,
-                question=[contract.pk],
-            ),
+            "kpis": kpis,
             # Monitoring visits and reports, each with the committee reports that considered it
             # (a section the committees layer adds: {record pk: [reports]}).
             "monitoring": [
@@ -590,7 +595,7 @@ def notice_list(request):
     """Every Procurement Act notice owed as on the day: overdue first."""
     require(request.user, NoticePublication)
     today = dates.as_of(request)
-    every = register_cache.remember("notices", lambda: select_notices_due(today=today), today=today)
+    every = register_cache.remember("notices", lambda: select_notices_due(today=today, publishes=True), today=today)
     counts = {status: sum(1 for row in every if row.status == status) for status in NOTICE_STATUSES}
     shown = request.GET.get("status", "")
     if shown not in NOTICE_STATUSES:

@@ -77,7 +77,7 @@ class Command(BaseCommand):
             what = f"for {chosen.label} as of {today.isoformat()}"
         else:
             today = day or timezone.localdate()
-            contracts = list(contract_export_rows(filters={}, today=today))
+            contracts = list(contract_export_rows(filters={}, today=today, kpis=fmt == "ocds_notices"))
             uri = Path(file).resolve().as_uri() if file else f"urn:x-contract-register:{today.isoformat()}"
             content = publishing.register_document(fmt, contracts, today=today, uri=uri, bom=file is not None)
             what = f"as of {today.isoformat()}"
