@@ -24,8 +24,10 @@ from committees.attendance_selectors import (
     member_attendance,
 )
 from committees.attendance_selectors import member_list as select_member_list
+from committees.call_in import call_in_rows
 from committees.forms import add_errors
 from committees.models import AgendaItem, Attendance, CommitteeMembership, Declaration, Meeting, Member
+from committees.selectors import member_call_ins
 
 # A member's record covers the year to the day asked for, unless the page is asked for another period.
 DEFAULT_PERIOD = timedelta(days=365)
@@ -110,6 +112,7 @@ def _member_page(
             "end": end,
             "summary": summary,
             "memberships": [MembershipRow(membership, end_form(membership)) for membership in summary.memberships],
+            "call_ins": call_in_rows(member_call_ins(member=member, today=today)),
             "end_form": failed_end[1] if failed_end else None,
             "form": form if can_change else None,
         },

@@ -31,6 +31,13 @@ def part_label(part: ResolutionPart) -> str:
     return f"{meeting.committee}, {format_day(meeting.date)}, item {part.item.number} ({part.number})"
 
 
+def signers_text(names: list[str]) -> str:
+    """The councillors who signed, as a request prints them: "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 @dataclass(frozen=True)
 class CallInRow:
     """A call-in as lists show it: with the decision it called in, named."""

@@ -4,8 +4,9 @@ from django import forms
 
 from commissioning.core import dates
 from commissioning.core.versioning import VersionedFormMixin
+from committees.attendance_selectors import council_members
 from committees.call_in import SCRUTINY_COMMITTEES
-from committees.models import CallIn, Meeting
+from committees.models import CallIn, Meeting, Member
 from contracts.forms import DATE_WIDGET
 
 
@@ -24,11 +25,28 @@ class ScrutinyMeetingField(forms.ModelChoiceField):
         return f"{meeting.committee.name}, {meeting.date:%-d %b %Y}"
 
 
+def signers_field(**kwargs) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Member.objects.none(),
+        required=False,
+        label="Councillors who signed",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose from the councillors of the council that took the decision: one chosen "
+            "is of another council or no longer on the record."
+        },
+        **kwargs,
+    )
+
+
 class CallInForm(forms.Form):
+    members = signers_field(help_text="Optional: the council's members who signed the request.")
     requested_by = forms.CharField(
         label="Called in by",
         max_length=300,
-        help_text="The councillors who signed the request, such as Cllr A Smith and Cllr B Jones.",
+        required=False,
+        help_text="As the request is printed, such as Cllr A Smith and Cllr B Jones. Left blank, "
+        "the names of the councillors chosen above are used.",
     )
     requested_on = dates.DateField(label="Called in on", widget=DATE_WIDGET)
     reasons = forms.CharField(label="Reasons given", widget=forms.Textarea(attrs={"rows": 4}))
@@ -42,10 +60,17 @@ class CallInForm(forms.Form):
     def __init__(self, *args, council_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scrutiny_meeting"].queryset = scrutiny_meetings(council_id)
+        self.fields["members"].queryset = council_members(council_id=council_id)
 
 
 class CallInOutcomeForm(VersionedFormMixin, forms.Form):
-    requested_by = forms.CharField(label="Called in by", max_length=300)
+    requested_by = forms.CharField(
+        label="Called in by",
+        max_length=300,
+        required=False,
+        help_text="Left blank, the names of the councillors chosen below are used.",
+    )
+    members = signers_field()
     reasons = forms.CharField(label="Reasons given", widget=forms.Textarea(attrs={"rows": 3}))
     scrutiny_meeting = ScrutinyMeetingField(queryset=Meeting.objects.none(), required=False, label="Considered at")
     outcome = forms.ChoiceField(
@@ -56,11 +81,13 @@ class CallInOutcomeForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args, council_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scrutiny_meeting"].queryset = scrutiny_meetings(council_id)
+        self.fields["members"].queryset = council_members(council_id=council_id)
 
     @classmethod
     def for_call_in(cls, call_in: CallIn, data=None) -> "CallInOutcomeForm":
         initial = {
             "requested_by": call_in.requested_by,
+            "members": [member.pk for member in call_in.members.all()],
             "reasons": call_in.reasons,
             "scrutiny_meeting": call_in.scrutiny_meeting_id,
             "outcome": call_in.outcome,

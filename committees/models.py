@@ -489,6 +489,13 @@ class CallIn(DatesInRange, models.Model):
     requested_by = models.CharField(
         "called in by", max_length=300, help_text="The councillors who signed the request, such as Cllr A and Cllr B."
     )
+    members = models.ManyToManyField(
+        "Member",
+        blank=True,
+        related_name="call_ins_signed",
+        verbose_name="councillors who signed",
+        help_text="The council's members who signed the request; `requested_by` stays the text printed.",
+    )
     requested_on = models.DateField("called in on")
     reasons = models.TextField(help_text="The reasons the councillors gave.")
     scrutiny_meeting = models.ForeignKey(

@@ -41,6 +41,7 @@ from committees.models import (
     Delegation,
     ForwardPlanEntry,
     Meeting,
+    Member,
     OfficerDecision,
     Report,
     ReportFile,
@@ -904,7 +905,20 @@ _CALL_IN_PART = "resolution_part__item__meeting__committee__council"
 
 
 def call_in_queryset_for_detail() -> QuerySet[CallIn]:
-    return CallIn.objects.select_related(_CALL_IN_PART, "scrutiny_meeting__committee")
+    return CallIn.objects.select_related(_CALL_IN_PART, "scrutiny_meeting__committee").prefetch_related(
+        Prefetch("members", queryset=Member.objects.order_by("name"))
+    )
+
+
+def member_call_ins(*, member: Member, today: date) -> QuerySet[CallIn]:
+    """The call-ins `member` signed by `today`, latest first, each with its decision's meeting
+    joined and whether it was pending on that day (an outcome decided after it was not yet known)."""
+    return (
+        CallIn.objects.filter(members=member, requested_on__lte=today)
+        .select_related(_CALL_IN_PART)
+        .annotate(is_pending_then=ExpressionWrapper(CallIn.pending_on_q(today), output_field=BooleanField()))
+        .order_by("-requested_on", "-pk")
+    )
 
 
 def call_in_list(*, filters, today: date) -> tuple[QuerySet[CallIn], CallInFilter]:

@@ -839,6 +839,29 @@ def _check_scrutiny_meeting(call_in: CallIn, meeting: Meeting | None) -> None:
         )
 
 
+def _check_signers(part: ResolutionPart, members: Sequence[Member]) -> None:
+    council = part.item.meeting.committee.council
+    strangers = [member.name for member in members if member.council_id != council.pk]
+    if strangers:
+        verb = "is a member" if len(strangers) == 1 else "are members"
+        raise ValidationError(
+            {
+                "members": f"{call_in_rules.signers_text(strangers)} {verb} of another council: only "
+                f"councillors of {council} can call in its decisions."
+            }
+        )
+
+
+def _requested_by_text(requested_by: str, members: Sequence[Member]) -> str:
+    """The text printed: as typed, or, left blank, the names of the members chosen."""
+    text = " ".join(requested_by.split()) or call_in_rules.signers_text([member.name for member in members])
+    if not text:
+        raise ValidationError(
+            {"requested_by": "Say which councillors called it in: type their names or choose them from the list."}
+        )
+    return text
+
+
 @transaction.atomic
 def call_in_request(
     *,
@@ -848,22 +871,29 @@ def call_in_request(
     reasons: str,
     today: date,
     scrutiny_meeting: Meeting | None = None,
+    members: Sequence[Member] = (),
 ) -> CallIn:
-    """Record councillors' call-in of `part`: refused outside its call-in period."""
+    """Record councillors' call-in of `part`: refused outside its call-in period.
+    `members` are the council's members who signed; `requested_by` left blank is
+    filled with their names."""
     if requested_on > today:
         raise ValidationError({"requested_on": "A call-in cannot be dated in the future."})
     call_in_rules.check_call_in_window(part, requested_on=requested_on)
     if CallIn.objects.filter(resolution_part=part).exists():
         raise ValidationError(DUPLICATE_CALL_IN)
+    members = list(members)
+    _check_signers(part, members)
     call_in = CallIn(
         resolution_part=part,
-        requested_by=" ".join(requested_by.split()),
+        requested_by=_requested_by_text(requested_by, members),
         requested_on=requested_on,
         reasons=reasons.strip(),
         scrutiny_meeting=scrutiny_meeting,
     )
     _check_scrutiny_meeting(call_in, scrutiny_meeting)
-    return _saved(call_in, refusal=ValidationError(DUPLICATE_CALL_IN))
+    call_in = _saved(call_in, refusal=ValidationError(DUPLICATE_CALL_IN))
+    call_in.members.set(members)
+    return call_in
 
 
 DUPLICATE_CALL_IN = "This decision has already been called in."
@@ -879,14 +909,19 @@ def call_in_resolve(
     today: date,
     requested_by: str | None = None,
     reasons: str | None = None,
+    members: Sequence[Member] | None = None,
     version: int | None = None,
 ) -> CallIn:
     """Record the scrutiny meeting that considers the call-in and, once it has, the
-    outcome with its date; `requested_by` and `reasons` (None keeps them) correct the
-    request. `version` is the version the form was read at."""
+    outcome with its date; `requested_by`, `reasons` and the `members` who signed
+    (None keeps them) correct the request. `version` is the version the form was read at."""
     call_in = versioning.lock_for_update(CallIn, pk=call_in.pk, version=version)
+    if members is not None:
+        members = list(members)
+        _check_signers(call_in.resolution_part, members)
     if requested_by is not None:
-        call_in.requested_by = " ".join(requested_by.split())
+        signers = members if members is not None else list(call_in.members.all())
+        call_in.requested_by = _requested_by_text(requested_by, signers)
     if reasons is not None:
         call_in.reasons = reasons.strip()
     _check_scrutiny_meeting(call_in, scrutiny_meeting)
@@ -904,7 +939,10 @@ def call_in_resolve(
             )
     call_in.scrutiny_meeting, call_in.outcome, call_in.outcome_on = scrutiny_meeting, outcome, outcome_on
     call_in.version += 1
-    return _saved(call_in)
+    call_in = _saved(call_in)
+    if members is not None:
+        call_in.members.set(members)
+    return call_in
 
 
 # --- attendance and declarations of interest (issue 13, slice "attend") -------------------------

@@ -647,3 +647,182 @@ def test_the_dashboard_counts_the_decisions_held_by_a_call_in(client_for, manage
     response = client.get(url, {"as_of": "2022-12-14"})
     assert response.context["board"].lists["call_ins"].count == 0
     assert "No decision is held by a call-in." in _text(response)
+
+
+# --- the councillors who signed --------------------------------------------------------------------
+
+
+@pytest.fixture
+def councillors(executive):
+    return [
+        services.member_create(council=executive.council, name=name)
+        for name in ("Cllr A Smith", "Cllr B Jones", "Cllr C Brown")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [(0, ""), (1, "A"), (2, "A and B"), (3, "A, B and C")],
+)
+def test_signers_text_joins_the_names_as_printed(count, text):
+    from committees.call_in import signers_text
+
+    assert signers_text(["A", "B", "C"][:count]) == text
+
+
+def test_the_members_who_signed_are_saved_and_fill_a_blank_called_in_by(part, councillors):
+    smith, jones, brown = councillors
+    call_in = _request(part, requested_by="  ", members=[smith, jones, brown])
+    saved = CallIn.objects.get()
+    assert saved == call_in
+    assert set(saved.members.all()) == {smith, jones, brown}
+    assert saved.requested_by == "Cllr A Smith, Cllr B Jones and Cllr C Brown"
+    assert list(brown.call_ins_signed.all()) == [saved]
+
+
+def test_called_in_by_as_typed_is_kept_beside_the_members(part, councillors):
+    _request(part, requested_by="Cllr Smith and others", members=councillors[:1])
+    saved = CallIn.objects.get()
+    assert (saved.requested_by, list(saved.members.all())) == ("Cllr Smith and others", councillors[:1])
+
+
+def test_a_call_in_names_its_councillors_somehow(part):
+    with pytest.raises(ValidationError) as error:
+        _request(part, requested_by="", members=[])
+    assert "Say which councillors called it in" in error.value.message_dict["requested_by"][0]
+    assert not CallIn.objects.exists()
+
+
+def test_a_member_of_another_council_cannot_sign(part, councillors):
+    from tests.conftest import OrganisationFactory
+
+    stranger = services.member_create(council=OrganisationFactory(name="Bradford Council"), name="Cllr X Other")
+    with pytest.raises(ValidationError) as error:
+        _request(part, members=[councillors[0], stranger])
+    assert error.value.message_dict["members"] == [
+        "Cllr X Other is a member of another council: only councillors of London Borough of Bromley "
+        "can call in its decisions."
+    ]
+    assert not CallIn.objects.exists()
+
+    call_in = _request(part, members=[councillors[0]])
+    with pytest.raises(ValidationError) as error:
+        services.call_in_resolve(
+            call_in=call_in, scrutiny_meeting=None, outcome="", outcome_on=None, today=TODAY, members=[stranger]
+        )
+    assert "Cllr X Other is a member of another council" in error.value.message_dict["members"][0]
+    assert list(CallIn.objects.get().members.all()) == [councillors[0]]
+
+
+def test_the_clerk_chooses_the_councillors_who_signed_on_the_page(client_for, clerk, part, councillors):
+    from tests.conftest import OrganisationFactory
+
+    smith, jones, _ = councillors
+    stranger = services.member_create(council=OrganisationFactory(name="Bradford Council"), name="Cllr X Other")
+    client = client_for(clerk)
+    url = reverse("committees:call_in_create", args=[part.pk])
+    form = client.get(url).context["form"]
+    assert [member.name for member in form.fields["members"].queryset] == [
+        "Cllr A Smith",
+        "Cllr B Jones",
+        "Cllr C Brown",
+    ]
+    data = {"requested_by": "", "requested_on": "2022-12-07", "reasons": "No in-house option was appraised."}
+
+    page = _text(client.post(url, {**data, "members": [smith.pk, stranger.pk]}))
+    assert "Choose from the councillors of the council that took the decision" in page
+    assert not CallIn.objects.exists()
+
+    response = client.post(url, {**data, "members": [jones.pk, smith.pk]})
+    call_in = CallIn.objects.get()
+    assert response.url == call_in.get_absolute_url()
+    assert set(call_in.members.all()) == {smith, jones}
+    # The choices come in the list's order, by name.
+    assert call_in.requested_by == "Cllr A Smith and Cllr B Jones"
+    detail = _text(client.get(call_in.get_absolute_url()))
+    assert "Councillors who signed Cllr A Smith, Cllr B Jones" in detail
+
+
+def test_correcting_the_request_keeps_or_changes_the_members(client_for, clerk, part, councillors):
+    smith, jones, brown = councillors
+    call_in = _request(part, requested_by="", members=[smith])
+    client = client_for(clerk)
+    form = client.get(call_in.get_absolute_url()).context["form"]
+    assert form["members"].initial == [smith.pk]
+    response = client.post(
+        reverse("committees:call_in_resolve", args=[call_in.pk]),
+        {
+            "scrutiny_meeting": "",
+            "outcome": "",
+            "outcome_on": "",
+            "requested_by": "",
+            "members": [jones.pk, brown.pk],
+            "reasons": "Corrected reasons.",
+            "version": form["version"].initial,
+            "read_values": form["read_values"].initial,
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    call_in.refresh_from_db()
+    assert set(call_in.members.all()) == {jones, brown}
+    assert (call_in.requested_by, call_in.reasons, call_in.version) == (
+        "Cllr B Jones and Cllr C Brown",
+        "Corrected reasons.",
+        2,
+    )
+
+    # Without `members` the service keeps them, and a blank text is filled from them.
+    services.call_in_resolve(
+        call_in=call_in, scrutiny_meeting=None, outcome="", outcome_on=None, today=TODAY, requested_by=""
+    )
+    call_in.refresh_from_db()
+    assert set(call_in.members.all()) == {jones, brown}
+    assert call_in.requested_by == "Cllr B Jones and Cllr C Brown"
+
+
+def test_the_member_page_lists_the_call_ins_signed_in_the_same_queries(
+    client_for, manager, executive, contract, part, councillors, scrutiny_meeting
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    smith = councillors[0]
+    call_in = _request(part, members=[smith])
+    services.call_in_resolve(
+        call_in=call_in,
+        scrutiny_meeting=scrutiny_meeting,
+        outcome=Outcome.REFERRED_BACK,
+        outcome_on=date(2022, 12, 13),
+        today=TODAY,
+    )
+    client = client_for(manager)
+    url = smith.get_absolute_url()
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return len(queries), response
+
+    one, response = read()
+    page = _text(response)
+    assert (
+        "Call-ins signed Called in on Decision Status 7 Dec 2022 Executive, 30 Nov 2022, item 12 (ii) "
+        "Referred back to the decision maker, 13 Dec 2022"
+    ) in page
+    assert "Has signed no call-in" in _text(client.get(councillors[1].get_absolute_url()))
+
+    for n in range(4):
+        meeting = MeetingFactory(
+            committee=executive, starts_at=at(date(2023, 1, 4 + n)), decisions_published_on=date(2023, 1, 4 + n)
+        )
+        called = ResolutionPartFactory(
+            item=AgendaItemFactory(meeting=meeting, number=str(n)), number="i", kind=Kind.APPROVE
+        )
+        _request(called, requested_on=date(2023, 1, 4 + n), members=[smith])
+    five, response = read()
+    assert five == one
+    rows = response.context["call_ins"]
+    assert [row.call_in.requested_on for row in rows] == [date(2023, 1, 4 + n) for n in (3, 2, 1, 0)] + [
+        date(2022, 12, 7)
+    ]
+    assert "7 Jan 2023 Executive, 7 Jan 2023, item 3 (i) Pending" in _text(response)
