@@ -24,7 +24,7 @@ from committees import services as committee_services
 from committees.callin_forms import CallInOutcomeForm
 from committees.forms import AgendaItemForm, CommitteeForm, MeetingForm, ReportForm
 from committees.forward_plan_forms import ForwardPlanForm
-from committees.models import AgendaItem, CallIn, Committee, ForwardPlanEntry, Meeting, Report
+from committees.models import AgendaItem, CallIn, Committee, ForwardPlanEntry, Meeting, Member, Report
 from contracts import services as contract_services
 from contracts.forms import ContractForm, KpiForm, MonitoringRecordForm, OrganisationForm, ProviderForm
 from contracts.models import Contract, Kpi, MonitoringRecord, Organisation, Provider
@@ -211,6 +211,9 @@ def _call_in() -> CallIn:
     pds = CommitteeFactory(name="Adult Care and Health PDS Committee", kind=Committee.Kind.PDS)
     first = MeetingFactory(committee=pds, starts_at=at(date(2022, 12, 12)))
     MeetingFactory(committee=pds, starts_at=at(date(2022, 12, 13)))
+    # Councillors of the council who could have signed it: the form offers them.
+    for name in ("Councillor A Smith", "Councillor B Jones"):
+        Member.objects.create(council=executive.council, name=name)
     call_in = committee_services.call_in_request(
         part=part, requested_by="Cllr A Smith", requested_on=date(2022, 12, 7), reasons="No options.", today=TODAY
     )
